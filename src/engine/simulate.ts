@@ -1,0 +1,128 @@
+// Runs one task (scenario x replicate) from resolved inputs to aggregated results:
+// initial population, then the monthly steps, with observers collecting stocks, flows and,
+// optionally, per-agent events. No file I/O: results are typed arrays for the caller to write.
+
+import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
+import { createEmployers } from "../model/employers.js";
+import type { ModelInputs } from "../model/inputs.js";
+import { STOCK_CELLS, countStocks } from "../model/population.js";
+import { FLOW_CELLS, type SimState, createState } from "../model/state.js";
+import { stepMonth } from "../model/step.js";
+import { seedInitialPopulation } from "../model/transitions/entries.js";
+import { createStreams } from "./rng.js";
+
+export interface RunResult {
+  months: number;
+  /** End-of-month stocks, [month * STOCK_CELLS + status * NAT + nationality], exits included. */
+  stocks: Float64Array;
+  /** Non-zero flow cells as triples (month, flow index, count). */
+  flows: Float64Array;
+  /** Per-agent events (month, agent, nationality, event, from, to), or empty. */
+  events: Int32Array;
+  /** Sum over months of agents in Japan at the end of the month. */
+  agentMonths: number;
+  /** Agents ever created. */
+  agentsCreated: number;
+}
+
+export interface SimulateOptions {
+  collectEvents: boolean;
+  /** Called after each month, e.g. for progress. */
+  onMonth?: (t: number, liveAgents: number) => void;
+}
+
+/** Applies the policy steps that take effect at month t (steps before the start apply at 0). */
+function applyPolicy(s: SimState, t: number): void {
+  for (const step of s.inputs.policy) {
+    if (step.month === t || (t === 0 && step.month < 0)) Object.assign(s.params, step.set);
+  }
+}
+
+function maxOf(a: Float64Array): number {
+  let m = 0;
+  for (const v of a) if (v > m) m = v;
+  return m;
+}
+
+/** Expected simulated workers per sector, to size the employer pool (only its granularity). */
+function expectedWorkersBySector(inputs: ModelInputs): Float64Array {
+  let manual = 0;
+  let professional = 0;
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+    manual += inputs.initialStock[Status.TI * NATIONALITY_COUNT + nat]!;
+    professional += inputs.initialStock[Status.SIE * NATIONALITY_COUNT + nat]!;
+  }
+  manual += 3 * (maxOf(inputs.series.tiEntriesPerYear) + maxOf(inputs.series.ssw1EntriesPerYear));
+  professional += 3 * maxOf(inputs.series.sieEntriesPerYear);
+  const out = new Float64Array(SECTOR_COUNT);
+  for (let sec = 0; sec < SECTOR_COUNT; sec++) {
+    out[sec] = sec === Sector.professional ? professional : manual * inputs.entrySectorShare[sec]!;
+  }
+  for (let sec = 0; sec < SECTOR_COUNT; sec++) out[sec] = out[sec]! * inputs.scale;
+  return out;
+}
+
+export function simulate(inputs: ModelInputs, seed: number, options: SimulateOptions): RunResult {
+  const rng = createStreams(seed);
+  const firstParams = { ...inputs.params };
+  for (const step of inputs.policy) if (step.month <= 0) Object.assign(firstParams, step.set);
+  const employers = createEmployers(firstParams, expectedWorkersBySector(inputs), rng.matching);
+  let initial = 0;
+  for (const v of inputs.initialStock) initial += v;
+  const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, options.collectEvents);
+  Object.assign(s.params, firstParams);
+  seedInitialPopulation(s);
+
+  const months = inputs.months;
+  const stocks = new Float64Array(months * STOCK_CELLS);
+  const stockRow = new Float64Array(STOCK_CELLS);
+  const flowChunks: Float64Array[] = [];
+  let agentMonths = 0;
+  for (let t = 0; t < months; t++) {
+    applyPolicy(s, t);
+    stepMonth(s, t);
+    countStocks(s.pop, s.exits, stockRow);
+    stocks.set(stockRow, t * STOCK_CELLS);
+    agentMonths += s.pop.size;
+    flowChunks.push(collectFlows(s.flows, t));
+    options.onMonth?.(t, s.pop.size);
+  }
+  const log = s.log;
+  return {
+    months,
+    stocks,
+    flows: concat(flowChunks),
+    events: log ? log.data.slice(0, log.length) : new Int32Array(0),
+    agentMonths,
+    agentsCreated: s.pop.nextId,
+  };
+}
+
+/** Takes this month's non-zero flow cells as (month, index, count) triples and clears them. */
+function collectFlows(flows: Float64Array, t: number): Float64Array {
+  let n = 0;
+  for (let k = 0; k < FLOW_CELLS; k++) if (flows[k] !== 0) n++;
+  const out = new Float64Array(n * 3);
+  let w = 0;
+  for (let k = 0; k < FLOW_CELLS; k++) {
+    const c = flows[k]!;
+    if (c === 0) continue;
+    out[w++] = t;
+    out[w++] = k;
+    out[w++] = c;
+    flows[k] = 0;
+  }
+  return out;
+}
+
+function concat(chunks: Float64Array[]): Float64Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+// What a run is given from outside the model: the month-by-month exogenous series, the
+// initial stocks, entry mixes and recruitment costs, already resolved from data/ and the
+// scenario by src/scenario. Plain typed arrays and numbers, so they cross to worker threads.
+
+import type { Params, ParamName } from "./params.js";
+
+/** Exogenous series, one value per simulated month (index 0 = the start month). */
+export interface MonthlySeries {
+  /** Job openings per applicant (MHLW annual average). @see data:labour_market */
+  jobOpeningsRatio: Float64Array;
+  /** Value of the yen in origin currencies, 1 = 2017-2021 level. @see data:exchange_rates */
+  yenValueIndex: Float64Array;
+  /** Nominal wage level relative to 2023 (minimum-wage index). @see data:other_figures */
+  wageIndex: Float64Array;
+  /** New technical interns per year at 1:1 scale, applied in the month's year. */
+  tiEntriesPerYear: Float64Array;
+  /** New SSW1 holders entering from abroad per year (test route) at 1:1 scale. */
+  ssw1EntriesPerYear: Float64Array;
+  /** New SIEs per year at 1:1 scale. */
+  sieEntriesPerYear: Float64Array;
+}
+export type SeriesName = keyof MonthlySeries;
+export const SERIES_NAMES: readonly SeriesName[] = [
+  "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear",
+];
+
+/** A policy change: from month `month` (index from the start) on, these parameters hold. */
+export interface PolicyStep {
+  month: number;
+  set: Partial<Record<ParamName, number | boolean>>;
+}
+
+export interface ModelInputs {
+  /** Absolute month of index 0: year * 12 + (month - 1). */
+  startMonthAbs: number;
+  months: number;
+  /** Share of the real population simulated (0.1 = 10%). */
+  scale: number;
+  /** Parameters in force at the start; `policy` changes them over time. */
+  params: Params;
+  policy: PolicyStep[];
+  series: MonthlySeries;
+  /** Stock at the start, [status * NAT + nationality], at 1:1 scale (in-Japan statuses only). */
+  initialStock: Float64Array;
+  /** Nationality shares of entrants, [entryKind * NAT + nationality]; kinds: 0 TI, 1 SSW1, 2 SIE. */
+  entryNationalityShare: Float64Array;
+  /** Sector shares of entrants, [entryKind * SECTOR_COUNT + sector]. */
+  entrySectorShare: Float64Array;
+  /** Mean recruitment debt of an indebted intern, yen, by nationality. @see data:recruitment_costs */
+  debtYenByNationality: Float64Array;
+  /** Share of interns who borrowed, by nationality. */
+  borrowedShareByNationality: Float64Array;
+  /** Fee paid to agents, yen, by nationality (for the fee cap). */
+  feeYenByNationality: Float64Array;
+}
+
+export const ENTRY_KINDS = 3;
+
+export function formatMonth(abs: number): string {
+  const y = Math.floor(abs / 12);
+  const m = abs - y * 12 + 1;
+  return `${y}-${m < 10 ? "0" : ""}${m}`;
+}
+
+/** "2027-04" -> absolute month; throws on anything else. */
+export function parseMonth(text: string): number {
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (!m) throw new Error(`expected a month as YYYY-MM, got "${text}"`);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) throw new Error(`month must be 01-12, got "${text}"`);
+  return Number(m[1]) * 12 + month - 1;
+}

@@ -1,0 +1,545 @@
+// Every model parameter with its default, unit, plausible range and source.
+// Reference keys resolve in docs/references.md; docs/parameters.md is generated from this table
+// (`migsim params --format markdown`), and a test fails when it is stale.
+
+export type SourceKind = "data" | "derived" | "calibrated" | "assumption";
+
+export interface ParamSource {
+  kind: SourceKind;
+  /** Key in docs/references.md. */
+  ref: string;
+  /** Where in the source, or the conversion / reason. */
+  note: string;
+}
+
+export interface NumberParamSpec {
+  default: number;
+  unit: string;
+  range: readonly [number, number];
+  /** Must be a whole number. */
+  integer?: boolean;
+  description: string;
+  source: ParamSource;
+}
+
+export interface BooleanParamSpec {
+  default: boolean;
+  unit: "flag";
+  description: string;
+  source: ParamSource;
+}
+
+export type ParamSpec = NumberParamSpec | BooleanParamSpec;
+
+const A = (note: string, ref = "assumption"): ParamSource => ({ kind: "assumption", ref, note });
+
+export const PARAMS = {
+  // ---- Policy switches (set over time by a scenario's `policy` timeline) ----
+  ti3Available: {
+    default: false, unit: "flag",
+    description: "TI-3 (years 4-5) open to interns of good organisations",
+    source: { kind: "data", ref: "rules", note: "TI-3 since 2017-11 (Technical Intern Training Act); baseline timeline switches it on" },
+  },
+  sswAvailable: {
+    default: false, unit: "flag",
+    description: "Specified Skilled Worker (i) status exists (TI->SSW1 transfers and SSW1 entries from abroad)",
+    source: { kind: "data", ref: "rules", note: "SSW created 2019-04; baseline timeline switches it on" },
+  },
+  ssw2AllSectors: {
+    default: false, unit: "flag",
+    description: "SSW2 open in every sector (before: construction only in the model)",
+    source: { kind: "data", ref: "rules", note: "2 fields until 2023, 11 from 2023-06; shipbuilding, the other early field, is folded into manufacturing and left closed (assumption: small)" },
+  },
+  esdActive: {
+    default: false, unit: "flag",
+    description: "Employment for Skill Development replaces TITP for new interns: 3-year training, own-will employer change after 1-2 years",
+    source: { kind: "data", ref: "rules", note: "law of June 2024, in force 2027-04-01" },
+  },
+  asylumWorkPermitted: {
+    default: true, unit: "flag",
+    description: "Refugee applicants may work 6 months after applying, which makes an application after absconding attractive",
+    source: { kind: "data", ref: "rules", note: "2010-03 to 2018-01; seed 003 (Chhour): refugee applications among reasons to abscond" },
+  },
+  familyAccompanimentSsw1: {
+    default: false, unit: "flag",
+    description: "SSW1 holders may bring partner and children",
+    source: { kind: "data", ref: "rules", note: "SSW(i): no family accompaniment; the family-accompaniment scenario switches it on" },
+  },
+  feeCapEnforced: {
+    default: false, unit: "flag",
+    description: "Recruitment fees above feeCapYen are not charged (Vietnam Law 69/2020 actually enforced)",
+    source: { kind: "data", ref: "rules", note: "Law 69/2020 in force 2022-01; surveys find fees far above it, so it is off in the baseline" },
+  },
+
+  // ---- Recruitment, debt and money ----
+  feeShareBorneByWorker: {
+    default: 1, unit: "share", range: [0, 1],
+    description: "Share of the observed recruitment fee (and so the debt) paid by the intern; 0 = employer pays",
+    source: { kind: "data", ref: "data:recruitment_costs", note: "ISA survey 2022: interns pay the fees shown; ILO 'employer pays' scenario lowers it" },
+  },
+  feeCapYen: {
+    default: 370800, unit: "yen", range: [0, 2000000],
+    description: "Legal cap on the fee for a 3-year TI contract, used when feeCapEnforced",
+    source: { kind: "derived", ref: "data:other_figures", note: "USD 3,600 cap per 3-year contract (AERA 2019) x 103 JPY/USD (exchange_rates.csv, 2021-01)" },
+  },
+  debtCv: {
+    default: 0.5, unit: "ratio", range: [0, 1.5],
+    description: "Coefficient of variation of an indebted entrant's debt around the nationality mean (lognormal)",
+    source: A("no distribution published; 0.5 keeps most debts within a factor of 2 of the mean"),
+  },
+  livingCostYenPerMonth: {
+    default: 70000, unit: "yen/month", range: [40000, 120000],
+    description: "Rent, food and deductions paid out of wages before repayment and saving",
+    source: A("not in the data; typical dormitory rent plus food for interns; a sensitivity candidate"),
+  },
+  debtRepaymentShare: {
+    default: 0.8, unit: "share", range: [0.3, 1],
+    description: "Share of monthly surplus (wage minus living cost) put to the recruitment debt while any remains",
+    source: A("debts are repaid first (seed 003: repayment pressure); not measured"),
+  },
+  remittanceShare: {
+    default: 0.6, unit: "share", range: [0.2, 0.9],
+    description: "Share of the surplus left after repayment that is remitted; the rest is saved",
+    source: { kind: "derived", ref: "data:other_figures", note: "MHLW 2024: remitters send 1,043,000 yen/year = 86,900/month, about 0.6 of a TI surplus of ~140,000" },
+  },
+  savingsTargetYen: {
+    default: 2369000, unit: "yen", range: [1000000, 5000000],
+    description: "Savings, valued at the current home-currency rate, after which a target earner is more likely to go home",
+    source: { kind: "derived", ref: "data:other_figures", note: "VEPR 2017 expected savings USD 23,000 x 103 JPY/USD (exchange_rates.csv 2021-01)" },
+  },
+
+  // ---- Wages (yen per month at 2023 prices; moved over time by the wage index) ----
+  tiWageYenPerMonth: {
+    default: 181700, unit: "yen/month", range: [120000, 250000],
+    description: "Contract (scheduled) monthly pay of a technical intern",
+    source: { kind: "data", ref: "data:wages", note: "Wage Structure Survey 2023, TI scheduled pay (JILPT 2024/06)" },
+  },
+  ssw1WageYenPerMonth: {
+    default: 198000, unit: "yen/month", range: [150000, 280000],
+    description: "Contract monthly pay of an SSW holder",
+    source: { kind: "data", ref: "data:wages", note: "Wage Structure Survey 2023, SSW scheduled pay (JILPT 2024/06)" },
+  },
+  sieWageYenPerMonth: {
+    default: 296700, unit: "yen/month", range: [200000, 450000],
+    description: "Contract monthly pay of an SIE (professional statuses)",
+    source: { kind: "data", ref: "data:wages", note: "Wage Structure Survey 2023, professional statuses other than SSW" },
+  },
+  irregularWageYenPerMonth: {
+    default: 190000, unit: "yen/month", range: [120000, 260000],
+    description: "Pay in undocumented work",
+    source: A("no data; seed 003 (Sano) says absconders seek to earn more, so set a little above TI pay"),
+  },
+  overtimePremiumShare: {
+    default: 0.123, unit: "share", range: [0, 0.3],
+    description: "Extra pay from overtime at employers who offer it, as a share of contract pay",
+    source: { kind: "derived", ref: "data:wages", note: "TI 2023: total cash 204,100 / scheduled 181,700 - 1" },
+  },
+  jobChangeWageGainShare: {
+    default: 0.05, unit: "share", range: [0, 0.2],
+    description: "Pay rise on a voluntary job change before the career plateau",
+    source: A("seed 000: job changes driven by labour demand bring mobility until a plateau; size not measured"),
+  },
+  sameStatusWageSpreadCv: {
+    default: 0.1, unit: "ratio", range: [0, 0.3],
+    description: "Spread of an employer's wage level around the status mean",
+    source: A("wage level varies by employer; not measured"),
+  },
+
+  // ---- Employers (seed 001: SMEs recognise, cultivate or deny foreign workers' skills) ----
+  workersPerEmployer: {
+    default: 6, unit: "workers", range: [2, 30],
+    description: "Foreign workers per employer, which sets the number of employer agents",
+    source: A("implementing organisations are mostly small; sets only how finely employers are drawn"),
+  },
+  smeShare: {
+    default: 0.9, unit: "share", range: [0.5, 1],
+    description: "Share of employers that are SMEs",
+    source: A("seed 001: TIs and SIEs mostly work in SMEs"),
+  },
+  ruralShare: {
+    default: 0.5, unit: "share", range: [0.2, 0.8],
+    description: "Share of employers outside the big metropolitan areas",
+    source: A("seed 003 (local policies): interns concentrate in industry-dependent rural towns"),
+  },
+  underpayingEmployerShare: {
+    default: 0.2, unit: "share", range: [0, 0.6],
+    description: "Share of employers who pay less than the contract promised",
+    source: A("seed 003 (Chhour, Saito): failure to honour contracts and low pay drive absconding; prevalence not measured"),
+  },
+  underpayShare: {
+    default: 0.15, unit: "share", range: [0.05, 0.4],
+    description: "Pay shortfall against the contract at underpaying employers",
+    source: A("seed 003: low salary; ISA promised 149,146 vs paid wages suggests shortfalls of this order"),
+  },
+  overtimeOfferedShare: {
+    default: 0.7, unit: "share", range: [0.3, 1],
+    description: "Share of employers offering overtime",
+    source: A("seed 003 (Chhour): 'no overtime work' is a reason to abscond, so some employers offer none"),
+  },
+  promoterShareSme: {
+    default: 0.1, unit: "share", range: [0, 0.5],
+    description: "Share of SMEs that actively promote finishing interns (sponsor SSW1, full-time posts)",
+    source: { kind: "assumption", ref: "seed001", note: "'a few number of SMEs in Japan are promoting graduated technical interns'" },
+  },
+  promoterShareLarge: {
+    default: 0.3, unit: "share", range: [0, 0.8],
+    description: "Share of large firms that actively promote finishing interns",
+    source: A("larger firms have HR routes to SSW; not measured"),
+  },
+  promoterSponsorProb: {
+    default: 0.6, unit: "probability", range: [0.3, 1],
+    description: "Chance a promoting employer sponsors a finishing intern of average skill into SSW1",
+    source: { kind: "assumption", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns; tuned by hand to the SSW1 stock 2020-2021" },
+  },
+  otherSponsorProb: {
+    default: 0.12, unit: "probability", range: [0, 0.6],
+    description: "Chance another employer sponsors a finishing intern of average skill into SSW1",
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned so SSW1 stock reaches the order of 50,000 by 2021-12 (docs/model.md, calibration status)" },
+  },
+  cultivationSkillMultiplier: {
+    default: 2, unit: "ratio", range: [1, 4],
+    description: "Skill growth at a promoting employer relative to others",
+    source: { kind: "assumption", ref: "seed001", note: "SMEs 'recognizing, cultivating, ascribing and limiting/denying skills'" },
+  },
+
+  // ---- Skills, language, networks, family ----
+  skillGrowthPerYear: {
+    default: 0.1, unit: "1/year", range: [0, 0.3],
+    description: "Gain in skill (0-1 scale) per year of work in Japan",
+    source: A("skill is an index; its level only scales SSW sponsorship and SSW2 tests"),
+  },
+  monthsPerJapaneseLevel: {
+    default: 18, unit: "months", range: [6, 48], integer: true,
+    description: "Months of stay per JLPT level gained",
+    source: A("common pace of N5 -> N4 -> N3 for working learners; not measured"),
+  },
+  brokerTieProb: {
+    default: 0.15, unit: "probability", range: [0, 0.5],
+    description: "Chance an intern is in touch with a broker who places absconders",
+    source: { kind: "assumption", ref: "seed003", note: "Chhour: brokers among the factors of escape; prevalence not measured" },
+  },
+  networkTiesPerYear: {
+    default: 2, unit: "ties/year", range: [0, 6],
+    description: "Co-national contacts gained per year in Japan (capped at 20)",
+    source: { kind: "assumption", ref: "seed000", note: "social factors shape staying; rate not measured" },
+  },
+  partnerAtEntryProb: {
+    default: 0.2, unit: "probability", range: [0, 0.6],
+    description: "Chance an entrant has a partner (at origin)",
+    source: A("entrants are young (TI mean age 26.2 in 2023, wages.csv); not measured"),
+  },
+  childrenGivenPartnerProb: {
+    default: 0.5, unit: "probability", range: [0, 1],
+    description: "Chance an entrant with a partner also has children",
+    source: A("not measured"),
+  },
+  partnerFormationHazardPerMonth: {
+    default: 0.004, unit: "1/month", range: [0, 0.02],
+    description: "Monthly chance a single agent forms a partnership",
+    source: A("about 5% a year at ages 25-35; not measured for migrants"),
+  },
+  familyJoinHazardPerMonth: {
+    default: 0.03, unit: "1/month", range: [0, 0.2],
+    description: "Monthly chance family at origin joins an agent whose status allows accompaniment",
+    source: A("family reunion takes about 3 years on average once allowed; not measured"),
+  },
+
+  // ---- Entrants ----
+  tiEntryAgeYears: {
+    default: 24.5, unit: "years", range: [18, 35],
+    description: "Mean age of a new technical intern",
+    source: { kind: "derived", ref: "data:wages", note: "TI mean age 26.2 with mean tenure 1.7 years (JILPT 2024/06): 26.2 - 1.7" },
+  },
+  ssw1EntryAgeYears: {
+    default: 26.5, unit: "years", range: [18, 40],
+    description: "Mean age of an SSW1 entrant from abroad",
+    source: { kind: "derived", ref: "data:wages", note: "SSW mean age 28.9 with tenure 2.4 (JILPT 2024/06)" },
+  },
+  sieEntryAgeYears: {
+    default: 27, unit: "years", range: [21, 40],
+    description: "Mean age of a new SIE",
+    source: A("graduates hired a few years after university; not in the data"),
+  },
+  entryAgeSdYears: {
+    default: 3, unit: "years", range: [1, 8],
+    description: "Standard deviation of entry ages",
+    source: A("not in the data"),
+  },
+  entrySkillTi: {
+    default: 0.1, unit: "index 0-1", range: [0, 0.5],
+    description: "Skill of a new intern",
+    source: { kind: "assumption", ref: "seed001", note: "interns are 'regarded as low-skilled'; the index is relative" },
+  },
+  entrySkillSsw1: {
+    default: 0.4, unit: "index 0-1", range: [0, 1],
+    description: "Skill of an SSW1 entrant from abroad (has passed the skills test)",
+    source: A("passed the SSW skills test: equal to a completed intern"),
+  },
+  entrySkillSie: {
+    default: 0.6, unit: "index 0-1", range: [0, 1],
+    description: "Skill of a new SIE",
+    source: { kind: "assumption", ref: "seed001", note: "SIEs are 'often skilled, well-educated'" },
+  },
+  ssw2SkillReference: {
+    default: 0.5, unit: "index 0-1", range: [0.1, 1],
+    description: "Skill at which the SSW2 hazard equals ssw2HazardPerMonth (it scales with skill / reference)",
+    source: A("normalisation of the skill index"),
+  },
+
+  // ---- Technical interns ----
+  ti2ContinuationProb: {
+    default: 0.85, unit: "probability", range: [0.5, 1],
+    description: "Chance an intern goes on from TI-1 to TI-2 (some job types are TI-1 only)",
+    source: A("OTIT stage transition counts are not in the data"),
+  },
+  ti3UptakeProb: {
+    default: 0.2, unit: "probability", range: [0, 0.6],
+    description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
+    source: { kind: "assumption", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data" },
+  },
+  tiEarlyReturnHazardPerMonth: {
+    default: 0.002, unit: "1/month", range: [0, 0.01],
+    description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
+    source: A("not measured"),
+  },
+  tiUnavoidableTransferHazardPerMonth: {
+    default: 0.0005, unit: "1/month", range: [0, 0.01],
+    description: "Monthly hazard of an 'unavoidable' employer transfer under TITP, per unit of pay shortfall",
+    source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
+  },
+  abscondBaseHazardPerMonth: {
+    default: 0.0012, unit: "1/month", range: [0.0002, 0.01],
+    description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "hand-tuned so missing interns are of the order of 7,000-9,000 a year in 2017-2019" },
+  },
+  abscondDebtLogHrPerWageMonth: {
+    default: 0.08, unit: "log HR per month of pay owed", range: [0, 0.3],
+    description: "Increase in the log absconding hazard per month of contract pay still owed",
+    source: { kind: "assumption", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; size not measured" },
+  },
+  abscondShortfallLogHrPerShare: {
+    default: 4, unit: "log HR per unit shortfall", range: [0, 10],
+    description: "Increase in the log absconding hazard per unit of pay shortfall against the contract",
+    source: { kind: "assumption", ref: "seed003", note: "low salary and failure to honour contracts (Chhour; Saito 2018)" },
+  },
+  abscondNoOvertimeLogHr: {
+    default: 0.4, unit: "log HR", range: [0, 1.5],
+    description: "Log hazard ratio of absconding when the employer offers no overtime",
+    source: { kind: "assumption", ref: "seed003", note: "'no overtime work' (Chhour)" },
+  },
+  abscondBrokerLogHr: {
+    default: 0.7, unit: "log HR", range: [0, 2],
+    description: "Log hazard ratio of absconding for interns in touch with a broker",
+    source: { kind: "assumption", ref: "seed003", note: "brokers (Chhour)" },
+  },
+  abscondNetworkLogHrPerTie: {
+    default: 0.03, unit: "log HR per tie", range: [0, 0.1],
+    description: "Log hazard ratio of absconding per co-national contact (contacts find undocumented work)",
+    source: { kind: "assumption", ref: "seed003", note: "brokers and co-nationals place absconders; size not measured" },
+  },
+  abscondTightnessElasticity: {
+    default: 1.5, unit: "elasticity", range: [0, 4],
+    description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
+    source: { kind: "assumption", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people" },
+  },
+  abscondYenElasticity: {
+    default: 1, unit: "elasticity", range: [0, 3],
+    description: "Absconding hazard scales with the yen's value at home to this power",
+    source: { kind: "assumption", ref: "seed003", note: "Sano (2012): as the yen rises, earning more in Japan pays more, so escapes rise" },
+  },
+  abscondAsylumPermitLogHr: {
+    default: 0.4, unit: "log HR", range: [0, 1.5],
+    description: "Log hazard ratio of absconding while refugee applicants may work",
+    source: { kind: "assumption", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour)" },
+  },
+  referenceJobOpeningsRatio: {
+    default: 1.5, unit: "openings/applicant", range: [1, 2],
+    description: "Job-openings ratio at which tightness effects are 1 (the 2017 level)",
+    source: { kind: "data", ref: "data:labour_market", note: "2017 annual average 1.50" },
+  },
+  esdJobChangeHazardPerMonth: {
+    default: 0.01, unit: "1/month", range: [0, 0.05],
+    description: "Own-will employer change hazard of an ESD trainee past the waiting period, at full pay",
+    source: A("new regime: no observations; SSW job-change rates are of this order"),
+  },
+  esdJobChangeShortfallLogHrPerShare: {
+    default: 6, unit: "log HR per unit shortfall", range: [0, 12],
+    description: "How much more a underpaid ESD trainee changes employer",
+    source: { kind: "assumption", ref: "seed003", note: "the grievances that drive absconding drive a legal move where one is allowed" },
+  },
+  esdSsw1PassProb: {
+    default: 0.6, unit: "probability", range: [0.2, 1],
+    description: "Chance an ESD trainee reaches SSW1 level and is hired on SSW1 at completion (before employer effects)",
+    source: { kind: "assumption", ref: "rules", note: "ESD trains to SSW(i) level by design; pass rates unknown" },
+  },
+
+  // ---- SSW ----
+  ssw1CapMonths: {
+    default: 60, unit: "months", range: [36, 120], integer: true,
+    description: "Maximum total stay in SSW1",
+    source: { kind: "data", ref: "rules", note: "SSW(i): 5 years in total at most" },
+  },
+  sswJobChangeHazardPerMonth: {
+    default: 0.008, unit: "1/month", range: [0, 0.04],
+    description: "Employer change hazard within the sector for SSW holders at reference tightness",
+    source: { kind: "assumption", ref: "seed003", note: "job change allowed within the field (rules); rate not measured" },
+  },
+  jobChangeTightnessElasticity: {
+    default: 1, unit: "elasticity", range: [0, 3],
+    description: "Job-change hazards scale with (job-openings ratio / reference) to this power",
+    source: { kind: "assumption", ref: "seed000", note: "job mobility 'driven by the strong labour demand'" },
+  },
+  careerPlateauJobChanges: {
+    default: 3, unit: "job changes", range: [1, 8], integer: true,
+    description: "Job changes after which no further pay rise comes and job changes slow",
+    source: { kind: "assumption", ref: "seed000", note: "'after several job changes, they cannot project further upward career mobility'" },
+  },
+  careerPlateauJobChangeHr: {
+    default: 0.4, unit: "HR", range: [0.1, 1],
+    description: "Hazard ratio of further job changes once on the plateau",
+    source: { kind: "assumption", ref: "seed000", note: "career plateau after several job changes" },
+  },
+  ssw2MinMonthsInSsw1: {
+    default: 24, unit: "months", range: [0, 60], integer: true,
+    description: "Months in SSW1 before an SSW2 test can be passed",
+    source: A("SSW2 needs experience as a team leader and a higher test; 2 years is the usual minimum"),
+  },
+  ssw2HazardPerMonth: {
+    default: 0.01, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard of moving SSW1 -> SSW2 for an eligible worker of average skill",
+    source: A("SSW2 stock was small until 2023; not calibrated yet"),
+  },
+  ssw2AtCapProb: {
+    default: 0.3, unit: "probability", range: [0, 1],
+    description: "Chance an eligible SSW1 holder at the 5-year cap moves to SSW2 rather than leaving",
+    source: A("not measured"),
+  },
+  sswReturnHazardPerMonth: {
+    default: 0.006, unit: "1/month", range: [0, 0.03],
+    description: "Base monthly return hazard of SSW holders",
+    source: A("not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low"),
+  },
+  sieJobChangeHazardPerMonth: {
+    default: 0.012, unit: "1/month", range: [0, 0.05],
+    description: "Employer change hazard of SIEs at reference tightness",
+    source: { kind: "assumption", ref: "seed000", note: "IT professionals 'opt for job mobilities driven by the strong labour demand'" },
+  },
+  sieReturnHazardPerMonth: {
+    default: 0.011, unit: "1/month", range: [0, 0.04],
+    description: "Base monthly return hazard of SIEs",
+    source: { kind: "derived", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month, minus onward, less the family and network effects" },
+  },
+  onwardHazardPerMonth: {
+    default: 0.002, unit: "1/month", range: [0, 0.01],
+    description: "Monthly hazard of moving on to a third country (SSW, SIE, PR)",
+    source: A("onward moves (Taiwan, Korea, Australia...) are not counted in the data"),
+  },
+  returnFamilyAtOriginLogHr: {
+    default: 0.5, unit: "log HR", range: [0, 1.5],
+    description: "Log hazard ratio of return with a partner or children at origin",
+    source: { kind: "assumption", ref: "seed000", note: "family factors shape staying and return" },
+  },
+  returnFamilyInJapanLogHr: {
+    default: -0.8, unit: "log HR", range: [-2, 0],
+    description: "Log hazard ratio of return and onward moves with family in Japan",
+    source: { kind: "assumption", ref: "seed000", note: "social and family factors 'prevent and/or postpone their further mobility/return'" },
+  },
+  returnNetworkLogHrPerTie: {
+    default: -0.02, unit: "log HR per tie", range: [-0.1, 0],
+    description: "Log hazard ratio of return per co-national contact",
+    source: { kind: "assumption", ref: "seed000", note: "social factors postpone return" },
+  },
+  returnYenElasticity: {
+    default: -1, unit: "elasticity", range: [-3, 0],
+    description: "Return hazards scale with the yen's value at home to this power (a weaker yen sends more home)",
+    source: { kind: "assumption", ref: "data:other_figures", note: "weak yen is the top reason for not staying (38.5%, Mynavi 2024)" },
+  },
+  returnSavingsTargetLogHr: {
+    default: 0.4, unit: "log HR", range: [0, 1.5],
+    description: "Log hazard ratio of return once the savings target is reached (target earners)",
+    source: A("target-earner behaviour; the target itself is derived from the VEPR survey"),
+  },
+
+  // ---- Permanent residency ----
+  prMinMonthsInJapan: {
+    default: 120, unit: "months", range: [12, 240], integer: true,
+    description: "Months of stay required for permanent residency",
+    source: { kind: "data", ref: "rules", note: "10 years of stay" },
+  },
+  prMinMonthsOnWorkStatus: {
+    default: 60, unit: "months", range: [12, 120], integer: true,
+    description: "Months on a work status (SSW2, SIE; not TI or SSW1) required for permanent residency",
+    source: { kind: "data", ref: "rules", note: "5 years on a work status; TI and SSW(i) years do not count" },
+  },
+  prHazardPerMonth: {
+    default: 0.02, unit: "1/month", range: [0, 0.1],
+    description: "Monthly hazard of obtaining PR once eligible",
+    source: A("application and processing; not measured"),
+  },
+  prExitHazardPerMonth: {
+    default: 0.002, unit: "1/month", range: [0, 0.01],
+    description: "Monthly hazard that a permanent resident leaves (return)",
+    source: A("settled residents rarely leave; not measured"),
+  },
+
+  // ---- Irregular stay and asylum ----
+  irregularAsylumHazardPerMonth: {
+    default: 0.004, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard an undocumented worker applies for refugee status",
+    source: { kind: "assumption", ref: "seed003", note: "refugee recognition application as a route after absconding" },
+  },
+  asylumWorkPermitAsylumHr: {
+    default: 5, unit: "HR", range: [1, 10],
+    description: "Hazard ratio of applying while applicants may work",
+    source: { kind: "derived", ref: "data:refugee_applications", note: "applications fell from 19,629 (2017) to about 10,400 (2018-19) after work permission was curtailed; the ratio among absconders is assumed larger" },
+  },
+  apprehensionHazardPerMonth: {
+    default: 0.008, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard an undocumented worker is apprehended and deported",
+    source: A("deportation counts by former status are not in the data"),
+  },
+  irregularReturnHazardPerMonth: {
+    default: 0.008, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard an undocumented worker goes home voluntarily",
+    source: A("not measured"),
+  },
+  asylumDecisionHazardPerMonth: {
+    default: 0.035, unit: "1/month", range: [0.01, 0.2],
+    description: "Monthly hazard that a refugee application is decided (rejected: recognitions are negligible)",
+    source: { kind: "assumption", ref: "data:refugee_applications", note: "recognitions 20-74 a year against 10,000+ applications; processing takes about 2-3 years" },
+  },
+  asylumReapplyProb: {
+    default: 0.5, unit: "probability", range: [0, 1],
+    description: "Chance a rejected applicant applies again (stays ASYLUM)",
+    source: A("repeat applications were common before the 2023 amendment"),
+  },
+  asylumRejectedDeportProb: {
+    default: 0.15, unit: "probability", range: [0, 1],
+    description: "Chance a rejected applicant who does not re-apply is deported (else back to IRREGULAR or home)",
+    source: A("not measured"),
+  },
+  repeatApplicationsStopDeportation: {
+    default: true, unit: "flag",
+    description: "A repeat application halts deportation (until the 2023 amendment, in force 2024-06)",
+    source: { kind: "data", ref: "seed003", note: "refugee policy paper; the 2023 amendment lets the third application onward be deported" },
+  },
+} as const satisfies Record<string, ParamSpec>;
+
+export type ParamName = keyof typeof PARAMS;
+
+/** Resolved parameter values: numbers, and booleans for flags. */
+export type Params = {
+  -readonly [K in ParamName]: (typeof PARAMS)[K]["default"] extends boolean ? boolean : number;
+};
+
+export const PARAM_NAMES = Object.keys(PARAMS) as ParamName[];
+
+export function defaultParams(): Params {
+  const p = {} as Record<string, number | boolean>;
+  for (const k of PARAM_NAMES) p[k] = PARAMS[k].default;
+  return p as Params;
+}
+
+export function isBooleanParam(name: ParamName): boolean {
+  return PARAMS[name].unit === "flag";
+}

@@ -1,0 +1,145 @@
+// New arrivals each month (TI, SSW1 from abroad, SIE) and the initial population, with the
+// attributes they bring: debt from recruitment fees (seeds 002, 003), family, skill, ties.
+
+import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
+import { ENTRY_KINDS } from "../inputs.js";
+import { pickEmployer } from "../employers.js";
+import { addAgent, ensureCapacity } from "../population.js";
+import { type SimState, recordEvent } from "../state.js";
+
+/** Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE. */
+export const EntryKind = { TI: 0, SSW1: 1, SIE: 2 } as const;
+const KIND_STATUS = [Status.TI, Status.SSW1, Status.SIE] as const;
+
+/** floor(x), plus one with probability frac(x): unbiased integer counts at any scale. */
+export function stochasticRound(x: number, u: number): number {
+  const f = Math.floor(x);
+  return u < x - f ? f + 1 : f;
+}
+
+/** A standard normal draw from two uniforms (Box-Muller). */
+function normal(s: SimState): number {
+  const u1 = s.rng.entries();
+  const u2 = s.rng.entries();
+  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+function drawFromShares(shares: Float64Array, offset: number, n: number, u: number): number {
+  let acc = 0;
+  for (let k = 0; k < n; k++) {
+    acc += shares[offset + k]!;
+    if (u < acc) return k;
+  }
+  return n - 1;
+}
+
+/** Recruitment debt of a new intern or SSW1 entrant from `nat`, yen. */
+function drawDebt(s: SimState, nat: number): number {
+  const p = s.params;
+  const inputs = s.inputs;
+  if (s.rng.entries() >= inputs.borrowedShareByNationality[nat]!) return 0;
+  // Lognormal with mean 1 and the stated coefficient of variation.
+  const sigma2 = Math.log(1 + p.debtCv * p.debtCv);
+  const factor = Math.exp(Math.sqrt(sigma2) * normal(s) - sigma2 / 2);
+  let debt = inputs.debtYenByNationality[nat]! * factor * p.feeShareBorneByWorker;
+  // Vietnam's Law 69/2020 caps the fee; debt (close to the fee in the ISA survey) shrinks with it.
+  if (p.feeCapEnforced && nat === Nationality.VN) debt *= Math.min(1, p.feeCapYen / inputs.feeYenByNationality[nat]!);
+  return debt;
+}
+
+/** Adds one agent of entry kind `kind` and nationality `nat`; returns its row. */
+export function createEntrant(s: SimState, kind: number, nat: number): number {
+  const p = s.params;
+  const pop = s.pop;
+  const rng = s.rng;
+  const i = addAgent(pop);
+  const status = KIND_STATUS[kind]!;
+  pop.status[i] = status;
+  pop.nationality[i] = nat;
+  const sector = drawFromShares(s.inputs.entrySectorShare, kind * SECTOR_COUNT, SECTOR_COUNT, rng.entries());
+  pop.sector[i] = sector;
+  const e = pickEmployer(s.employers, sector, rng.matching());
+  pop.employer[i] = e;
+  const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
+    + p.entryAgeSdYears * normal(s);
+  pop.ageMonths[i] = Math.max(18 * 12, Math.round(ageYears * 12));
+  const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
+  pop.promisedWageYenPerMonth[i] = baseWage * s.employers.wageLevel[e]!;
+  if (kind === EntryKind.TI) {
+    pop.tiStage[i] = 1;
+    pop.esd[i] = p.esdActive ? 1 : 0;
+  }
+  // Assumption: SSW1 entrants from abroad are recruited through the same brokers as interns (seed 002).
+  if (kind !== EntryKind.SIE) {
+    pop.debtYen[i] = drawDebt(s, nat);
+    pop.brokerTie[i] = rng.entries() < p.brokerTieProb ? 1 : 0;
+  }
+  if (rng.entries() < p.partnerAtEntryProb) {
+    pop.family[i] = Family.partner | (rng.entries() < p.childrenGivenPartnerProb ? Family.children : 0);
+  }
+  pop.skill[i] = kind === EntryKind.TI ? p.entrySkillTi : kind === EntryKind.SSW1 ? p.entrySkillSsw1 : p.entrySkillSie;
+  // JLPT levels at entry: interns N5 (ESD asks A1), SSW1 N4 (the SSW Japanese test, about A2),
+  // SIE N3 (assumption: white-collar work in Japanese).
+  pop.japaneseLevel[i] = kind === EntryKind.TI ? 1 : kind === EntryKind.SSW1 ? 2 : 3;
+  return i;
+}
+
+/** This month's entrants, by the annual inflow series, the nationality mix and the scale. */
+export function addEntries(s: SimState): void {
+  const { inputs, ctx, params: p } = s;
+  const t = ctx.month;
+  const perMonth = [
+    inputs.series.tiEntriesPerYear[t]! / 12,
+    p.sswAvailable ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
+    inputs.series.sieEntriesPerYear[t]! / 12,
+  ];
+  // Room for the expected entrants plus a margin; ensureCapacity doubles if ever exceeded.
+  ensureCapacity(s.pop, Math.ceil((perMonth[0]! + perMonth[1]! + perMonth[2]!) * inputs.scale * 1.5) + 16);
+  for (let kind = 0; kind < ENTRY_KINDS; kind++) {
+    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+      const expected = perMonth[kind]! * inputs.scale * inputs.entryNationalityShare[kind * NATIONALITY_COUNT + nat]!;
+      const n = stochasticRound(expected, s.rng.entries());
+      if (n > 0) ensureCapacity(s.pop, n);
+      for (let k = 0; k < n; k++) {
+        const i = createEntrant(s, kind, nat);
+        recordEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
+      }
+    }
+  }
+}
+
+/**
+ * The population at the start date from the observed stocks, with time already spent spread
+ * uniformly so that completions and exits do not all fall in the same month. Not recorded as
+ * entries: they arrived before the simulation.
+ */
+export function seedInitialPopulation(s: SimState): void {
+  const { inputs, params: p, pop, rng } = s;
+  for (let st = 0; st < Status.RETURNED; st++) {
+    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+      const n = stochasticRound(inputs.initialStock[st * NATIONALITY_COUNT + nat]! * inputs.scale, rng.entries());
+      ensureCapacity(pop, n);
+      for (let k = 0; k < n; k++) {
+        // Undocumented workers and applicants in 2017 were mostly former interns (seed 003).
+        const kind = st === Status.SIE || st === Status.PR ? EntryKind.SIE : st === Status.SSW1 || st === Status.SSW2 ? EntryKind.SSW1 : EntryKind.TI;
+        const i = createEntrant(s, kind, nat);
+        pop.status[i] = st;
+        pop.tiStage[i] = 0;
+        // Months already spent: TI within the 3-year TITP course; others within 5 years (assumption).
+        const span = st === Status.TI ? 36 : 60;
+        const m = Math.floor(rng.entries() * span);
+        pop.monthsInStatus[i] = m;
+        pop.monthsWithEmployer[i] = m;
+        pop.monthsInJapan[i] = st === Status.TI || st === Status.SIE ? m : m + 36;
+        pop.ageMonths[i] = pop.ageMonths[i]! + pop.monthsInJapan[i]!;
+        if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
+        if (st === Status.SIE) pop.monthsOnWorkStatus[i] = m;
+        if (st === Status.IRREGULAR || st === Status.ASYLUM) pop.employer[i] = -1;
+        // Debt already repaid at the contract wage over the months spent.
+        const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! - p.livingCostYenPerMonth) * p.debtRepaymentShare;
+        pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * pop.monthsInJapan[i]!);
+        pop.skill[i] = Math.min(1, pop.skill[i]! + (p.skillGrowthPerYear * pop.monthsInJapan[i]!) / 12);
+      }
+    }
+  }
+}

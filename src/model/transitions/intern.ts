@@ -1,0 +1,88 @@
+// Technical interns: stage progression, completion (SSW1 if an employer sponsors, TI-3, or
+// return), and each month's competing options: abscond, go home early, change employer
+// where the rules allow (TITP 'unavoidable' transfers; ESD own-will changes after 1-2 years).
+
+import { Sector, Status } from "../codes.js";
+import type { SimState } from "../state.js";
+import { chooseCompeting } from "./competing.js";
+import { abscondHazard } from "./hazards.js";
+import { changeEmployer, moveStatus } from "./moves.js";
+
+const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
+const TI2_END_MONTHS = 36; // TI-2: 2 more years
+const TI3_END_MONTHS = 60; // TI-3: 2 more years, 5 years at most
+const ESD_MONTHS = 36; // Employment for Skill Development: 3 years of training
+
+/** ESD waiting period before an own-will employer change (rules.md, law of June 2024). */
+export function esdWaitMonths(sector: number): number {
+  return sector === Sector.agriculture || sector === Sector.services ? 12 : 24;
+}
+
+/** Chance the intern's employer sponsors them into SSW1 at completion (seed 001). */
+function sponsorProb(s: SimState, i: number): number {
+  const e = s.pop.employer[i]!;
+  const p = s.params;
+  return e >= 0 && s.employers.promoter[e] === 1 ? p.promoterSponsorProb : p.otherSponsorProb;
+}
+
+function toSsw1(s: SimState, i: number): void {
+  const e = s.pop.employer[i]!;
+  moveStatus(s, i, Status.SSW1);
+  // Same employer, now on SSW pay.
+  s.pop.promisedWageYenPerMonth[i] = s.params.ssw1WageYenPerMonth * (e >= 0 ? s.employers.wageLevel[e]! : 1);
+}
+
+/** One month's decision of intern i, with its decision draw u. */
+export function decideIntern(s: SimState, i: number, u: number): void {
+  const pop = s.pop;
+  const p = s.params;
+  const m = pop.monthsInStatus[i]!;
+  const stage = pop.tiStage[i]!;
+  const esd = pop.esd[i] === 1;
+
+  // Scheduled milestones replace this month's hazards.
+  if (esd && m >= ESD_MONTHS) {
+    if (p.sswAvailable && u < p.esdSsw1PassProb) toSsw1(s, i);
+    else moveStatus(s, i, Status.RETURNED);
+    return;
+  }
+  if (!esd && stage === 1 && m >= TI1_MONTHS) {
+    if (u < p.ti2ContinuationProb) pop.tiStage[i] = 2;
+    else moveStatus(s, i, Status.RETURNED);
+    return;
+  }
+  if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
+    const pSponsor = p.sswAvailable ? sponsorProb(s, i) : 0;
+    const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
+    if (u < pSponsor) toSsw1(s, i);
+    else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
+    else moveStatus(s, i, Status.RETURNED);
+    return;
+  }
+  if (!esd && stage === 3 && m >= TI3_END_MONTHS) {
+    if (p.sswAvailable && u < sponsorProb(s, i)) toSsw1(s, i);
+    else moveStatus(s, i, Status.RETURNED);
+    return;
+  }
+
+  const h = s.hazards;
+  h[0] = abscondHazard(s, i);
+  h[1] = p.tiEarlyReturnHazardPerMonth;
+  const e = pop.employer[i]!;
+  const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
+  if (esd) {
+    h[2] = pop.monthsWithEmployer[i]! >= esdWaitMonths(pop.sector[i]!)
+      ? p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness * Math.exp(p.esdJobChangeShortfallLogHrPerShare * shortfall)
+      : 0;
+  } else {
+    // TITP: no change at the intern's own will; 'unavoidable' transfers only where the
+    // employer breaks the contract (rules.md).
+    h[2] = shortfall > 0 ? p.tiUnavoidableTransferHazardPerMonth : 0;
+  }
+  switch (chooseCompeting(h, 3, u)) {
+    case 0: moveStatus(s, i, Status.IRREGULAR); break;
+    case 1: moveStatus(s, i, Status.RETURNED); break;
+    case 2: changeEmployer(s, i); break;
+    default: break;
+  }
+}

@@ -1,0 +1,49 @@
+// Undocumented stay and asylum. IRREGULAR: keep working, apply for refugee status, be
+// apprehended and deported, or go home. ASYLUM: wait for the decision (recognitions are
+// negligible, refugee_applications.csv), then re-apply, be deported, or fall back to IRREGULAR.
+// @see seed 003 (Chhour: refugee applications after absconding; refugee policy paper)
+import { Status } from "../codes.js";
+import type { SimState } from "../state.js";
+import { chooseCompeting } from "./competing.js";
+import { moveStatus } from "./moves.js";
+
+export function decideIrregular(s: SimState, i: number, u: number): void {
+  const p = s.params;
+  const h = s.hazards;
+  h[0] = p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1);
+  h[1] = p.apprehensionHazardPerMonth;
+  h[2] = p.irregularReturnHazardPerMonth;
+  switch (chooseCompeting(h, 3, u)) {
+    case 0: moveStatus(s, i, Status.ASYLUM); break;
+    case 1: moveStatus(s, i, Status.DEPORTED); break;
+    case 2: moveStatus(s, i, Status.RETURNED); break;
+    default: break;
+  }
+}
+
+export function decideAsylum(s: SimState, i: number, u: number): void {
+  const p = s.params;
+  const h = s.hazards;
+  h[0] = p.asylumDecisionHazardPerMonth;
+  h[1] = p.irregularReturnHazardPerMonth;
+  const k = chooseCompeting(h, 2, u);
+  if (k === 1) {
+    moveStatus(s, i, Status.RETURNED);
+    return;
+  }
+  if (k !== 0) return;
+  // Rejected. What follows is drawn from the life stream, so the decision stream keeps
+  // exactly one draw per agent-month.
+  const life = s.rng.life;
+  if (life() < p.asylumReapplyProb) {
+    // 2023 amendment (in force 2024-06): a repeat application no longer halts deportation.
+    if (!p.repeatApplicationsStopDeportation && life() < p.asylumRejectedDeportProb) {
+      moveStatus(s, i, Status.DEPORTED);
+    } else {
+      s.pop.monthsInStatus[i] = 0; // a new application: the wait starts again
+    }
+    return;
+  }
+  if (life() < p.asylumRejectedDeportProb) moveStatus(s, i, Status.DEPORTED);
+  else moveStatus(s, i, Status.IRREGULAR);
+}

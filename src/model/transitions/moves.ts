@@ -1,0 +1,47 @@
+// The only places where an agent's status or employer changes, so every move is recorded
+// as an event and the bookkeeping (months in status, stage, employer) stays consistent.
+
+import { EventCode, Family, Status, eventForMove, isExit } from "../codes.js";
+import { pickEmployer } from "../employers.js";
+import { type SimState, recordEvent } from "../state.js";
+
+/** Moves agent i to status `to`, recording the event that move implies. */
+export function moveStatus(s: SimState, i: number, to: Status): void {
+  const pop = s.pop;
+  const from = pop.status[i]! as Status;
+  recordEvent(s, i, eventForMove(from, to), from, to);
+  pop.status[i] = to;
+  pop.monthsInStatus[i] = 0;
+  pop.tiStage[i] = 0;
+  if (isExit(to) || to === Status.IRREGULAR || to === Status.ASYLUM) {
+    // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
+    pop.employer[i] = -1;
+    pop.monthsWithEmployer[i] = 0;
+  }
+  if (isExit(to)) pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
+}
+
+/**
+ * Agent i changes employer within its sector (a `job_change` event). Before the career
+ * plateau a move brings a pay rise (seed 000); after it, none.
+ */
+export function changeEmployer(s: SimState, i: number): void {
+  const pop = s.pop;
+  const p = s.params;
+  const st = pop.status[i]!;
+  recordEvent(s, i, EventCode.job_change, st, st);
+  const old = pop.employer[i]!;
+  let next = pickEmployer(s.employers, pop.sector[i]!, s.rng.matching());
+  // Never "move" to the same employer when the sector has another one.
+  if (next === old) {
+    const start = s.employers.sectorStart[pop.sector[i]!]!;
+    const end = s.employers.sectorStart[pop.sector[i]! + 1]!;
+    if (end - start > 1) next = next + 1 < end ? next + 1 : start;
+  }
+  pop.employer[i] = next;
+  pop.monthsWithEmployer[i] = 0;
+  if (pop.jobChanges[i]! < p.careerPlateauJobChanges) {
+    pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.jobChangeWageGainShare);
+  }
+  if (pop.jobChanges[i]! < 255) pop.jobChanges[i] = pop.jobChanges[i]! + 1;
+}

@@ -1,0 +1,133 @@
+// Turns a resolved scenario plus run options into the model's inputs: month-by-month series,
+// the policy timeline in month indices, and the initial and entry tables from data/inputs.
+
+import { UserError } from "../errors.js";
+import { NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, SECTOR_COUNT, STATUS_CODES, isExit } from "../model/codes.js";
+import { ENTRY_KINDS, type ModelInputs, type MonthlySeries, SERIES_NAMES, type SeriesName, parseMonth } from "../model/inputs.js";
+import { type Row, num, readTable } from "./data.js";
+import type { ResolvedScenario } from "./load.js";
+
+/** How a series fills the months between its points. */
+export const SERIES_INTERPOLATION: Record<SeriesName, "step" | "linear"> = {
+  jobOpeningsRatio: "step",
+  yenValueIndex: "linear",
+  wageIndex: "step",
+  tiEntriesPerYear: "step",
+  ssw1EntriesPerYear: "step",
+  sieEntriesPerYear: "step",
+};
+
+export interface RunOptions {
+  /** Overrides the scenario's scale. */
+  scale?: number;
+  /** Overrides the scenario's end month (YYYY-MM). */
+  until?: string;
+}
+
+const ENTRY_KIND_CODES = ["TI", "SSW1", "SIE"] as const;
+
+function indexOf(codes: readonly string[], value: string | undefined, what: string, table: string): number {
+  const k = value === undefined ? -1 : codes.indexOf(value);
+  if (k < 0) throw new UserError(`Input table data/inputs/${table}: unknown ${what} "${value ?? ""}", expected one of ${codes.join(", ")}.`);
+  return k;
+}
+
+const monthOfDate = (d: string): number => (d.length === 4 ? Number(d) * 12 : parseMonth(d));
+
+/** Default series points (data/inputs/series.csv) with the scenario's points over them. */
+export function seriesPoints(scenario: ResolvedScenario): Record<SeriesName, Record<string, number>> {
+  const out = Object.fromEntries(SERIES_NAMES.map((k) => [k, {}])) as Record<SeriesName, Record<string, number>>;
+  for (const row of readTable("series.csv")) {
+    const name = row.series as SeriesName;
+    if (!SERIES_NAMES.includes(name)) throw new UserError(`Input table data/inputs/series.csv: unknown series "${row.series}".`);
+    out[name][row.date!] = num(row, "value", "series.csv");
+  }
+  for (const name of SERIES_NAMES) Object.assign(out[name], scenario.series[name] ?? {});
+  return out;
+}
+
+/** Expands dated points to one value per month from startAbs for `months` months. */
+export function expandSeries(points: Record<string, number>, kind: "step" | "linear", startAbs: number, months: number): Float64Array {
+  const pts = Object.entries(points).map(([d, v]) => [monthOfDate(d), v] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Float64Array(months);
+  if (pts.length === 0) return out;
+  for (let t = 0; t < months; t++) {
+    const m = startAbs + t;
+    let k = 0;
+    while (k < pts.length && pts[k]![0] <= m) k++;
+    // pts[k - 1] is the last point at or before m; pts[k] the first after.
+    const before = pts[k - 1];
+    const after = pts[k];
+    if (!before) out[t] = after![1];
+    else if (!after || kind === "step") out[t] = before[1];
+    else out[t] = before[1] + ((after[1] - before[1]) * (m - before[0])) / (after[0] - before[0]);
+  }
+  return out;
+}
+
+function normaliseRows(shares: Float64Array, rows: number, cols: number, table: string): void {
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += shares[r * cols + c]!;
+    if (sum <= 0) throw new UserError(`Input table data/inputs/${table}: shares of ${ENTRY_KIND_CODES[r]} sum to 0.`);
+    for (let c = 0; c < cols; c++) shares[r * cols + c] = shares[r * cols + c]! / sum;
+  }
+}
+
+export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}): ModelInputs {
+  const startAbs = parseMonth(scenario.start);
+  const endAbs = parseMonth(options.until ?? scenario.end);
+  if (endAbs < startAbs) {
+    throw new UserError(`--until ${options.until}: must not be before the scenario's start (${scenario.start}).`);
+  }
+  const months = endAbs - startAbs + 1;
+  const points = seriesPoints(scenario);
+  const series = Object.fromEntries(
+    SERIES_NAMES.map((k) => [k, expandSeries(points[k], SERIES_INTERPOLATION[k], startAbs, months)]),
+  ) as unknown as MonthlySeries;
+
+  const initialStock = new Float64Array(STATUS_CODES.length * NATIONALITY_COUNT);
+  for (const row of readTable("initial_stock.csv")) {
+    const st = indexOf(STATUS_CODES, row.status, "status", "initial_stock.csv");
+    if (isExit(st)) throw new UserError(`Input table data/inputs/initial_stock.csv: ${row.status} is an exit, not a stock.`);
+    const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "initial_stock.csv");
+    initialStock[st * NATIONALITY_COUNT + nat] = num(row, "count", "initial_stock.csv");
+  }
+  const entryNationalityShare = new Float64Array(ENTRY_KINDS * NATIONALITY_COUNT);
+  for (const row of readTable("entry_nationality.csv")) {
+    const k = indexOf(ENTRY_KIND_CODES, row.kind, "entry kind", "entry_nationality.csv");
+    const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "entry_nationality.csv");
+    entryNationalityShare[k * NATIONALITY_COUNT + nat] = num(row, "share", "entry_nationality.csv");
+  }
+  normaliseRows(entryNationalityShare, ENTRY_KINDS, NATIONALITY_COUNT, "entry_nationality.csv");
+  const entrySectorShare = new Float64Array(ENTRY_KINDS * SECTOR_COUNT);
+  for (const row of readTable("entry_sector.csv")) {
+    const k = indexOf(ENTRY_KIND_CODES, row.kind, "entry kind", "entry_sector.csv");
+    const sec = indexOf(SECTOR_CODES, row.sector, "sector", "entry_sector.csv");
+    entrySectorShare[k * SECTOR_COUNT + sec] = num(row, "share", "entry_sector.csv");
+  }
+  normaliseRows(entrySectorShare, ENTRY_KINDS, SECTOR_COUNT, "entry_sector.csv");
+  const debtYenByNationality = new Float64Array(NATIONALITY_COUNT);
+  const borrowedShareByNationality = new Float64Array(NATIONALITY_COUNT);
+  const feeYenByNationality = new Float64Array(NATIONALITY_COUNT);
+  for (const row of readTable("recruitment_costs.csv") as Row[]) {
+    const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "recruitment_costs.csv");
+    debtYenByNationality[nat] = num(row, "debt_yen", "recruitment_costs.csv");
+    borrowedShareByNationality[nat] = num(row, "borrowed_share", "recruitment_costs.csv");
+    feeYenByNationality[nat] = num(row, "fee_yen", "recruitment_costs.csv");
+  }
+  return {
+    startMonthAbs: startAbs,
+    months,
+    scale: options.scale ?? scenario.scale,
+    params: { ...scenario.params },
+    policy: scenario.policy.map((p) => ({ month: parseMonth(p.from) - startAbs, set: { ...p.set } })),
+    series,
+    initialStock,
+    entryNationalityShare,
+    entrySectorShare,
+    debtYenByNationality,
+    borrowedShareByNationality,
+    feeYenByNationality,
+  };
+}
