@@ -1,0 +1,116 @@
+// Runs tasks on a pool of worker threads. worker-threads-pool starts the workers; each is kept
+// alive and fed task after task by message (the library starts a new Worker per acquire, so we
+// acquire once per thread). Results are handed back strictly in task order, whatever order they
+// finish in, so output bytes never depend on the thread count or on scheduling. At most
+// `window` tasks run ahead of the next one to write, which bounds memory on long sweeps.
+
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
+import type { RunResult } from "../engine/simulate.js";
+import type { ModelInputs } from "../model/inputs.js";
+import type { FromWorker, ToWorker } from "./protocol.js";
+import type { Task } from "./tasks.js";
+
+const require = createRequire(import.meta.url);
+const Pool = require("worker-threads-pool") as new (opts: { max: number }) => {
+  acquire(file: string, cb: (err: Error | null, worker: Worker) => void): void;
+};
+
+/** The compiled worker (also when this module runs from src/ under the test runner). */
+export const WORKER_FILE = fileURLToPath(new URL("../../dist/run/worker.js", import.meta.url));
+
+export class TaskError extends Error {
+  constructor(readonly task: Task, detail: string) {
+    super(`Task failed: scenario ${task.scenario}, replicate ${task.replicate}, seed ${task.seed}: ${detail}`);
+    this.name = "TaskError";
+  }
+}
+
+export interface PoolOptions {
+  threads: number;
+  collectEvents: boolean;
+  /** Called in task order. May return a promise (e.g. waiting for a file stream to drain). */
+  onResult: (task: Task, result: RunResult) => void | Promise<void>;
+  onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
+  /** Checked between tasks: when true, no new task starts and the run ends after those in flight. */
+  shouldStop?: () => boolean;
+}
+
+function acquire(pool: InstanceType<typeof Pool>): Promise<Worker> {
+  return new Promise((resolve, reject) => pool.acquire(WORKER_FILE, (err, w) => (err ? reject(err) : resolve(w))));
+}
+
+/**
+ * Runs `tasks` (inputs per scenario index) and returns the number of tasks whose results were
+ * delivered (all of them unless stopped). Throws TaskError if a task fails; results already
+ * delivered stay delivered.
+ */
+export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInputs[], opts: PoolOptions): Promise<number> {
+  const threads = Math.max(1, Math.min(opts.threads, tasks.length));
+  const pool = new Pool({ max: threads });
+  const workers = await Promise.all(Array.from({ length: threads }, () => acquire(pool)));
+  const window = threads * 2;
+  const done = new Map<number, RunResult>();
+  let nextToStart = 0;
+  let nextToWrite = 0;
+  let failure: Error | null = null;
+  let stopped = false;
+  let writing = Promise.resolve();
+
+  return await new Promise<number>((resolve, reject) => {
+    const idle: Worker[] = [];
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      for (const w of workers) {
+        w.removeAllListeners("message");
+        w.removeAllListeners("error");
+        void w.terminate();
+      }
+      writing.then(() => (failure ? reject(failure) : resolve(nextToWrite)), reject);
+    };
+    const dispatch = (): void => {
+      if (!failure && !stopped && opts.shouldStop?.()) stopped = true;
+      while (idle.length > 0 && !failure && !stopped && nextToStart < tasks.length && nextToStart < nextToWrite + window) {
+        const task = tasks[nextToStart++]!;
+        const w = idle.pop()!;
+        w.postMessage({ type: "task", task, inputs: inputs[task.scenarioIndex]!, collectEvents: opts.collectEvents } satisfies ToWorker);
+      }
+      if (idle.length === workers.length && (failure || stopped || nextToWrite === tasks.length)) finish();
+    };
+    const flush = (): void => {
+      while (done.has(nextToWrite)) {
+        const result = done.get(nextToWrite)!;
+        done.delete(nextToWrite);
+        const task = tasks[nextToWrite]!;
+        nextToWrite++;
+        writing = writing.then(() => opts.onResult(task, result)).catch((e: unknown) => {
+          failure ??= e instanceof Error ? e : new Error(String(e));
+        });
+      }
+    };
+    for (const w of workers) {
+      w.on("message", (msg: FromWorker) => {
+        if (msg.type === "progress") {
+          opts.onProgress?.(msg.taskIndex, msg.months, msg.agentMonths);
+          return;
+        }
+        if (msg.type === "error") failure ??= new TaskError(tasks[msg.taskIndex]!, msg.message);
+        else done.set(msg.taskIndex, msg.result);
+        flush();
+        idle.push(w);
+        // Wait for in-order writing before letting the window advance much further.
+        void writing.then(dispatch);
+      });
+      w.on("error", (e) => {
+        failure ??= e;
+        idle.push(w);
+        dispatch();
+      });
+      idle.push(w);
+    }
+    dispatch();
+  });
+}
