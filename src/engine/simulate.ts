@@ -62,25 +62,35 @@ function expectedWorkersBySector(inputs: ModelInputs): Float64Array {
   return out;
 }
 
-export function simulate(inputs: ModelInputs, seed: number, options: SimulateOptions): RunResult {
+/** Builds employers and the initial population; month 0 has not been stepped yet. */
+export function initSimulation(inputs: ModelInputs, seed: number, collectEvents: boolean): SimState {
   const rng = createStreams(seed);
   const firstParams = { ...inputs.params };
   for (const step of inputs.policy) if (step.month <= 0) Object.assign(firstParams, step.set);
   const employers = createEmployers(firstParams, expectedWorkersBySector(inputs), rng.matching);
   let initial = 0;
   for (const v of inputs.initialStock) initial += v;
-  const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, options.collectEvents);
+  const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, collectEvents);
   Object.assign(s.params, firstParams);
   seedInitialPopulation(s);
+  return s;
+}
 
+/** Month t of a run: the policy changes due that month, then the model's monthly step. */
+export function advanceMonth(s: SimState, t: number): void {
+  applyPolicy(s, t);
+  stepMonth(s, t);
+}
+
+export function simulate(inputs: ModelInputs, seed: number, options: SimulateOptions): RunResult {
+  const s = initSimulation(inputs, seed, options.collectEvents);
   const months = inputs.months;
   const stocks = new Float64Array(months * STOCK_CELLS);
   const stockRow = new Float64Array(STOCK_CELLS);
   const flowChunks: Float64Array[] = [];
   let agentMonths = 0;
   for (let t = 0; t < months; t++) {
-    applyPolicy(s, t);
-    stepMonth(s, t);
+    advanceMonth(s, t);
     countStocks(s.pop, s.exits, stockRow);
     stocks.set(stockRow, t * STOCK_CELLS);
     agentMonths += s.pop.size;

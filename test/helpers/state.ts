@@ -1,0 +1,115 @@
+// Hand-built populations for unit tests: a SimState with chosen parameters, a tiny employer
+// pool and agents given field by field, plus a scripted random stream.
+
+import { NATIONALITY_COUNT, SECTOR_COUNT, STATUS_COUNT, Status } from "../../src/model/codes.js";
+import type { Employers } from "../../src/model/employers.js";
+import type { ModelInputs } from "../../src/model/inputs.js";
+import { type Params, defaultParams } from "../../src/model/params.js";
+import { AGENT_FIELDS, addAgent } from "../../src/model/population.js";
+import { type SimState, type Streams, type Uniform, createState } from "../../src/model/state.js";
+import { updateMonthContext } from "../../src/model/context.js";
+import { uniformFromSeed } from "../../src/engine/rng.js";
+
+export type AgentInit = Partial<Record<(typeof AGENT_FIELDS)[number], number>>;
+export type EmployerInit = Partial<{ isSme: number; rural: number; wageLevel: number; underpayShare: number; offersOvertime: number; promoter: number }>;
+
+/** A generator that returns the given values in turn, then repeats the last. */
+export function scripted(values: number[]): Uniform {
+  let k = 0;
+  return () => values[Math.min(k++, values.length - 1)]!;
+}
+
+export function seeded(seed: string): Uniform {
+  return uniformFromSeed(seed);
+}
+
+/** Inputs with flat series (ratio = reference, yen and wage index 1) and no entries. */
+export function flatInputs(params: Params, months = 12): ModelInputs {
+  const flat = (v: number): Float64Array => new Float64Array(months).fill(v);
+  const uniformShares = (kinds: number, n: number): Float64Array => new Float64Array(kinds * n).fill(1 / n);
+  return {
+    startMonthAbs: 2020 * 12,
+    months,
+    scale: 1,
+    params,
+    policy: [],
+    series: {
+      jobOpeningsRatio: flat(params.referenceJobOpeningsRatio),
+      yenValueIndex: flat(1),
+      wageIndex: flat(1),
+      tiEntriesPerYear: flat(0),
+      ssw1EntriesPerYear: flat(0),
+      sieEntriesPerYear: flat(0),
+    },
+    initialStock: new Float64Array(STATUS_COUNT * NATIONALITY_COUNT),
+    entryNationalityShare: uniformShares(3, NATIONALITY_COUNT),
+    entrySectorShare: uniformShares(3, SECTOR_COUNT),
+    debtYenByNationality: new Float64Array(NATIONALITY_COUNT).fill(600000),
+    borrowedShareByNationality: new Float64Array(NATIONALITY_COUNT).fill(0.5),
+    feeYenByNationality: new Float64Array(NATIONALITY_COUNT).fill(600000),
+  };
+}
+
+/** Two employers per sector unless given; employer k of sector s is row 2s + k. */
+export function makeEmployers(perSector: EmployerInit[] = [{}, {}]): Employers {
+  const n = perSector.length * SECTOR_COUNT;
+  const e: Employers = {
+    count: n,
+    sectorStart: new Int32Array(SECTOR_COUNT + 1).map((_, s) => s * perSector.length),
+    sector: new Uint8Array(n),
+    isSme: new Uint8Array(n),
+    rural: new Uint8Array(n),
+    wageLevel: new Float32Array(n).fill(1),
+    underpayShare: new Float32Array(n),
+    offersOvertime: new Uint8Array(n).fill(1),
+    promoter: new Uint8Array(n),
+  };
+  for (let s = 0; s < SECTOR_COUNT; s++) {
+    perSector.forEach((init, k) => {
+      const r = s * perSector.length + k;
+      e.sector[r] = s;
+      if (init.isSme !== undefined) e.isSme[r] = init.isSme;
+      if (init.rural !== undefined) e.rural[r] = init.rural;
+      if (init.wageLevel !== undefined) e.wageLevel[r] = init.wageLevel;
+      if (init.underpayShare !== undefined) e.underpayShare[r] = init.underpayShare;
+      if (init.offersOvertime !== undefined) e.offersOvertime[r] = init.offersOvertime;
+      if (init.promoter !== undefined) e.promoter[r] = init.promoter;
+    });
+  }
+  return e;
+}
+
+export interface TestStateOptions {
+  params?: Partial<Params>;
+  agents?: AgentInit[];
+  employers?: Employers;
+  streams?: Partial<Streams>;
+  collectEvents?: boolean;
+  months?: number;
+}
+
+/**
+ * A state at month 0 with the month context computed. Agents default to a TI-1 intern of
+ * nationality VN in manufacturing at employer 0, contract pay = tiWageYenPerMonth.
+ */
+export function makeState(o: TestStateOptions = {}): SimState {
+  const params = { ...defaultParams(), ...o.params } as Params;
+  const inputs = flatInputs(params, o.months ?? 12);
+  const rng: Streams = {
+    entries: o.streams?.entries ?? seeded("entries"),
+    decisions: o.streams?.decisions ?? seeded("decisions"),
+    matching: o.streams?.matching ?? seeded("matching"),
+    life: o.streams?.life ?? seeded("life"),
+  };
+  const s = createState(inputs, o.employers ?? makeEmployers(), rng, Math.max(16, (o.agents ?? []).length), o.collectEvents ?? true);
+  for (const a of o.agents ?? []) {
+    const i = addAgent(s.pop);
+    s.pop.status[i] = Status.TI;
+    s.pop.tiStage[i] = 1;
+    s.pop.employer[i] = 0;
+    s.pop.promisedWageYenPerMonth[i] = params.tiWageYenPerMonth;
+    for (const [k, v] of Object.entries(a)) (s.pop as unknown as Record<string, Int32Array>)[k]![i] = v as number;
+  }
+  updateMonthContext(s, 0);
+  return s;
+}
