@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { listCommand } from "./commands/list.js";
 import { paramsCommand } from "./commands/params.js";
 import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 
 export function buildCli(argv: string[]) {
@@ -17,7 +18,8 @@ export function buildCli(argv: string[]) {
     .command(paramsCommand)
     .command(validateCommand)
     .command(listCommand)
-    .demandCommand(1, "Name a command: run, params, validate or list (see --help).")
+    .command(schemaCommand)
+    .demandCommand(1, "Name a command: run, params, validate, list or schema (see --help).")
     .strict()
     .recommendCommands()
     .help()
