@@ -93,9 +93,11 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     advanceMonth(s, t);
     countStocks(s.pop, s.exits, stockRow);
     stocks.set(stockRow, t * STOCK_CELLS);
-    agentMonths += s.pop.size;
+    let live = 0;
+    for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[st * NATIONALITY_COUNT + nat]!;
+    agentMonths += live;
     flowChunks.push(collectFlows(s.flows, t));
-    options.onMonth?.(t, s.pop.size);
+    options.onMonth?.(t, live);
   }
   const log = s.log;
   return {

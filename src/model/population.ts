@@ -1,6 +1,7 @@
 // The agents: one typed array per attribute (struct of arrays); an agent is a row index.
-// Rows [0, size) are live; agents who leave Japan are compacted away at the end of each month
-// so they cost nothing afterwards (their exits are kept as counts, see removeExited).
+// Rows [0, size) are in use. An agent who leaves Japan keeps its row, with an exit status, until
+// the next compaction (removeExited), which runs once leavers are a set share of the rows; every
+// per-agent loop skips exit rows, so leavers cost next to nothing.
 
 import { NATIONALITY_COUNT, STATUS_COUNT, isExit } from "./codes.js";
 
@@ -48,7 +49,7 @@ export interface Population {
   keep: Int32Array;
 }
 
-/** Exits removed from the live rows, counted by status x nationality. */
+/** Exits so far, counted by status x nationality when they happen. */
 export type ExitCounts = Float64Array;
 
 export function createPopulation(capacity: number): Population {
@@ -125,18 +126,15 @@ export function addAgent(pop: Population): number {
 
 /**
  * Removes agents whose status is an exit, keeping the order of the others (so common random
- * numbers stay aligned across scenarios), and adds them to `exits` [status * NAT + nationality].
+ * numbers stay aligned across scenarios). Their exits were already counted when they left
+ * (moveStatus), so this only reclaims rows; the monthly step calls it once enough have left.
  */
-export function removeExited(pop: Population, exits: ExitCounts): void {
-  const { status, nationality } = pop;
+export function removeExited(pop: Population): void {
+  const { status } = pop;
   if (pop.keep.length < pop.capacity) pop.keep = new Int32Array(pop.capacity);
   const keep = pop.keep;
   let w = 0;
-  for (let r = 0; r < pop.size; r++) {
-    const s = status[r]!;
-    if (isExit(s)) exits[s * NATIONALITY_COUNT + nationality[r]!]! += 1;
-    else keep[w++] = r;
-  }
+  for (let r = 0; r < pop.size; r++) if (!isExit(status[r]!)) keep[w++] = r;
   if (w === pop.size) return;
   // One tight loop per field (rather than every field per row): monomorphic and cache-friendly.
   for (const f of AGENT_FIELDS) compactField(pop[f], keep, w);
@@ -147,11 +145,21 @@ function compactField(a: Int32Array | Uint8Array | Uint16Array | Float32Array, k
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
 }
 
-/** Live agents by status x nationality, plus the exits removed so far. Fills `out`. */
+/** Agents in Japan by status x nationality, plus the exits so far (`exits`). Fills `out`. */
 export function countStocks(pop: Population, exits: ExitCounts, out: Float64Array): void {
   out.set(exits);
   const { status, nationality } = pop;
-  for (let i = 0; i < pop.size; i++) out[status[i]! * NATIONALITY_COUNT + nationality[i]!]! += 1;
+  for (let i = 0; i < pop.size; i++) {
+    const st = status[i]!;
+    if (!isExit(st)) out[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
+  }
+}
+
+/** Agents in Japan (rows whose status is not an exit). */
+export function countLive(pop: Population): number {
+  let n = 0;
+  for (let i = 0; i < pop.size; i++) if (!isExit(pop.status[i]!)) n++;
+  return n;
 }
 
 export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;

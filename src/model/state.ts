@@ -60,8 +60,10 @@ export interface SimState {
   employers: Employers;
   rng: Streams;
   ctx: MonthContext;
-  /** Exits compacted away so far, [status * NAT + nationality]. */
+  /** Exits so far, [status * NAT + nationality], counted when they happen. */
   exits: Float64Array;
+  /** Rows holding leavers since the last compaction. */
+  exitedRows: number;
   /** Events this month, by flowIndex; observers read and clear it. */
   flows: Float64Array;
   /** Per-agent event log, or null when events are not collected. */
@@ -84,6 +86,7 @@ export function createState(
       abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
     },
     exits: new Float64Array(STOCK_CELLS),
+    exitedRows: 0,
     flows: new Float64Array(FLOW_CELLS),
     log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
     hazards: new Float64Array(8),

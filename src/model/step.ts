@@ -18,9 +18,12 @@ export function decideAll(s: SimState): void {
   const pop = s.pop;
   const draw = s.rng.decisions;
   const n = pop.size; // agents moved this month are not visited twice: moves keep rows in place
+  const status = pop.status;
   for (let i = 0; i < n; i++) {
+    const st = status[i]!;
+    if (st >= Status.RETURNED) continue; // left Japan: no decision, no draw
     const u = draw();
-    switch (pop.status[i]) {
+    switch (st) {
       case Status.TI: decideIntern(s, i, u); break;
       case Status.SSW1: decideSsw1(s, i, u); break;
       case Status.SSW2: decideSsw2(s, i, u); break;
@@ -33,12 +36,18 @@ export function decideAll(s: SimState): void {
   }
 }
 
-/** Month t: context, accrual, entrants, decisions, family life, then leavers are compacted away. */
+/** Compaction runs once leavers fill this share of the rows (amortised O(1) per leaver). */
+const COMPACT_WHEN_EXITED_SHARE = 0.25;
+
+/** Month t: context, accrual, entrants, decisions, family life; then leavers' rows are reclaimed. */
 export function stepMonth(s: SimState, t: number): void {
   updateMonthContext(s, t);
   accrueMonth(s);
   addEntries(s);
   decideAll(s);
   applyFamilyLife(s);
-  removeExited(s.pop, s.exits);
+  if (s.exitedRows > s.pop.size * COMPACT_WHEN_EXITED_SHARE) {
+    removeExited(s.pop);
+    s.exitedRows = 0;
+  }
 }

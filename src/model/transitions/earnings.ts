@@ -33,6 +33,7 @@ export function accrueMonth(s: SimState): void {
   const { status, debtYen, savingsYen, remittedYen, skill, japaneseLevel, networkTies, employer } = pop;
   for (let i = 0; i < pop.size; i++) {
     const st = status[i]!;
+    if (st >= Status.RETURNED) continue; // left Japan
     pop.ageMonths[i] = pop.ageMonths[i]! + 1;
     const mj = pop.monthsInJapan[i]! + 1;
     pop.monthsInJapan[i] = mj;

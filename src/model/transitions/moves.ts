@@ -1,7 +1,7 @@
 // The only places where an agent's status or employer changes, so every move is recorded
 // as an event and the bookkeeping (months in status, stage, employer) stays consistent.
 
-import { EventCode, Family, Status, eventForMove, isExit } from "../codes.js";
+import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit } from "../codes.js";
 import { pickEmployer } from "../employers.js";
 import { type SimState, recordEvent } from "../state.js";
 
@@ -18,7 +18,11 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
     pop.employer[i] = -1;
     pop.monthsWithEmployer[i] = 0;
   }
-  if (isExit(to)) pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
+  if (isExit(to)) {
+    pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
+    s.exits[to * NATIONALITY_COUNT + pop.nationality[i]!]! += 1;
+    s.exitedRows++;
+  }
 }
 
 /**
