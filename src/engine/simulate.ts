@@ -3,7 +3,7 @@
 // optionally, per-agent events. No file I/O: results are typed arrays for the caller to write.
 
 import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
-import { createEmployers } from "../model/employers.js";
+import { createEmployers, refreshEmployerTraits } from "../model/employers.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { STOCK_CELLS, countStocks } from "../model/population.js";
 import { FLOW_CELLS, type SimState, createState } from "../model/state.js";
@@ -33,9 +33,14 @@ export interface SimulateOptions {
 
 /** Applies the policy steps that take effect at month t (steps before the start apply at 0). */
 function applyPolicy(s: SimState, t: number): void {
+  let changed = false;
   for (const step of s.inputs.policy) {
-    if (step.month === t || (t === 0 && step.month < 0)) Object.assign(s.params, step.set);
+    if (step.month === t && t > 0) {
+      Object.assign(s.params, step.set);
+      changed = true;
+    }
   }
+  if (changed) refreshEmployerTraits(s.employers, s.params);
 }
 
 function maxOf(a: Float64Array): number {

@@ -13,6 +13,8 @@ export interface Employers {
   sector: Uint8Array;
   isSme: Uint8Array;
   rural: Uint8Array;
+  /** Rows [sectorStart[s], ruralSmeEnd[s]) are the rural SMEs of sector s. */
+  ruralSmeEnd: Int32Array;
   /** Multiplier on the status wage. */
   wageLevel: Float32Array;
   /** Share of the contract wage withheld (0 = pays as promised). @see seed 003 */
@@ -20,6 +22,15 @@ export interface Employers {
   offersOvertime: Uint8Array;
   /** 1 = recognises and cultivates foreign workers' skills and sponsors them (seed 001). */
   promoter: Uint8Array;
+  /**
+   * Each employer's fixed uniforms for the traits a policy may change. Traits are re-derived
+   * from them when parameters change (refreshEmployerTraits), so a policy that raises the share
+   * of promoting SMEs turns the same employers into promoters in every scenario (common random
+   * numbers) and takes effect from the policy's month.
+   */
+  underpayDraw: Float32Array;
+  overtimeDraw: Float32Array;
+  promoterDraw: Float32Array;
 }
 
 /**
@@ -36,6 +47,7 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
   const e: Employers = {
     count,
     sectorStart,
+    ruralSmeEnd: new Int32Array(SECTOR_COUNT),
     sector: new Uint8Array(count),
     isSme: new Uint8Array(count),
     rural: new Uint8Array(count),
@@ -43,22 +55,51 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
     underpayShare: new Float32Array(count),
     offersOvertime: new Uint8Array(count),
     promoter: new Uint8Array(count),
+    underpayDraw: new Float32Array(count),
+    overtimeDraw: new Float32Array(count),
+    promoterDraw: new Float32Array(count),
   };
   // Uniform spread with the stated coefficient of variation: sd of U(-a, a) is a / sqrt(3).
   const halfWidth = p.sameStatusWageSpreadCv * Math.sqrt(3);
   for (let s = 0; s < SECTOR_COUNT; s++) {
-    for (let k = sectorStart[s]!; k < sectorStart[s + 1]!; k++) {
-      const sme = u() < p.smeShare;
-      e.sector[k] = s;
-      e.isSme[k] = sme ? 1 : 0;
-      e.rural[k] = u() < p.ruralShare ? 1 : 0;
+    const start = sectorStart[s]!;
+    const end = sectorStart[s + 1]!;
+    // Structural traits first; rural SMEs are then placed at the front of the sector's block.
+    const sme = new Uint8Array(end - start);
+    const rural = new Uint8Array(end - start);
+    let ruralSmes = 0;
+    for (let k = 0; k < end - start; k++) {
+      sme[k] = u() < p.smeShare ? 1 : 0;
+      rural[k] = u() < p.ruralShare ? 1 : 0;
+      if (sme[k] === 1 && rural[k] === 1) ruralSmes++;
+    }
+    let front = start;
+    let back = start + ruralSmes;
+    for (let k = 0; k < end - start; k++) {
+      const row = sme[k] === 1 && rural[k] === 1 ? front++ : back++;
+      e.sector[row] = s;
+      e.isSme[row] = sme[k]!;
+      e.rural[row] = rural[k]!;
+    }
+    e.ruralSmeEnd[s] = start + ruralSmes;
+    for (let k = start; k < end; k++) {
       e.wageLevel[k] = 1 + halfWidth * (2 * u() - 1);
-      e.underpayShare[k] = u() < p.underpayingEmployerShare ? p.underpayShare : 0;
-      e.offersOvertime[k] = u() < p.overtimeOfferedShare ? 1 : 0;
-      e.promoter[k] = u() < (sme ? p.promoterShareSme : p.promoterShareLarge) ? 1 : 0;
+      e.underpayDraw[k] = u();
+      e.overtimeDraw[k] = u();
+      e.promoterDraw[k] = u();
     }
   }
+  refreshEmployerTraits(e, p);
   return e;
+}
+
+/** Re-derives the policy-sensitive traits from each employer's fixed draws and the parameters. */
+export function refreshEmployerTraits(e: Employers, p: Params): void {
+  for (let k = 0; k < e.count; k++) {
+    e.underpayShare[k] = e.underpayDraw[k]! < p.underpayingEmployerShare ? p.underpayShare : 0;
+    e.offersOvertime[k] = e.overtimeDraw[k]! < p.overtimeOfferedShare ? 1 : 0;
+    e.promoter[k] = e.promoterDraw[k]! < (e.isSme[k] === 1 ? p.promoterShareSme : p.promoterShareLarge) ? 1 : 0;
+  }
 }
 
 /** A uniformly chosen employer of `sector`. */
@@ -66,4 +107,11 @@ export function pickEmployer(e: Employers, sector: number, u: number): number {
   const start = e.sectorStart[sector]!;
   const n = e.sectorStart[sector + 1]! - start;
   return start + Math.min(n - 1, Math.floor(u * n));
+}
+
+/** A uniformly chosen rural SME of `sector`, or any employer of it if it has none. */
+export function pickRuralSme(e: Employers, sector: number, u: number): number {
+  const start = e.sectorStart[sector]!;
+  const n = e.ruralSmeEnd[sector]! - start;
+  return n > 0 ? start + Math.min(n - 1, Math.floor(u * n)) : pickEmployer(e, sector, u);
 }

@@ -202,6 +202,17 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed001", note: "SMEs 'recognizing, cultivating, ascribing and limiting/denying skills'" },
   },
 
+  localSubsidyYenPerInternYear: {
+    default: 0, unit: "yen/intern/year", range: [0, 1000000],
+    description: "Additional municipal subsidy to rural SMEs per intern employed",
+    source: { kind: "data", ref: "seed003", note: "Tokyo and Hokkaido towns pay 100,000-350,000 yen per intern per year; 0 in the baseline, whose observed inflows already include today's subsidies" },
+  },
+  subsidyDemandElasticity: {
+    default: 1, unit: "elasticity", range: [0, 3],
+    description: "Extra intern demand of rural SMEs per unit of subsidy as a share of an intern's annual contract pay",
+    source: { kind: "assumption", ref: "seed003", note: "localities frame subsidies as measures to hire interns and arrest decline; the size of the response is not measured" },
+  },
+
   // ---- Skills, language, networks, family ----
   skillGrowthPerYear: {
     default: 0.1, unit: "1/year", range: [0, 0.3],

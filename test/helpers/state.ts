@@ -56,6 +56,11 @@ export function makeEmployers(perSector: EmployerInit[] = [{}, {}]): Employers {
   const e: Employers = {
     count: n,
     sectorStart: new Int32Array(SECTOR_COUNT + 1).map((_, s) => s * perSector.length),
+    // No rural SMEs unless a test sets them; traits are set directly, so the draws are unused.
+    ruralSmeEnd: new Int32Array(SECTOR_COUNT).map((_, s) => s * perSector.length),
+    underpayDraw: new Float32Array(n).fill(1),
+    overtimeDraw: new Float32Array(n).fill(1),
+    promoterDraw: new Float32Array(n).fill(1),
     sector: new Uint8Array(n),
     isSme: new Uint8Array(n),
     rural: new Uint8Array(n),

@@ -3,7 +3,7 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
 import { ENTRY_KINDS } from "../inputs.js";
-import { pickEmployer } from "../employers.js";
+import { pickEmployer, pickRuralSme } from "../employers.js";
 import { addAgent, ensureCapacity } from "../population.js";
 import { type SimState, recordEvent } from "../state.js";
 
@@ -47,8 +47,11 @@ function drawDebt(s: SimState, nat: number): number {
   return debt;
 }
 
-/** Adds one agent of entry kind `kind` and nationality `nat`; returns its row. */
-export function createEntrant(s: SimState, kind: number, nat: number): number {
+/**
+ * Adds one agent of entry kind `kind` and nationality `nat`; returns its row. With
+ * `ruralSme`, the employer is a rural SME (interns hired because of a local subsidy).
+ */
+export function createEntrant(s: SimState, kind: number, nat: number, ruralSme = false): number {
   const p = s.params;
   const pop = s.pop;
   const rng = s.rng;
@@ -58,7 +61,7 @@ export function createEntrant(s: SimState, kind: number, nat: number): number {
   pop.nationality[i] = nat;
   const sector = drawFromShares(s.inputs.entrySectorShare, kind * SECTOR_COUNT, SECTOR_COUNT, rng.entries());
   pop.sector[i] = sector;
-  const e = pickEmployer(s.employers, sector, rng.matching());
+  const e = ruralSme ? pickRuralSme(s.employers, sector, rng.matching()) : pickEmployer(s.employers, sector, rng.matching());
   pop.employer[i] = e;
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
     + p.entryAgeSdYears * normal(s);
@@ -104,6 +107,28 @@ export function addEntries(s: SimState): void {
         const i = createEntrant(s, kind, nat);
         recordEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }
+    }
+  }
+  if (p.localSubsidyYenPerInternYear > 0) addSubsidisedInterns(s, perMonth[0]!);
+}
+
+/**
+ * Seed 003 (local policies): municipal subsidies per intern raise rural SMEs' demand. The extra
+ * interns are the subsidy's share of an intern's annual pay x elasticity, applied to the rural
+ * SMEs' share of regular entries, and are hired by rural SMEs. Drawn after the regular entrants,
+ * so the regular draws match the baseline's (common random numbers).
+ */
+function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
+  const { inputs, params: p } = s;
+  const annualPay = 12 * p.tiWageYenPerMonth * s.ctx.wageIndex;
+  const ruralSmeShare = p.ruralShare * p.smeShare;
+  const extraPerMonth = tiPerMonth * ruralSmeShare * p.subsidyDemandElasticity * (p.localSubsidyYenPerInternYear / annualPay);
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+    const n = stochasticRound(extraPerMonth * inputs.scale * inputs.entryNationalityShare[nat]!, s.rng.entries());
+    if (n > 0) ensureCapacity(s.pop, n);
+    for (let k = 0; k < n; k++) {
+      const i = createEntrant(s, EntryKind.TI, nat, true);
+      recordEvent(s, i, EventCode.entry, NO_STATUS, Status.TI);
     }
   }
 }

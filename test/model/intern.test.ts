@@ -1,0 +1,317 @@
+import { describe, expect, it } from "vitest";
+import { EventCode, NO_STATUS, Sector, Status } from "../../src/model/codes.js";
+import { type Params, defaultParams } from "../../src/model/params.js";
+import { decideAll } from "../../src/model/step.js";
+import { abscondHazard } from "../../src/model/transitions/hazards.js";
+import { decideIntern, esdWaitMonths } from "../../src/model/transitions/intern.js";
+import { probFromHazard } from "../../src/model/transitions/competing.js";
+import { type AgentInit, makeEmployers, makeState, scripted } from "../helpers/state.js";
+import { CERTAIN, NO_HAZARDS, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
+
+const D = defaultParams();
+const PROMOTER = makeEmployers([{ promoter: 1, wageLevel: 1.1 }, { promoter: 0, wageLevel: 0.9 }]);
+
+/** One intern (default TI-1, VN, manufacturing, employer 0) with every hazard off unless given. */
+function intern(agent: AgentInit, params: Partial<Params> = {}, employers = PROMOTER) {
+  return makeState({ params: { ...NO_HAZARDS, ...params }, agents: [agent], employers });
+}
+
+const events = (s: ReturnType<typeof makeState>): string[] => loggedEvents(s).map(describeEvent);
+
+describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
+  it("continues to stage 2 when u < ti2ContinuationProb, without recording an event", () => {
+    const s = intern({ monthsInStatus: 12 });
+    decideIntern(s, 0, D.ti2ContinuationProb - 1e-9);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(2);
+    expect(s.log!.length).toBe(0);
+    expect(totalFlows(s)).toBe(0);
+  });
+
+  it("returns home when u >= ti2ContinuationProb, recording a return event", () => {
+    const s = intern({ monthsInStatus: 12 });
+    decideIntern(s, 0, D.ti2ContinuationProb);
+    expect(s.pop.status[0]).toBe(Status.RETURNED);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(s.pop.employer[0]).toBe(-1);
+    expect(events(s)).toEqual(["return:TI->RETURNED"]);
+    expect(flow(s, EventCode.return, Status.TI, Status.RETURNED, 0)).toBe(1);
+  });
+
+  it("takes no milestone before 12 months", () => {
+    const s = intern({ monthsInStatus: 11 });
+    decideIntern(s, 0, 0.999);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(1);
+    expect(s.log!.length).toBe(0);
+  });
+
+  it("replaces the month's hazards: at the milestone a certain abscond hazard is not applied", () => {
+    const s = intern({ monthsInStatus: 12 }, { abscondBaseHazardPerMonth: CERTAIN });
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(2);
+  });
+});
+
+describe("decideIntern: completion of TI-2 at 36 months", () => {
+  const ti2 = { monthsInStatus: 36, tiStage: 2, skill: 0.4 };
+
+  it("is sponsored into SSW1 by a promoting employer when u < promoterSponsorProb and SSW exists", () => {
+    const s = intern(ti2, { sswAvailable: true, ti3Available: false });
+    decideIntern(s, 0, D.promoterSponsorProb - 1e-9);
+    expect(s.pop.status[0]).toBe(Status.SSW1);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(s.pop.monthsInStatus[0]).toBe(0);
+    // Same employer, SSW pay at that employer's wage level.
+    expect(s.pop.employer[0]).toBe(0);
+    expect(s.pop.promisedWageYenPerMonth[0]).toBeCloseTo(D.ssw1WageYenPerMonth * Math.fround(1.1), 0);
+    expect(events(s)).toEqual(["transfer:TI->SSW1"]);
+    expect(flow(s, EventCode.transfer, Status.TI, Status.SSW1, 0)).toBe(1);
+  });
+
+  it("is sponsored by another employer only with otherSponsorProb", () => {
+    const at = (u: number): number => {
+      const s = intern({ ...ti2, employer: 1 }, { sswAvailable: true });
+      decideIntern(s, 0, u);
+      return s.pop.status[0]!;
+    };
+    expect(at(D.otherSponsorProb - 1e-9)).toBe(Status.SSW1);
+    expect(at(D.otherSponsorProb)).toBe(Status.RETURNED);
+    expect(at(D.promoterSponsorProb - 1e-9)).toBe(Status.RETURNED);
+  });
+
+  it("is never sponsored before SSW exists", () => {
+    const s = intern(ti2, { sswAvailable: false, ti3Available: false });
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(s)).toEqual(["return:TI->RETURNED"]);
+  });
+
+  it("goes to TI-3 only when ti3Available, with ti3UptakeProb", () => {
+    const closed = intern(ti2, { sswAvailable: false, ti3Available: false });
+    decideIntern(closed, 0, 0);
+    expect(closed.pop.status[0]).toBe(Status.RETURNED);
+
+    const open = intern(ti2, { sswAvailable: false, ti3Available: true });
+    decideIntern(open, 0, D.ti3UptakeProb - 1e-9);
+    expect(open.pop.status[0]).toBe(Status.TI);
+    expect(open.pop.tiStage[0]).toBe(3);
+    expect(open.log!.length).toBe(0);
+
+    const declined = intern(ti2, { sswAvailable: false, ti3Available: true });
+    decideIntern(declined, 0, D.ti3UptakeProb);
+    expect(declined.pop.status[0]).toBe(Status.RETURNED);
+  });
+
+  it("splits [0, 1) into sponsorship, TI-3 ((1 - pSponsor) x uptake) and return when both exist", () => {
+    const pS = D.promoterSponsorProb;
+    const pT = (1 - pS) * D.ti3UptakeProb;
+    const at = (u: number): [number, number] => {
+      const s = intern(ti2, { sswAvailable: true, ti3Available: true });
+      decideIntern(s, 0, u);
+      return [s.pop.status[0]!, s.pop.tiStage[0]!];
+    };
+    expect(at(0)).toEqual([Status.SSW1, 0]);
+    expect(at(pS - 1e-9)).toEqual([Status.SSW1, 0]);
+    expect(at(pS)).toEqual([Status.TI, 3]);
+    expect(at(pS + pT - 1e-9)).toEqual([Status.TI, 3]);
+    expect(at(pS + pT)).toEqual([Status.RETURNED, 0]);
+  });
+
+  it("takes no milestone at 35 months", () => {
+    const s = intern({ ...ti2, monthsInStatus: 35 }, { sswAvailable: true, ti3Available: true });
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(2);
+  });
+});
+
+describe("decideIntern: completion of TI-3 at 60 months", () => {
+  const ti3 = { monthsInStatus: 60, tiStage: 3 };
+
+  it("is sponsored into SSW1 when u < sponsorProb and SSW exists, else returns", () => {
+    const yes = intern(ti3, { sswAvailable: true });
+    decideIntern(yes, 0, D.promoterSponsorProb - 1e-9);
+    expect(yes.pop.status[0]).toBe(Status.SSW1);
+    expect(events(yes)).toEqual(["transfer:TI->SSW1"]);
+
+    const no = intern(ti3, { sswAvailable: true });
+    decideIntern(no, 0, D.promoterSponsorProb);
+    expect(no.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(no)).toEqual(["return:TI->RETURNED"]);
+  });
+
+  it("returns when SSW does not exist, whatever the draw", () => {
+    const s = intern(ti3, { sswAvailable: false });
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.RETURNED);
+  });
+
+  it("stays in TI-3 at 59 months", () => {
+    const s = intern({ ...ti3, monthsInStatus: 59 }, { sswAvailable: true });
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(3);
+  });
+});
+
+describe("decideIntern: Employment for Skill Development interns", () => {
+  it("move to SSW1 at 36 months when u < esdSsw1PassProb and SSW exists", () => {
+    const s = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: true });
+    decideIntern(s, 0, D.esdSsw1PassProb - 1e-9);
+    expect(s.pop.status[0]).toBe(Status.SSW1);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(events(s)).toEqual(["transfer:TI->SSW1"]);
+  });
+
+  it("return at 36 months when u >= esdSsw1PassProb or when SSW does not exist", () => {
+    const fail = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: true });
+    decideIntern(fail, 0, D.esdSsw1PassProb);
+    expect(fail.pop.status[0]).toBe(Status.RETURNED);
+    const noSsw = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: false });
+    decideIntern(noSsw, 0, 0);
+    expect(noSsw.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(noSsw)).toEqual(["return:TI->RETURNED"]);
+  });
+
+  it("have no TI-1 -> TI-2 milestone at 12 months", () => {
+    const s = intern({ esd: 1, monthsInStatus: 12 }, { sswAvailable: true });
+    decideIntern(s, 0, 0.999);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(1);
+  });
+
+  it("have a waiting period of 12 months in agriculture and services, 24 elsewhere", () => {
+    expect(esdWaitMonths(Sector.agriculture)).toBe(12);
+    expect(esdWaitMonths(Sector.services)).toBe(12);
+    for (const sec of [Sector.manufacturing, Sector.construction, Sector.care, Sector.food]) expect(esdWaitMonths(sec)).toBe(24);
+  });
+
+  it("change employer only after esdWaitMonths(sector) months with the employer", () => {
+    const cases: [number, number, boolean][] = [
+      [Sector.agriculture, 11, false], [Sector.agriculture, 12, true],
+      [Sector.services, 11, false], [Sector.services, 12, true],
+      [Sector.manufacturing, 23, false], [Sector.manufacturing, 24, true],
+      [Sector.construction, 12, false], [Sector.care, 24, true],
+    ];
+    for (const [sector, months, moves] of cases) {
+      const first = 2 * sector; // makeEmployers: employer k of sector s is row 2s + k
+      const s = intern(
+        { esd: 1, sector, employer: first, monthsInStatus: 30, monthsWithEmployer: months },
+        { esdJobChangeHazardPerMonth: CERTAIN },
+      );
+      decideIntern(s, 0, 0.5);
+      expect(s.pop.status[0], `sector ${sector}, ${months} months`).toBe(Status.TI);
+      expect(s.pop.employer[0], `sector ${sector}, ${months} months`).toBe(moves ? first + 1 : first);
+      expect(events(s)).toEqual(moves ? ["job_change:TI->TI"] : []);
+      if (moves) {
+        expect(s.pop.monthsWithEmployer[0]).toBe(0);
+        expect(s.pop.jobChanges[0]).toBe(1);
+        expect(s.employers.sector[s.pop.employer[0]!]).toBe(sector);
+      }
+    }
+  });
+
+  it("change employer more often at an underpaying employer (exp(esdJobChangeShortfallLogHrPerShare x shortfall))", () => {
+    const emp = makeEmployers([{ underpayShare: 0.2 }, {}]);
+    const h = 0.01;
+    const pFair = probFromHazard(h);
+    const pUnder = probFromHazard(h * Math.exp(D.esdJobChangeShortfallLogHrPerShare * Math.fround(0.2)));
+    const u = (pFair + pUnder) / 2;
+    const fair = intern({ esd: 1, employer: 1, monthsWithEmployer: 30, monthsInStatus: 30 }, { esdJobChangeHazardPerMonth: h }, emp);
+    decideIntern(fair, 0, u);
+    expect(fair.pop.employer[0]).toBe(1);
+    const under = intern({ esd: 1, employer: 0, monthsWithEmployer: 30, monthsInStatus: 30 }, { esdJobChangeHazardPerMonth: h }, emp);
+    decideIntern(under, 0, u);
+    expect(under.pop.employer[0]).toBe(1);
+    expect(events(under)).toEqual(["job_change:TI->TI"]);
+  });
+});
+
+describe("decideIntern: TITP 'unavoidable' transfers", () => {
+  const emp = makeEmployers([{ underpayShare: 0.15 }, { underpayShare: 0 }]);
+
+  it("happen at an underpaying employer", () => {
+    const s = intern({ monthsInStatus: 5, employer: 0 }, { tiUnavoidableTransferHazardPerMonth: CERTAIN }, emp);
+    decideIntern(s, 0, 0.5);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.employer[0]).toBe(1);
+    expect(events(s)).toEqual(["job_change:TI->TI"]);
+    expect(flow(s, EventCode.job_change, Status.TI, Status.TI, 0)).toBe(1);
+  });
+
+  it("never happen at an employer who pays as promised", () => {
+    const s = intern({ monthsInStatus: 5, employer: 1 }, { tiUnavoidableTransferHazardPerMonth: CERTAIN }, emp);
+    decideIntern(s, 0, 0);
+    expect(s.pop.employer[0]).toBe(1);
+    expect(s.log!.length).toBe(0);
+  });
+
+  it("do not follow the ESD own-will rule for TITP interns", () => {
+    const s = intern({ monthsInStatus: 30, monthsWithEmployer: 30, employer: 1 }, { esdJobChangeHazardPerMonth: CERTAIN }, emp);
+    decideIntern(s, 0, 0);
+    expect(s.pop.employer[0]).toBe(1);
+  });
+});
+
+describe("decideIntern: monthly competing options", () => {
+  it("moves no one when every hazard is 0", () => {
+    const agents: AgentInit[] = [];
+    for (let k = 0; k < 10; k++) agents.push({ monthsInStatus: k, debtYen: 1e6, brokerTie: 1, networkTies: 20 });
+    const s = makeState({ params: NO_HAZARDS, agents, streams: { decisions: scripted([0]) } });
+    decideAll(s);
+    for (let i = 0; i < 10; i++) {
+      expect(s.pop.status[i]).toBe(Status.TI);
+      expect(s.pop.employer[i]).toBe(0);
+    }
+    expect(s.log!.length).toBe(0);
+    expect(totalFlows(s)).toBe(0);
+  });
+
+  it("absconds to IRREGULAR with an abscond event, losing employer and stage", () => {
+    const s = intern({ monthsInStatus: 5, tiStage: 1 }, { abscondBaseHazardPerMonth: CERTAIN });
+    decideIntern(s, 0, 0.5);
+    expect(s.pop.status[0]).toBe(Status.IRREGULAR);
+    expect(s.pop.employer[0]).toBe(-1);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(s.pop.monthsInStatus[0]).toBe(0);
+    expect(events(s)).toEqual(["abscond:TI->IRREGULAR"]);
+    expect(flow(s, EventCode.abscond, Status.TI, Status.IRREGULAR, 0)).toBe(1);
+  });
+
+  it("goes home early with the early-return hazard", () => {
+    const s = intern({ monthsInStatus: 5 }, { tiEarlyReturnHazardPerMonth: CERTAIN });
+    decideIntern(s, 0, 0.5);
+    expect(s.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(s)).toEqual(["return:TI->RETURNED"]);
+  });
+
+  it("orders the options abscond, early return, transfer within the leaving mass", () => {
+    const emp = makeEmployers([{ underpayShare: 0.1 }, {}]);
+    const params = { abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false, tiEarlyReturnHazardPerMonth: 0.02, tiUnavoidableTransferHazardPerMonth: 0.03 };
+    const probe = intern({ monthsInStatus: 5 }, params, emp);
+    const h = [abscondHazard(probe, 0), 0.02, 0.03];
+    const total = h[0]! + h[1]! + h[2]!;
+    const pAny = probFromHazard(total);
+    const at = (u: number): string[] => {
+      const s = intern({ monthsInStatus: 5 }, params, emp);
+      decideIntern(s, 0, u);
+      return events(s);
+    };
+    expect(at(pAny * (h[0]! / total) * 0.5)).toEqual(["abscond:TI->IRREGULAR"]);
+    expect(at(pAny * ((h[0]! + h[1]! / 2) / total))).toEqual(["return:TI->RETURNED"]);
+    expect(at(pAny * ((h[0]! + h[1]! + h[2]! / 2) / total))).toEqual(["job_change:TI->TI"]);
+    expect(at(pAny + 1e-9)).toEqual([]);
+  });
+
+  it("records events with the agent's id, nationality and the month", () => {
+    const s = makeState({ params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: CERTAIN }, agents: [{ nationality: 3 }, { nationality: 4 }] });
+    s.ctx.month = 7;
+    decideIntern(s, 1, 0.5);
+    const [e] = loggedEvents(s);
+    expect(e).toEqual({ month: 7, id: s.pop.id[1], nat: 4, event: EventCode.abscond, from: Status.TI, to: Status.IRREGULAR });
+    expect(e!.from).not.toBe(NO_STATUS);
+    expect(flow(s, EventCode.abscond, Status.TI, Status.IRREGULAR, 4)).toBe(1);
+  });
+});
