@@ -3,9 +3,11 @@
 
 import yargs from "yargs";
 import { UserError } from "../errors.js";
+import { TaskError } from "../run/pool.js";
 import { VERSION } from "../version.js";
 import { listCommand } from "./commands/list.js";
 import { paramsCommand } from "./commands/params.js";
+import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -17,9 +19,10 @@ export function buildCli(argv: string[]) {
     .command(runCommand)
     .command(paramsCommand)
     .command(validateCommand)
+    .command(reproduceCommand)
     .command(listCommand)
     .command(schemaCommand)
-    .demandCommand(1, "Name a command: run, params, validate, list or schema (see --help).")
+    .demandCommand(1, "Name a command: run, reproduce, params, validate, list or schema (see --help).")
     .strict()
     .recommendCommands()
     .help()
@@ -39,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UserError) {
       process.stderr.write(`migsim: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof TaskError) {
+      process.stderr.write(`migsim: ${e.message}\nCompleted tasks are kept; see manifest.json.\n`);
+      return 1;
     }
     const err = e as Error;
     process.stderr.write(`migsim: internal error: ${err.message}\n${process.env.MIGSIM_DEBUG ? `${err.stack}\n` : "(set MIGSIM_DEBUG=1 for the stack trace)\n"}`);

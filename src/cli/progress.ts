@@ -39,7 +39,7 @@ export function createProgress(mode: "bar" | "lines" | "quiet", stream: NodeJS.W
       if (mode === "quiet") return;
       t0 = Date.now();
       tasksTotal = tasks.length;
-      totalMonths = tasks.reduce((a, t) => a + inputs[t.scenarioIndex]!.months, 0);
+      totalMonths = tasks.reduce((a, t) => a + inputs[t.inputsIndex]!.months, 0);
       if (mode === "bar") {
         bar = new cliProgress.SingleBar(
           { format: "{bar} {percentage}% | tasks {tasks} | {rate} agent-months/s | ETA {eta_formatted}", stream, hideCursor: true, etaBuffer: 50 },

@@ -21,8 +21,12 @@ export interface RunResult {
   events: Int32Array;
   /** Sum over months of agents in Japan at the end of the month. */
   agentMonths: number;
-  /** Agents ever created. */
+  /** Agents ever created (in Japan at some point of the run). */
   agentsCreated: number;
+  /** Agents ever created who changed employer at least once by the end of the run. */
+  agentsWithJobChange: number;
+  /** Leavers by months in Japan at exit (see EXIT_HIST_MONTHS). */
+  exitMonthsHist: Float64Array;
 }
 
 export interface SimulateOptions {
@@ -105,6 +109,8 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     options.onMonth?.(t, live);
   }
   const log = s.log;
+  let withJobChange = s.exitedWithJobChange;
+  for (let i = 0; i < s.pop.size; i++) if (s.pop.status[i]! < Status.RETURNED && s.pop.jobChanges[i]! > 0) withJobChange++;
   return {
     months,
     stocks,
@@ -112,6 +118,8 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     events: log ? log.data.slice(0, log.length) : new Int32Array(0),
     agentMonths,
     agentsCreated: s.pop.nextId,
+    agentsWithJobChange: withJobChange,
+    exitMonthsHist: s.exitMonthsHist,
   };
 }
 

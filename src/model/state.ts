@@ -39,6 +39,9 @@ export interface MonthContext {
   ssw2AllSectors: boolean;
 }
 
+/** Months in Japan covered by the exit histogram (50 years). */
+export const EXIT_HIST_MONTHS = 600;
+
 /** One row per event: month, agent id, nationality, event, from, to. */
 export const EVENT_LOG_WIDTH = 6;
 export interface EventLog {
@@ -64,6 +67,10 @@ export interface SimState {
   exits: Float64Array;
   /** Rows holding leavers since the last compaction. */
   exitedRows: number;
+  /** Leavers by months spent in Japan at exit (last bin: EXIT_HIST_MONTHS or more). */
+  exitMonthsHist: Float64Array;
+  /** Leavers who had changed employer at least once. */
+  exitedWithJobChange: number;
   /** Events this month, by flowIndex; observers read and clear it. */
   flows: Float64Array;
   /** Per-agent event log, or null when events are not collected. */
@@ -87,6 +94,8 @@ export function createState(
     },
     exits: new Float64Array(STOCK_CELLS),
     exitedRows: 0,
+    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
+    exitedWithJobChange: 0,
     flows: new Float64Array(FLOW_CELLS),
     log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
     hazards: new Float64Array(8),

@@ -1,9 +1,11 @@
-// Streams a run's results to CSV with csv-stringify. Each file is written as NAME.partial and
-// renamed into place only when the run ends, so a crash never leaves a CSV that looks complete.
+// Writes a run's results to CSV with csv-stringify. Files grow as NAME.csv.partial, by
+// synchronous appends (so after each task the bytes on disk are known and can be checkpointed),
+// and are renamed into place only when the run completes: a crash never leaves a CSV that
+// looks complete.
 
-import { createWriteStream, renameSync, rmSync, type WriteStream } from "node:fs";
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { type Stringifier, stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
@@ -11,109 +13,136 @@ import { STOCK_CELLS } from "../model/population.js";
 import { EVENT_LOG_WIDTH, FROM_SLOTS } from "../model/state.js";
 import type { Task } from "../run/tasks.js";
 
-/** The columns of each output, in order: the issue's columns first, then extras. */
+/** The columns of each output, in order: the issue's columns first, then extras (+ sweep columns). */
 export const COLUMNS = {
-  timeseries: ["scenario", "replicate", "month", "date", "status", "nationality", "count", "seed"],
-  flows: ["scenario", "replicate", "month", "date", "event", "from", "to", "nationality", "count", "seed"],
-  events: ["scenario", "replicate", "month", "date", "agent", "nationality", "event", "from", "to", "seed"],
+  timeseries: ["scenario", "replicate", "month", "date", "status", "nationality", "count", "seed", "point"],
+  flows: ["scenario", "replicate", "month", "date", "event", "from", "to", "nationality", "count", "seed", "point"],
+  events: ["scenario", "replicate", "month", "date", "agent", "nationality", "event", "from", "to", "seed", "point"],
 } as const;
 export type OutputName = keyof typeof COLUMNS;
 
 const statusCode = (s: number): string => (s === NO_STATUS ? "" : STATUS_CODES[s]!);
+/** Rows per csv-stringify call: bounds the size of one string. */
+const CHUNK_ROWS = 20000;
+
+/** Appends rows to a file descriptor in chunks; returns nothing, throws on I/O errors. */
+class RowSink {
+  private rows: unknown[][] = [];
+  constructor(private readonly fd: number) {}
+  push(row: unknown[]): void {
+    this.rows.push(row);
+    if (this.rows.length >= CHUNK_ROWS) this.flush();
+  }
+  flush(): void {
+    if (this.rows.length === 0) return;
+    const text = stringify(this.rows);
+    this.rows = [];
+    writeSync(this.fd, text);
+  }
+}
 
 interface OpenFile {
   name: OutputName;
   path: string;
   partial: string;
-  csv: Stringifier;
-  file: WriteStream;
-  done: Promise<void>;
+  fd: number;
+}
+
+export interface CsvOutputsOptions {
+  dir: string;
+  names: readonly OutputName[];
+  /** Swept parameter columns (after the fixed ones), empty without sweeps. */
+  sweepColumns: readonly string[];
+  /** Values of the sweep columns for a task ("" where the task's scenario does not sweep one). */
+  sweepCells: (task: Task) => readonly (string | number)[];
+  startMonthAbs: (task: Task) => number;
+  /** Resume: keep the partial files, truncated to these sizes, instead of starting afresh. */
+  resumeAt?: Record<string, number>;
 }
 
 export class CsvOutputs {
   private readonly files: OpenFile[] = [];
 
-  constructor(readonly dir: string, names: readonly OutputName[], private readonly startMonthAbs: (task: Task) => number) {
-    for (const name of names) {
-      const path = join(dir, `${name}.csv`);
+  constructor(private readonly o: CsvOutputsOptions) {
+    for (const name of o.names) {
+      const path = join(o.dir, `${name}.csv`);
       const partial = `${path}.partial`;
-      const csv = stringify({ header: true, columns: [...COLUMNS[name]] });
-      const file = createWriteStream(partial);
-      csv.pipe(file);
-      const done = new Promise<void>((resolve, reject) => {
-        file.on("finish", resolve);
-        file.on("error", reject);
-        csv.on("error", reject);
-      });
-      this.files.push({ name, path, partial, csv, file, done });
+      const keep = o.resumeAt?.[name];
+      if (keep !== undefined) truncateSync(partial, keep); // drop rows of tasks after the checkpoint
+      const fd = openSync(partial, keep !== undefined ? "a" : "w");
+      if (keep === undefined) writeSync(fd, stringify([[...COLUMNS[name], ...o.sweepColumns]]));
+      this.files.push({ name, path, partial, fd });
     }
   }
 
-  private get(name: OutputName): OpenFile | undefined {
-    return this.files.find((f) => f.name === name);
+  /** Bytes in each partial file: the checkpoint after a task. */
+  sizes(): Record<string, number> {
+    return Object.fromEntries(this.files.map((f) => [f.name, statSync(f.partial).size]));
   }
 
-  /** Writes every row of one task, honouring back-pressure. */
-  async write(task: Task, r: RunResult): Promise<void> {
-    const start = this.startMonthAbs(task);
-    const ts = this.get("timeseries");
-    if (ts) {
-      for (let t = 0; t < r.months; t++) {
-        const date = formatMonth(start + t);
-        for (let st = 0; st < STATUS_COUNT; st++) {
-          for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
-            const count = r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
-            const w = put(ts.csv, [task.scenario, task.replicate, t, date, STATUS_CODES[st], NATIONALITY_CODES[nat], count, task.seed]);
-            if (w) await w;
+  /** Appends every row of one task. */
+  write(task: Task, r: RunResult): void {
+    const start = this.o.startMonthAbs(task);
+    const extra = [task.seed, task.point, ...this.o.sweepCells(task)];
+    for (const f of this.files) {
+      const sink = new RowSink(f.fd);
+      if (f.name === "timeseries") {
+        for (let t = 0; t < r.months; t++) {
+          const date = formatMonth(start + t);
+          for (let st = 0; st < STATUS_COUNT; st++) {
+            for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+              const count = r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
+              sink.push([task.scenario, task.replicate, t, date, STATUS_CODES[st], NATIONALITY_CODES[nat], count, ...extra]);
+            }
           }
         }
+      } else if (f.name === "flows") {
+        for (let k = 0; k < r.flows.length; k += 3) {
+          const t = r.flows[k]!;
+          let idx = r.flows[k + 1]!;
+          const nat = idx % NATIONALITY_COUNT;
+          idx = (idx - nat) / NATIONALITY_COUNT;
+          const to = idx % STATUS_COUNT;
+          idx = (idx - to) / STATUS_COUNT;
+          const fromSlot = idx % FROM_SLOTS;
+          const event = (idx - fromSlot) / FROM_SLOTS;
+          const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
+          sink.push([task.scenario, task.replicate, t, formatMonth(start + t), EVENT_CODES[event], statusCode(from),
+            STATUS_CODES[to], NATIONALITY_CODES[nat], r.flows[k + 2]!, ...extra]);
+        }
+      } else {
+        const e = r.events;
+        for (let k = 0; k < e.length; k += EVENT_LOG_WIDTH) {
+          const t = e[k]!;
+          sink.push([task.scenario, task.replicate, t, formatMonth(start + t), e[k + 1]!, NATIONALITY_CODES[e[k + 2]!],
+            EVENT_CODES[e[k + 3]!], statusCode(e[k + 4]!), STATUS_CODES[e[k + 5]!], ...extra]);
+        }
       }
-    }
-    const fl = this.get("flows");
-    if (fl) {
-      for (let k = 0; k < r.flows.length; k += 3) {
-        const t = r.flows[k]!;
-        let idx = r.flows[k + 1]!;
-        const nat = idx % NATIONALITY_COUNT;
-        idx = (idx - nat) / NATIONALITY_COUNT;
-        const to = idx % STATUS_COUNT;
-        idx = (idx - to) / STATUS_COUNT;
-        const fromSlot = idx % FROM_SLOTS;
-        const event = (idx - fromSlot) / FROM_SLOTS;
-        const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
-        const w = put(fl.csv, [task.scenario, task.replicate, t, formatMonth(start + t), EVENT_CODES[event], statusCode(from),
-          STATUS_CODES[to], NATIONALITY_CODES[nat], r.flows[k + 2]!, task.seed]);
-        if (w) await w;
-      }
-    }
-    const ev = this.get("events");
-    if (ev) {
-      const e = r.events;
-      for (let k = 0; k < e.length; k += EVENT_LOG_WIDTH) {
-        const t = e[k]!;
-        const w = put(ev.csv, [task.scenario, task.replicate, t, formatMonth(start + t), e[k + 1]!, NATIONALITY_CODES[e[k + 2]!],
-          EVENT_CODES[e[k + 3]!], statusCode(e[k + 4]!), STATUS_CODES[e[k + 5]!], task.seed]);
-        if (w) await w;
-      }
+      sink.flush();
     }
   }
 
-  /** Ends the streams and moves the files into place. Returns the final paths. */
-  async close(): Promise<string[]> {
-    for (const f of this.files) f.csv.end();
-    await Promise.all(this.files.map((f) => f.done));
+  /** Closes the files; with `complete`, moves them into place. Returns the final or partial paths. */
+  close(complete: boolean): string[] {
+    for (const f of this.files) closeSync(f.fd);
+    if (!complete) return this.files.map((f) => f.partial);
     for (const f of this.files) renameSync(f.partial, f.path);
     return this.files.map((f) => f.path);
   }
-
-  /** Removes the partial files (after a failure before anything was complete). */
-  async discard(): Promise<void> {
-    for (const f of this.files) f.csv.end();
-    await Promise.allSettled(this.files.map((f) => f.done));
-    for (const f of this.files) rmSync(f.partial, { force: true });
-  }
 }
 
-function put(csv: Stringifier, row: unknown[]): Promise<void> | void {
-  if (!csv.write(row)) return new Promise((resolve) => csv.once("drain", () => resolve()));
+/** Writes a small CSV atomically (temporary file, then rename). */
+export function writeCsvAtomic(path: string, header: readonly string[], rows: unknown[][]): void {
+  const tmp = `${path}.partial`;
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, stringify([[...header], ...rows]));
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export function removeIfExists(path: string): void {
+  if (existsSync(path)) rmSync(path);
 }

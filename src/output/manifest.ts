@@ -1,29 +1,47 @@
-// manifest.json: everything needed to know and repeat a run (version, seeds, scenario files
-// with their sha256, resolved parameters, Node version, times, which tasks completed).
+// manifest.json: everything needed to know and repeat a run: version, the experiment spec
+// (resolved scenarios, seed, replicates, scale, until, events), scenario files and input tables
+// with their sha256, Node version, times, which tasks completed and each output's sha256.
 // Written atomically (temporary file, then rename).
 
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
-import type { Task } from "../run/tasks.js";
+import { DATA_DIR } from "../scenario/data.js";
+
+/** What determines the bytes of a run's outputs (with the package version and data/inputs). */
+export interface ExperimentSpec {
+  scenarios: ResolvedScenario[];
+  seed: number;
+  replicates: number;
+  scale: number | null;
+  until: string | null;
+  events: boolean;
+  ciTarget: number;
+}
+
+export interface ManifestTask {
+  scenario: string;
+  point: number;
+  sweep: Record<string, number>;
+  replicate: number;
+  seed: number;
+  complete: boolean;
+}
 
 export interface Manifest {
   migsim: string;
   command: string[];
-  seed: number;
-  replicates: number;
-  scale: number;
-  until: string | null;
-  events: boolean;
+  spec: ExperimentSpec;
+  dataFiles: { file: string; sha256: string }[];
   threads: number;
   node: string;
   platform: string;
   startedAt: string;
   finishedAt: string | null;
   complete: boolean;
-  scenarios: (ResolvedScenario & { inputsFile?: undefined })[];
-  tasks: (Omit<Task, "index" | "scenarioIndex"> & { complete: boolean })[];
+  tasks: ManifestTask[];
   outputs: { file: string; sha256: string }[];
   streams: { derivation: string; purposes: readonly string[] };
 }
@@ -32,10 +50,35 @@ export function sha256File(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
+/** The input tables a run read, with their hashes. */
+export function dataFileHashes(): { file: string; sha256: string }[] {
+  const dir = join(DATA_DIR, "inputs");
+  return readdirSync(dir).filter((f) => f.endsWith(".csv")).sort().map((f) => ({ file: `data/inputs/${f}`, sha256: sha256File(join(dir, f)) }));
+}
+
 export function writeManifest(dir: string, manifest: Manifest): string {
   const path = join(dir, "manifest.json");
   const tmp = `${path}.partial`;
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, path);
   return path;
+}
+
+export function readManifest(path: string): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new UserError(`Manifest ${path} does not exist or cannot be read.`);
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (e) {
+    throw new UserError(`Manifest ${path} is not valid JSON: ${(e as Error).message}.`);
+  }
+  if (!m || typeof m !== "object" || !m.spec || !Array.isArray(m.spec.scenarios) || typeof m.spec.seed !== "number") {
+    throw new UserError(`Manifest ${path}: expected a migsim manifest with a "spec" (scenarios, seed, replicates).`);
+  }
+  return m;
 }

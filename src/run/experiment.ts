@@ -1,31 +1,33 @@
-// A whole `migsim run`: scenarios x replicates on the worker pool, rows streamed to CSV in
-// task order, manifest last. Validation happens before anything is created on disk.
+// A whole `migsim run`: scenarios x sweep points x replicates on the worker pool, rows appended
+// to CSV in task order with a checkpoint after every task, summary.csv and manifest.json last.
+// Validation happens before anything is created on disk. A run can be resumed from its folder
+// (completed tasks are skipped and the bytes come out as if it had never stopped) and
+// reproduced from its manifest.
 
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
 import { UserError } from "../errors.js";
 import type { ModelInputs } from "../model/inputs.js";
-import { CsvOutputs, type OutputName } from "../output/csv.js";
-import { type Manifest, sha256File, writeManifest } from "../output/manifest.js";
-import type { ResolvedScenario } from "../scenario/load.js";
+import type { Params } from "../model/params.js";
+import { CsvOutputs, type OutputName, writeCsvAtomic } from "../output/csv.js";
+import { type ExperimentSpec, type Manifest, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
 import { buildInputs } from "../scenario/resolve.js";
+import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
+import { VERSION } from "../version.js";
 import { runTasks } from "./pool.js";
 import { type Task, buildTasks } from "./tasks.js";
-import { VERSION } from "../version.js";
 
-export interface ExperimentOptions {
-  seed: number;
-  replicates: number;
-  threads: number;
-  scale?: number;
-  until?: string;
+export interface RunOptions {
   out: string;
-  events: boolean;
+  threads: number;
   overwrite: boolean;
+  /** Continue the run in `out` (its manifest and checkpoints) instead of starting afresh. */
+  resume: boolean;
   command: string[];
-  onStart?: (tasks: readonly Task[], inputs: readonly ModelInputs[]) => void;
+  onStart?: (tasks: readonly Task[], inputs: readonly ModelInputs[], alreadyDone: number) => void;
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   onTaskDone?: (task: Task, result: RunResult) => void;
   shouldStop?: () => boolean;
@@ -40,77 +42,204 @@ export interface ExperimentResult {
   agentMonths: number;
 }
 
-const OUR_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv"];
+/** The files of a run in its folder. */
+const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv"];
+const CHECKPOINTS = "checkpoints.jsonl";
+
+interface Checkpoint {
+  task: number;
+  sizes: Record<string, number>;
+  metrics: Metric[];
+}
 
 /** Refuses to write into a folder that already holds a run, so nothing there is lost. */
 export function checkOutputDir(dir: string, overwrite: boolean): void {
   if (!existsSync(dir)) return;
-  const clash = readdirSync(dir).filter((f) => OUR_FILES.includes(f));
+  const clash = readdirSync(dir).filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
   if (clash.length > 0 && !overwrite) {
     throw new UserError(
-      `Output folder ${dir} already holds a run (${clash.join(", ")}); choose another --out, or pass --overwrite to replace those files.`,
+      `Output folder ${dir} already holds a run (${clash.join(", ")}); choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it.`,
     );
   }
 }
 
-export async function runExperiment(scenarios: readonly ResolvedScenario[], o: ExperimentOptions): Promise<ExperimentResult> {
-  const names = scenarios.map((s) => s.name);
+interface Plan {
+  tasks: Task[];
+  inputs: ModelInputs[];
+  sweeps: SweepPoints[];
+  sweepColumns: string[];
+}
+
+/** Expands the spec to its inputs (per scenario and sweep point) and tasks; touches no files. */
+export function planExperiment(spec: ExperimentSpec): Plan {
+  const names = spec.scenarios.map((s) => s.name);
   const dup = names.find((n, k) => names.indexOf(n) !== k);
   if (dup) throw new UserError(`Two scenarios are named "${dup}": give one a different 'name:' so their rows can be told apart.`);
-  const inputs = scenarios.map((s) => buildInputs(s, { ...(o.scale !== undefined && { scale: o.scale }), ...(o.until !== undefined && { until: o.until }) }));
-  const tasks = buildTasks(names, o.replicates, o.seed);
-  checkOutputDir(o.out, o.overwrite);
-  mkdirSync(o.out, { recursive: true });
+  const sweeps = spec.scenarios.map((s) => expandSweep(s.sweep, s.files[0]?.path ?? s.name));
+  const inputs: ModelInputs[] = [];
+  spec.scenarios.forEach((s, k) => {
+    const base = buildInputs(s, { ...(spec.scale !== null && { scale: spec.scale }), ...(spec.until !== null && { until: spec.until }) });
+    const sw = sweeps[k]!;
+    for (const values of sw.points) {
+      const params = { ...base.params } as Record<string, number | boolean>;
+      sw.names.forEach((n, j) => (params[n] = values[j]!));
+      inputs.push({ ...base, params: params as Params });
+    }
+  });
+  const tasks = buildTasks(names, sweeps.map((s) => s.points.length), spec.replicates, spec.seed);
+  const sweepColumns = [...new Set(sweeps.flatMap((s) => s.names))].sort();
+  return { tasks, inputs, sweeps, sweepColumns };
+}
 
-  const startedAt = new Date().toISOString();
-  const outputs: OutputName[] = o.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
-  const csv = new CsvOutputs(o.out, outputs, (task) => inputs[task.scenarioIndex]!.startMonthAbs);
-  const completed = new Set<number>();
+function readCheckpoints(dir: string): Checkpoint[] {
+  const path = join(dir, CHECKPOINTS);
+  if (!existsSync(path)) return [];
+  const out: Checkpoint[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line) as Checkpoint);
+    } catch {
+      break; // a torn last line: the checkpoint before it is the last good one
+    }
+  }
+  return out;
+}
+
+export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promise<ExperimentResult> {
+  const plan = planExperiment(spec);
+  const { tasks, inputs, sweeps, sweepColumns } = plan;
+  const dataFiles = dataFileHashes();
+
+  // Where to start: afresh, or after the last checkpoint whose bytes are all on disk.
+  let checkpoints: Checkpoint[] = [];
+  let resumeAt: Record<string, number> | undefined;
+  let startedAt = new Date().toISOString();
+  if (o.resume) {
+    const prev = readManifest(join(o.out, "manifest.json"));
+    if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume.`);
+    if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
+    if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
+    startedAt = prev.startedAt;
+    const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? readFileSync(join(o.out, `${n}.csv.partial`)).length : -1);
+    const onDisk: Record<string, number> = {};
+    const outputNames: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+    for (const n of outputNames) onDisk[n] = sizes(n);
+    if (Object.values(onDisk).some((v) => v < 0)) throw new UserError(`Run in ${o.out}: its partial CSV files are missing; it cannot be resumed.`);
+    const all = readCheckpoints(o.out);
+    // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
+    let k = 0;
+    while (k < all.length && all[k]!.task === k && outputNames.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
+    checkpoints = all.slice(0, k);
+    // Before the first task the files hold just their headers (their size is the first checkpoint's start).
+    resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
+    // Rewrite the checkpoint file to the kept prefix.
+    rmSync(join(o.out, CHECKPOINTS), { force: true });
+    for (const c of checkpoints) appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify(c)}\n`);
+  } else {
+    checkOutputDir(o.out, o.overwrite);
+    mkdirSync(o.out, { recursive: true });
+    for (const f of [...RUN_FILES, CHECKPOINTS]) rmSync(join(o.out, f), { force: true });
+  }
+  const firstTask = checkpoints.length;
+
+  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+  const sweepCellsOf = (task: Task): (string | number)[] => {
+    const sw = sweeps[task.scenarioIndex]!;
+    const values = sw.points[task.point]!;
+    return sweepColumns.map((c) => {
+      const j = sw.names.indexOf(c as never);
+      return j < 0 ? "" : values[j]!;
+    });
+  };
+  const csv = new CsvOutputs({
+    dir: o.out,
+    names: outputs,
+    sweepColumns,
+    sweepCells: sweepCellsOf,
+    startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs,
+    ...(resumeAt && { resumeAt }),
+  });
+  const metrics: Metric[][] = checkpoints.map((c) => c.metrics);
   let agentMonths = 0;
-  o.onStart?.(tasks, inputs);
+
   const manifest = (complete: boolean, files: string[]): Manifest => ({
     migsim: VERSION,
     command: o.command,
-    seed: o.seed,
-    replicates: o.replicates,
-    scale: inputs[0]?.scale ?? 1,
-    until: o.until ?? null,
-    events: o.events,
+    spec,
+    dataFiles,
     threads: o.threads,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: complete ? new Date().toISOString() : null,
     complete,
-    scenarios: scenarios.map((s, k) => ({ ...s, scale: inputs[k]!.scale, end: o.until ?? s.end })),
-    tasks: tasks.map((t) => ({ scenario: t.scenario, replicate: t.replicate, seed: t.seed, complete: completed.has(t.index) })),
+    tasks: tasks.map((t) => {
+      const sw = sweeps[t.scenarioIndex]!;
+      const values = sw.points[t.point]!;
+      return {
+        scenario: t.scenario, point: t.point, sweep: Object.fromEntries(sw.names.map((n, j) => [n, values[j]!])),
+        replicate: t.replicate, seed: t.seed, complete: t.index < metrics.length,
+      };
+    }),
     outputs: files.map((f) => ({ file: f.slice(o.out.length + 1), sha256: sha256File(f) })),
     streams: { derivation: "sha256 of (root seed, replicate) -> task seed; sha256 of (task seed, purpose) -> Alea seed", purposes: STREAM_PURPOSES },
   });
+  // The manifest exists from the start, so an interrupted run can be resumed.
+  writeManifest(o.out, manifest(false, []));
 
+  o.onStart?.(tasks, inputs, firstTask);
   let failure: unknown = null;
-  let done = 0;
   try {
-    done = await runTasks(tasks, inputs, {
+    await runTasks(tasks.slice(firstTask), inputs, {
       threads: o.threads,
-      collectEvents: o.events,
+      collectEvents: spec.events,
       ...(o.onProgress && { onProgress: o.onProgress }),
       ...(o.shouldStop && { shouldStop: o.shouldStop }),
-      onResult: async (task, result) => {
-        await csv.write(task, result);
-        completed.add(task.index);
+      onResult: (task, result) => {
+        csv.write(task, result);
+        const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
+        metrics.push(m);
+        appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify({ task: task.index, sizes: csv.sizes(), metrics: m } satisfies Checkpoint)}\n`);
         agentMonths += result.agentMonths;
         o.onTaskDone?.(task, result);
       },
     });
   } catch (e) {
     failure = e;
-    done = completed.size;
+  }
+  const complete = failure === null && metrics.length === tasks.length;
+  const files = csv.close(complete);
+  if (complete) {
+    writeSummary(o.out, plan, metrics, spec.ciTarget);
+    files.push(join(o.out, "summary.csv"));
+    rmSync(join(o.out, CHECKPOINTS), { force: true });
   }
   // Completed tasks keep their rows; the manifest says which tasks they are.
-  const files = await csv.close();
-  const complete = failure === null && done === tasks.length;
-  writeManifest(o.out, manifest(complete, files));
+  writeManifest(o.out, manifest(complete, complete ? files : []));
   if (failure) throw failure;
-  return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: done, tasks: tasks.length, agentMonths };
+  return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: tasks.length, agentMonths };
+}
+
+function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): void {
+  const rows: unknown[][] = [];
+  const { tasks, inputs, sweeps, sweepColumns } = plan;
+  // Groups are consecutive runs of tasks with the same scenario and point (replicates innermost).
+  for (let a = 0; a < tasks.length; ) {
+    let b = a;
+    while (b < tasks.length && tasks[b]!.inputsIndex === tasks[a]!.inputsIndex) b++;
+    const t = tasks[a]!;
+    const sw = sweeps[t.scenarioIndex]!;
+    const cells = sweepColumns.map((c) => {
+      const j = sw.names.indexOf(c as never);
+      return j < 0 ? "" : sw.points[t.point]![j]!;
+    });
+    const first = metrics[a]!;
+    first.forEach((m, k) => {
+      const values = metrics.slice(a, b).map((ms) => ms[k]!.value);
+      rows.push([...summaryRow({ scenario: t.scenario, point: t.point, scale: inputs[t.inputsIndex]!.scale, metric: m.name, unit: m.unit, values }, ciTarget), ...cells]);
+    });
+    a = b;
+  }
+  writeCsvAtomic(join(dir, "summary.csv"), [...SUMMARY_COLUMNS, ...sweepColumns], rows);
 }

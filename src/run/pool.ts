@@ -42,8 +42,8 @@ function acquire(pool: InstanceType<typeof Pool>): Promise<Worker> {
 }
 
 /**
- * Runs `tasks` (inputs per scenario index) and returns the number of tasks whose results were
- * delivered (all of them unless stopped). Throws TaskError if a task fails; results already
+ * Runs `tasks` (a contiguous slice of the run; inputs by task.inputsIndex) and returns the number
+ * of tasks whose results were delivered (all of them unless stopped). Throws TaskError if a task fails; results already
  * delivered stay delivered.
  */
 export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInputs[], opts: PoolOptions): Promise<number> {
@@ -51,6 +51,8 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
   const pool = new Pool({ max: threads });
   const workers = await Promise.all(Array.from({ length: threads }, () => acquire(pool)));
   const window = threads * 2;
+  // Tasks are a contiguous slice of the run (a resumed run starts after the completed ones).
+  const base = tasks[0]?.index ?? 0;
   const done = new Map<number, RunResult>();
   let nextToStart = 0;
   let nextToWrite = 0;
@@ -76,7 +78,7 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
       while (idle.length > 0 && !failure && !stopped && nextToStart < tasks.length && nextToStart < nextToWrite + window) {
         const task = tasks[nextToStart++]!;
         const w = idle.pop()!;
-        w.postMessage({ type: "task", task, inputs: inputs[task.scenarioIndex]!, collectEvents: opts.collectEvents } satisfies ToWorker);
+        w.postMessage({ type: "task", task, inputs: inputs[task.inputsIndex]!, collectEvents: opts.collectEvents } satisfies ToWorker);
       }
       if (idle.length === workers.length && (failure || stopped || nextToWrite === tasks.length)) finish();
     };
@@ -97,8 +99,8 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
           opts.onProgress?.(msg.taskIndex, msg.months, msg.agentMonths);
           return;
         }
-        if (msg.type === "error") failure ??= new TaskError(tasks[msg.taskIndex]!, msg.message);
-        else done.set(msg.taskIndex, msg.result);
+        if (msg.type === "error") failure ??= new TaskError(tasks[msg.taskIndex - base]!, msg.message);
+        else done.set(msg.taskIndex - base, msg.result);
         flush();
         idle.push(w);
         // Wait for in-order writing before letting the window advance much further.

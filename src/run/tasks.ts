@@ -1,4 +1,5 @@
-// The list of tasks of a run: every (scenario, replicate), in the order their rows are written.
+// The list of tasks of a run: every (scenario, sweep point, replicate), in the order their rows
+// are written.
 
 import { taskSeed } from "../engine/rng.js";
 
@@ -6,17 +7,25 @@ export interface Task {
   /** Position in the run; rows are written in this order whatever the thread count. */
   index: number;
   scenarioIndex: number;
+  /** Index into the run's inputs (one per scenario and sweep point). */
+  inputsIndex: number;
   scenario: string;
+  /** Sweep point within the scenario (0 when it has no sweep). */
+  point: number;
   replicate: number;
   /** Seed of all this task's streams, from (root seed, replicate): see engine/rng.ts. */
   seed: number;
 }
 
-export function buildTasks(scenarioNames: readonly string[], replicates: number, rootSeed: number): Task[] {
+/** @param pointsPerScenario number of sweep points of each scenario (1 without a sweep) */
+export function buildTasks(scenarioNames: readonly string[], pointsPerScenario: readonly number[], replicates: number, rootSeed: number): Task[] {
   const tasks: Task[] = [];
+  let inputsIndex = 0;
   scenarioNames.forEach((scenario, scenarioIndex) => {
-    for (let replicate = 1; replicate <= replicates; replicate++) {
-      tasks.push({ index: tasks.length, scenarioIndex, scenario, replicate, seed: taskSeed(rootSeed, replicate) });
+    for (let point = 0; point < pointsPerScenario[scenarioIndex]!; point++, inputsIndex++) {
+      for (let replicate = 1; replicate <= replicates; replicate++) {
+        tasks.push({ index: tasks.length, scenarioIndex, inputsIndex, scenario, point, replicate, seed: taskSeed(rootSeed, replicate) });
+      }
     }
   });
   return tasks;

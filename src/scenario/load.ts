@@ -10,7 +10,9 @@ import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { type ParamName, type Params, PARAM_NAMES, defaultParams } from "../model/params.js";
 import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
-import { type ScenarioFile, scenarioSchema } from "./schema.js";
+import { type ScenarioFile, scenarioSchema, type sweepSchema } from "./schema.js";
+
+export type SweepSpec = z.infer<typeof sweepSchema>;
 
 export interface PolicyEntry {
   from: string;
@@ -30,6 +32,8 @@ export interface ResolvedScenario {
   params: Params;
   policy: PolicyEntry[];
   series: Partial<Record<SeriesName, Record<string, number>>>;
+  /** The sweep of the nearest file that declares one. */
+  sweep?: SweepSpec;
 }
 
 /** Defaults of the scenario fields a file may leave out. */
@@ -56,7 +60,10 @@ function levenshtein(a: string, b: string): number {
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  "": ["$schema", "name", "description", "sources", "extends", "start", "end", "scale", "params", "policy", "series"],
+  "": ["$schema", "name", "description", "sources", "extends", "start", "end", "scale", "params", "policy", "series", "sweep"],
+  sweep: ["grid", "latinHypercube"],
+  grid: PARAM_NAMES,
+  latinHypercube: ["n", "seed", "params"],
   params: PARAM_NAMES,
   set: PARAM_NAMES,
   series: SERIES_NAMES,
@@ -166,8 +173,10 @@ export function loadScenario(path: string): ResolvedScenario {
   let scale: number = SCENARIO_DEFAULTS.scale;
   let description = "";
   let sources: string[] = [];
+  let sweep: SweepSpec | undefined;
   for (const f of [...chain].reverse()) {
     const d = f.data;
+    if (d.sweep) sweep = d.sweep;
     if (d.start) start = d.start;
     if (d.end) end = d.end;
     if (d.scale !== undefined) scale = d.scale;
@@ -198,5 +207,6 @@ export function loadScenario(path: string): ResolvedScenario {
     params: params as Params,
     policy,
     series,
+    ...(sweep && { sweep }),
   };
 }

@@ -44,6 +44,29 @@ export const policyStepSchema = z.strictObject({
   note: z.string().optional().describe("Why: the rule or the assumption"),
 });
 
+const NUMERIC_PARAMS = PARAM_NAMES.filter((k) => "range" in PARAMS[k]);
+
+const sweepValues = z.union([
+  z.array(z.number({ error: "expected a number" }), { error: "expected a list of values or { from, to, step }" }).min(1),
+  z.strictObject({
+    from: z.number({ error: "expected a number" }),
+    to: z.number({ error: "expected a number" }),
+    step: z.number({ error: "expected a number" }).gt(0, { error: "step must be > 0" }),
+  }),
+]);
+
+export const sweepSchema = z.strictObject({
+  grid: z.strictObject(Object.fromEntries(NUMERIC_PARAMS.map((k) => [k, sweepValues.optional()])) as Record<string, z.ZodOptional<typeof sweepValues>>)
+    .optional().describe("Full factorial over these parameters: a list of values or { from, to, step } each"),
+  latinHypercube: z.strictObject({
+    n: z.number().int({ error: "expected a whole number of points" }).min(1).max(100000),
+    seed: z.number().int().min(0).optional().describe("Seed of the design (default 1); the design is part of the scenario"),
+    params: z.strictObject(
+      Object.fromEntries(NUMERIC_PARAMS.map((k) => [k, z.tuple([z.number(), z.number()], { error: "expected [min, max]" }).optional()])) as Record<string, z.ZodOptional<z.ZodTuple>>,
+    ),
+  }).optional().describe("A Latin hypercube of n points over [min, max] per parameter"),
+});
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "expected a lower-case name of letters, digits and '-'" }).optional()
@@ -58,6 +81,7 @@ export const scenarioSchema = z.strictObject({
   params: paramsSchema.optional().describe("Parameter values for the whole run (see `migsim params`)"),
   policy: z.array(policyStepSchema).optional().describe("Time-varying policy: parameter changes from given months"),
   series: seriesSchema.optional().describe("Points that replace the default exogenous series"),
+  sweep: sweepSchema.optional().describe("Parameter sweep: each point is a task; its values appear as output columns"),
 });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;

@@ -5,12 +5,13 @@ import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { parseMonth } from "../../model/inputs.js";
-import { runExperiment } from "../../run/experiment.js";
+import { planExperiment, runExperiment } from "../../run/experiment.js";
+import { type ExperimentSpec, readManifest } from "../../output/manifest.js";
 import { loadScenario } from "../../scenario/load.js";
 import { createProgress } from "../progress.js";
 
 export interface RunArgs {
-  scenarios: string[];
+  scenarios?: string[];
   seed: number;
   replicates: number;
   threads: number;
@@ -20,6 +21,8 @@ export interface RunArgs {
   events: boolean;
   quiet: boolean;
   overwrite: boolean;
+  resume?: string;
+  ciTarget: number;
 }
 
 function positiveInt(name: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -33,30 +36,83 @@ export function defaultOutDir(names: string[], now = new Date()): string {
   return join("output", `${stamp}-${label}`);
 }
 
+export const threadsOption = { type: "number", default: availableParallelism(), defaultDescription: "available cores", describe: "Worker threads (results do not depend on it)" } as const;
+export const quietOption = { type: "boolean", default: false, describe: "No progress output" } as const;
+
+/** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
+export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean }): Promise<void> {
+  positiveInt("threads", opts.threads, 256);
+  const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
+  const progress = createProgress(mode);
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write("\nmigsim: interrupted; finishing the tasks in progress (Ctrl-C again to abort at once)\n");
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const r = await runExperiment(spec, {
+      out: opts.out,
+      threads: opts.threads,
+      overwrite: opts.overwrite,
+      resume: opts.resume,
+      command: process.argv.slice(2),
+      onStart: (tasks, inputs, done) => progress.start(tasks.slice(done), inputs),
+      onProgress: (k, m, am) => progress.update(k, m, am),
+      onTaskDone: (task) => progress.taskDone(task.index),
+      shouldStop: () => interrupted,
+    });
+    progress.stop();
+    if (!opts.quiet || !r.complete) {
+      process.stderr.write(
+        r.complete
+          ? `migsim: ${r.tasks} tasks written to ${r.dir}\n`
+          : `migsim: stopped after ${r.tasksDone} of ${r.tasks} tasks; completed tasks are in ${r.dir} (continue with: migsim run --resume ${r.dir})\n`,
+      );
+    }
+    if (!r.complete) process.exitCode = 130;
+  } finally {
+    progress.stop();
+    process.off("SIGINT", onSigint);
+  }
+}
+
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: "run <scenarios..>",
-  describe: "Run scenario files (replicates x scenarios) and write outcome CSVs",
+  command: "run [scenarios..]",
+  describe: "Run scenario files (scenarios x sweep points x replicates) and write outcome CSVs",
   builder: (y: Argv) =>
     y
-      .positional("scenarios", { type: "string", array: true, demandOption: true, describe: "Scenario files (YAML or JSON)" })
+      .positional("scenarios", { type: "string", array: true, describe: "Scenario files (YAML or JSON)" })
       .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same bytes" })
-      .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario" })
-      .option("threads", { type: "number", default: availableParallelism(), defaultDescription: "available cores", describe: "Worker threads" })
+      .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario and sweep point" })
+      .option("threads", threadsOption)
       .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
       .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
       .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
       .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
-      .option("quiet", { type: "boolean", default: false, describe: "No progress output" })
-      .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" }) as unknown as Argv<RunArgs>,
+      .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" })
+      .option("quiet", quietOption)
+      .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
+      .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" }) as unknown as Argv<RunArgs>,
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
+    positiveInt("threads", argv.threads, 256);
+    if (argv.resume !== undefined) {
+      const prev = readManifest(join(argv.resume, "manifest.json"));
+      await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true });
+      return;
+    }
+    if (!argv.scenarios || argv.scenarios.length === 0) {
+      throw new UserError("Name at least one scenario file, e.g. migsim run scenarios/baseline.yaml (or --resume DIR).");
+    }
     if (!Number.isInteger(argv.seed) || argv.seed < 0 || argv.seed > 2 ** 32 - 1) {
       throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${argv.seed}.`);
     }
     positiveInt("replicates", argv.replicates, 100000);
-    positiveInt("threads", argv.threads, 256);
     if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
       throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
     }
+    if (!(argv.ciTarget > 0 && argv.ciTarget < 1)) throw new UserError(`--ci-target expects a share in (0, 1), e.g. 0.05, got ${argv.ciTarget}.`);
     if (argv.until !== undefined) {
       try {
         parseMonth(argv.until);
@@ -64,41 +120,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
         throw new UserError(`--until expects a month as YYYY-MM, e.g. 2030-12, got "${argv.until}".`);
       }
     }
-    const scenarios = argv.scenarios.map((f) => loadScenario(f));
-    const out = argv.out ?? defaultOutDir(scenarios.map((s) => s.name));
-    const mode = argv.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
-    const progress = createProgress(mode);
-    let interrupted = false;
-    const onSigint = (): void => {
-      if (interrupted) process.exit(130);
-      interrupted = true;
-      process.stderr.write("\nmigsim: interrupted; finishing the tasks in progress (Ctrl-C again to abort at once)\n");
+    const spec: ExperimentSpec = {
+      scenarios: argv.scenarios.map((f) => loadScenario(f)),
+      seed: argv.seed,
+      replicates: argv.replicates,
+      scale: argv.scale ?? null,
+      until: argv.until ?? null,
+      events: argv.events,
+      ciTarget: argv.ciTarget,
     };
-    process.on("SIGINT", onSigint);
-    try {
-      const r = await runExperiment(scenarios, {
-        seed: argv.seed,
-        replicates: argv.replicates,
-        threads: argv.threads,
-        ...(argv.scale !== undefined && { scale: argv.scale }),
-        ...(argv.until !== undefined && { until: argv.until }),
-        out,
-        events: argv.events,
-        overwrite: argv.overwrite,
-        command: process.argv.slice(2),
-        onStart: (tasks, inputs) => progress.start(tasks, inputs),
-        onProgress: (k, m, am) => progress.update(k, m, am),
-        onTaskDone: (task) => progress.taskDone(task.index),
-        shouldStop: () => interrupted,
-      });
-      progress.stop();
-      if (!argv.quiet) {
-        process.stderr.write(`migsim: ${r.tasksDone}/${r.tasks} tasks written to ${r.dir}${r.complete ? "" : " (incomplete: see manifest.json)"}\n`);
-      }
-      if (!r.complete) process.exitCode = 130;
-    } finally {
-      progress.stop();
-      process.off("SIGINT", onSigint);
-    }
+    planExperiment(spec); // validates sweeps and dates before anything is written
+    const out = argv.out ?? defaultOutDir(spec.scenarios.map((s) => s.name));
+    await executeExperiment(spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: argv.overwrite, resume: false });
   },
 };

@@ -3,7 +3,7 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit } from "../codes.js";
 import { pickEmployer } from "../employers.js";
-import { type SimState, recordEvent } from "../state.js";
+import { EXIT_HIST_MONTHS, type SimState, recordEvent } from "../state.js";
 
 /** Moves agent i to status `to`, recording the event that move implies. */
 export function moveStatus(s: SimState, i: number, to: Status): void {
@@ -22,6 +22,9 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
     pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
     s.exits[to * NATIONALITY_COUNT + pop.nationality[i]!]! += 1;
     s.exitedRows++;
+    const m = pop.monthsInJapan[i]!;
+    s.exitMonthsHist[m < EXIT_HIST_MONTHS ? m : EXIT_HIST_MONTHS]! += 1;
+    if (pop.jobChanges[i]! > 0) s.exitedWithJobChange++;
   }
 }
 

@@ -1,0 +1,121 @@
+// summary.csv: headline metrics of each task, summarised across replicates for each scenario
+// and sweep point with simple-statistics: n, mean, sd, 95% CI, p05, p50, p95, and whether the
+// CI half-width is within the target share of the mean.
+
+import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import type { RunResult } from "../engine/simulate.js";
+import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
+import { formatMonth } from "../model/inputs.js";
+import { STOCK_CELLS } from "../model/population.js";
+import { EXIT_HIST_MONTHS, FROM_SLOTS } from "../model/state.js";
+import { STATUS_COUNT } from "../model/codes.js";
+
+export interface Metric {
+  name: string;
+  unit: "agents" | "share" | "months";
+  value: number;
+}
+
+/**
+ * Two-sided 95% Student t critical values by degrees of freedom (standard t table); beyond the
+ * table the next lower tabulated df is used, which errs on the wide side.
+ */
+const T975: Record<number, number> = {
+  1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+  11: 2.201, 12: 2.179, 13: 2.16, 14: 2.145, 15: 2.131, 16: 2.12, 17: 2.11, 18: 2.101, 19: 2.093, 20: 2.086,
+  21: 2.08, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.06, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042,
+  40: 2.021, 60: 2.0, 120: 1.98,
+};
+export function tCritical95(df: number): number {
+  let best = 1;
+  for (const k of Object.keys(T975).map(Number)) if (k <= df && k > best) best = k;
+  return df >= 1 ? T975[best]! : NaN;
+}
+
+/** Months (index) at which stocks are reported: Decembers of years divisible by 5, and the last month. */
+export function reportMonths(startAbs: number, months: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < months; t++) {
+    const abs = startAbs + t;
+    if (abs % 12 === 11 && Math.floor(abs / 12) % 5 === 0) out.push(t);
+  }
+  if (out[out.length - 1] !== months - 1) out.push(months - 1);
+  return out;
+}
+
+export function taskMetrics(r: RunResult, startAbs: number): Metric[] {
+  const out: Metric[] = [];
+  for (const t of reportMonths(startAbs, r.months)) {
+    for (let st = 0; st < Status.RETURNED; st++) {
+      let n = 0;
+      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
+      out.push({ name: `stock_${STATUS_CODES[st]}_${formatMonth(startAbs + t)}`, unit: "agents", value: n });
+    }
+  }
+  const byEvent = new Float64Array(EVENT_COUNT);
+  let tiToSsw1 = 0;
+  const perEvent = FROM_SLOTS * STATUS_COUNT * NATIONALITY_COUNT;
+  for (let k = 0; k < r.flows.length; k += 3) {
+    const idx = r.flows[k + 1]!;
+    const c = r.flows[k + 2]!;
+    const event = Math.floor(idx / perEvent);
+    byEvent[event]! += c;
+    if (event === EventCode.transfer) {
+      const rest = idx - event * perEvent;
+      const from = Math.floor(rest / (STATUS_COUNT * NATIONALITY_COUNT));
+      const to = Math.floor((rest % (STATUS_COUNT * NATIONALITY_COUNT)) / NATIONALITY_COUNT);
+      if (from === Status.TI && to === Status.SSW1) tiToSsw1 += c;
+    }
+  }
+  out.push({ name: "abscond_total", unit: "agents", value: byEvent[EventCode.abscond]! });
+  out.push({ name: "ti_to_ssw1_total", unit: "agents", value: tiToSsw1 });
+  out.push({ name: "return_total", unit: "agents", value: byEvent[EventCode.return]! });
+  out.push({ name: "onward_total", unit: "agents", value: byEvent[EventCode.onward]! });
+  out.push({ name: "deport_total", unit: "agents", value: byEvent[EventCode.deport]! });
+  out.push({ name: "job_change_share", unit: "share", value: r.agentsCreated > 0 ? r.agentsWithJobChange / r.agentsCreated : NaN });
+  out.push({ name: "median_months_in_japan_at_exit", unit: "months", value: histMedian(r.exitMonthsHist) });
+  return out;
+}
+
+/** Median of a histogram of whole months (lower median); NaN when empty. */
+export function histMedian(hist: Float64Array): number {
+  let total = 0;
+  for (const c of hist) total += c;
+  if (total === 0) return NaN;
+  let acc = 0;
+  for (let m = 0; m <= EXIT_HIST_MONTHS; m++) {
+    acc += hist[m]!;
+    if (acc >= total / 2) return m;
+  }
+  return EXIT_HIST_MONTHS;
+}
+
+export const SUMMARY_COLUMNS = [
+  "scenario", "point", "metric", "unit", "n", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95",
+  "ci_halfwidth_share", "ci_target_share", "enough_replicates", "scale",
+] as const;
+
+export interface SummaryRowInput {
+  scenario: string;
+  point: number;
+  scale: number;
+  metric: string;
+  unit: string;
+  values: number[];
+}
+
+const fmt = (x: number): string | number => (Number.isFinite(x) ? Number(x.toPrecision(10)) : "");
+
+/** One summary row; `ciTarget` is the largest acceptable CI half-width as a share of |mean|. */
+export function summaryRow(g: SummaryRowInput, ciTarget: number): (string | number)[] {
+  const v = g.values.filter((x) => Number.isFinite(x));
+  const n = v.length;
+  const m = n > 0 ? mean(v) : NaN;
+  const sd = n > 1 ? sampleStandardDeviation(v) : NaN;
+  const half = n > 1 ? (tCritical95(n - 1) * sd) / Math.sqrt(n) : NaN;
+  const sorted = [...v].sort((a, b) => a - b);
+  const q = (p: number): number => (n > 0 ? quantileSorted(sorted, p) : NaN);
+  const share = Number.isFinite(half) && m !== 0 ? half / Math.abs(m) : half === 0 ? 0 : NaN;
+  return [g.scenario, g.point, g.metric, g.unit, n, fmt(m), fmt(sd), fmt(m - half), fmt(m + half), fmt(q(0.05)), fmt(q(0.5)), fmt(q(0.95)),
+    fmt(share), ciTarget, Number.isFinite(share) && share <= ciTarget ? "true" : "false", g.scale];
+}
