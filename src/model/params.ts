@@ -188,12 +188,12 @@ export const PARAMS = {
   },
   promoterSponsorProb: {
     default: 0.6, unit: "probability", range: [0.3, 1],
-    description: "Chance a promoting employer sponsors a finishing intern of average skill into SSW1",
-    source: { kind: "assumption", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns; tuned by hand to the SSW1 stock 2020-2021" },
+    description: "Chance a promoting employer sponsors a finishing intern into SSW1",
+    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); value hand-tuned to the SSW1 stock 2020-2021 (docs/model.md, calibration status)" },
   },
   otherSponsorProb: {
     default: 0.12, unit: "probability", range: [0, 0.6],
-    description: "Chance another employer sponsors a finishing intern of average skill into SSW1",
+    description: "Chance another employer sponsors a finishing intern into SSW1",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned so SSW1 stock reaches the order of 50,000 by 2021-12 (docs/model.md, calibration status)" },
   },
   cultivationSkillMultiplier: {
@@ -205,7 +205,7 @@ export const PARAMS = {
   localSubsidyYenPerInternYear: {
     default: 0, unit: "yen/intern/year", range: [0, 1000000],
     description: "Additional municipal subsidy to rural SMEs per intern employed",
-    source: { kind: "data", ref: "seed003", note: "Tokyo and Hokkaido towns pay 100,000-350,000 yen per intern per year; 0 in the baseline, whose observed inflows already include today's subsidies" },
+    source: { kind: "assumption", ref: "seed003", note: "a scenario setting: Tokyo and Hokkaido towns pay 100,000-350,000 yen per intern per year (seed 003); 0 in the baseline, whose observed inflows already include today's subsidies" },
   },
   subsidyDemandElasticity: {
     default: 1, unit: "elasticity", range: [0, 3],
@@ -217,7 +217,7 @@ export const PARAMS = {
   skillGrowthPerYear: {
     default: 0.1, unit: "1/year", range: [0, 0.3],
     description: "Gain in skill (0-1 scale) per year of work in Japan",
-    source: A("skill is an index; its level only scales SSW sponsorship and SSW2 tests"),
+    source: A("skill is an index; its level scales the SSW1 -> SSW2 hazard (ssw2SkillReference)"),
   },
   monthsPerJapaneseLevel: {
     default: 18, unit: "months", range: [6, 48], integer: true,
@@ -315,7 +315,7 @@ export const PARAMS = {
   },
   tiUnavoidableTransferHazardPerMonth: {
     default: 0.0005, unit: "1/month", range: [0, 0.01],
-    description: "Monthly hazard of an 'unavoidable' employer transfer under TITP, per unit of pay shortfall",
+    description: "Monthly hazard of an 'unavoidable' employer transfer under TITP, for interns whose employer breaks the contract (underpays)",
     source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
   },
   abscondBaseHazardPerMonth: {
@@ -380,7 +380,7 @@ export const PARAMS = {
   },
   esdSsw1PassProb: {
     default: 0.6, unit: "probability", range: [0.2, 1],
-    description: "Chance an ESD trainee reaches SSW1 level and is hired on SSW1 at completion (before employer effects)",
+    description: "Chance an ESD trainee reaches SSW1 level and is hired on SSW1 at completion (the same for every employer)",
     source: { kind: "assumption", ref: "rules", note: "ESD trains to SSW(i) level by design; pass rates unknown" },
   },
 
@@ -393,7 +393,7 @@ export const PARAMS = {
   sswJobChangeHazardPerMonth: {
     default: 0.008, unit: "1/month", range: [0, 0.04],
     description: "Employer change hazard within the sector for SSW holders at reference tightness",
-    source: { kind: "assumption", ref: "seed003", note: "job change allowed within the field (rules); rate not measured" },
+    source: { kind: "assumption", ref: "rules", note: "job change allowed within the field (rules.md); rate not measured" },
   },
   jobChangeTightnessElasticity: {
     default: 1, unit: "elasticity", range: [0, 3],
@@ -526,13 +526,13 @@ export const PARAMS = {
   },
   asylumRejectedDeportProb: {
     default: 0.15, unit: "probability", range: [0, 1],
-    description: "Chance a rejected applicant who does not re-apply is deported (else back to IRREGULAR or home)",
+    description: "Chance a rejected applicant who does not re-apply is deported (else back to IRREGULAR); also applies to re-applicants once repeat applications no longer halt deportation",
     source: A("not measured"),
   },
   repeatApplicationsStopDeportation: {
     default: true, unit: "flag",
     description: "A repeat application halts deportation (until the 2023 amendment, in force 2024-06)",
-    source: { kind: "data", ref: "seed003", note: "refugee policy paper; the 2023 amendment lets the third application onward be deported" },
+    source: { kind: "assumption", ref: "seed003", note: "seed 003 (refugee policy paper) on deportation and repeat applications; the 2023 amendment (in force 2024-06, not in data/rules.md) lets the third application onward be deported. The model applies it to every repeat application (simplification)" },
   },
 } as const satisfies Record<string, ParamSpec>;
 

@@ -27,7 +27,7 @@ export interface Population {
   monthsWithEmployer: Uint16Array;
   /** Months on a status that counts as work status for permanent residency (SSW2, SIE). */
   monthsOnWorkStatus: Uint16Array;
-  /** Contract wage before index and employer effects, yen per month at 2023 prices. */
+  /** Contract wage, yen per month at 2023 prices: status pay x the hiring employer's wage level, raised by job changes; before the wage index, underpayment and overtime. */
   promisedWageYenPerMonth: Float32Array;
   /** Pay actually received this month, yen. */
   wageYenPerMonth: Float32Array;
@@ -43,7 +43,7 @@ export interface Population {
   jobChanges: Uint8Array;
   /** 1 if the agent is in touch with a broker who places absconders (seed 003). */
   brokerTie: Uint8Array;
-  /** Co-national contacts in Japan, capped at 255. */
+  /** Co-national contacts in Japan (grow to at most 20, earnings.ts). */
   networkTies: Uint8Array;
   /** Scratch row list for compaction. */
   keep: Int32Array;

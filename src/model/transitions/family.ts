@@ -19,7 +19,8 @@ export function applyFamilyLife(s: SimState): void {
     if (st >= Status.RETURNED) continue;
     let f = family[i]!;
     if ((f & Family.partner) === 0) {
-      if (life() < formProb) family[i] = f | Family.partner;
+      // A partnership formed while in Japan is with someone in Japan.
+      if (life() < formProb) family[i] = f | Family.partner | Family.partnerInJapan;
       continue;
     }
     const allowed = st === Status.SSW2 || st === Status.SIE || st === Status.PR || (st === Status.SSW1 && ssw1Allowed);
