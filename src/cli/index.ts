@@ -22,7 +22,7 @@ export function buildCli(argv: string[]) {
     .command(reproduceCommand)
     .command(listCommand)
     .command(schemaCommand)
-    .demandCommand(1, "Name a command: run, reproduce, params, validate, list or schema (see --help).")
+    .demandCommand(1, "Name a command: run, reproduce, params, validate, list or schema.")
     .strict()
     .recommendCommands()
     .help()

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import seedrandom from "seedrandom";
 import type { Streams } from "../model/state.js";
 
-export const STREAM_PURPOSES = ["entries", "decisions", "matching", "life"] as const satisfies readonly (keyof Streams)[];
+export const STREAM_PURPOSES = ["entries", "decisions", "matching", "life", "policy"] as const satisfies readonly (keyof Streams)[];
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -35,5 +35,6 @@ export function createStreams(seed: number): Streams {
     decisions: uniformFromSeed(streamSeed(seed, "decisions")),
     matching: uniformFromSeed(streamSeed(seed, "matching")),
     life: uniformFromSeed(streamSeed(seed, "life")),
+    policy: uniformFromSeed(streamSeed(seed, "policy")),
   };
 }

@@ -18,8 +18,13 @@ export interface Streams {
   decisions: Uniform;
   /** Employer assignment on entry and job change. */
   matching: Uniform;
-  /** Family formation and reunion. */
+  /** Family formation and reunion, and the outcome of asylum decisions. */
   life: Uniform;
+  /**
+   * Draws of mechanisms that only some scenarios switch on (interns hired because of a local
+   * subsidy), so that switching them on does not shift the shared streams above.
+   */
+  policy: Uniform;
 }
 
 /** Per-month values derived once from the series and parameters, read by every agent. */

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, extname, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { type ParamName, type Params, PARAM_NAMES, defaultParams } from "../model/params.js";
@@ -102,6 +102,11 @@ function formatIssues(file: string, issues: z.core.$ZodIssue[], lineOf: (path: r
   return `Invalid scenario ${file}: ${lines.join("; ")}${more}.`;
 }
 
+/** "2017" and "2017-01" are the same point: key every point by YYYY-MM so a later one replaces it. */
+export function normaliseSeriesDates(points: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(points).map(([d, v]) => [d.length === 4 ? `${d}-01` : d, v]));
+}
+
 /** Reads and validates one file, without following `extends`. */
 export function parseScenarioFile(path: string): ParsedFile {
   let text: string;
@@ -122,7 +127,7 @@ export function parseScenarioFile(path: string): ParsedFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const pos = err.linePos?.[0];
+    const pos = lineCounter.linePos(err.pos[0]);
     throw new UserError(`Scenario file ${path} is not valid ${ext === ".json" ? "JSON" : "YAML"}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${err.message.split("\n")[0]}.`);
   }
   const raw: unknown = doc.toJS();
@@ -130,10 +135,20 @@ export function parseScenarioFile(path: string): ParsedFile {
     throw new UserError(`Scenario file ${path}: expected a mapping of keys (description, params, policy, ...) at the top level.`);
   }
   const lineOf = (p: readonly PropertyKey[]): number | undefined => {
-    const node = doc.getIn(p as unknown[], true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    // Fall back to the parent node for keys that do not resolve (unknown keys resolve fine).
-    return p.length > 0 ? lineOf(p.slice(0, -1)) : undefined;
+    // The line of the key (for a map entry) or of the item (for a list entry) at path p.
+    if (p.length === 0) return undefined;
+    const parent = p.length === 1 ? doc.contents : doc.getIn(p.slice(0, -1) as unknown[], true);
+    const last = p[p.length - 1];
+    let range: [number, number, number] | null | undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => isScalar(it.key) && String(it.key.value) === String(last));
+      range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    } else if (isSeq(parent) && typeof last === "number") {
+      const item = parent.items[last] as { range?: [number, number, number] } | undefined;
+      range = item?.range;
+    }
+    if (range) return lineCounter.linePos(range[0]).line;
+    return lineOf(p.slice(0, -1));
   };
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues, lineOf));
@@ -189,7 +204,7 @@ export function loadScenario(path: string): ResolvedScenario {
       policy.push(entry);
     }
     for (const [k, points] of Object.entries(d.series ?? {})) {
-      if (points) series[k as SeriesName] = { ...(series[k as SeriesName] ?? {}), ...points };
+      if (points) series[k as SeriesName] = { ...(series[k as SeriesName] ?? {}), ...normaliseSeriesDates(points) };
     }
   }
   const top = chain[0]!;

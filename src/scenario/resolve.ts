@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, SECTOR_COUNT, STATUS_CODES, isExit } from "../model/codes.js";
 import { ENTRY_KINDS, type ModelInputs, type MonthlySeries, SERIES_NAMES, type SeriesName, parseMonth } from "../model/inputs.js";
 import { type Row, num, readTable } from "./data.js";
-import type { ResolvedScenario } from "./load.js";
+import { type ResolvedScenario, normaliseSeriesDates } from "./load.js";
 
 /** How a series fills the months between its points. */
 export const SERIES_INTERPOLATION: Record<SeriesName, "step" | "linear"> = {
@@ -40,9 +40,9 @@ export function seriesPoints(scenario: ResolvedScenario): Record<SeriesName, Rec
   for (const row of readTable("series.csv")) {
     const name = row.series as SeriesName;
     if (!SERIES_NAMES.includes(name)) throw new UserError(`Input table data/inputs/series.csv: unknown series "${row.series}".`);
-    out[name][row.date!] = num(row, "value", "series.csv");
+    Object.assign(out[name], normaliseSeriesDates({ [row.date!]: num(row, "value", "series.csv") }));
   }
-  for (const name of SERIES_NAMES) Object.assign(out[name], scenario.series[name] ?? {});
+  for (const name of SERIES_NAMES) Object.assign(out[name], normaliseSeriesDates(scenario.series[name] ?? {}));
   return out;
 }
 

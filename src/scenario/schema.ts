@@ -29,10 +29,14 @@ const paramShape = Object.fromEntries(PARAM_NAMES.map((k) => [k, paramSchema(PAR
 
 export const paramsSchema = z.strictObject(paramShape);
 
-const seriesPoints = z.record(
-  z.string().regex(YEAR_OR_MONTH, { error: "series dates are YYYY or YYYY-MM" }),
-  z.number({ error: "expected a number" }).min(0, { error: "series values are >= 0" }),
-);
+const seriesPoints = z
+  .record(z.string(), z.number({ error: "expected a number" }).min(0, { error: "series values are >= 0" }))
+  .superRefine((points, ctx) => {
+    // Checked here rather than in the key schema so the message reaches the user with the key.
+    for (const key of Object.keys(points)) {
+      if (!YEAR_OR_MONTH.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `series dates are YYYY or YYYY-MM (month 01-12), got "${key}"` });
+    }
+  });
 
 export const seriesSchema = z.strictObject(
   Object.fromEntries(SERIES_NAMES.map((k) => [k, seriesPoints.optional()])) as Record<string, z.ZodOptional<typeof seriesPoints>>,

@@ -105,6 +105,7 @@ export function makeState(o: TestStateOptions = {}): SimState {
     decisions: o.streams?.decisions ?? seeded("decisions"),
     matching: o.streams?.matching ?? seeded("matching"),
     life: o.streams?.life ?? seeded("life"),
+    policy: o.streams?.policy ?? seeded("policy"),
   };
   const s = createState(inputs, o.employers ?? makeEmployers(), rng, Math.max(16, (o.agents ?? []).length), o.collectEvents ?? true);
   for (const a of o.agents ?? []) {

@@ -130,10 +130,11 @@ describe("extends chains", () => {
   });
 
   it("merges series point by point, the child winning", () => {
+    // Year points are keyed by their first month (2017 = 2017-01).
     expect(child.series).toEqual({
-      jobOpeningsRatio: { "2017": 1.0, "2020": 3.0, "2022": 4.0 },
-      wageIndex: { "2017": 0.5 },
-      tiEntriesPerYear: { "2019": 1000 },
+      jobOpeningsRatio: { "2017-01": 1.0, "2020-01": 3.0, "2022-01": 4.0 },
+      wageIndex: { "2017-01": 0.5 },
+      tiEntriesPerYear: { "2019-01": 1000 },
     });
   });
 
@@ -161,7 +162,7 @@ describe("a valid JSON scenario", () => {
       { from: "2018-06", set: { sswAvailable: true } },
       { from: "2020-01", set: { ssw2AllSectors: true }, note: "later step first" },
     ]);
-    expect(s.series).toEqual({ jobOpeningsRatio: { "2018": 1.7, "2020-06": 1.1 } });
+    expect(s.series).toEqual({ jobOpeningsRatio: { "2018-01": 1.7, "2020-06": 1.1 } });
     expect(s.files).toEqual([{ path, sha256: sha256(path) }]);
   });
 
@@ -232,10 +233,10 @@ describe("malformed scenario files", () => {
     if (path) expect(msg).toMatch(path);
     if (line !== null) expect(msg).toMatch(new RegExp(`\\bline ${line}\\b`));
     expect(msg).toMatch(what);
-    // One paragraph, no stack trace, no zod/yaml internals.
+    // One paragraph, no stack trace, nothing unprintable.
     expect(msg).not.toMatch(/\n\s*\n/);
     expect(msg).not.toMatch(/ {4}at /);
-    expect(msg).not.toMatch(/ZodError|\[object Object\]|undefined/);
+    expect(msg).not.toMatch(/ZodError|\[object Object\]|line undefined|NaN/);
   });
 
   it("loadScenario alone already rejects each of them (no need to build inputs)", () => {

@@ -16,11 +16,16 @@ export function chooseCompeting(h: Float64Array, n: number, u: number): number {
   if (u >= pAny) return -1;
   // Rescale u within [0, pAny) to [0, total) and walk the cumulative hazards.
   let x = (u / pAny) * total;
+  let last = -1;
   for (let k = 0; k < n; k++) {
-    x -= h[k]!;
+    const hk = h[k]!;
+    if (hk <= 0) continue;
+    x -= hk;
     if (x < 0) return k;
+    last = k;
   }
-  return n - 1;
+  // Rounding can leave x at 0 for u just below pAny: take the last option with a hazard.
+  return last;
 }
 
 /** Monthly probability from a constant hazard per month. */

@@ -5,7 +5,7 @@ import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_CO
 import { ENTRY_KINDS } from "../inputs.js";
 import { pickEmployer, pickRuralSme } from "../employers.js";
 import { addAgent, ensureCapacity } from "../population.js";
-import { type SimState, recordEvent } from "../state.js";
+import { type SimState, type Uniform, recordEvent } from "../state.js";
 
 /** Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE. */
 export const EntryKind = { TI: 0, SSW1: 1, SIE: 2 } as const;
@@ -18,9 +18,9 @@ export function stochasticRound(x: number, u: number): number {
 }
 
 /** A standard normal draw from two uniforms (Box-Muller). */
-function normal(s: SimState): number {
-  const u1 = s.rng.entries();
-  const u2 = s.rng.entries();
+function normal(draw: Uniform): number {
+  const u1 = draw();
+  const u2 = draw();
   return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
 }
 
@@ -34,13 +34,13 @@ function drawFromShares(shares: Float64Array, offset: number, n: number, u: numb
 }
 
 /** Recruitment debt of a new intern or SSW1 entrant from `nat`, yen. */
-function drawDebt(s: SimState, nat: number): number {
+function drawDebt(s: SimState, nat: number, draw: Uniform): number {
   const p = s.params;
   const inputs = s.inputs;
-  if (s.rng.entries() >= inputs.borrowedShareByNationality[nat]!) return 0;
+  if (draw() >= inputs.borrowedShareByNationality[nat]!) return 0;
   // Lognormal with mean 1 and the stated coefficient of variation.
   const sigma2 = Math.log(1 + p.debtCv * p.debtCv);
-  const factor = Math.exp(Math.sqrt(sigma2) * normal(s) - sigma2 / 2);
+  const factor = Math.exp(Math.sqrt(sigma2) * normal(draw) - sigma2 / 2);
   let debt = inputs.debtYenByNationality[nat]! * factor * p.feeShareBorneByWorker;
   // Vietnam's Law 69/2020 caps the fee; debt (close to the fee in the ISA survey) shrinks with it.
   if (p.feeCapEnforced && nat === Nationality.VN) debt *= Math.min(1, p.feeCapYen / inputs.feeYenByNationality[nat]!);
@@ -49,22 +49,24 @@ function drawDebt(s: SimState, nat: number): number {
 
 /**
  * Adds one agent of entry kind `kind` and nationality `nat`; returns its row. With
- * `ruralSme`, the employer is a rural SME (interns hired because of a local subsidy).
+ * `ruralSme`, the employer is a rural SME and every draw comes from the policy stream (interns
+ * hired because of a local subsidy, who must not shift the shared streams).
  */
 export function createEntrant(s: SimState, kind: number, nat: number, ruralSme = false): number {
   const p = s.params;
   const pop = s.pop;
-  const rng = s.rng;
+  const draw = ruralSme ? s.rng.policy : s.rng.entries;
+  const match = ruralSme ? s.rng.policy : s.rng.matching;
   const i = addAgent(pop);
   const status = KIND_STATUS[kind]!;
   pop.status[i] = status;
   pop.nationality[i] = nat;
-  const sector = drawFromShares(s.inputs.entrySectorShare, kind * SECTOR_COUNT, SECTOR_COUNT, rng.entries());
+  const sector = drawFromShares(s.inputs.entrySectorShare, kind * SECTOR_COUNT, SECTOR_COUNT, draw());
   pop.sector[i] = sector;
-  const e = ruralSme ? pickRuralSme(s.employers, sector, rng.matching()) : pickEmployer(s.employers, sector, rng.matching());
+  const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
   pop.employer[i] = e;
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
-    + p.entryAgeSdYears * normal(s);
+    + p.entryAgeSdYears * normal(draw);
   pop.ageMonths[i] = Math.max(18 * 12, Math.round(ageYears * 12));
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
   pop.promisedWageYenPerMonth[i] = baseWage * s.employers.wageLevel[e]!;
@@ -74,11 +76,11 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   }
   // Assumption: SSW1 entrants from abroad are recruited through the same brokers as interns (seed 002).
   if (kind !== EntryKind.SIE) {
-    pop.debtYen[i] = drawDebt(s, nat);
-    pop.brokerTie[i] = rng.entries() < p.brokerTieProb ? 1 : 0;
+    pop.debtYen[i] = drawDebt(s, nat, draw);
+    pop.brokerTie[i] = draw() < p.brokerTieProb ? 1 : 0;
   }
-  if (rng.entries() < p.partnerAtEntryProb) {
-    pop.family[i] = Family.partner | (rng.entries() < p.childrenGivenPartnerProb ? Family.children : 0);
+  if (draw() < p.partnerAtEntryProb) {
+    pop.family[i] = Family.partner | (draw() < p.childrenGivenPartnerProb ? Family.children : 0);
   }
   pop.skill[i] = kind === EntryKind.TI ? p.entrySkillTi : kind === EntryKind.SSW1 ? p.entrySkillSsw1 : p.entrySkillSie;
   // JLPT levels at entry: interns N5 (ESD asks A1), SSW1 N4 (the SSW Japanese test, about A2),
@@ -115,8 +117,8 @@ export function addEntries(s: SimState): void {
 /**
  * Seed 003 (local policies): municipal subsidies per intern raise rural SMEs' demand. The extra
  * interns are the subsidy's share of an intern's annual pay x elasticity, applied to the rural
- * SMEs' share of regular entries, and are hired by rural SMEs. Drawn after the regular entrants,
- * so the regular draws match the baseline's (common random numbers).
+ * SMEs' share of regular entries, and are hired by rural SMEs. All their draws come from the
+ * policy stream, so the regular entrants match the baseline's (common random numbers).
  */
 function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
   const { inputs, params: p } = s;
@@ -124,7 +126,7 @@ function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
   const ruralSmeShare = p.ruralShare * p.smeShare;
   const extraPerMonth = tiPerMonth * ruralSmeShare * p.subsidyDemandElasticity * (p.localSubsidyYenPerInternYear / annualPay);
   for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
-    const n = stochasticRound(extraPerMonth * inputs.scale * inputs.entryNationalityShare[nat]!, s.rng.entries());
+    const n = stochasticRound(extraPerMonth * inputs.scale * inputs.entryNationalityShare[nat]!, s.rng.policy());
     if (n > 0) ensureCapacity(s.pop, n);
     for (let k = 0; k < n; k++) {
       const i = createEntrant(s, EntryKind.TI, nat, true);

@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { Status } from "../../src/model/codes.js";
+import { updateMonthContext } from "../../src/model/context.js";
+import { defaultParams } from "../../src/model/params.js";
+import { accrueMonth, wageThisMonth } from "../../src/model/transitions/earnings.js";
+import { type AgentInit, makeEmployers, makeState } from "../helpers/state.js";
+import { counting, expectNear } from "./support.js";
+
+const D = defaultParams();
+// Employer k of every sector: 0 pays in full with overtime, 1 underpays 15% with overtime,
+// 2 pays in full without overtime, 3 promotes (cultivates skills).
+const EMP = makeEmployers([{}, { underpayShare: 0.15 }, { offersOvertime: 0 }, { promoter: 1 }]);
+
+function one(agent: AgentInit) {
+  return makeState({ agents: [agent], employers: EMP });
+}
+
+describe("wageThisMonth", () => {
+  it("is the contract wage x wage index x (1 - underpayment) x (1 + overtime premium)", () => {
+    const s = makeState({ agents: [{ employer: 0 }, { employer: 1 }, { employer: 2 }], employers: EMP });
+    expectNear(wageThisMonth(s, 0), D.tiWageYenPerMonth * (1 + D.overtimePremiumShare));
+    expectNear(wageThisMonth(s, 1), D.tiWageYenPerMonth * (1 - Math.fround(0.15)) * (1 + D.overtimePremiumShare));
+    expectNear(wageThisMonth(s, 2), D.tiWageYenPerMonth);
+    s.inputs.series.wageIndex[1] = 1.1;
+    updateMonthContext(s, 1);
+    expectNear(wageThisMonth(s, 2), D.tiWageYenPerMonth * 1.1);
+  });
+
+  it("is the irregular wage for IRREGULAR and ASYLUM, whatever the contract", () => {
+    const s = makeState({ agents: [{ status: Status.IRREGULAR, tiStage: 0, employer: -1 }, { status: Status.ASYLUM, tiStage: 0, employer: -1 }] });
+    expect(wageThisMonth(s, 0)).toBe(D.irregularWageYenPerMonth);
+    expect(wageThisMonth(s, 1)).toBe(D.irregularWageYenPerMonth);
+  });
+});
+
+describe("accrueMonth: money", () => {
+  it("repays debt out of the surplus and splits the rest into remittances and savings", () => {
+    const s = one({ employer: 2, debtYen: 1e6 });
+    accrueMonth(s);
+    const surplus = D.tiWageYenPerMonth - D.livingCostYenPerMonth;
+    const repay = surplus * D.debtRepaymentShare;
+    const rest = surplus - repay;
+    expectNear(s.pop.wageYenPerMonth[0]!, D.tiWageYenPerMonth);
+    expectNear(s.pop.debtYen[0]!, 1e6 - repay);
+    expectNear(s.pop.remittedYen[0]!, rest * D.remittanceShare);
+    expectNear(s.pop.savingsYen[0]!, rest * (1 - D.remittanceShare));
+  });
+
+  it("accounts for the whole surplus: repaid + remitted + saved = wage - living cost", () => {
+    const agents: AgentInit[] = [
+      { employer: 0, debtYen: 5e5 }, { employer: 1, debtYen: 1000 }, { employer: 2, debtYen: 0 },
+      { status: Status.IRREGULAR, tiStage: 0, employer: -1, debtYen: 2e5 },
+      { status: Status.SIE, tiStage: 0, employer: 3, promisedWageYenPerMonth: D.sieWageYenPerMonth },
+    ];
+    const s = makeState({ agents, employers: EMP });
+    const debtBefore = agents.map((a) => a.debtYen ?? 0);
+    accrueMonth(s);
+    for (let i = 0; i < agents.length; i++) {
+      const surplus = Math.max(0, s.pop.wageYenPerMonth[i]! - D.livingCostYenPerMonth);
+      const repaid = debtBefore[i]! - s.pop.debtYen[i]!;
+      expect(repaid).toBeGreaterThanOrEqual(0);
+      expectNear(repaid + s.pop.remittedYen[i]! + s.pop.savingsYen[i]!, surplus, 1e-6);
+    }
+  });
+
+  it("never leaves debt negative: a small debt is paid off and the rest is split", () => {
+    const s = one({ employer: 2, debtYen: 1000 });
+    accrueMonth(s);
+    expect(s.pop.debtYen[0]).toBe(0);
+    const rest = D.tiWageYenPerMonth - D.livingCostYenPerMonth - 1000;
+    expectNear(s.pop.remittedYen[0]! + s.pop.savingsYen[0]!, rest);
+    accrueMonth(s);
+    expect(s.pop.debtYen[0]).toBe(0);
+  });
+
+  it("pays nothing off and saves nothing when pay does not cover living costs", () => {
+    const s = one({ employer: 2, debtYen: 5e5, promisedWageYenPerMonth: D.livingCostYenPerMonth * 0.8, savingsYen: 100, remittedYen: 200 });
+    accrueMonth(s);
+    expect(s.pop.debtYen[0]).toBe(5e5);
+    expect(s.pop.savingsYen[0]).toBe(100);
+    expect(s.pop.remittedYen[0]).toBe(200);
+  });
+
+  it("repays a debt in full over the months and then saves more", () => {
+    const s = one({ employer: 2, debtYen: 6e5 });
+    let prevSaved = 0;
+    let prevDebt = 6e5;
+    for (let m = 0; m < 24; m++) {
+      accrueMonth(s);
+      const debt = s.pop.debtYen[0]!;
+      expect(debt).toBeGreaterThanOrEqual(0);
+      expect(debt).toBeLessThanOrEqual(prevDebt);
+      const saved = s.pop.savingsYen[0]!;
+      expect(saved).toBeGreaterThan(prevSaved);
+      prevDebt = debt;
+      prevSaved = saved;
+    }
+    expect(prevDebt).toBe(0);
+  });
+});
+
+describe("accrueMonth: time, skill, language and ties", () => {
+  it("advances every counter by one month and counts work-status months only on SSW2 and SIE", () => {
+    const statuses = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
+    const s = makeState({ agents: statuses.map((status) => ({ status, tiStage: status === Status.TI ? 1 : 0, ageMonths: 300, monthsInJapan: 10, monthsInStatus: 5, monthsWithEmployer: 3, monthsOnWorkStatus: 2 })) });
+    accrueMonth(s);
+    statuses.forEach((st, i) => {
+      expect(s.pop.ageMonths[i]).toBe(301);
+      expect(s.pop.monthsInJapan[i]).toBe(11);
+      expect(s.pop.monthsInStatus[i]).toBe(6);
+      expect(s.pop.monthsWithEmployer[i]).toBe(4);
+      expect(s.pop.monthsOnWorkStatus[i], `status ${st}`).toBe(st === Status.SSW2 || st === Status.SIE ? 3 : 2);
+    });
+  });
+
+  it("grows skill by skillGrowthPerYear / 12, faster at a promoting employer, capped at 1", () => {
+    const s = makeState({ agents: [{ employer: 0, skill: 0.2 }, { employer: 3, skill: 0.2 }, { employer: 0, skill: 0.999 }, { status: Status.IRREGULAR, tiStage: 0, employer: -1, skill: 0.2 }], employers: EMP });
+    accrueMonth(s);
+    expectNear(s.pop.skill[0]!, 0.2 + D.skillGrowthPerYear / 12);
+    expectNear(s.pop.skill[1]!, 0.2 + (D.skillGrowthPerYear / 12) * D.cultivationSkillMultiplier);
+    expect(s.pop.skill[2]).toBe(1);
+    expectNear(s.pop.skill[3]!, 0.2 + D.skillGrowthPerYear / 12);
+  });
+
+  it("gains a JLPT level every monthsPerJapaneseLevel months in Japan, up to N1 (5)", () => {
+    const n = D.monthsPerJapaneseLevel;
+    const s = makeState({ agents: [{ monthsInJapan: n - 1, japaneseLevel: 1 }, { monthsInJapan: n - 2, japaneseLevel: 1 }, { monthsInJapan: 2 * n - 1, japaneseLevel: 5 }] });
+    accrueMonth(s);
+    expect(s.pop.japaneseLevel[0]).toBe(2);
+    expect(s.pop.japaneseLevel[1]).toBe(1);
+    expect(s.pop.japaneseLevel[2]).toBe(5);
+  });
+
+  it("gains a co-national tie every 12 / networkTiesPerYear months, up to 20", () => {
+    const every = Math.round(12 / D.networkTiesPerYear);
+    const s = makeState({ agents: [{ monthsInJapan: every - 1, networkTies: 3 }, { monthsInJapan: every, networkTies: 3 }, { monthsInJapan: 5 * every - 1, networkTies: 20 }] });
+    accrueMonth(s);
+    expect(s.pop.networkTies[0]).toBe(4);
+    expect(s.pop.networkTies[1]).toBe(3);
+    expect(s.pop.networkTies[2]).toBe(20);
+  });
+
+  it("gains no ties when networkTiesPerYear is 0", () => {
+    const s = makeState({ agents: [{ monthsInJapan: 5, networkTies: 3 }], params: { networkTiesPerYear: 0 } });
+    for (let m = 0; m < 24; m++) accrueMonth(s);
+    expect(s.pop.networkTies[0]).toBe(3);
+  });
+
+  it("takes no random draw", () => {
+    const streams = { entries: counting([0]), decisions: counting([0]), matching: counting([0]), life: counting([0]) };
+    const s = makeState({ agents: [{ debtYen: 1e5 }, { status: Status.SIE, tiStage: 0 }], streams });
+    accrueMonth(s);
+    expect(streams.entries.calls + streams.decisions.calls + streams.matching.calls + streams.life.calls).toBe(0);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { Family, Status } from "../../src/model/codes.js";
+import { type Params, defaultParams } from "../../src/model/params.js";
+import { probFromHazard } from "../../src/model/transitions/competing.js";
+import { applyFamilyLife } from "../../src/model/transitions/family.js";
+import { makeState } from "../helpers/state.js";
+import { counting } from "./support.js";
+
+const D = defaultParams();
+const AT_ORIGIN = Family.partner | Family.children;
+const ALL_IN_JAPAN = AT_ORIGIN | Family.partnerInJapan | Family.childrenInJapan;
+const IN_JAPAN = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
+
+function familyOf(status: number, family: number, params: Partial<Params> = {}, life: number[] = [0]) {
+  const stream = counting(life);
+  const s = makeState({ agents: [{ status, tiStage: status === Status.TI ? 1 : 0, family }], params, streams: { life: stream } });
+  applyFamilyLife(s);
+  return { family: s.pop.family[0]!, draws: stream.calls };
+}
+
+describe("applyFamilyLife: family joining", () => {
+  it("lets family at origin join only SSW2, SIE and PR holders (SSW1 not by default)", () => {
+    for (const st of IN_JAPAN) {
+      const joins = st === Status.SSW2 || st === Status.SIE || st === Status.PR;
+      expect(familyOf(st, AT_ORIGIN).family, `status ${st}`).toBe(joins ? ALL_IN_JAPAN : AT_ORIGIN);
+    }
+  });
+
+  it("lets family join SSW1 holders only with familyAccompanimentSsw1", () => {
+    expect(familyOf(Status.SSW1, AT_ORIGIN, { familyAccompanimentSsw1: false }).family).toBe(AT_ORIGIN);
+    expect(familyOf(Status.SSW1, AT_ORIGIN, { familyAccompanimentSsw1: true }).family).toBe(ALL_IN_JAPAN);
+    // The flag does not open accompaniment to interns or irregular stayers.
+    for (const st of [Status.TI, Status.IRREGULAR, Status.ASYLUM]) {
+      expect(familyOf(st, AT_ORIGIN, { familyAccompanimentSsw1: true }).family, `status ${st}`).toBe(AT_ORIGIN);
+    }
+  });
+
+  it("brings the partner alone when there are no children", () => {
+    expect(familyOf(Status.SIE, Family.partner).family).toBe(Family.partner | Family.partnerInJapan);
+  });
+
+  it("brings children still at origin when the partner is already in Japan", () => {
+    expect(familyOf(Status.SIE, AT_ORIGIN | Family.partnerInJapan).family).toBe(ALL_IN_JAPAN);
+  });
+
+  it("joins with probability 1 - exp(-familyJoinHazardPerMonth)", () => {
+    const p = probFromHazard(D.familyJoinHazardPerMonth);
+    expect(familyOf(Status.PR, AT_ORIGIN, {}, [p - 1e-9]).family).toBe(ALL_IN_JAPAN);
+    expect(familyOf(Status.PR, AT_ORIGIN, {}, [p]).family).toBe(AT_ORIGIN);
+    expect(familyOf(Status.PR, AT_ORIGIN, { familyJoinHazardPerMonth: 0 }, [0]).family).toBe(AT_ORIGIN);
+  });
+
+  it("draws from the life stream only when a join is possible", () => {
+    expect(familyOf(Status.TI, AT_ORIGIN).draws).toBe(0);
+    expect(familyOf(Status.SIE, ALL_IN_JAPAN).draws).toBe(0);
+    expect(familyOf(Status.SIE, AT_ORIGIN).draws).toBe(1);
+  });
+});
+
+describe("applyFamilyLife: partnerships", () => {
+  it("forms a partnership, with a partner in Japan, for a single agent with probability 1 - exp(-partnerFormationHazardPerMonth)", () => {
+    const p = probFromHazard(D.partnerFormationHazardPerMonth);
+    for (const st of IN_JAPAN) {
+      const formed = familyOf(st, 0, {}, [p - 1e-9]);
+      // A partnership formed while in Japan is with someone in Japan (family.ts).
+      expect(formed.family, `status ${st}`).toBe(Family.partner | Family.partnerInJapan);
+      expect(formed.draws).toBe(1);
+      expect(familyOf(st, 0, {}, [p]).family).toBe(0);
+    }
+  });
+
+  it("takes one draw for a single agent and none for family that is all in Japan", () => {
+    const r = familyOf(Status.SIE, 0, { partnerFormationHazardPerMonth: 50 }, [0, 0]);
+    expect(r.family).toBe(Family.partner | Family.partnerInJapan);
+    expect(r.draws).toBe(1);
+    expect(familyOf(Status.SIE, r.family, {}, [0]).draws).toBe(0);
+  });
+
+  it("skips agents who left Japan this month", () => {
+    for (const st of [Status.RETURNED, Status.ONWARD, Status.DEPORTED]) {
+      const r = familyOf(st, AT_ORIGIN, {}, [0]);
+      expect(r.family).toBe(AT_ORIGIN);
+      expect(r.draws).toBe(0);
+      expect(familyOf(st, 0, {}, [0]).family).toBe(0);
+    }
+  });
+});

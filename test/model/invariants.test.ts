@@ -1,0 +1,193 @@
+// Invariants checked on every month of a small run of the real baseline (scale 0.005, 2017-01 to
+// 2029-12: every policy switch of the baseline timeline happens inside the run).
+
+import { describe, expect, it } from "vitest";
+import { initSimulation, advanceMonth } from "../../src/engine/simulate.js";
+import {
+  ENTRY_STATUSES, EventCode, FIRST_EXIT_STATUS, Family, MANUAL_SECTOR_COUNT, NATIONALITY_COUNT, NO_STATUS,
+  SECTOR_COUNT, STATUS_COUNT, Sector, Status, TRANSITIONS, eventForMove, isExit,
+} from "../../src/model/codes.js";
+import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
+import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { buildInputs } from "../../src/scenario/resolve.js";
+import { describeEvent, loggedEvents } from "./support.js";
+
+const sum = (a: ArrayLike<number>): number => {
+  let n = 0;
+  for (let k = 0; k < a.length; k++) n += a[k]!;
+  return n;
+};
+
+/** Statuses whose holders change employer (PR job changes are not tracked). */
+const JOB_CHANGE_STATUSES: readonly number[] = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE];
+const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "wageYenPerMonth", "promisedWageYenPerMonth"] as const;
+
+/** Row of the agent with this id (ids are strictly increasing along the rows), or -1. */
+function rowOf(s: SimState, id: number): number {
+  let lo = 0;
+  let hi = s.pop.size - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = s.pop.id[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Problems with the agents' rows, as readable strings (empty when all is well). */
+function agentViolations(s: SimState, t: number): string[] {
+  const out: string[] = [];
+  const pop = s.pop;
+  const emp = s.employers;
+  const bad = (i: number, what: string): void => {
+    if (out.length < 20) out.push(`month ${t}, agent ${pop.id[i]} (${pop.status[i]}): ${what}`);
+  };
+  let prevId = -1;
+  for (let i = 0; i < pop.size; i++) {
+    const id = pop.id[i]!;
+    if (id <= prevId) bad(i, `ids not strictly increasing (${prevId} then ${id})`);
+    if (id >= pop.nextId) bad(i, `id ${id} >= nextId ${pop.nextId}`);
+    prevId = id;
+    const st = pop.status[i]!;
+    if (st >= STATUS_COUNT) { bad(i, `invalid status ${st}`); continue; }
+    if (pop.nationality[i]! >= NATIONALITY_COUNT) bad(i, `invalid nationality ${pop.nationality[i]}`);
+    const e = pop.employer[i]!;
+    if (isExit(st)) {
+      // A leaver's row awaiting compaction: no employer, no family in Japan.
+      if (e !== -1) bad(i, `leaver with employer ${e}`);
+      if ((pop.family[i]! & (Family.partnerInJapan | Family.childrenInJapan)) !== 0) bad(i, "leaver with family in Japan");
+      continue;
+    }
+    const stage = pop.tiStage[i]!;
+    if (st === Status.TI ? stage < 1 || stage > 3 : stage !== 0) bad(i, `tiStage ${stage}`);
+    const unregistered = st === Status.IRREGULAR || st === Status.ASYLUM;
+    if (unregistered ? e !== -1 : e < 0 || e >= emp.count) bad(i, `employer ${e}`);
+    if (!unregistered && emp.sector[e] !== pop.sector[i]) bad(i, `employer ${e} of sector ${emp.sector[e]} but agent in sector ${pop.sector[i]}`);
+    if (pop.sector[i]! >= SECTOR_COUNT) bad(i, `invalid sector ${pop.sector[i]}`);
+    if ((st === Status.TI || st === Status.SSW1 || st === Status.SSW2) && pop.sector[i]! >= MANUAL_SECTOR_COUNT) bad(i, "TI/SSW in the professional sector");
+    if (st === Status.SIE && pop.sector[i] !== Sector.professional) bad(i, `SIE in sector ${pop.sector[i]}`);
+    // Non-negative and finite (NaN fails the comparison too).
+    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && pop.wageYenPerMonth[i]! >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
+      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + pop.wageYenPerMonth[i]! + pop.promisedWageYenPerMonth[i]!)) {
+      for (const f of MONEY_FIELDS) bad(i, `${f} = ${pop[f][i]}`);
+    }
+    const sk = pop.skill[i]!;
+    if (!(sk >= 0 && sk <= 1)) bad(i, `skill ${sk}`);
+    if (pop.japaneseLevel[i]! > 5) bad(i, `japaneseLevel ${pop.japaneseLevel[i]}`);
+    if (pop.networkTies[i]! > 20) bad(i, `networkTies ${pop.networkTies[i]}`);
+    if (pop.monthsInStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsInStatus ${pop.monthsInStatus[i]} > monthsInJapan ${pop.monthsInJapan[i]}`);
+    if (pop.monthsWithEmployer[i]! > pop.monthsInJapan[i]!) bad(i, `monthsWithEmployer > monthsInJapan`);
+    if (pop.monthsOnWorkStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsOnWorkStatus > monthsInJapan`);
+    if (pop.ageMonths[i]! < 18 * 12) bad(i, `age ${pop.ageMonths[i]} months`);
+    if (st === Status.TI && pop.esd[i] === 0 && pop.monthsInStatus[i]! > 60) bad(i, `TITP intern past 5 years`);
+    if (st === Status.TI && pop.esd[i] === 1 && pop.monthsInStatus[i]! > 36) bad(i, `ESD intern past 3 years`);
+    if (st === Status.SSW1 && pop.monthsInStatus[i]! > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
+  }
+  return out;
+}
+
+describe("invariants of a small baseline run", () => {
+  it("hold on every month", () => {
+    const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.005, until: "2029-12" });
+    expect(inputs.months).toBe(156);
+    const s = initSimulation(inputs, 1, true);
+    const log = s.log!;
+    expect(log.length).toBe(0); // the initial population is not recorded as entries
+    expect(agentViolations(s, -1)).toEqual([]);
+
+    const stocks = new Float64Array(STOCK_CELLS);
+    const before = new Float64Array(STOCK_CELLS);
+    countStocks(s.pop, s.exits, before);
+    const seen = { entries: 0, moves: 0, jobChanges: 0, exits: 0 };
+    const eventsSeen = new Set<string>();
+
+    for (let t = 0; t < inputs.months; t++) {
+      const prevTotal = countLive(s.pop) + sum(s.exits);
+      const prevExits = sum(s.exits);
+      const nextIdBefore = s.pop.nextId;
+      const logStart = log.length;
+      s.flows.fill(0); // simulate() clears the flows each month; here we step by hand
+      advanceMonth(s, t);
+
+      const events = loggedEvents(s, logStart);
+      // Flows and the event log agree cell by cell.
+      const fromLog = new Float64Array(FLOW_CELLS);
+      for (const e of events) fromLog[flowIndex(e.event, e.from, e.to, e.nat)]! += 1;
+      const mismatched: number[] = [];
+      for (let k = 0; k < FLOW_CELLS; k++) if (fromLog[k] !== s.flows[k]) mismatched.push(k);
+      expect(mismatched, `month ${t}: flow cells differing from the log`).toEqual([]);
+
+      // Entries this month from the flows.
+      let entries = 0;
+      for (const to of ENTRY_STATUSES) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) entries += s.flows[flowIndex(EventCode.entry, NO_STATUS, to, nat)]!;
+      expect(entries).toBe(events.filter((e) => e.event === EventCode.entry).length);
+      expect(s.pop.nextId - nextIdBefore, `month ${t}: agents created vs entries`).toBe(entries);
+
+      // Conservation: agents in Japan + all exits = previous total + entries.
+      const total = countLive(s.pop) + sum(s.exits);
+      expect(total, `month ${t}`).toBe(prevTotal + entries);
+
+      // Every event is legal and dated this month.
+      const wrong = events.filter((e) => {
+        if (e.month !== t) return true;
+        if (e.event === EventCode.entry) return e.from !== NO_STATUS || !ENTRY_STATUSES.includes(e.to as Status) || e.id < nextIdBefore;
+        if (e.id >= nextIdBefore && e.from === NO_STATUS) return true;
+        if (e.event === EventCode.job_change) return e.from !== e.to || !JOB_CHANGE_STATUSES.includes(e.from);
+        if (e.from === NO_STATUS || e.from >= FIRST_EXIT_STATUS) return true;
+        return !TRANSITIONS[e.from as Status].includes(e.to as Status) || e.event !== eventForMove(e.from as Status, e.to as Status);
+      });
+      expect(wrong.map((e) => `${describeEvent(e)} (month ${e.month}, agent ${e.id})`), `month ${t}: illegal events`).toEqual([]);
+
+      // At most one move (status change or job change) per agent per month.
+      const movesById = new Map<number, number>();
+      for (const e of events) if (e.event !== EventCode.entry) movesById.set(e.id, (movesById.get(e.id) ?? 0) + 1);
+      expect([...movesById].filter(([, n]) => n > 1), `month ${t}: agents moving twice`).toEqual([]);
+
+      // Stocks change exactly by the recorded moves: no unrecorded status change.
+      const expected = new Float64Array(before);
+      for (const e of events) {
+        if (e.from === e.to) continue;
+        if (e.from !== NO_STATUS) expected[e.from * NATIONALITY_COUNT + e.nat]! -= 1;
+        expected[e.to * NATIONALITY_COUNT + e.nat]! += 1;
+      }
+      countStocks(s.pop, s.exits, stocks);
+      expect(Array.from(stocks), `month ${t}: stocks vs recorded moves`).toEqual(Array.from(expected));
+      before.set(stocks);
+
+      // Each agent that moved ends the month in the status of its last event.
+      const lastTo = new Map<number, number>();
+      for (const e of events) lastTo.set(e.id, e.to);
+      const stale = [...lastTo].filter(([id, to]) => {
+        const r = rowOf(s, id);
+        // A leaver's row may already be reclaimed; everybody else must still have a row.
+        return r < 0 ? to < FIRST_EXIT_STATUS : s.pop.status[r] !== to;
+      });
+      expect(stale, `month ${t}: status differs from the last event`).toEqual([]);
+
+      // Exits only grow, and by the exit events of the month.
+      const exitEvents = events.filter((e) => e.to >= FIRST_EXIT_STATUS).length;
+      expect(sum(s.exits) - prevExits).toBe(exitEvents);
+      expect(s.exits.every((v) => v >= 0 && Number.isInteger(v))).toBe(true);
+
+      expect(agentViolations(s, t)).toEqual([]);
+
+      for (const e of events) {
+        eventsSeen.add(describeEvent(e));
+        if (e.event === EventCode.entry) seen.entries++;
+        else if (e.event === EventCode.job_change) seen.jobChanges++;
+        else seen.moves++;
+        if (e.to >= FIRST_EXIT_STATUS) seen.exits++;
+      }
+    }
+    // The run is not trivially quiet: the invariants were exercised by many kinds of event.
+    expect(seen.entries).toBeGreaterThan(1000);
+    expect(seen.moves).toBeGreaterThan(1000);
+    expect(seen.jobChanges).toBeGreaterThan(10);
+    for (const kind of ["entry:-->TI", "entry:-->SSW1", "entry:-->SIE", "transfer:TI->SSW1", "abscond:TI->IRREGULAR", "return:TI->RETURNED", "asylum:IRREGULAR->ASYLUM", "job_change:SSW1->SSW1"]) {
+      expect(eventsSeen.has(kind), kind).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { EventCode, Family, NATIONALITY_COUNT, Sector, Status } from "../../src/model/codes.js";
+import { pickEmployer } from "../../src/model/employers.js";
+import { defaultParams } from "../../src/model/params.js";
+import { changeEmployer, moveStatus } from "../../src/model/transitions/moves.js";
+import { makeEmployers, makeState, scripted } from "../helpers/state.js";
+import { describeEvent, flow, loggedEvents } from "./support.js";
+
+const D = defaultParams();
+
+describe("changeEmployer", () => {
+  it("moves to a different employer of the same sector and records a job_change with from === to", () => {
+    for (const sector of [Sector.manufacturing, Sector.care, Sector.services]) {
+      for (const u of [0, 0.3, 0.6, 0.99]) {
+        const emp = makeEmployers([{}, {}, {}, {}]);
+        const first = 4 * sector;
+        const s = makeState({
+          agents: [{ status: Status.SSW1, tiStage: 0, sector, employer: first + 1, nationality: 2, monthsWithEmployer: 9 }],
+          employers: emp,
+          streams: { matching: scripted([u]) },
+        });
+        changeEmployer(s, 0);
+        const e = s.pop.employer[0]!;
+        expect(e, `sector ${sector}, u ${u}`).not.toBe(first + 1);
+        expect(emp.sector[e]).toBe(sector);
+        expect(e).toBeGreaterThanOrEqual(first);
+        expect(e).toBeLessThan(first + 4);
+        expect(s.pop.status[0]).toBe(Status.SSW1);
+        expect(s.pop.monthsWithEmployer[0]).toBe(0);
+        expect(loggedEvents(s).map(describeEvent)).toEqual(["job_change:SSW1->SSW1"]);
+        expect(flow(s, EventCode.job_change, Status.SSW1, Status.SSW1, 2)).toBe(1);
+      }
+    }
+  });
+
+  it("steps to the next employer (wrapping to the sector's first) when the draw picks the current one", () => {
+    const emp = makeEmployers([{}, {}, {}]);
+    const last = 3 * Sector.food + 2;
+    const drawLast = 0.99; // pickEmployer(food, 0.99) = last row of food
+    expect(pickEmployer(emp, Sector.food, drawLast)).toBe(last);
+    const s = makeState({ agents: [{ sector: Sector.food, employer: last }], employers: emp, streams: { matching: scripted([drawLast]) } });
+    changeEmployer(s, 0);
+    expect(s.pop.employer[0]).toBe(3 * Sector.food);
+
+    const mid = 3 * Sector.food + 1;
+    const t = makeState({ agents: [{ sector: Sector.food, employer: mid }], employers: emp, streams: { matching: scripted([0.5]) } });
+    expect(pickEmployer(emp, Sector.food, 0.5)).toBe(mid);
+    changeEmployer(t, 0);
+    expect(t.pop.employer[0]).toBe(mid + 1);
+  });
+
+  it("stays with the only employer of a sector that has one", () => {
+    const emp = makeEmployers([{}]);
+    const s = makeState({ agents: [{ sector: Sector.care, employer: Sector.care }], employers: emp });
+    changeEmployer(s, 0);
+    expect(s.pop.employer[0]).toBe(Sector.care);
+  });
+
+  it("applies the wage gain only before the career plateau and counts every change", () => {
+    const wage = 200000;
+    const s = makeState({ agents: [{ status: Status.SSW1, tiStage: 0, promisedWageYenPerMonth: wage, jobChanges: 0 }] });
+    let expected = wage;
+    for (let k = 0; k < D.careerPlateauJobChanges + 2; k++) {
+      changeEmployer(s, 0);
+      if (k < D.careerPlateauJobChanges) expected *= 1 + D.jobChangeWageGainShare;
+      expect(s.pop.jobChanges[0]).toBe(k + 1);
+      expect(s.pop.promisedWageYenPerMonth[0]).toBeCloseTo(Math.fround(expected), -1);
+    }
+    expect(s.pop.promisedWageYenPerMonth[0]).toBeCloseTo(wage * (1 + D.jobChangeWageGainShare) ** D.careerPlateauJobChanges, -1);
+  });
+
+  it("keeps the job-change counter at 255", () => {
+    const s = makeState({ agents: [{ jobChanges: 255 }] });
+    changeEmployer(s, 0);
+    expect(s.pop.jobChanges[0]).toBe(255);
+  });
+
+  it("draws its employer from the matching stream only", () => {
+    const s = makeState({ agents: [{}], streams: { decisions: () => { throw new Error("decision stream used"); }, life: () => { throw new Error("life stream used"); } } });
+    changeEmployer(s, 0);
+    expect(s.pop.employer[0]).toBe(1);
+  });
+});
+
+describe("moveStatus", () => {
+  it("resets months in status and the TI stage and records the implied event", () => {
+    const s = makeState({ agents: [{ tiStage: 2, monthsInStatus: 20, monthsWithEmployer: 20, employer: 1 }] });
+    moveStatus(s, 0, Status.SSW1);
+    expect(s.pop.status[0]).toBe(Status.SSW1);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(s.pop.monthsInStatus[0]).toBe(0);
+    // Still registered with the same employer.
+    expect(s.pop.employer[0]).toBe(1);
+    expect(s.pop.monthsWithEmployer[0]).toBe(20);
+    expect(loggedEvents(s).map(describeEvent)).toEqual(["transfer:TI->SSW1"]);
+  });
+
+  it("drops the employer on leaving the registered labour market", () => {
+    for (const to of [Status.IRREGULAR, Status.ASYLUM, Status.RETURNED, Status.ONWARD, Status.DEPORTED]) {
+      const s = makeState({ agents: [{ employer: 1, monthsWithEmployer: 7 }] });
+      moveStatus(s, 0, to);
+      expect(s.pop.employer[0], `to ${to}`).toBe(-1);
+      expect(s.pop.monthsWithEmployer[0]).toBe(0);
+    }
+  });
+
+  it("clears family-in-Japan flags on exit but keeps them on a move within Japan", () => {
+    const fam = Family.partner | Family.partnerInJapan | Family.children | Family.childrenInJapan;
+    const exit = makeState({ agents: [{ status: Status.SIE, tiStage: 0, family: fam }] });
+    moveStatus(exit, 0, Status.ONWARD);
+    expect(exit.pop.family[0]).toBe(Family.partner | Family.children);
+    const stay = makeState({ agents: [{ status: Status.SIE, tiStage: 0, family: fam }] });
+    moveStatus(stay, 0, Status.PR);
+    expect(stay.pop.family[0]).toBe(fam);
+  });
+
+  it("counts an exit in s.exits (status x nationality) when it happens, and only exits", () => {
+    const s = makeState({ agents: [{ nationality: 3 }, { nationality: 5 }, { nationality: 5 }] });
+    moveStatus(s, 0, Status.IRREGULAR);
+    expect(s.exits.every((v) => v === 0)).toBe(true);
+    moveStatus(s, 1, Status.RETURNED);
+    moveStatus(s, 2, Status.RETURNED);
+    moveStatus(s, 0, Status.DEPORTED);
+    expect(s.exits[Status.RETURNED * NATIONALITY_COUNT + 5]).toBe(2);
+    expect(s.exits[Status.DEPORTED * NATIONALITY_COUNT + 3]).toBe(1);
+    expect(s.exits.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(s.exitedRows).toBe(3);
+  });
+});
