@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { UserError } from "../errors.js";
 import { TaskError } from "../run/pool.js";
 import { VERSION } from "../version.js";
+import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
 import { paramsCommand } from "./commands/params.js";
 import { reproduceCommand } from "./commands/reproduce.js";
@@ -21,8 +22,9 @@ export function buildCli(argv: string[]) {
     .command(validateCommand)
     .command(reproduceCommand)
     .command(listCommand)
+    .command(diffCommand)
     .command(schemaCommand)
-    .demandCommand(1, "Name a command: run, reproduce, params, validate, list or schema.")
+    .demandCommand(1, "Name a command: run, reproduce, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()
@@ -44,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     if (e instanceof TaskError) {
-      process.stderr.write(`migsim: ${e.message}\nCompleted tasks are kept; see manifest.json.\n`);
+      process.stderr.write(`migsim: ${e.message}\nCompleted tasks are kept (see manifest.json).${process.env.MIGSIM_DEBUG ? `\n${e.detail}` : ""}\n`);
       return 1;
     }
     const err = e as Error;

@@ -31,6 +31,8 @@ export interface RunOptions {
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   onTaskDone?: (task: Task, result: RunResult) => void;
   shouldStop?: () => boolean;
+  /** Substitute worker script, for tests. */
+  workerFile?: string;
 }
 
 export interface ExperimentResult {
@@ -196,6 +198,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       collectEvents: spec.events,
       ...(o.onProgress && { onProgress: o.onProgress }),
       ...(o.shouldStop && { shouldStop: o.shouldStop }),
+      ...(o.workerFile && { workerFile: o.workerFile }),
       onResult: (task, result) => {
         csv.write(task, result);
         const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);

@@ -21,9 +21,12 @@ const Pool = require("worker-threads-pool") as new (opts: { max: number }) => {
 export const WORKER_FILE = fileURLToPath(new URL("../../dist/run/worker.js", import.meta.url));
 
 export class TaskError extends Error {
+  /** The worker's full stack trace (printed with MIGSIM_DEBUG=1). */
+  readonly detail: string;
   constructor(readonly task: Task, detail: string) {
-    super(`Task failed: scenario ${task.scenario}, replicate ${task.replicate}, seed ${task.seed}: ${detail}`);
+    super(`Task failed: scenario ${task.scenario}, sweep point ${task.point}, replicate ${task.replicate}, seed ${task.seed}: ${detail.split("\n")[0]}`);
     this.name = "TaskError";
+    this.detail = detail;
   }
 }
 
@@ -35,10 +38,12 @@ export interface PoolOptions {
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   /** Checked between tasks: when true, no new task starts and the run ends after those in flight. */
   shouldStop?: () => boolean;
+  /** The worker script (tests substitute one that fails); default WORKER_FILE. */
+  workerFile?: string;
 }
 
-function acquire(pool: InstanceType<typeof Pool>): Promise<Worker> {
-  return new Promise((resolve, reject) => pool.acquire(WORKER_FILE, (err, w) => (err ? reject(err) : resolve(w))));
+function acquire(pool: InstanceType<typeof Pool>, file: string): Promise<Worker> {
+  return new Promise((resolve, reject) => pool.acquire(file, (err, w) => (err ? reject(err) : resolve(w))));
 }
 
 /**
@@ -49,7 +54,7 @@ function acquire(pool: InstanceType<typeof Pool>): Promise<Worker> {
 export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInputs[], opts: PoolOptions): Promise<number> {
   const threads = Math.max(1, Math.min(opts.threads, tasks.length));
   const pool = new Pool({ max: threads });
-  const workers = await Promise.all(Array.from({ length: threads }, () => acquire(pool)));
+  const workers = await Promise.all(Array.from({ length: threads }, () => acquire(pool, opts.workerFile ?? WORKER_FILE)));
   const window = threads * 2;
   // Tasks are a contiguous slice of the run (a resumed run starts after the completed ones).
   const base = tasks[0]?.index ?? 0;
