@@ -12,6 +12,8 @@ export function chooseCompeting(h: Float64Array, n: number, u: number): number {
   let total = 0;
   for (let k = 0; k < n; k++) total += h[k]!;
   if (total <= 0) return -1;
+  // 1 - exp(-total) <= total, so u >= total means staying: most agent-months skip expm1.
+  if (u >= total) return -1;
   const pAny = -Math.expm1(-total);
   if (u >= pAny) return -1;
   // Rescale u within [0, pAny) to [0, total) and walk the cumulative hazards.
