@@ -1,14 +1,16 @@
-// Random streams. A task's seed derives from (root seed, replicate) by SHA-256; one stream per
-// purpose derives from the task seed. Scenario and sweep point are deliberately NOT hashed in:
+// Random streams. A task's seed derives from (root seed, replicate) by SHA-256; one shared stream
+// per purpose derives from the task seed, and each agent's own generator is seeded from the
+// entries stream when the agent is created (model/agent-rng.ts). Scenario and sweep point are deliberately NOT hashed in:
 // two scenarios run with the same root seed and replicate then share their draws wherever their
 // rules agree (common random numbers), so their difference is the policy's effect, not noise.
 // Generators are seedrandom's Alea (fast; the default ARC4 is about 5x slower).
 
 import { createHash } from "node:crypto";
 import seedrandom from "seedrandom";
-import type { Streams } from "../model/state.js";
+import type { SharedStreams } from "../model/state.js";
 
-export const STREAM_PURPOSES = ["entries", "decisions", "matching", "life", "policy"] as const satisfies readonly (keyof Streams)[];
+/** Shared streams; each agent's own generator is seeded from `entries` (model/agent-rng.ts). */
+export const STREAM_PURPOSES = ["entries", "matching", "policy"] as const satisfies readonly (keyof SharedStreams)[];
 
 function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -29,12 +31,10 @@ export function uniformFromSeed(seedString: string): () => number {
   return seedrandom.alea(seedString);
 }
 
-export function createStreams(seed: number): Streams {
+export function createStreams(seed: number): SharedStreams {
   return {
     entries: uniformFromSeed(streamSeed(seed, "entries")),
-    decisions: uniformFromSeed(streamSeed(seed, "decisions")),
     matching: uniformFromSeed(streamSeed(seed, "matching")),
-    life: uniformFromSeed(streamSeed(seed, "life")),
     policy: uniformFromSeed(streamSeed(seed, "policy")),
   };
 }

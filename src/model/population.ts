@@ -45,6 +45,11 @@ export interface Population {
   brokerTie: Uint8Array;
   /** Co-national contacts in Japan (grow to at most 20, earnings.ts). */
   networkTies: Uint8Array;
+  /** State of the agent's own Alea generator (agent-rng.ts): carry and three 32-bit words. */
+  rngC: Uint32Array;
+  rngS0: Uint32Array;
+  rngS1: Uint32Array;
+  rngS2: Uint32Array;
   /** Scratch row list for compaction. */
   keep: Int32Array;
 }
@@ -81,6 +86,10 @@ export function createPopulation(capacity: number): Population {
     jobChanges: new Uint8Array(n),
     brokerTie: new Uint8Array(n),
     networkTies: new Uint8Array(n),
+    rngC: new Uint32Array(n),
+    rngS0: new Uint32Array(n),
+    rngS1: new Uint32Array(n),
+    rngS2: new Uint32Array(n),
     keep: new Int32Array(n),
   };
 }
@@ -95,6 +104,7 @@ export const AGENT_FIELDS: readonly ArrayField[] = [
   "monthsInJapan", "monthsInStatus", "monthsWithEmployer", "monthsOnWorkStatus",
   "promisedWageYenPerMonth", "wageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
+  "rngC", "rngS0", "rngS1", "rngS2",
 ];
 
 /**
@@ -141,7 +151,7 @@ export function removeExited(pop: Population): void {
   pop.size = w;
 }
 
-function compactField(a: Int32Array | Uint8Array | Uint16Array | Float32Array, keep: Int32Array, n: number): void {
+function compactField(a: Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array, keep: Int32Array, n: number): void {
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
 }
 

@@ -5,27 +5,37 @@ import { EVENT_COUNT, NATIONALITY_COUNT, NO_STATUS, STATUS_COUNT } from "./codes
 import type { Employers } from "./employers.js";
 import type { ModelInputs } from "./inputs.js";
 import type { Params } from "./params.js";
+import { agentDraw } from "./agent-rng.js";
 import { type Population, STOCK_CELLS, createPopulation } from "./population.js";
 
 /** A uniform draw in [0, 1). Injected: the model never creates its own randomness. */
 export type Uniform = () => number;
 
-/** One stream per purpose, so that a change in one mechanism does not shift the draws of another. */
+/** A draw in [0, 1) for agent i from the agent's own generator (agent-rng.ts). */
+export type AgentUniform = (i: number) => number;
+
+/**
+ * Random streams. Shared streams serve the run as a whole, one per purpose so a change in one
+ * mechanism does not shift the draws of another; the per-agent ones give each agent its own
+ * sequence (common random numbers at the agent level). In a run, decisions, life and jobs are
+ * all the agent's one generator; tests may script them separately.
+ */
 export interface Streams {
-  /** Initial population and monthly entrants. */
+  /** Shared: the initial population and monthly entrants, and each new agent's generator seed. */
   entries: Uniform;
-  /** One draw per agent per month for that month's decision. */
-  decisions: Uniform;
-  /** Employer assignment on entry and job change. */
+  /** Shared: the employer pool and the employer an entrant starts with. */
   matching: Uniform;
-  /** Family formation and reunion, and the outcome of asylum decisions. */
-  life: Uniform;
-  /**
-   * Draws of mechanisms that only some scenarios switch on (interns hired because of a local
-   * subsidy), so that switching them on does not shift the shared streams above.
-   */
+  /** Shared: mechanisms only some scenarios switch on (interns hired for a local subsidy). */
   policy: Uniform;
+  /** Per agent: the monthly decision, exactly one draw per agent-month in Japan. */
+  decisions: AgentUniform;
+  /** Per agent: family formation and reunion, the outcome of an asylum decision. */
+  life: AgentUniform;
+  /** Per agent: the new employer on a job change. */
+  jobs: AgentUniform;
 }
+
+export type SharedStreams = Pick<Streams, "entries" | "matching" | "policy">;
 
 /** Per-month values derived once from the series and parameters, read by every agent. */
 export interface MonthContext {
@@ -84,15 +94,19 @@ export interface SimState {
   hazards: Float64Array;
 }
 
+/** A state with an empty population; per-agent streams default to each agent's own generator. */
 export function createState(
-  inputs: ModelInputs, employers: Employers, rng: Streams, capacity: number, collectEvents: boolean,
+  inputs: ModelInputs, employers: Employers, shared: SharedStreams, capacity: number, collectEvents: boolean,
+  agentStreams: Partial<Pick<Streams, "decisions" | "life" | "jobs">> = {},
 ): SimState {
-  return {
+  const pop = createPopulation(capacity);
+  const own: AgentUniform = (i) => agentDraw(s.pop, i);
+  const s: SimState = {
     inputs,
     params: { ...inputs.params },
-    pop: createPopulation(capacity),
+    pop,
     employers,
-    rng,
+    rng: { ...shared, decisions: agentStreams.decisions ?? own, life: agentStreams.life ?? own, jobs: agentStreams.jobs ?? own },
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
@@ -105,6 +119,7 @@ export function createState(
     log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
     hazards: new Float64Array(8),
   };
+  return s;
 }
 
 /** Counts an event in this month's flows and, if collected, in the per-agent log. */

@@ -22,7 +22,7 @@ export function decideAll(s: SimState): void {
   for (let i = 0; i < n; i++) {
     const st = status[i]!;
     if (st >= Status.RETURNED) continue; // left Japan: no decision, no draw
-    const u = draw();
+    const u = draw(i);
     switch (st) {
       case Status.TI: decideIntern(s, i, u); break;
       case Status.SSW1: decideSsw1(s, i, u); break;

@@ -9,6 +9,7 @@ import { AGENT_FIELDS, addAgent } from "../../src/model/population.js";
 import { type SimState, type Streams, type Uniform, createState } from "../../src/model/state.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { uniformFromSeed } from "../../src/engine/rng.js";
+import { seedAgentStream } from "../../src/model/agent-rng.js";
 
 export type AgentInit = Partial<Record<(typeof AGENT_FIELDS)[number], number>>;
 export type EmployerInit = Partial<{ isSme: number; rural: number; wageLevel: number; underpayShare: number; offersOvertime: number; promoter: number }>;
@@ -95,21 +96,27 @@ export interface TestStateOptions {
 
 /**
  * A state at month 0 with the month context computed. Agents default to a TI-1 intern of
- * nationality VN in manufacturing at employer 0, contract pay = tiWageYenPerMonth.
+ * nationality VN in manufacturing at employer 0, contract pay = tiWageYenPerMonth. Streams not
+ * given are seeded; `decisions`, `life` and `jobs` default to each agent's own generator.
  */
 export function makeState(o: TestStateOptions = {}): SimState {
   const params = { ...defaultParams(), ...o.params } as Params;
   const inputs = flatInputs(params, o.months ?? 12);
-  const rng: Streams = {
+  const shared = {
     entries: o.streams?.entries ?? seeded("entries"),
-    decisions: o.streams?.decisions ?? seeded("decisions"),
     matching: o.streams?.matching ?? seeded("matching"),
-    life: o.streams?.life ?? seeded("life"),
     policy: o.streams?.policy ?? seeded("policy"),
   };
-  const s = createState(inputs, o.employers ?? makeEmployers(), rng, Math.max(16, (o.agents ?? []).length), o.collectEvents ?? true);
+  const perAgent: Partial<Pick<Streams, "decisions" | "life" | "jobs">> = {};
+  if (o.streams?.decisions) perAgent.decisions = o.streams.decisions;
+  if (o.streams?.life) perAgent.life = o.streams.life;
+  if (o.streams?.jobs) perAgent.jobs = o.streams.jobs;
+  const s = createState(inputs, o.employers ?? makeEmployers(), shared, Math.max(16, (o.agents ?? []).length), o.collectEvents ?? true, perAgent);
+  // Hand-built agents get their own generators seeded as entrants' are (unless a test scripts them).
+  const agentSeeds = seeded("agents");
   for (const a of o.agents ?? []) {
     const i = addAgent(s.pop);
+    seedAgentStream(s.pop, i, agentSeeds);
     s.pop.status[i] = Status.TI;
     s.pop.tiStage[i] = 1;
     s.pop.employer[i] = 0;

@@ -17,7 +17,7 @@ describe("changeEmployer", () => {
         const s = makeState({
           agents: [{ status: Status.SSW1, tiStage: 0, sector, employer: first + 1, nationality: 2, monthsWithEmployer: 9 }],
           employers: emp,
-          streams: { matching: scripted([u]) },
+          streams: { jobs: scripted([u]) },
         });
         changeEmployer(s, 0);
         const e = s.pop.employer[0]!;
@@ -38,12 +38,12 @@ describe("changeEmployer", () => {
     const last = 3 * Sector.food + 2;
     const drawLast = 0.99; // pickEmployer(food, 0.99) = last row of food
     expect(pickEmployer(emp, Sector.food, drawLast)).toBe(last);
-    const s = makeState({ agents: [{ sector: Sector.food, employer: last }], employers: emp, streams: { matching: scripted([drawLast]) } });
+    const s = makeState({ agents: [{ sector: Sector.food, employer: last }], employers: emp, streams: { jobs: scripted([drawLast]) } });
     changeEmployer(s, 0);
     expect(s.pop.employer[0]).toBe(3 * Sector.food);
 
     const mid = 3 * Sector.food + 1;
-    const t = makeState({ agents: [{ sector: Sector.food, employer: mid }], employers: emp, streams: { matching: scripted([0.5]) } });
+    const t = makeState({ agents: [{ sector: Sector.food, employer: mid }], employers: emp, streams: { jobs: scripted([0.5]) } });
     expect(pickEmployer(emp, Sector.food, 0.5)).toBe(mid);
     changeEmployer(t, 0);
     expect(t.pop.employer[0]).toBe(mid + 1);
@@ -75,8 +75,9 @@ describe("changeEmployer", () => {
     expect(s.pop.jobChanges[0]).toBe(255);
   });
 
-  it("draws its employer from the matching stream only", () => {
-    const s = makeState({ agents: [{}], streams: { decisions: () => { throw new Error("decision stream used"); }, life: () => { throw new Error("life stream used"); } } });
+  it("draws its employer from the agent's job stream only", () => {
+    const fail = (name: string) => () => { throw new Error(`${name} stream used`); };
+    const s = makeState({ agents: [{}], streams: { decisions: fail("decision"), life: fail("life"), matching: fail("matching"), entries: fail("entries") } });
     changeEmployer(s, 0);
     expect(s.pop.employer[0]).toBe(1);
   });

@@ -4,6 +4,7 @@
 import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
 import { ENTRY_KINDS } from "../inputs.js";
 import { pickEmployer, pickRuralSme } from "../employers.js";
+import { seedAgentStream } from "../agent-rng.js";
 import { addAgent, ensureCapacity } from "../population.js";
 import { type SimState, type Uniform, recordEvent } from "../state.js";
 
@@ -58,6 +59,7 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   const draw = ruralSme ? s.rng.policy : s.rng.entries;
   const match = ruralSme ? s.rng.policy : s.rng.matching;
   const i = addAgent(pop);
+  seedAgentStream(pop, i, draw);
   const status = KIND_STATUS[kind]!;
   pop.status[i] = status;
   pop.nationality[i] = nat;

@@ -20,11 +20,11 @@ export function applyFamilyLife(s: SimState): void {
     let f = family[i]!;
     if ((f & Family.partner) === 0) {
       // A partnership formed while in Japan is with someone in Japan.
-      if (life() < formProb) family[i] = f | Family.partner | Family.partnerInJapan;
+      if (life(i) < formProb) family[i] = f | Family.partner | Family.partnerInJapan;
       continue;
     }
     const allowed = st === Status.SSW2 || st === Status.SIE || st === Status.PR || (st === Status.SSW1 && ssw1Allowed);
-    if (allowed && hasFamilyAtOrigin(f) && life() < joinProb) {
+    if (allowed && hasFamilyAtOrigin(f) && life(i) < joinProb) {
       f |= Family.partnerInJapan;
       if ((f & Family.children) !== 0) f |= Family.childrenInJapan;
       family[i] = f;

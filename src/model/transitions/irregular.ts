@@ -32,18 +32,18 @@ export function decideAsylum(s: SimState, i: number, u: number): void {
     return;
   }
   if (k !== 0) return;
-  // Rejected. What follows is drawn from the life stream, so the decision stream keeps
-  // exactly one draw per agent-month.
+  // Rejected. What follows is drawn as 'life' draws, so decisions keep exactly one draw per
+  // agent-month.
   const life = s.rng.life;
-  if (life() < p.asylumReapplyProb) {
+  if (life(i) < p.asylumReapplyProb) {
     // 2023 amendment (in force 2024-06): a repeat application no longer halts deportation.
-    if (!p.repeatApplicationsStopDeportation && life() < p.asylumRejectedDeportProb) {
+    if (!p.repeatApplicationsStopDeportation && life(i) < p.asylumRejectedDeportProb) {
       moveStatus(s, i, Status.DEPORTED);
     } else {
       s.pop.monthsInStatus[i] = 0; // a new application: the wait starts again
     }
     return;
   }
-  if (life() < p.asylumRejectedDeportProb) moveStatus(s, i, Status.DEPORTED);
+  if (life(i) < p.asylumRejectedDeportProb) moveStatus(s, i, Status.DEPORTED);
   else moveStatus(s, i, Status.IRREGULAR);
 }

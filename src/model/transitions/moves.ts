@@ -38,7 +38,7 @@ export function changeEmployer(s: SimState, i: number): void {
   const st = pop.status[i]!;
   recordEvent(s, i, EventCode.job_change, st, st);
   const old = pop.employer[i]!;
-  let next = pickEmployer(s.employers, pop.sector[i]!, s.rng.matching());
+  let next = pickEmployer(s.employers, pop.sector[i]!, s.rng.jobs(i));
   // Never "move" to the same employer when the sector has another one.
   if (next === old) {
     const start = s.employers.sectorStart[pop.sector[i]!]!;

@@ -1,0 +1,39 @@
+// Each agent's own random generator: seedrandom's Alea, with its state (c, s0, s1, s2) kept in
+// the population's typed arrays instead of a closure per agent. Every draw an agent makes for
+// itself (its monthly decision, family life, a new employer) comes from its own sequence, so two
+// scenarios run with the same seed give an agent the same draws for as long as its own history
+// is the same, whatever other agents do (common random numbers at the level of the agent).
+//
+// Alea's state values s0..s2 are multiples of 2^-32 (seedrandom's Mash and Alea only produce such
+// values), stored here as their 32-bit numerators; the step below is seedrandom's
+//   t = 2091639 * s0 + c * 2^-32; s0 = s1; s1 = s2; s2 = t - (c = t | 0)
+// in integer form, exact in doubles (2091639 * 2^32 + 2^21 < 2^53), so the sequence is
+// bit-identical to seedrandom.alea's from the same state (test/model/agent-rng.test.ts).
+
+import type { Population } from "./population.js";
+
+const TWO_32 = 4294967296;
+const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32, as in seedrandom's alea.js
+
+/**
+ * Seeds agent i's generator from three draws of a shared seedrandom stream (which are
+ * multiples of 2^-32), with c = 1 as Alea's own seeding leaves it.
+ */
+export function seedAgentStream(pop: Population, i: number, u: () => number): void {
+  pop.rngS0[i] = u() * TWO_32;
+  pop.rngS1[i] = u() * TWO_32;
+  pop.rngS2[i] = u() * TWO_32;
+  pop.rngC[i] = 1;
+}
+
+/** The next uniform in [0, 1) of agent i's own generator. */
+export function agentDraw(pop: Population, i: number): number {
+  const x = 2091639 * pop.rngS0[i]! + pop.rngC[i]!;
+  const c = Math.floor(x / TWO_32);
+  const s2 = x - c * TWO_32;
+  pop.rngS0[i] = pop.rngS1[i]!;
+  pop.rngS1[i] = pop.rngS2[i]!;
+  pop.rngS2[i] = s2;
+  pop.rngC[i] = c;
+  return s2 * INV_TWO_32;
+}

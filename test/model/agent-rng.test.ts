@@ -1,0 +1,51 @@
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { agentDraw, seedAgentStream } from "../../src/model/agent-rng.js";
+import { createPopulation, addAgent, removeExited } from "../../src/model/population.js";
+import { Status } from "../../src/model/codes.js";
+
+describe("agent generators", () => {
+  it("are bit-identical to seedrandom's Alea from the same state", () => {
+    const pop = createPopulation(4);
+    const i = addAgent(pop);
+    seedAgentStream(pop, i, seedrandom.alea("seed of agent"));
+    const state = { c: pop.rngC[i]!, s0: pop.rngS0[i]! / 2 ** 32, s1: pop.rngS1[i]! / 2 ** 32, s2: pop.rngS2[i]! / 2 ** 32 };
+    const reference = seedrandom.alea("", { state });
+    for (let k = 0; k < 10000; k++) expect(agentDraw(pop, i)).toBe(reference());
+  });
+
+  it("give each agent its own sequence, unaffected by other agents' draws or by compaction", () => {
+    const make = () => {
+      const pop = createPopulation(4);
+      const seeds = seedrandom.alea("seeds");
+      for (let k = 0; k < 3; k++) seedAgentStream(pop, addAgent(pop), seeds);
+      return pop;
+    };
+    const a = make();
+    const b = make();
+    // In b, agent 0 draws many times and leaves; agent 2's sequence does not move.
+    for (let k = 0; k < 50; k++) agentDraw(b, 0);
+    b.status[0] = Status.RETURNED;
+    removeExited(b);
+    expect(b.id[1]).toBe(2);
+    for (let k = 0; k < 100; k++) expect(agentDraw(b, 1)).toBe(agentDraw(a, 2));
+  });
+
+  it("draw uniformly on [0, 1)", () => {
+    const pop = createPopulation(1);
+    seedAgentStream(pop, addAgent(pop), seedrandom.alea("uniform"));
+    const n = 100000;
+    let sum = 0;
+    let below = 0;
+    for (let k = 0; k < n; k++) {
+      const u = agentDraw(pop, 0);
+      expect(u >= 0 && u < 1).toBe(true);
+      sum += u;
+      if (u < 0.1) below++;
+    }
+    // Mean of U(0,1): sd of the mean sqrt(1/12 / n) = 0.00091; 4 sd = 0.0037.
+    expect(Math.abs(sum / n - 0.5)).toBeLessThan(0.0037);
+    // Share below 0.1: binomial sd sqrt(0.1 * 0.9 / n) = 0.00095; 4 sd = 0.0038.
+    expect(Math.abs(below / n - 0.1)).toBeLessThan(0.0038);
+  });
+});
