@@ -187,14 +187,14 @@ export const PARAMS = {
     source: A("larger firms have HR routes to SSW; not measured"),
   },
   promoterSponsorProb: {
-    default: 0.6, unit: "probability", range: [0.3, 1],
+    default: 0.75, unit: "probability", range: [0, 1],
     description: "Chance a promoting employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); value hand-tuned to the SSW1 stock 2020-2021 (docs/model.md, calibration status)" },
+    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); value hand-tuned with otherSponsorProb to the SSW1 stock of 2021; the baseline ramps both up from 2019-04" },
   },
   otherSponsorProb: {
-    default: 0.12, unit: "probability", range: [0, 0.6],
+    default: 0.17, unit: "probability", range: [0, 0.6],
     description: "Chance another employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned so SSW1 stock reaches the order of 50,000 by 2021-12 (docs/model.md, calibration status)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned to the SSW1 stock of 2021 (ssw_stock.csv); the baseline ramps it up from 2019-04 (docs/model.md, calibration status)" },
   },
   cultivationSkillMultiplier: {
     default: 2, unit: "ratio", range: [1, 4],

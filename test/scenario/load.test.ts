@@ -53,7 +53,7 @@ describe("the baseline scenario", () => {
   it("has its policy sorted by month, notes kept", () => {
     const months = s.policy.map((p) => p.from);
     expect(months).toEqual([...months].sort());
-    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2023-06", "2024-06", "2024-11", "2027-04"]);
+    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2020-01", "2021-01", "2023-06", "2024-06", "2024-11", "2027-04"]);
     expect(s.policy[0]).toEqual({ from: "2017-11", set: { ti3Available: true }, note: expect.stringMatching(/TI-3/) });
     expect(s.policy.at(-1)!.set).toEqual({ esdActive: true });
   });
@@ -67,7 +67,7 @@ describe("the baseline scenario", () => {
     const inputs = buildInputs(s);
     expect(inputs.months).toBe(19 * 12);
     expect(inputs.scale).toBe(1);
-    expect(inputs.policy.map((p) => p.month)).toEqual([10, 12, 27, 77, 89, 94, 123]);
+    expect(inputs.policy.map((p) => p.month)).toEqual([10, 12, 27, 36, 48, 77, 89, 94, 123]);
   });
 
   it("parseScenarioFile does not follow extends and keeps the raw data", () => {
