@@ -125,10 +125,13 @@ export function ensureCapacity(pop: Population, extra: number): void {
   pop.capacity = cap;
 }
 
-/** Appends one zeroed row and returns its index; the caller sets its attributes. */
+/**
+ * Appends one zeroed row and returns its index; the caller sets its attributes. Rows beyond
+ * `size` are always zero (new arrays are, and compaction clears the rows it frees), so only the
+ * non-zero defaults are written here.
+ */
 export function addAgent(pop: Population): number {
   const i = pop.size++;
-  for (const f of AGENT_FIELDS) pop[f][i] = 0;
   pop.id[i] = pop.nextId++;
   pop.employer[i] = -1;
   return i;
@@ -146,12 +149,32 @@ export function removeExited(pop: Population): void {
   let w = 0;
   for (let r = 0; r < pop.size; r++) if (!isExit(status[r]!)) keep[w++] = r;
   if (w === pop.size) return;
-  // One tight loop per field (rather than every field per row): monomorphic and cache-friendly.
-  for (const f of AGENT_FIELDS) compactField(pop[f], keep, w);
+  // One tight loop per field, specialised by array type so each loop is monomorphic.
+  for (const f of AGENT_FIELDS) {
+    const a = pop[f];
+    if (a instanceof Uint8Array) compactU8(a, keep, w);
+    else if (a instanceof Uint16Array) compactU16(a, keep, w);
+    else if (a instanceof Uint32Array) compactU32(a, keep, w);
+    else if (a instanceof Int32Array) compactI32(a, keep, w);
+    else compactF32(a, keep, w);
+    a.fill(0, w, pop.size); // freed rows are zero again (addAgent relies on it)
+  }
   pop.size = w;
 }
 
-function compactField(a: Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array, keep: Int32Array, n: number): void {
+function compactU8(a: Uint8Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactU16(a: Uint16Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactU32(a: Uint32Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactI32(a: Int32Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactF32(a: Float32Array, keep: Int32Array, n: number): void {
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
 }
 

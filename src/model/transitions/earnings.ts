@@ -20,42 +20,62 @@ export function wageThisMonth(s: SimState, i: number): number {
   return wage;
 }
 
-/** Advances every live agent by one month of work and life. Runs before this month's entries. */
+/**
+ * Advances every agent in Japan by one month of work and life. Runs before this month's entries.
+ * The pay computed here is wageThisMonth's, inlined with the arrays hoisted (this loop visits
+ * every agent every month; docs/performance.md).
+ */
 export function accrueMonth(s: SimState): void {
   const pop = s.pop;
   const p = s.params;
   const emp = s.employers;
-  const livingCost = p.livingCostYenPerMonth * s.ctx.wageIndex;
+  const wageIndex = s.ctx.wageIndex;
+  const irregularWage = p.irregularWageYenPerMonth * wageIndex;
+  const overtimeFactor = 1 + p.overtimePremiumShare;
+  const livingCost = p.livingCostYenPerMonth * wageIndex;
+  const repayShare = p.debtRepaymentShare;
+  const remitShare = p.remittanceShare;
   const skillPerMonth = p.skillGrowthPerYear / 12;
+  const cultivatedPerMonth = skillPerMonth * p.cultivationSkillMultiplier;
   const monthsPerLevel = p.monthsPerJapaneseLevel;
   // Deterministic tie growth: one more co-national contact every `tieEvery` months.
   const tieEvery = p.networkTiesPerYear > 0 ? Math.max(1, Math.round(12 / p.networkTiesPerYear)) : 0;
-  const { status, debtYen, savingsYen, remittedYen, skill, japaneseLevel, networkTies, employer } = pop;
-  for (let i = 0; i < pop.size; i++) {
+  const { status, debtYen, savingsYen, remittedYen, skill, japaneseLevel, networkTies, employer, ageMonths,
+    monthsInJapan, monthsInStatus, monthsWithEmployer, monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth } = pop;
+  const { underpayShare, offersOvertime, promoter } = emp;
+  const n = pop.size;
+  for (let i = 0; i < n; i++) {
     const st = status[i]!;
     if (st >= Status.RETURNED) continue; // left Japan
-    pop.ageMonths[i] = pop.ageMonths[i]! + 1;
-    const mj = pop.monthsInJapan[i]! + 1;
-    pop.monthsInJapan[i] = mj;
-    pop.monthsInStatus[i] = pop.monthsInStatus[i]! + 1;
-    pop.monthsWithEmployer[i] = pop.monthsWithEmployer[i]! + 1;
-    if (st === Status.SSW2 || st === Status.SIE) pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + 1;
+    ageMonths[i] = ageMonths[i]! + 1;
+    const mj = monthsInJapan[i]! + 1;
+    monthsInJapan[i] = mj;
+    monthsInStatus[i] = monthsInStatus[i]! + 1;
+    monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
+    if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
 
-    const wage = wageThisMonth(s, i);
-    pop.wageYenPerMonth[i] = wage;
+    const e = employer[i]!;
+    let wage: number;
+    if (st === Status.IRREGULAR || st === Status.ASYLUM) wage = irregularWage;
+    else {
+      wage = promisedWageYenPerMonth[i]! * wageIndex;
+      if (e >= 0) {
+        wage *= 1 - underpayShare[e]!;
+        if (offersOvertime[e] === 1) wage *= overtimeFactor;
+      }
+    }
+    wageYenPerMonth[i] = wage;
     const surplus = wage > livingCost ? wage - livingCost : 0;
     const debt = debtYen[i]!;
-    let repay = surplus * p.debtRepaymentShare;
+    let repay = surplus * repayShare;
     if (repay > debt) repay = debt;
     debtYen[i] = debt - repay;
     const rest = surplus - repay;
-    remittedYen[i] = remittedYen[i]! + rest * p.remittanceShare;
-    savingsYen[i] = savingsYen[i]! + rest * (1 - p.remittanceShare);
+    remittedYen[i] = remittedYen[i]! + rest * remitShare;
+    savingsYen[i] = savingsYen[i]! + rest * (1 - remitShare);
 
     // Seed 001: promoting employers cultivate skills faster.
-    const e = employer[i]!;
-    const growth = e >= 0 && emp.promoter[e] === 1 ? skillPerMonth * p.cultivationSkillMultiplier : skillPerMonth;
-    const sk = skill[i]! + growth;
+    const sk = skill[i]! + (e >= 0 && promoter[e] === 1 ? cultivatedPerMonth : skillPerMonth);
     skill[i] = sk > 1 ? 1 : sk;
     if (mj % monthsPerLevel === 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
     if (tieEvery > 0 && mj % tieEvery === 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
