@@ -46,15 +46,20 @@ describe("createPopulation and addAgent", () => {
     for (const f of AGENT_FIELDS) expect(pop[f].length).toBe(16);
   });
 
-  it("appends zeroed rows with fresh ids and no employer", () => {
+  it("appends zeroed rows with fresh ids and no employer, also in rows freed by compaction", () => {
     const pop = createPopulation(4);
-    pop.debtYen[0] = 99; // garbage from an earlier occupant of the row
-    pop.status[0] = Status.SIE;
-    const a = addAgent(pop);
-    const b = addAgent(pop);
-    expect([a, b]).toEqual([0, 1]);
-    expect([pop.id[a], pop.id[b]]).toEqual([0, 1]);
-    expect(pop.nextId).toBe(2);
+    const first = addAgent(pop);
+    const second = addAgent(pop);
+    pop.debtYen[first] = 99;
+    pop.status[first] = Status.RETURNED; // leaves; its row is reclaimed below
+    pop.debtYen[second] = 42;
+    pop.status[second] = Status.SIE;
+    removeExited(pop);
+    expect(pop.size).toBe(1);
+    const a = addAgent(pop); // row 1, last held by `second` before compaction moved it to row 0
+    expect(a).toBe(1);
+    expect(pop.id[a]).toBe(2);
+    expect(pop.nextId).toBe(3);
     const r = getAgent(pop, a);
     for (const f of AGENT_FIELDS) {
       if (f === "id") continue;
