@@ -18,15 +18,18 @@ export function createProgress(mode: "bar" | "lines" | "quiet", stream: NodeJS.W
   let totalMonths = 0;
   let tasksTotal = 0;
   let tasksDone = 0;
+  // Running totals over tasks (each task reports cumulative months and agent-months).
   const monthsByTask = new Map<number, number>();
   const agentMonthsByTask = new Map<number, number>();
+  let monthsSum = 0;
+  let agentMonthsSum = 0;
   let t0 = 0;
   let lastLine = 0;
   let bar: cliProgress.SingleBar | null = null;
-  const monthsDone = (): number => [...monthsByTask.values()].reduce((a, b) => a + b, 0);
+  const monthsDone = (): number => monthsSum;
   const rate = (): number => {
     const secs = (Date.now() - t0) / 1000;
-    return secs > 0 ? [...agentMonthsByTask.values()].reduce((a, b) => a + b, 0) / secs : 0;
+    return secs > 0 ? agentMonthsSum / secs : 0;
   };
   const line = (): void => {
     const m = monthsDone();
@@ -52,6 +55,8 @@ export function createProgress(mode: "bar" | "lines" | "quiet", stream: NodeJS.W
     },
     update(taskIndex, months, agentMonths) {
       if (mode === "quiet") return;
+      monthsSum += months - (monthsByTask.get(taskIndex) ?? 0);
+      agentMonthsSum += agentMonths - (agentMonthsByTask.get(taskIndex) ?? 0);
       monthsByTask.set(taskIndex, months);
       agentMonthsByTask.set(taskIndex, agentMonths);
       if (bar) bar.update(monthsDone(), { tasks: `${tasksDone}/${tasksTotal}`, rate: fmtRate(rate()) });

@@ -4,7 +4,7 @@
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
@@ -123,7 +123,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
     if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
     startedAt = prev.startedAt;
-    const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? readFileSync(join(o.out, `${n}.csv.partial`)).length : -1);
+    const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? statSync(join(o.out, `${n}.csv.partial`)).size : -1);
     const onDisk: Record<string, number> = {};
     const outputNames: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
     for (const n of outputNames) onDisk[n] = sizes(n);

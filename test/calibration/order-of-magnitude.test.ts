@@ -31,9 +31,9 @@ function simulatedStock(date: string, status: string, nationality: string): numb
 }
 
 const stockTargets = [
-  ...rows("ti_stock.csv").map((r) => ({ ...r, status: "TI" })),
-  ...rows("ssw_stock.csv").map((r) => ({ ...r, status: "SSW1" })),
-  ...rows("sie_stock.csv").map((r) => ({ ...r, status: "SIE" })),
+  ...rows("ti_stock.csv").map((r): Record<string, string> => ({ ...r, status: "TI" })),
+  ...rows("ssw_stock.csv").map((r): Record<string, string> => ({ ...r, status: "SSW1" })),
+  ...rows("sie_stock.csv").map((r): Record<string, string> => ({ ...r, status: "SIE" })),
 ]
   .filter((r) => r.date! >= "2017-01" && r.date! <= "2021-12")
   // The first SSW1 count (2019-09: 219 holders, five months after the status opened) is below
@@ -43,7 +43,7 @@ const stockTargets = [
 
 describe("baseline at scale 0.02 against observed stocks, 2017-2021", () => {
   it.each(stockTargets)("%s within a factor of 2", (_, r) => {
-    const sim = simulatedStock(r.date!, r.status, r.nationality!);
+    const sim = simulatedStock(r.date!, r.status!, r.nationality!);
     const obs = Number(r.count);
     expect(sim / obs, `simulated ${Math.round(sim)} vs observed ${obs}`).toBeGreaterThan(0.5);
     expect(sim / obs, `simulated ${Math.round(sim)} vs observed ${obs}`).toBeLessThan(2);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { parseMonth } from "../../model/inputs.js";
-import { planExperiment, runExperiment } from "../../run/experiment.js";
+import { runExperiment } from "../../run/experiment.js";
 import { type ExperimentSpec, readManifest } from "../../output/manifest.js";
 import { loadScenario } from "../../scenario/load.js";
 import { createProgress } from "../progress.js";
@@ -129,7 +129,6 @@ export const runCommand: CommandModule<object, RunArgs> = {
       events: argv.events,
       ciTarget: argv.ciTarget,
     };
-    planExperiment(spec); // validates sweeps and dates before anything is written
     const out = argv.out ?? defaultOutDir(spec.scenarios.map((s) => s.name));
     await executeExperiment(spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: argv.overwrite, resume: false });
   },
