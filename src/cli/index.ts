@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
 import { paramsCommand } from "./commands/params.js";
+import { reportCommand } from "./commands/report.js";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -24,7 +25,8 @@ export function buildCli(argv: string[]) {
     .command(listCommand)
     .command(diffCommand)
     .command(schemaCommand)
-    .demandCommand(1, "Name a command: run, reproduce, params, validate, list, diff or schema.")
+    .command(reportCommand)
+    .demandCommand(1, "Name a command: run, reproduce, report, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()

@@ -45,7 +45,7 @@ export interface ExperimentResult {
 }
 
 /** The files of a run in its folder. */
-const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv"];
+const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "report.html"];
 const CHECKPOINTS = "checkpoints.jsonl";
 
 interface Checkpoint {

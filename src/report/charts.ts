@@ -1,0 +1,366 @@
+// The report's charts as Vega-Lite specs, rendered to SVG strings in Node by Vega's headless
+// renderer (renderer "none": no canvas, no DOM) with a loader that refuses every URL, so a chart
+// can never fetch anything. Every count is at national scale: simulated agents divided by the
+// series' scale. Colours are fixed per scenario, so a scenario looks the same in every chart.
+
+import { type Loader, View, loader as vegaLoader, parse } from "vega";
+import { type TopLevelSpec, compile } from "vega-lite";
+import { NATIONALITY_CODES } from "../model/codes.js";
+import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, meanCi } from "./data.js";
+
+export interface Chart {
+  /** File-name-safe id (also the element id in the page and the --export-svg file name). */
+  id: string;
+  title: string;
+  /** What the chart shows and how to read it (plain text). */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+/** More series than this make unreadable charts; the summary table still lists them all. */
+export const MAX_CHART_SERIES = 12;
+
+const PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac", "#1b9e77", "#7570b3"];
+const OBSERVED = "observed";
+
+export const NATIONALITY_NAMES: Record<string, string> = {
+  VN: "Viet Nam", CN: "China", ID: "Indonesia", PH: "Philippines", MM: "Myanmar", KH: "Cambodia", OTHER: "other",
+};
+export const STATUS_NAMES: Record<string, string> = {
+  TI: "TI (technical intern)", SSW1: "SSW1", SSW2: "SSW2", SIE: "SIE (Engineer/Humanities)", IRREGULAR: "irregular",
+  ASYLUM: "asylum applicant", PR: "permanent resident",
+};
+const ALL_IN_JAPAN = "all statuses";
+const SHORT_STATUS_NAMES: Record<string, string> = {
+  TI: "TI", SSW1: "SSW1", SSW2: "SSW2", SIE: "SIE", IRREGULAR: "irregular", ASYLUM: "asylum applicants", PR: "permanent residents",
+};
+const TOTAL_NAMES: Record<TotalName, string> = {
+  abscond_total: "abscondings (whole run)",
+  ti_to_ssw1_total: "TI -> SSW1 transfers (whole run)",
+  return_total: "returns home (whole run)",
+  onward_total: "onward moves (whole run)",
+  deport_total: "deportations (whole run)",
+};
+
+const CONFIG = {
+  background: "white",
+  font: "Helvetica, Arial, sans-serif",
+  title: { anchor: "start", fontSize: 15, subtitleFontSize: 11, subtitleColor: "#555", offset: 10 },
+  axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: "normal", grid: true, gridColor: "#eee" },
+  header: { labelFontSize: 12, labelFontWeight: "bold", title: null },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: "right" },
+  view: { stroke: "#ccc" },
+} as const;
+
+/** Milliseconds since 1970 (UTC) of the first day of a YYYY-MM month: charts use a UTC time scale, so the output does not depend on the time zone. */
+const utcMonth = (date: string): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, 1);
+const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
+const min = (v: number[]): number => Math.min(...v);
+const max = (v: number[]): number => Math.max(...v);
+const avg = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+/** The series shown in charts: all of them, up to MAX_CHART_SERIES, with the baseline first if it would be cut. */
+export function chartSeries(run: RunData): Series[] {
+  if (run.series.length <= MAX_CHART_SERIES) return run.series;
+  const rest = run.series.filter((s) => s !== run.baseline);
+  return [run.baseline, ...rest.slice(0, MAX_CHART_SERIES - 1)];
+}
+
+function colour(series: Series[], extra: string[] = []): { domain: string[]; range: string[] } {
+  const domain = series.map((s) => s.label);
+  return { domain: [...domain, ...extra], range: [...domain.map((_, k) => PALETTE[k % PALETTE.length]!), ...extra.map(() => "#000000")] };
+}
+
+/** Legend of line charts: coloured strokes at full opacity (not the faint band colour). */
+const LINE_LEGEND = { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } as const;
+
+const replicatesNote = (series: Series[]): string => {
+  const counts = [...new Set(series.map((s) => s.replicates.length))];
+  const n = counts.length === 1 ? String(counts[0]) : `${Math.min(...counts)}-${Math.max(...counts)}`;
+  return n === "1" ? "1 replicate (no band)" : `mean of ${n} replicates (line) and their range (band)`;
+};
+
+/** Runs a spec's date span, e.g. "2017-01 to 2035-12". */
+const span = (s: Series): string => `${s.dates[0]} to ${s.dates[s.dates.length - 1]}`;
+
+/** 1. People in Japan by status, month by month, per scenario. */
+export function stocksChart(run: RunData): Chart {
+  const series = chartSeries(run);
+  const values: Record<string, string | number>[] = [];
+  for (const s of series) {
+    // Each in-Japan status, and their total (which fills the eighth cell of the 4 x 2 grid).
+    const all = s.replicates.map((_, r) => s.dates.map((_, t) => IN_JAPAN_STATUSES.reduce((a, st) => a + s.stocks.get(st)![r]![t]!, 0)));
+    const panels: [string, number[][]][] = [...IN_JAPAN_STATUSES.map((st) => [STATUS_NAMES[st] ?? st, s.stocks.get(st)!] as [string, number[][]]), [ALL_IN_JAPAN, all]];
+    for (const [panel, byRep] of panels) {
+      for (let t = 0; t < s.dates.length; t++) {
+        const v = byRep.map((r) => r[t]! / s.scale);
+        values.push({ scenario: s.label, status: panel, t: utcMonth(s.dates[t]!), mean: round(avg(v)), lo: round(min(v)), hi: round(max(v)) });
+      }
+    }
+  }
+  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: "month", axis: { format: "%Y", tickCount: 6 } } as const;
+  const color = { field: "scenario", type: "nominal", title: "scenario", scale: colour(series), legend: { ...LINE_LEGEND, orient: "top" } } as const;
+  return {
+    id: "stocks-by-status",
+    title: "People in Japan by residence status",
+    caption: `Stock at the end of each month by residence status, and all of them together (last panel, "all statuses"), ${replicatesNote(series)}, at national scale (simulated agents divided by the run's scale). Panels have their own vertical scales.`,
+    spec: {
+      config: CONFIG,
+      title: { text: "People in Japan by residence status", subtitle: `people at the end of each month, national scale; ${replicatesNote(series)}` },
+      data: { values },
+      columns: 4,
+      facet: { field: "status", type: "nominal", sort: [...IN_JAPAN_STATUSES.map((s) => STATUS_NAMES[s] ?? s), ALL_IN_JAPAN], title: null },
+      spec: {
+        width: 170,
+        height: 120,
+        layer: [
+          { mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: "people" }, y2: { field: "hi" }, color } },
+          { mark: { type: "line", strokeWidth: 1.6 }, encoding: { x, y: { field: "mean", type: "quantitative", title: "people" }, color } },
+        ],
+      },
+      resolve: { scale: { y: "independent" } },
+    } satisfies TopLevelSpec,
+  };
+}
+
+/** 2. Abscondings over the whole run by nationality, per scenario, with 95% CIs across replicates. */
+export function abscondChart(run: RunData): Chart {
+  const series = chartSeries(run);
+  const values: Record<string, string | number>[] = [];
+  for (const s of series) {
+    for (const nat of NATIONALITY_CODES) {
+      const c = meanCi(s.abscondByNationality.get(nat)!.map((x) => x / s.scale));
+      values.push({ scenario: s.label, nationality: NATIONALITY_NAMES[nat] ?? nat, mean: round(c.mean), lo: round(c.lo), hi: round(c.hi), n: c.n });
+    }
+  }
+  const b = run.baseline;
+  const x = { field: "nationality", type: "nominal", sort: NATIONALITY_CODES.map((n) => NATIONALITY_NAMES[n] ?? n), title: "nationality", axis: { labelAngle: 0 } } as const;
+  const xOffset = { field: "scenario", type: "nominal", sort: series.map((s) => s.label) } as const;
+  const title = "Technical interns who absconded, by nationality";
+  return {
+    id: "abscond-by-nationality",
+    title,
+    caption: `Interns who left their employer without permission (TI -> irregular) over the whole run (${span(b)}), mean of the replicates with the 95% confidence interval of the mean (black lines), at national scale.`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: `total ${span(b)}, national scale; mean of replicates with 95% CI` },
+      data: { values },
+      width: 640,
+      height: 260,
+      encoding: { x, xOffset },
+      layer: [
+        { mark: { type: "bar" }, encoding: { y: { field: "mean", type: "quantitative", title: "interns who absconded (national scale)" }, color: { field: "scenario", type: "nominal", title: "scenario", scale: colour(series) } } },
+        { mark: { type: "rule", color: "black", strokeWidth: 1.2 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+      ],
+    } satisfies TopLevelSpec,
+  };
+}
+
+/** Calendar years a series covers from January to December. */
+function completeYears(s: Series): Set<number> {
+  const months = new Set(s.dates);
+  const years = new Set(s.dates.map((d) => Number(d.slice(0, 4))));
+  return new Set([...years].filter((y) => months.has(`${y}-01`) && months.has(`${y}-12`)));
+}
+
+/** 3. TI -> SSW1 transfers and returns home from TI, per calendar year. */
+export function tiExitsChart(run: RunData): Chart {
+  const series = chartSeries(run);
+  const values: Record<string, string | number>[] = [];
+  const flows = ["TI -> SSW1 transfers", "TI -> returned home"] as const;
+  let partial = false;
+  for (const s of series) {
+    let years = completeYears(s);
+    if (years.size === 0) {
+      years = new Set(s.dates.map((d) => Number(d.slice(0, 4))));
+      partial = true;
+    }
+    for (const year of [...years].sort((a, b) => a - b)) {
+      const y = s.tiExitsByYear.get(year);
+      for (const flow of flows) {
+        const per = (y ? (flow === flows[0] ? y.toSsw1 : y.returned) : s.replicates.map(() => 0)).map((x) => x / s.scale);
+        values.push({ scenario: s.label, flow, year, mean: round(avg(per)), lo: round(min(per)), hi: round(max(per)) });
+      }
+    }
+  }
+  const x = { field: "year", type: "quantitative", title: "year", scale: { zero: false, nice: false }, axis: { format: "d", tickMinStep: 1 } } as const;
+  const color = { field: "scenario", type: "nominal", title: "scenario", scale: colour(series), legend: LINE_LEGEND } as const;
+  const title = "Technical interns moving to SSW1 or going home, per year";
+  return {
+    id: "ti-transfers-returns",
+    title,
+    caption: `People leaving technical intern status each calendar year: transfers to Specified Skilled Worker (i) and returns home from TI, ${replicatesNote(series)}, at national scale. ${partial ? "The run covers no whole calendar year, so its partial years are shown." : "Only whole calendar years are shown."}`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: `people per calendar year, national scale; ${replicatesNote(series)}` },
+      data: { values },
+      columns: 2,
+      facet: { field: "flow", type: "nominal", sort: [...flows], title: null },
+      spec: {
+        width: 330,
+        height: 200,
+        layer: [
+          { mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: "people per year (national scale)" }, y2: { field: "hi" }, color } },
+          { mark: { type: "line", point: { size: 18 }, strokeWidth: 1.6 }, encoding: { x, y: { field: "mean", type: "quantitative", title: "people per year (national scale)" }, color } },
+        ],
+      },
+      resolve: { scale: { y: "independent" } },
+    } satisfies TopLevelSpec,
+  };
+}
+
+/** A comparison of one scenario with the baseline on one metric: % change, paired by replicate. */
+export interface Comparison {
+  scenario: string;
+  metric: string;
+  ci: MeanCi;
+}
+
+/**
+ * Each series against the baseline: per replicate r, 100 * (x_s,r / x_base,r - 1) at national
+ * scale, then the mean and 95% CI over replicates. Replicate r of every scenario uses the same
+ * seed (common random numbers), so pairing removes most of the noise the scenarios share.
+ * Metrics: the stock of each in-Japan status at the last month both cover, and the run totals.
+ * Pairs where the baseline is 0 are dropped (no ratio); a metric with no pair is left out.
+ */
+export function compareWithBaseline(run: RunData): Comparison[] {
+  const b = run.baseline;
+  const out: Comparison[] = [];
+  for (const s of chartSeries(run)) {
+    if (s === b) continue;
+    const pairs = s.replicates.map((rep, k) => [k, b.replicates.indexOf(rep)] as const).filter(([, kb]) => kb >= 0);
+    const common = b.dates.filter((d) => s.dates.includes(d));
+    const last = common[common.length - 1];
+    const metrics: [string, (x: Series, k: number) => number][] = [];
+    if (last !== undefined) {
+      for (const st of IN_JAPAN_STATUSES) {
+        metrics.push([`${SHORT_STATUS_NAMES[st] ?? st} in Japan, ${last}`, (x, k) => x.stocks.get(st)![k]![x.dates.indexOf(last)]! / x.scale]);
+      }
+    }
+    for (const t of Object.keys(TOTAL_NAMES) as TotalName[]) metrics.push([TOTAL_NAMES[t], (x, k) => x.totals[t][k]! / x.scale]);
+    for (const [metric, get] of metrics) {
+      const ratios = pairs.map(([ks, kb]) => ({ v: get(s, ks), base: get(b, kb) })).filter((p) => p.base !== 0).map((p) => 100 * (p.v / p.base - 1));
+      const ci = meanCi(ratios);
+      if (ci.n > 0) out.push({ scenario: s.label, metric, ci });
+    }
+  }
+  return out;
+}
+
+/** 4. Each scenario against the baseline, with 95% CIs (undefined when there is only one series). */
+export function baselineChart(run: RunData): Chart | undefined {
+  const cmp = compareWithBaseline(run);
+  if (cmp.length === 0) return undefined;
+  const series = chartSeries(run).filter((s) => s !== run.baseline);
+  const values = cmp.map((c) => ({ scenario: c.scenario, metric: c.metric, mean: round(c.ci.mean), lo: round(c.ci.lo), hi: round(c.ci.hi), n: c.ci.n }));
+  const metrics = [...new Set(cmp.map((c) => c.metric))];
+  const y = { field: "metric", type: "nominal", sort: metrics, title: null, axis: { labelLimit: 320 } } as const;
+  const yOffset = { field: "scenario", type: "nominal", sort: series.map((s) => s.label) } as const;
+  const xTitle = `change against ${run.baseline.label} (%)`;
+  const colourScale = { domain: series.map((s) => s.label), range: series.map((s) => PALETTE[run.series.indexOf(s) % PALETTE.length]!) };
+  const title = `Each scenario against ${run.baseline.label}`;
+  return {
+    id: "scenarios-vs-baseline",
+    title,
+    caption: `Percentage change from ${run.baseline.label} on each headline measure at national scale, computed replicate by replicate (replicate r of every scenario shares its random numbers with replicate r of ${run.baseline.label}), then averaged: dot = mean, line = 95% confidence interval of the mean over replicates. An interval that does not cross 0 is a difference the replicates resolve. Measures where ${run.baseline.label} is 0 are left out.`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: "% change, paired by replicate (common random numbers); mean with 95% CI" },
+      data: { values },
+      width: 420,
+      height: { step: Math.max(18, 12 * series.length + 6) }, // per measure, split between the scenarios
+      layer: [
+        { mark: { type: "rule", color: "#888", strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: "quantitative" } } },
+        { mark: { type: "rule", strokeWidth: 1.6 }, encoding: { y, yOffset, x: { field: "lo", type: "quantitative", title: xTitle }, x2: { field: "hi" }, color: { field: "scenario", type: "nominal", title: "scenario", scale: colourScale } } },
+        { mark: { type: "point", filled: true, size: 40 }, encoding: { y, yOffset, x: { field: "mean", type: "quantitative", title: xTitle }, color: { field: "scenario", type: "nominal", title: "scenario", scale: colourScale } } },
+      ],
+    } satisfies TopLevelSpec,
+  };
+}
+
+/** 5. Simulated TI stock against the observed one (data/observed/ti_stock.csv); undefined without observations in the run's span. */
+export function tiObservedChart(run: RunData): Chart | undefined {
+  const series = chartSeries(run);
+  const first = series.map((s) => s.dates[0]!).sort()[0]!;
+  const last = series.map((s) => s.dates[s.dates.length - 1]!).sort().reverse()[0]!;
+  const observed = run.observedTi.filter((o) => o.date >= first && o.date <= last);
+  if (observed.length === 0) return undefined;
+  const values: Record<string, string | number>[] = [];
+  for (const s of series) {
+    const byRep = s.stocks.get("TI")!;
+    for (let t = 0; t < s.dates.length; t++) {
+      const v = byRep.map((r) => r[t]! / s.scale);
+      values.push({ scenario: s.label, t: utcMonth(s.dates[t]!), mean: round(avg(v)), lo: round(min(v)), hi: round(max(v)) });
+    }
+  }
+  const obs = observed.map((o) => ({ scenario: OBSERVED, t: utcMonth(o.date), count: o.count, source: o.source }));
+  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: "month", axis: { format: "%Y" } } as const;
+  const yTitle = "technical interns (national scale)";
+  const color = { field: "scenario", type: "nominal", title: "scenario", scale: colour(series, [OBSERVED]), legend: { symbolOpacity: 1 } } as const;
+  const title = "Technical interns in Japan: simulated and observed";
+  return {
+    id: "ti-stock-observed",
+    title,
+    caption: `Technical interns in Japan at the end of each month, ${replicatesNote(series)}, at national scale, against the published stocks in data/observed/ti_stock.csv (black dots, all nationalities; sources in that file).`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: `simulated: ${replicatesNote(series)}; observed: data/observed/ti_stock.csv` },
+      width: 560,
+      height: 260,
+      layer: [
+        { data: { values }, mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" }, color } },
+        { data: { values }, mark: { type: "line", strokeWidth: 1.6 }, encoding: { x, y: { field: "mean", type: "quantitative", title: yTitle }, color } },
+        { data: { values: obs }, mark: { type: "point", filled: true, size: 45, opacity: 1 }, encoding: { x, y: { field: "count", type: "quantitative", title: yTitle }, color } },
+      ],
+    } satisfies TopLevelSpec,
+  };
+}
+
+export interface ChartSet {
+  charts: Chart[];
+  /** Why a chart is missing or cut, to show on the page. */
+  notes: string[];
+}
+
+/** The report's charts in page order. */
+export function buildCharts(run: RunData): ChartSet {
+  const notes: string[] = [];
+  if (run.series.length > MAX_CHART_SERIES) {
+    notes.push(`The run has ${run.series.length} scenario and sweep-point series; charts show ${MAX_CHART_SERIES} of them (${run.baseline.label} and the first ${MAX_CHART_SERIES - 1} others). The summary table lists all.`);
+  }
+  const charts: Chart[] = [stocksChart(run), abscondChart(run), tiExitsChart(run)];
+  const vs = baselineChart(run);
+  if (vs) charts.push(vs);
+  else notes.push(`No comparison with a baseline: the run has a single scenario (${run.baseline.label}); run it with another scenario to get one.`);
+  const obs = tiObservedChart(run);
+  if (obs) charts.push(obs);
+  else notes.push("No simulated-against-observed chart: data/observed/ti_stock.csv has no figure in the run's span.");
+  return { charts, notes };
+}
+
+/** A Vega loader that refuses every load and records what was asked for: charts carry their data inline. */
+function offlineLoader(refused: string[]): Loader {
+  const l = vegaLoader();
+  const refuse = (uri: string): Promise<never> => {
+    refused.push(String(uri));
+    return Promise.reject(new Error(`migsim charts are self-contained; refusing to load ${uri}`));
+  };
+  l.load = refuse;
+  l.sanitize = refuse;
+  l.http = refuse;
+  l.file = refuse;
+  return l;
+}
+
+/** Renders a Vega-Lite spec to an SVG string (headless: no canvas, no network); throws if the spec asks to load anything. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const refused: string[] = [];
+  const view = new View(parse(compile(spec).spec), { renderer: "none", loader: offlineLoader(refused) });
+  try {
+    const svg = await view.toSVG();
+    if (refused.length > 0) throw new Error(`a chart asked to load ${refused.join(", ")}; charts must carry their data inline`);
+    return svg;
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,306 @@
+// Reading a finished run folder for `migsim report`: manifest.json, timeseries.csv, flows.csv and
+// summary.csv (streamed with csv-parse and aggregated on the fly, so large runs fit in memory),
+// plus the observed TI stock in data/observed/. Counts stay in simulated agents here; each
+// series carries the scale that converts them to national figures.
+
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
+import { mean, sampleStandardDeviation } from "simple-statistics";
+import { UserError } from "../errors.js";
+import { FIRST_EXIT_STATUS, NATIONALITY_CODES, STATUS_CODES } from "../model/codes.js";
+import { type Manifest, readManifest } from "../output/manifest.js";
+import { COLUMNS } from "../output/csv.js";
+import { SUMMARY_COLUMNS, tCritical95 } from "../output/summary.js";
+import { DATA_DIR } from "../scenario/data.js";
+
+/** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED are left out). */
+export const IN_JAPAN_STATUSES: readonly string[] = STATUS_CODES.slice(0, FIRST_EXIT_STATUS);
+
+/** Whole-run event totals per replicate, named as in summary.csv. */
+export const TOTALS = ["abscond_total", "ti_to_ssw1_total", "return_total", "onward_total", "deport_total"] as const;
+export type TotalName = (typeof TOTALS)[number];
+
+/** One scenario at one sweep point (point 0 without a sweep), across its replicates. */
+export interface Series {
+  scenario: string;
+  point: number;
+  /** Name in charts: the scenario, with the point when the scenario sweeps. */
+  label: string;
+  sweep: Record<string, number>;
+  /** Share of the real population simulated: divide counts by it for national figures. */
+  scale: number;
+  /** Replicate numbers, ascending; arrays below are indexed like this list. */
+  replicates: number[];
+  /** YYYY-MM of each month index. */
+  dates: string[];
+  /** status -> [replicate][month] stock at the end of the month, all nationalities. */
+  stocks: Map<string, number[][]>;
+  /** nationality -> abscondings over the whole run, per replicate. */
+  abscondByNationality: Map<string, number[]>;
+  totals: Record<TotalName, number[]>;
+  /** calendar year -> TI -> SSW1 transfers and returns home from TI, per replicate. */
+  tiExitsByYear: Map<number, { toSsw1: number[]; returned: number[] }>;
+}
+
+export interface SummaryRow {
+  scenario: string;
+  point: number;
+  metric: string;
+  unit: string;
+  n: number;
+  mean: number;
+  ci95Low: number;
+  ci95High: number;
+  enoughReplicates: boolean;
+  scale: number;
+  /** Values of the sweep columns ("" where the scenario does not sweep one). */
+  sweep: Record<string, string>;
+}
+
+export interface ObservedPoint {
+  date: string;
+  count: number;
+  source: string;
+}
+
+export interface RunData {
+  dir: string;
+  manifest: Manifest;
+  series: Series[];
+  /** The series others are compared with: the scenario named "baseline" (point 0), else the first. */
+  baseline: Series;
+  summary: SummaryRow[];
+  sweepColumns: string[];
+  /** data/observed/ti_stock.csv, all nationalities ([] if the file is missing). */
+  observedTi: ObservedPoint[];
+}
+
+export interface MeanCi {
+  n: number;
+  mean: number;
+  /** 95% confidence interval of the mean (Student t); equal to the mean when n < 2. */
+  lo: number;
+  hi: number;
+}
+
+/** Mean and 95% CI of the mean of replicate values (NaN values are dropped). */
+export function meanCi(values: readonly number[]): MeanCi {
+  const v = values.filter((x) => Number.isFinite(x));
+  const n = v.length;
+  if (n === 0) return { n, mean: NaN, lo: NaN, hi: NaN };
+  const m = mean(v);
+  if (n < 2) return { n, mean: m, lo: m, hi: m };
+  const half = (tCritical95(n - 1) * sampleStandardDeviation(v)) / Math.sqrt(n);
+  return { n, mean: m, lo: m - half, hi: m + half };
+}
+
+const seriesKey = (scenario: string, point: number): string => `${scenario}\u0000${point}`;
+
+/** Checks that `dir` holds a complete run and returns its manifest. */
+export function checkRunFolder(dir: string): Manifest {
+  if (!existsSync(dir)) throw new UserError(`Run folder ${dir} does not exist; name the folder a migsim run wrote (its --out).`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is not a folder; name the folder a migsim run wrote (its --out), not a file in it.`);
+  const path = join(dir, "manifest.json");
+  if (!existsSync(path)) {
+    throw new UserError(`${path} is missing, so ${dir} is not a migsim run folder; make one with migsim run SCENARIO.yaml --out ${dir}.`);
+  }
+  const m = readManifest(path);
+  if (!Array.isArray(m.tasks) || !Array.isArray(m.outputs)) {
+    throw new UserError(`${path}: expected a migsim manifest with "tasks" and "outputs"; it was not written by migsim run.`);
+  }
+  if (m.complete !== true) {
+    const done = m.tasks.filter((t) => t.complete).length;
+    throw new UserError(`The run in ${dir} is incomplete (${done} of ${m.tasks.length} tasks done, per ${path}); finish it with migsim run --resume ${dir}, then make the report.`);
+  }
+  for (const f of ["timeseries.csv", "flows.csv", "summary.csv"]) {
+    if (!existsSync(join(dir, f))) throw new UserError(`${join(dir, f)} is missing from the run folder ${dir}; re-run it (migsim reproduce ${path}) to get every output.`);
+  }
+  return m;
+}
+
+/** Streams the rows of a CSV as string arrays after checking that its header starts with `expected`. */
+async function* csvRows(path: string, expected: readonly string[]): AsyncGenerator<string[], void, undefined> {
+  const parser = createReadStream(path).pipe(parse({ relax_column_count: false }));
+  let first = true;
+  try {
+    for await (const rec of parser as AsyncIterable<string[]>) {
+      if (first) {
+        first = false;
+        if (expected.some((c, k) => rec[k] !== c)) {
+          throw new UserError(`${path}: expected the columns ${expected.join(",")} (see docs/outputs.md), found ${rec.join(",")}.`);
+        }
+        continue;
+      }
+      yield rec;
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${path} cannot be read as CSV: ${(e as Error).message}.`);
+  }
+  if (first) throw new UserError(`${path} is empty; expected the columns ${expected.join(",")} (see docs/outputs.md).`);
+}
+
+const num = (s: string | undefined, path: string, what: string): number => {
+  const x = s === undefined || s === "" ? NaN : Number(s);
+  if (!Number.isFinite(x)) throw new UserError(`${path}: ${what} "${s ?? ""}" is not a number.`);
+  return x;
+};
+
+function newSeries(m: Manifest, scenario: string, point: number, sweep: Record<string, number>, multiPoint: boolean): Series {
+  const sc = m.spec.scenarios.find((s) => s.name === scenario)!;
+  return {
+    scenario,
+    point,
+    label: multiPoint ? `${scenario} #${point}` : scenario,
+    sweep,
+    scale: m.spec.scale ?? sc.scale,
+    replicates: [],
+    dates: [],
+    stocks: new Map(STATUS_CODES.map((s) => [s, []])),
+    abscondByNationality: new Map(NATIONALITY_CODES.map((n) => [n, []])),
+    totals: Object.fromEntries(TOTALS.map((t) => [t, []])) as unknown as Record<TotalName, number[]>,
+    tiExitsByYear: new Map(),
+  };
+}
+
+/** The series and replicates the manifest lists, in its order (scenarios, then points). */
+function seriesFromManifest(m: Manifest): Series[] {
+  const pointsOf = new Map<string, Set<number>>();
+  for (const t of m.tasks) {
+    if (!pointsOf.has(t.scenario)) pointsOf.set(t.scenario, new Set());
+    pointsOf.get(t.scenario)!.add(t.point);
+  }
+  const out = new Map<string, Series>();
+  for (const t of m.tasks) {
+    if (!m.spec.scenarios.some((s) => s.name === t.scenario)) continue;
+    const key = seriesKey(t.scenario, t.point);
+    if (!out.has(key)) out.set(key, newSeries(m, t.scenario, t.point, t.sweep ?? {}, pointsOf.get(t.scenario)!.size > 1));
+    const s = out.get(key)!;
+    if (!s.replicates.includes(t.replicate)) s.replicates.push(t.replicate);
+  }
+  const order = m.spec.scenarios.map((s) => s.name);
+  const list = [...out.values()].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || a.point - b.point);
+  for (const s of list) {
+    s.replicates.sort((a, b) => a - b);
+    const zeros = (): number[] => s.replicates.map(() => 0);
+    for (const n of NATIONALITY_CODES) s.abscondByNationality.set(n, zeros());
+    for (const t of TOTALS) s.totals[t] = zeros();
+  }
+  return list;
+}
+
+function lookup(series: Map<string, Series>, path: string, scenario: string, point: string, replicate: string): [Series, number] {
+  const s = series.get(seriesKey(scenario, Number(point)));
+  const r = s?.replicates.indexOf(Number(replicate)) ?? -1;
+  if (!s || r < 0) {
+    throw new UserError(`${path} has rows of scenario ${scenario}, point ${point}, replicate ${replicate}, which manifest.json does not list: the files are from different runs.`);
+  }
+  return [s, r];
+}
+
+/** Position of each column of an output (COLUMNS) by name. */
+function columnIndex<C extends readonly string[]>(columns: C): Record<C[number], number> {
+  return Object.fromEntries(columns.map((c, k) => [c, k])) as Record<C[number], number>;
+}
+
+async function readTimeseries(dir: string, series: Map<string, Series>): Promise<void> {
+  const path = join(dir, "timeseries.csv");
+  const c = COLUMNS.timeseries;
+  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, status: iStatus, count: iCount, point: iPoint } = columnIndex(c);
+  for await (const row of csvRows(path, c)) {
+    const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
+    const t = num(row[iMonth], path, "month");
+    const byRep = s.stocks.get(row[iStatus]!);
+    if (!byRep) throw new UserError(`${path}: unknown status "${row[iStatus]}".`);
+    if (s.dates[t] === undefined) s.dates[t] = row[iDate]!;
+    const arr = (byRep[r] ??= []);
+    arr[t] = (arr[t] ?? 0) + num(row[iCount], path, "count");
+  }
+  for (const s of series.values()) {
+    if (s.dates.length === 0) throw new UserError(`${path} has no rows for scenario ${s.label}, which manifest.json lists as complete.`);
+    for (const byRep of s.stocks.values()) {
+      for (let r = 0; r < s.replicates.length; r++) byRep[r] = Array.from({ length: s.dates.length }, (_, t) => byRep[r]?.[t] ?? 0);
+    }
+  }
+}
+
+async function readFlows(dir: string, series: Map<string, Series>): Promise<void> {
+  const path = join(dir, "flows.csv");
+  const c = COLUMNS.flows;
+  const { scenario: iScen, replicate: iRep, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = columnIndex(c);
+  for await (const row of csvRows(path, c)) {
+    const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
+    const n = num(row[iCount], path, "count");
+    const event = row[iEvent]!;
+    const from = row[iFrom]!;
+    if (event === "abscond") {
+      s.totals.abscond_total[r]! += n;
+      const byNat = s.abscondByNationality.get(row[iNat]!);
+      if (byNat) byNat[r]! += n;
+    } else if (event === "return") s.totals.return_total[r]! += n;
+    else if (event === "onward") s.totals.onward_total[r]! += n;
+    else if (event === "deport") s.totals.deport_total[r]! += n;
+    const toSsw1 = event === "transfer" && from === "TI" && row[iTo] === "SSW1";
+    if (toSsw1) s.totals.ti_to_ssw1_total[r]! += n;
+    if (toSsw1 || (event === "return" && from === "TI")) {
+      const year = num(row[iDate]?.slice(0, 4), path, "year of date");
+      let y = s.tiExitsByYear.get(year);
+      if (!y) {
+        y = { toSsw1: s.replicates.map(() => 0), returned: s.replicates.map(() => 0) };
+        s.tiExitsByYear.set(year, y);
+      }
+      (toSsw1 ? y.toSsw1 : y.returned)[r]! += n;
+    }
+  }
+}
+
+function readSummary(dir: string): { rows: SummaryRow[]; sweepColumns: string[] } {
+  const path = join(dir, "summary.csv");
+  const records = parseSync(readFileSync(path, "utf8"), { skip_empty_lines: true }) as string[][];
+  const header = records[0] ?? [];
+  if (SUMMARY_COLUMNS.some((c, k) => header[k] !== c)) {
+    throw new UserError(`${path}: expected the columns ${SUMMARY_COLUMNS.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
+  }
+  const sweepColumns = header.slice(SUMMARY_COLUMNS.length);
+  const at = (name: string): number => header.indexOf(name);
+  const value = (s: string | undefined): number => (s === undefined || s === "" ? NaN : Number(s));
+  const rows = records.slice(1).map((r) => ({
+    scenario: r[at("scenario")]!,
+    point: value(r[at("point")]),
+    metric: r[at("metric")]!,
+    unit: r[at("unit")]!,
+    n: value(r[at("n")]),
+    mean: value(r[at("mean")]),
+    ci95Low: value(r[at("ci95_low")]),
+    ci95High: value(r[at("ci95_high")]),
+    enoughReplicates: r[at("enough_replicates")] === "true",
+    scale: value(r[at("scale")]),
+    sweep: Object.fromEntries(sweepColumns.map((c, k) => [c, r[SUMMARY_COLUMNS.length + k] ?? ""])),
+  }));
+  return { rows, sweepColumns };
+}
+
+/** data/observed/ti_stock.csv, nationality ALL, in date order; [] when the file is absent. */
+export function readObservedTiStock(path = join(DATA_DIR, "observed", "ti_stock.csv")): ObservedPoint[] {
+  if (!existsSync(path)) return [];
+  const rows = parseSync(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows
+    .filter((r) => r.nationality === "ALL" && /^\d{4}-\d{2}$/.test(r.date ?? "") && Number.isFinite(Number(r.count)))
+    .map((r) => ({ date: r.date!, count: Number(r.count), source: r.source ?? "" }))
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** Everything the report shows, from a complete run folder. Throws UserError naming the file at fault. */
+export async function loadRun(dir: string): Promise<RunData> {
+  const manifest = checkRunFolder(dir);
+  const list = seriesFromManifest(manifest);
+  if (list.length === 0) throw new UserError(`${join(dir, "manifest.json")} lists no tasks, so there is nothing to report.`);
+  const byKey = new Map(list.map((s) => [seriesKey(s.scenario, s.point), s]));
+  await readTimeseries(dir, byKey);
+  await readFlows(dir, byKey);
+  const { rows, sweepColumns } = readSummary(dir);
+  const baseline = list.find((s) => s.scenario === "baseline" && s.point === 0) ?? list[0]!;
+  return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, observedTi: readObservedTiStock() };
+}

@@ -1,0 +1,173 @@
+// The report page: one self-contained HTML file with inline CSS and inline SVG charts. It has
+// no scripts, no external fonts, images or style sheets, and no links: opened from disk it loads
+// nothing. Every piece of text from the run (names, descriptions, notes, values) is escaped.
+// The page depends only on the run folder and the migsim and Vega versions (no clock), so the
+// same run gives the same bytes.
+
+import { basename, resolve } from "node:path";
+import { version as vegaVersion } from "vega";
+import { version as vegaLiteVersion } from "vega-lite";
+import { PARAMS, type ParamName } from "../model/params.js";
+import { VERSION } from "../version.js";
+import type { Chart } from "./charts.js";
+import type { RunData, SummaryRow } from "./data.js";
+
+export interface RenderedChart extends Chart {
+  svg: string;
+}
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** Escapes text for HTML element content and quoted attribute values. */
+export const escapeHtml = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+const h = escapeHtml;
+
+const INT = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+const SIG = new Intl.NumberFormat("en-GB", { maximumSignificantDigits: 3 });
+/** Whole numbers with thousands separators from 100 up; 3 significant digits below. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return "-";
+  return Math.abs(x) >= 100 ? INT.format(x) : SIG.format(x);
+}
+
+const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 15px/1.45 Helvetica, Arial, sans-serif; color: #222; background: #fff; margin: 0; }
+main { max-width: 1120px; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+h3 { font-size: 1.08rem; margin: 1.4rem 0 .4rem; }
+.lead { color: #555; margin: 0 0 1rem; }
+dl.identity { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dl.identity dt { font-weight: bold; }
+dl.identity dd { margin: 0; }
+code, .mono { font-family: Menlo, Consolas, monospace; font-size: .86em; overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { border: 1px solid #ddd; padding: .2rem .5rem; text-align: left; vertical-align: baseline; }
+th { background: #f5f5f5; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+figure.chart { margin: 1.2rem 0 2rem; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: #444; font-size: .9rem; margin-top: .4rem; max-width: 60rem; }
+.note { background: #fff8e1; border-left: 4px solid #f0c040; padding: .4rem .8rem; }
+details { margin: .3rem 0 .8rem; }
+summary { cursor: pointer; color: #333; }
+footer { margin-top: 3rem; border-top: 1px solid #ddd; padding-top: .6rem; color: #666; font-size: .85rem; }
+`;
+
+function identity(run: RunData): string {
+  const m = run.manifest;
+  const sp = m.spec;
+  const done = m.tasks.filter((t) => t.complete).length;
+  const scale = sp.scale !== null ? String(sp.scale) : `each scenario's own (${sp.scenarios.map((s) => `${s.name}: ${s.scale}`).join(", ")})`;
+  const rows: [string, string][] = [
+    ["migsim version", m.migsim === VERSION ? m.migsim : `${m.migsim} (this report: ${VERSION})`],
+    ["command", `migsim ${m.command.join(" ")}`],
+    ["root seed", String(sp.seed)],
+    ["replicates", String(sp.replicates)],
+    ["scale", `${scale} - counts in this report are national figures: simulated agents divided by the scale`],
+    ["last month", sp.until ?? "each scenario's end"],
+    ["tasks", `${done} of ${m.tasks.length} complete`],
+    ["started / finished", `${m.startedAt} / ${m.finishedAt ?? "-"}`],
+    ["Node / platform / threads", `${m.node} / ${m.platform} / ${m.threads}`],
+  ];
+  const data = m.dataFiles.map((f) => `<tr><td class="mono">${h(f.file)}</td><td class="mono">${h(f.sha256)}</td></tr>`).join("");
+  const outputs = m.outputs.map((f) => `<tr><td class="mono">${h(f.file)}</td><td class="mono">${h(f.sha256)}</td></tr>`).join("");
+  return `<dl class="identity">${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${k === "command" ? `<code>${h(v)}</code>` : h(v)}</dd>`).join("")}</dl>
+<details><summary>Input tables (${m.dataFiles.length}) and outputs (${m.outputs.length}) with sha256</summary>
+<table><thead><tr><th>file</th><th>sha256</th></tr></thead><tbody>${data}${outputs}</tbody></table></details>`;
+}
+
+function scenarios(run: RunData): string {
+  return run.manifest.spec.scenarios.map((s) => {
+    const files = s.files.map((f) => `<tr><td class="mono">${h(f.path)}</td><td class="mono">${h(f.sha256)}</td></tr>`).join("");
+    const differing = (Object.keys(s.params) as ParamName[]).filter((k) => k in PARAMS && s.params[k] !== PARAMS[k].default);
+    const params = differing.length === 0
+      ? "<p>All parameters at their defaults at the start of the run.</p>"
+      : `<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>unit</th></tr></thead><tbody>${differing
+          .map((k) => `<tr><td class="mono">${h(k)}</td><td class="num">${h(show(s.params[k]))}</td><td class="num">${h(show(PARAMS[k].default))}</td><td>${h(PARAMS[k].unit)}</td></tr>`)
+          .join("")}</tbody></table>`;
+    const policy = s.policy.length === 0 ? "" : `<details><summary>Policy timeline (${s.policy.length} steps)</summary><table><thead><tr><th>from</th><th>set</th><th>note</th></tr></thead><tbody>${s.policy
+      .map((p) => `<tr><td class="mono">${h(p.from)}</td><td class="mono">${h(Object.entries(p.set).map(([k, v]) => `${k}: ${show(v)}`).join(", "))}</td><td>${h(p.note ?? "")}</td></tr>`)
+      .join("")}</tbody></table></details>`;
+    const seriesNames = Object.entries(s.series ?? {});
+    const series = seriesNames.length === 0 ? "" : `<details><summary>Series overrides (${seriesNames.map(([n]) => n).join(", ")})</summary><table><thead><tr><th>series</th><th>points</th></tr></thead><tbody>${seriesNames
+      .map(([n, pts]) => `<tr><td class="mono">${h(n)}</td><td class="mono">${h(Object.entries(pts ?? {}).map(([d, v]) => `${d}: ${v}`).join(", "))}</td></tr>`)
+      .join("")}</tbody></table></details>`;
+    const points = run.series.filter((x) => x.scenario === s.name && Object.keys(x.sweep).length > 0);
+    const sweep = points.length === 0 ? "" : `<details><summary>Sweep (${points.length} points)</summary><table><thead><tr><th>point</th><th>values</th></tr></thead><tbody>${points
+      .map((p) => `<tr><td>${h(p.label)}</td><td class="mono">${h(Object.entries(p.sweep).map(([k, v]) => `${k}=${v}`).join(", "))}</td></tr>`)
+      .join("")}</tbody></table></details>`;
+    const sources = s.sources.length === 0 ? "" : `<p>Sources:</p><ul>${s.sources.map((x) => `<li>${h(x)}</li>`).join("")}</ul>`;
+    return `<section class="scenario"><h3>${h(s.name)}</h3>
+<p>${h(s.description)}</p>
+<p>${h(s.start)} to ${h(s.end)}, scenario scale ${h(s.scale)}.</p>
+${sources}
+<table><thead><tr><th>file</th><th>sha256</th></tr></thead><tbody>${files}</tbody></table>
+<h4>Parameters that differ from the defaults</h4>
+${params}
+${policy}${series}${sweep}</section>`;
+  }).join("\n");
+}
+
+const UNITS: Record<string, string> = { agents: "people (national)", share: "share", months: "months" };
+
+function summaryTable(run: RunData): string {
+  const sweeping = run.sweepColumns.length > 0 || run.summary.some((r) => r.point !== 0);
+  const nat = (r: SummaryRow, x: number): number => (r.unit === "agents" && r.scale > 0 ? x / r.scale : x);
+  const rows = run.summary.map((r) => {
+    const ci = Number.isFinite(r.ci95Low) ? `${formatNumber(nat(r, r.ci95Low))} to ${formatNumber(nat(r, r.ci95High))}` : "-";
+    const sweepCells = sweeping ? `<td class="num">${h(r.point)}</td>${run.sweepColumns.map((c) => `<td class="num">${h(r.sweep[c] ?? "")}</td>`).join("")}` : "";
+    return `<tr><td>${h(r.scenario)}</td>${sweepCells}<td class="mono">${h(r.metric)}</td><td>${h(UNITS[r.unit] ?? r.unit)}</td><td class="num">${h(r.n)}</td><td class="num">${h(formatNumber(nat(r, r.mean)))}</td><td class="num">${h(ci)}</td><td>${r.enoughReplicates ? "yes" : "no"}</td></tr>`;
+  });
+  const sweepHead = sweeping ? `<th>point</th>${run.sweepColumns.map((c) => `<th class="mono">${h(c)}</th>`).join("")}` : "";
+  const target = run.manifest.spec.ciTarget;
+  return `<p>From <code>summary.csv</code>: each headline metric across replicates. Counts (unit "people") are national figures: the simulated count divided by the scale. The last column says whether the 95% CI half-width is within ${h(target * 100)}% of the mean (the run's <code>--ci-target</code>).</p>
+<table class="summary"><thead><tr><th>scenario</th>${sweepHead}<th>metric</th><th>unit</th><th>n</th><th>mean</th><th>95% CI</th><th>CI within target</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
+}
+
+/** The whole page. `charts` carry their rendered SVG; `notes` explain missing or cut charts. */
+export function renderPage(run: RunData, charts: RenderedChart[], notes: string[]): string {
+  const names = run.manifest.spec.scenarios.map((s) => s.name);
+  const folder = basename(resolve(run.dir));
+  const title = `migsim report: ${names.join(", ")}`;
+  const figures = charts.map((c, k) => `<figure class="chart" id="${h(c.id)}" aria-labelledby="${h(c.id)}-caption">
+${c.svg}
+<figcaption id="${h(c.id)}-caption"><strong>Figure ${k + 1}. ${h(c.title)}.</strong> ${h(c.caption)}</figcaption>
+</figure>`).join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="migsim ${h(VERSION)}">
+<title>${h(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>${h(title)}</h1>
+<p class="lead">Run folder <code>${h(folder)}</code>: ${h(run.manifest.spec.replicates)} replicate(s) of ${h(names.length)} scenario(s), root seed ${h(run.manifest.spec.seed)}, finished ${h(run.manifest.finishedAt ?? "-")}.</p>
+</header>
+<section id="run"><h2>Run</h2>
+${identity(run)}
+</section>
+<section id="scenarios"><h2>Scenarios</h2>
+${scenarios(run)}
+</section>
+<section id="charts"><h2>Charts</h2>
+${notes.map((n) => `<p class="note">${h(n)}</p>`).join("\n")}
+${figures}
+</section>
+<section id="summary"><h2>Summary</h2>
+${summaryTable(run)}
+</section>
+<footer>Made by <code>migsim report</code> (migsim ${h(VERSION)}, Vega ${h(vegaVersion)}, Vega-Lite ${h(vegaLiteVersion)}) from <code>${h(folder)}/manifest.json</code>, <code>timeseries.csv</code>, <code>flows.csv</code> and <code>summary.csv</code>. The page is self-contained: it loads no scripts, fonts, styles or data. Column definitions: docs/outputs.md in the migsim repository.</footer>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,179 @@
+// Loading a run folder for the report and building its charts, on a tiny run made here.
+
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { UserError } from "../../src/errors.js";
+import { buildCharts, compareWithBaseline, renderSvg, stocksChart } from "../../src/report/charts.js";
+import { IN_JAPAN_STATUSES, type RunData, TOTALS, loadRun, meanCi } from "../../src/report/data.js";
+import { TEST_SCENARIO, TINY_SCALE, makeTinyRun } from "./tiny-run.js";
+
+let dir: string;
+let run: RunData;
+let summary: Record<string, string>[];
+
+beforeAll(async () => {
+  dir = await makeTinyRun();
+  run = await loadRun(dir);
+  summary = parse(readFileSync(join(dir, "summary.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+}, 120_000);
+
+const summaryMean = (scenario: string, metric: string): number => {
+  const row = summary.find((r) => r.scenario === scenario && r.metric === metric);
+  if (!row) throw new Error(`no summary row ${scenario} ${metric}`);
+  return Number(row.mean);
+};
+const avg = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+describe("loadRun", () => {
+  it("finds each scenario with its replicates, months and scale, the baseline first", () => {
+    expect(run.series.map((s) => s.label)).toEqual(["baseline", TEST_SCENARIO]);
+    expect(run.baseline.scenario).toBe("baseline");
+    for (const s of run.series) {
+      expect(s.replicates).toEqual([1, 2]);
+      expect(s.scale).toBe(TINY_SCALE);
+      expect(s.dates).toHaveLength(36);
+      expect(s.dates[0]).toBe("2017-01");
+      expect(s.dates[35]).toBe("2019-12");
+      for (const st of IN_JAPAN_STATUSES) expect(s.stocks.get(st)!.map((r) => r.length)).toEqual([36, 36]);
+    }
+    expect(run.summary.length).toBe(summary.length);
+    expect(run.observedTi.length).toBeGreaterThan(5);
+    expect(run.observedTi.every((o) => /^\d{4}-\d{2}$/.test(o.date) && o.count > 0)).toBe(true);
+  });
+
+  it("aggregates flows and stocks to the same totals as summary.csv", () => {
+    for (const s of run.series) {
+      for (const t of TOTALS) expect(avg(s.totals[t]), `${s.label} ${t}`).toBeCloseTo(summaryMean(s.scenario, t), 6);
+      for (const st of IN_JAPAN_STATUSES) {
+        const last = s.stocks.get(st)!.map((r) => r[35]!);
+        expect(avg(last), `${s.label} ${st}`).toBeCloseTo(summaryMean(s.scenario, `stock_${st}_2019-12`), 6);
+      }
+    }
+  });
+
+  it("splits absconding by nationality and TI exits by year without losing any", () => {
+    for (const s of run.series) {
+      for (let r = 0; r < s.replicates.length; r++) {
+        const byNat = [...s.abscondByNationality.values()].reduce((a, v) => a + v[r]!, 0);
+        expect(byNat).toBe(s.totals.abscond_total[r]);
+        const toSsw1 = [...s.tiExitsByYear.values()].reduce((a, y) => a + y.toSsw1[r]!, 0);
+        expect(toSsw1).toBe(s.totals.ti_to_ssw1_total[r]);
+        const tiReturns = [...s.tiExitsByYear.values()].reduce((a, y) => a + y.returned[r]!, 0);
+        expect(tiReturns).toBeGreaterThan(0);
+        expect(tiReturns).toBeLessThanOrEqual(s.totals.return_total[r]!);
+      }
+      expect([...s.tiExitsByYear.keys()].sort()).toEqual([2017, 2018, 2019]);
+    }
+    expect(run.series[1]!.totals.abscond_total[0]).toBeGreaterThan(run.baseline.totals.abscond_total[0]!);
+  });
+
+  it("meanCi: mean and Student-t 95% interval; no interval from one value", () => {
+    const c = meanCi([1, 2, 3]);
+    expect(c.n).toBe(3);
+    expect(c.mean).toBe(2);
+    expect(c.hi - c.mean).toBeCloseTo(4.303 / Math.sqrt(3), 9);
+    expect(meanCi([5, NaN])).toEqual({ n: 1, mean: 5, lo: 5, hi: 5 });
+    expect(meanCi([]).n).toBe(0);
+  });
+});
+
+describe("loadRun errors name the folder or file", () => {
+  const copy = (): string => {
+    const d = join(dir, "..", `copy-${Math.random().toString(36).slice(2)}`);
+    cpSync(dir, d, { recursive: true });
+    return d;
+  };
+  const userError = async (d: string, pattern: RegExp): Promise<void> => {
+    const err = await loadRun(d).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(pattern);
+    expect((err as Error).message).not.toMatch(/\n/);
+  };
+
+  it("a missing folder, a file, a folder without manifest.json", async () => {
+    await userError(join(dir, "nope"), /Run folder .*nope does not exist/);
+    await userError(join(dir, "summary.csv"), /summary\.csv is not a folder/);
+    const empty = join(dir, "..", "empty");
+    mkdirSync(empty, { recursive: true });
+    await userError(empty, /empty[/\\]manifest\.json is missing/);
+  });
+
+  it("an incomplete run", async () => {
+    const d = copy();
+    const m = JSON.parse(readFileSync(join(d, "manifest.json"), "utf8")) as { complete: boolean; tasks: { complete: boolean }[] };
+    m.complete = false;
+    m.tasks[3]!.complete = false;
+    writeFileSync(join(d, "manifest.json"), JSON.stringify(m));
+    await userError(d, /incomplete \(3 of 4 tasks done.*migsim run --resume/);
+  });
+
+  it("a missing or malformed CSV", async () => {
+    for (const f of ["timeseries.csv", "flows.csv", "summary.csv"]) {
+      const d = copy();
+      rmSync(join(d, f));
+      await userError(d, new RegExp(`${f.replace(".", "\\.")} is missing`));
+    }
+    const d = copy();
+    writeFileSync(join(d, "flows.csv"), "a,b,c\n1,2,3\n");
+    await userError(d, /flows\.csv: expected the columns scenario,replicate,month,date,event/);
+  });
+});
+
+describe("charts", () => {
+  it("builds the five charts, in national figures", () => {
+    const { charts, notes } = buildCharts(run);
+    expect(charts.map((c) => c.id)).toEqual(["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "scenarios-vs-baseline", "ti-stock-observed"]);
+    expect(notes).toEqual([]);
+    for (const c of charts) {
+      expect(c.title.length).toBeGreaterThan(10);
+      expect(c.caption).toMatch(/national scale|%/);
+    }
+    // The TI stock in December 2019: simulated mean / scale.
+    const values = (stocksChart(run).spec as unknown as { data: { values: Record<string, unknown>[] } }).data.values;
+    const ti = values.find((v) => v.scenario === "baseline" && v.status === "TI (technical intern)" && v.t === Date.UTC(2019, 11, 1))!;
+    const expected = avg(run.baseline.stocks.get("TI")!.map((r) => r[35]!)) / TINY_SCALE;
+    expect(ti.mean).toBeCloseTo(expected, -1);
+    expect(Number(ti.mean)).toBeGreaterThan(100_000); // national: hundreds of thousands of interns
+  });
+
+  it("compares each scenario with the baseline replicate by replicate", () => {
+    const cmp = compareWithBaseline(run);
+    const abscond = cmp.find((c) => c.scenario === TEST_SCENARIO && c.metric.startsWith("abscondings"))!;
+    const b = run.baseline.totals.abscond_total;
+    const s = run.series[1]!.totals.abscond_total;
+    expect(abscond.ci.n).toBe(2);
+    expect(abscond.ci.mean).toBeCloseTo(avg([0, 1].map((r) => 100 * (s[r]! / b[r]! - 1))), 9);
+    expect(abscond.ci.mean).toBeGreaterThan(50); // 2.5 times the base hazard
+    expect(abscond.ci.lo).toBeLessThanOrEqual(abscond.ci.mean);
+    // A scenario identical to the baseline differs by exactly 0 on every measure.
+    const twin = { ...run.baseline, label: "twin", scenario: "twin" };
+    const same = compareWithBaseline({ ...run, series: [run.baseline, twin] });
+    expect(same.length).toBeGreaterThan(5);
+    for (const c of same) expect([c.ci.mean, c.ci.lo, c.ci.hi]).toEqual([0, 0, 0]);
+  });
+
+  it("with one scenario there is no comparison chart, and a note says why", () => {
+    const { charts, notes } = buildCharts({ ...run, series: [run.baseline] });
+    expect(charts.map((c) => c.id)).not.toContain("scenarios-vs-baseline");
+    expect(charts).toHaveLength(4);
+    expect(notes.join(" ")).toMatch(/single scenario/);
+  });
+
+  it("renders every chart to SVG with its title, axis titles with units, and a legend", async () => {
+    for (const c of buildCharts(run).charts) {
+      const svg = await renderSvg(c.spec);
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).toContain(c.title);
+      expect(svg).toMatch(/national scale|\(%\)/);
+      expect(svg).toContain("role-legend");
+      expect(svg).toContain(`>${TEST_SCENARIO}<`); // in the legend
+      expect(svg).not.toMatch(/NaN|undefined/);
+    }
+  }, 60_000);
+
+  it("refuses to render a chart that would load data from a URL", async () => {
+    await expect(renderSvg({ data: { url: "https://example.org/data.csv" }, mark: "point" })).rejects.toThrow(/asked to load https:\/\/example\.org/);
+  });
+});

@@ -1,0 +1,170 @@
+// The report page and the `migsim report` command, on a tiny run made here: at least four inline
+// SVG charts, the run's identity and summary, escaped text, nothing that could load from the
+// network, atomic and repeatable writes, and one-paragraph errors with exit code 2.
+
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { buildCli, main } from "../../src/cli/index.js";
+import { buildCharts } from "../../src/report/charts.js";
+import { loadRun } from "../../src/report/data.js";
+import { escapeHtml, renderPage } from "../../src/report/html.js";
+import { writeReport } from "../../src/report/report.js";
+import { TEST_DESCRIPTION, TEST_SCENARIO, makeTinyRun } from "./tiny-run.js";
+
+/** Every reference in a page that a browser could follow or load, other than SVG/XML namespace URIs. */
+function networkReferences(html: string): string[] {
+  const found: string[] = [];
+  const withoutNamespaces = html.replace(/\bxmlns(:\w+)?="[^"]*"/g, "");
+  for (const re of [
+    /https?:\/\/[^\s"'<>)]*/gi, // any absolute web URL
+    /(?<![\w-])\/\/[a-z0-9.-]+\.[a-z]{2,}/gi, // protocol-relative URL
+    /<(script|link|img|iframe|object|embed|audio|video|source|track|base|form|meta\s+http-equiv)\b[^>]*>/gi,
+    /\s(src|href|srcset|action|poster|data|xlink:href|background)\s*=/gi,
+    /url\s*\(/gi,
+    /@import/gi,
+    /@font-face/gi,
+  ]) {
+    for (const m of withoutNamespaces.matchAll(re)) found.push(m[0]);
+  }
+  return found;
+}
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with stdout and stderr captured. */
+async function cli(...argv: string[]): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const capture = (append: (s: string) => void) => (chunk: unknown, ...rest: unknown[]): boolean => {
+    append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+    (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
+  const exitCode = process.exitCode;
+  try {
+    return { code: await main(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = exitCode;
+  }
+}
+
+let dir: string;
+let html: string;
+
+beforeAll(async () => {
+  dir = await makeTinyRun();
+  const r = await writeReport(dir);
+  html = readFileSync(r.html, "utf8");
+}, 120_000);
+
+describe("report.html", () => {
+  it("holds at least four inline SVG charts, each in a figure with a caption", () => {
+    const svgs = html.match(/<svg\b/g) ?? [];
+    expect(svgs.length).toBeGreaterThanOrEqual(4);
+    const figures = html.match(/<figure class="chart" id="[a-z-]+"[^>]*>\s*<svg\b/g) ?? [];
+    expect(figures.length).toBe(svgs.length);
+    expect((html.match(/<figcaption/g) ?? []).length).toBe(svgs.length);
+    for (const id of ["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "scenarios-vs-baseline", "ti-stock-observed"]) {
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).toContain(`>${TEST_SCENARIO}<`); // a legend entry
+  });
+
+  it("references nothing on the network and has no scripts", () => {
+    expect(networkReferences(html)).toEqual([]);
+    expect(html).not.toMatch(/<script/i);
+    // The detector does find what it is for.
+    for (const bad of ['<img src="x.png">', '<a href="#top">', "<p>see https://e.org</p>", "<style>@import 'y.css'</style>", "<style>b{background:url(x.png)}</style>",
+      '<link rel="stylesheet" href="a.css">', '<script src="a.js"></script>', "<svg><image xlink:href='//cdn.e.org/a.png'/></svg>"]) {
+      expect(networkReferences(bad), bad).not.toEqual([]);
+    }
+    expect(networkReferences('<svg xmlns="http://www.w3.org/2000/svg"></svg>')).toEqual([]);
+  });
+
+  it("shows the run's identity, scenarios, parameters and summary table", () => {
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { migsim: string; spec: { scenarios: { files: { sha256: string }[] }[] } };
+    expect(html).toMatch(/<title>migsim report: baseline, risky<\/title>/);
+    expect(html).toContain(`<dt>migsim version</dt><dd>${m.migsim}</dd>`);
+    expect(html).toContain("<dt>root seed</dt><dd>7</dd>");
+    expect(html).toContain("<dt>replicates</dt><dd>2</dd>");
+    expect(html).toMatch(/<dt>scale<\/dt><dd>0\.004 /);
+    for (const s of m.spec.scenarios) for (const f of s.files) expect(html).toContain(f.sha256);
+    // Parameters that differ from the defaults, with value and default.
+    expect(html).toMatch(/<td class="mono">abscondBaseHazardPerMonth<\/td><td class="num">0\.003<\/td><td class="num">0\.0012<\/td>/);
+    expect(html).toMatch(/<td class="mono">feeShareBorneByWorker<\/td><td class="num">0\.1<\/td><td class="num">1<\/td>/);
+    // Summary: one table row per summary.csv row, with a 95% CI in national figures.
+    const summaryRows = readFileSync(join(dir, "summary.csv"), "utf8").trim().split("\n").length - 1;
+    const table = html.slice(html.indexOf('<table class="summary">'));
+    expect((table.match(/<tr><td>(baseline|risky)<\/td>/g) ?? []).length).toBe(summaryRows);
+    expect(table).toMatch(/<td class="mono">abscond_total<\/td><td>people \(national\)<\/td><td class="num">2<\/td><td class="num">[\d,]+<\/td><td class="num">-?[\d,]+ to [\d,]+<\/td>/);
+    expect(html).toMatch(/<footer>[^]*migsim[^]*<\/footer>/);
+  });
+
+  it("escapes text from the run", async () => {
+    expect(html).toContain(escapeHtml(TEST_DESCRIPTION));
+    expect(html).not.toContain(TEST_DESCRIPTION);
+    expect(escapeHtml(`<a href="x">&'`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    const run = await loadRun(dir);
+    run.manifest.spec.scenarios[0]!.description = "</p><script>alert(1)</script>";
+    run.manifest.spec.scenarios[0]!.policy[0]!.note = '<img src="https://e.org/x.png">';
+    const page = renderPage(run, [], []);
+    expect(page).not.toMatch(/<script|<img/);
+    expect(page).toContain("&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  it("is written atomically and the same run gives the same bytes", async () => {
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp") || f.startsWith("report.html."))).toEqual([]);
+    await writeReport(dir);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toBe(html);
+  });
+});
+
+describe("migsim report", () => {
+  it("writes DIR/report.html and prints its path; --export-svg writes each chart", async () => {
+    const svgDir = join(dir, "..", "svg");
+    const r = await cli("report", dir, "--export-svg", svgDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    const paths = r.stdout.trim().split("\n");
+    expect(paths[0]).toBe(join(dir, "report.html"));
+    expect(paths.slice(1)).toEqual(buildCharts(await loadRun(dir)).charts.map((c) => join(svgDir, `${c.id}.svg`)));
+    for (const p of paths.slice(1)) {
+      const svg = readFileSync(p, "utf8");
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(networkReferences(svg)).toEqual([]);
+    }
+  });
+
+  it("a missing folder, a folder without a run, a missing CSV: exit code 2 and one paragraph naming it", async () => {
+    for (const [target, pattern] of [
+      [join(dir, "nope"), /^migsim: Run folder \S*nope does not exist/],
+      [join(dir, ".."), /manifest\.json is missing/],
+    ] as const) {
+      const r = await cli("report", target);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr.trim()).not.toMatch(/\n/);
+      expect(r.stderr).not.toContain("    at ");
+    }
+    expect(existsSync(join(dir, "..", "report.html"))).toBe(false);
+    const r = await cli("report");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^migsim: .*--help/);
+  });
+
+  it("is listed in the help", async () => {
+    const help = await buildCli([]).getHelp();
+    expect(help).toMatch(/migsim report <dir>/);
+  });
+});
+
