@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { basename, dirname, extname, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
@@ -167,7 +167,11 @@ export function loadScenario(path: string): ResolvedScenario {
     seen.push(current);
     let file: ParsedFile;
     try {
-      file = parseScenarioFile(current === resolve(path) ? path : current);
+      // Files are named as the user gave them; the files they extend in the same style (relative
+      // to the working folder when the user gave a relative path), so manifests of runs started
+      // with relative paths carry no machine-specific absolute paths.
+      const shown = current === resolve(path) ? path : isAbsolute(path) ? current : relative(process.cwd(), current);
+      file = parseScenarioFile(shown);
     } catch (e) {
       if (e instanceof UserError && chain.length > 0 && /does not exist/.test(e.message)) {
         const child = chain[chain.length - 1]!;
