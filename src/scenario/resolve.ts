@@ -2,7 +2,7 @@
 // the policy timeline in month indices, and the initial and entry tables from data/inputs.
 
 import { UserError } from "../errors.js";
-import { NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, SECTOR_COUNT, STATUS_CODES, isExit } from "../model/codes.js";
+import { NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, STATUS_CODES, isExit } from "../model/codes.js";
 import { ENTRY_KINDS, type ModelInputs, type MonthlySeries, SERIES_NAMES, type SeriesName, parseMonth } from "../model/inputs.js";
 import { type Row, num, readTable } from "./data.js";
 import { type ResolvedScenario, normaliseSeriesDates } from "./load.js";
@@ -74,6 +74,18 @@ function normaliseRows(shares: Float64Array, rows: number, cols: number, table: 
   }
 }
 
+/** An entry-kind x category table of shares, each kind's row normalised to 1. */
+function readEntryShares(table: string, column: string, codes: readonly string[]): Float64Array {
+  const shares = new Float64Array(ENTRY_KINDS * codes.length);
+  for (const row of readTable(table)) {
+    const k = indexOf(ENTRY_KIND_CODES, row.kind, "entry kind", table);
+    const c = indexOf(codes, row[column], column, table);
+    shares[k * codes.length + c] = num(row, "share", table);
+  }
+  normaliseRows(shares, ENTRY_KINDS, codes.length, table);
+  return shares;
+}
+
 export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}): ModelInputs {
   const startAbs = parseMonth(scenario.start);
   const endAbs = parseMonth(options.until ?? scenario.end);
@@ -93,20 +105,8 @@ export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}
     const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "initial_stock.csv");
     initialStock[st * NATIONALITY_COUNT + nat] = num(row, "count", "initial_stock.csv");
   }
-  const entryNationalityShare = new Float64Array(ENTRY_KINDS * NATIONALITY_COUNT);
-  for (const row of readTable("entry_nationality.csv")) {
-    const k = indexOf(ENTRY_KIND_CODES, row.kind, "entry kind", "entry_nationality.csv");
-    const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "entry_nationality.csv");
-    entryNationalityShare[k * NATIONALITY_COUNT + nat] = num(row, "share", "entry_nationality.csv");
-  }
-  normaliseRows(entryNationalityShare, ENTRY_KINDS, NATIONALITY_COUNT, "entry_nationality.csv");
-  const entrySectorShare = new Float64Array(ENTRY_KINDS * SECTOR_COUNT);
-  for (const row of readTable("entry_sector.csv")) {
-    const k = indexOf(ENTRY_KIND_CODES, row.kind, "entry kind", "entry_sector.csv");
-    const sec = indexOf(SECTOR_CODES, row.sector, "sector", "entry_sector.csv");
-    entrySectorShare[k * SECTOR_COUNT + sec] = num(row, "share", "entry_sector.csv");
-  }
-  normaliseRows(entrySectorShare, ENTRY_KINDS, SECTOR_COUNT, "entry_sector.csv");
+  const entryNationalityShare = readEntryShares("entry_nationality.csv", "nationality", NATIONALITY_CODES);
+  const entrySectorShare = readEntryShares("entry_sector.csv", "sector", SECTOR_CODES);
   const debtYenByNationality = new Float64Array(NATIONALITY_COUNT);
   const borrowedShareByNationality = new Float64Array(NATIONALITY_COUNT);
   const feeYenByNationality = new Float64Array(NATIONALITY_COUNT);

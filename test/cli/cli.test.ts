@@ -8,8 +8,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/index.js";
 import { PARAMS, PARAM_NAMES } from "../../src/model/params.js";
+import { type CliResult, runCli } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -17,34 +17,8 @@ const BASELINE = join(ROOT, "scenarios/baseline.yaml");
 const BAD = join(ROOT, "test/fixtures/bad");
 const PARAMETERS_MD = join(ROOT, "docs/parameters.md");
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs main(argv) with stdout and stderr captured. */
-async function cli(...argv: string[]): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const capture = (append: (s: string) => void) => (chunk: unknown, ...rest: unknown[]): boolean => {
-    append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
-    cb?.();
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
-  const exitCode = process.exitCode;
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = exitCode;
-  }
-}
+type Result = CliResult;
+const cli = runCli;
 
 /** A user error: exit code 2, nothing on stdout, one paragraph on stderr without a stack trace. */
 function expectUserError(r: Result): void {

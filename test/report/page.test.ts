@@ -4,13 +4,14 @@
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { buildCli, main } from "../../src/cli/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildCli } from "../../src/cli/index.js";
 import { buildCharts } from "../../src/report/charts.js";
 import { loadRun } from "../../src/report/data.js";
 import { escapeHtml, renderPage } from "../../src/report/html.js";
 import { writeReport } from "../../src/report/report.js";
 import { TEST_DESCRIPTION, TEST_SCENARIO, makeTinyRun } from "./tiny-run.js";
+import { type CliResult, runCli } from "../helpers/cli.js";
 
 /** Every reference in a page that a browser could follow or load, other than SVG/XML namespace URIs. */
 function networkReferences(html: string): string[] {
@@ -30,32 +31,8 @@ function networkReferences(html: string): string[] {
   return found;
 }
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process with stdout and stderr captured. */
-async function cli(...argv: string[]): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const capture = (append: (s: string) => void) => (chunk: unknown, ...rest: unknown[]): boolean => {
-    append(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-    (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
-  const exitCode = process.exitCode;
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = exitCode;
-  }
-}
+type Result = CliResult;
+const cli = runCli;
 
 let dir: string;
 let html: string;
