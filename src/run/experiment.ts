@@ -112,6 +112,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const plan = planExperiment(spec);
   const { tasks, inputs, sweeps, sweepColumns } = plan;
   const dataFiles = dataFileHashes();
+  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
 
   // Where to start: afresh, or after the last checkpoint whose bytes are all on disk.
   let checkpoints: Checkpoint[] = [];
@@ -125,13 +126,12 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     startedAt = prev.startedAt;
     const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? statSync(join(o.out, `${n}.csv.partial`)).size : -1);
     const onDisk: Record<string, number> = {};
-    const outputNames: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
-    for (const n of outputNames) onDisk[n] = sizes(n);
+    for (const n of outputs) onDisk[n] = sizes(n);
     if (Object.values(onDisk).some((v) => v < 0)) throw new UserError(`Run in ${o.out}: its partial CSV files are missing; it cannot be resumed.`);
     const all = readCheckpoints(o.out);
     // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
     let k = 0;
-    while (k < all.length && all[k]!.task === k && outputNames.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
+    while (k < all.length && all[k]!.task === k && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
     checkpoints = all.slice(0, k);
     // Before the first task the files hold just their headers (their size is the first checkpoint's start).
     resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
@@ -145,20 +145,11 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   }
   const firstTask = checkpoints.length;
 
-  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
-  const sweepCellsOf = (task: Task): (string | number)[] => {
-    const sw = sweeps[task.scenarioIndex]!;
-    const values = sw.points[task.point]!;
-    return sweepColumns.map((c) => {
-      const j = sw.names.indexOf(c as never);
-      return j < 0 ? "" : values[j]!;
-    });
-  };
   const csv = new CsvOutputs({
     dir: o.out,
     names: outputs,
     sweepColumns,
-    sweepCells: sweepCellsOf,
+    sweepCells: (task) => sweepCells(plan, task),
     startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs,
     ...(resumeAt && { resumeAt }),
   });
@@ -224,19 +215,25 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: tasks.length, agentMonths };
 }
 
+/** A task's values of the run's sweep columns ("" where its scenario does not sweep one). */
+function sweepCells(plan: Plan, task: Task): (string | number)[] {
+  const sw = plan.sweeps[task.scenarioIndex]!;
+  const values = sw.points[task.point]!;
+  return plan.sweepColumns.map((c) => {
+    const j = sw.names.indexOf(c as never);
+    return j < 0 ? "" : values[j]!;
+  });
+}
+
 function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): void {
   const rows: unknown[][] = [];
-  const { tasks, inputs, sweeps, sweepColumns } = plan;
+  const { tasks, inputs, sweepColumns } = plan;
   // Groups are consecutive runs of tasks with the same scenario and point (replicates innermost).
   for (let a = 0; a < tasks.length; ) {
     let b = a;
     while (b < tasks.length && tasks[b]!.inputsIndex === tasks[a]!.inputsIndex) b++;
     const t = tasks[a]!;
-    const sw = sweeps[t.scenarioIndex]!;
-    const cells = sweepColumns.map((c) => {
-      const j = sw.names.indexOf(c as never);
-      return j < 0 ? "" : sw.points[t.point]![j]!;
-    });
+    const cells = sweepCells(plan, t);
     const first = metrics[a]!;
     first.forEach((m, k) => {
       const values = metrics.slice(a, b).map((ms) => ms[k]!.value);
