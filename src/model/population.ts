@@ -138,9 +138,10 @@ export function addAgent(pop: Population): number {
 }
 
 /**
- * Removes agents whose status is an exit, keeping the order of the others (so common random
- * numbers stay aligned across scenarios). Their exits were already counted when they left
- * (moveStatus), so this only reclaims rows; the monthly step calls it once enough have left.
+ * Removes agents whose status is an exit, keeping the order of the others: rows stay in entry
+ * order, so agents are visited (and their events logged) in the same order whenever compaction
+ * runs. Their exits were already counted when they left (moveStatus), so this only reclaims
+ * rows; the monthly step calls it once enough have left.
  */
 export function removeExited(pop: Population): void {
   const { status } = pop;

@@ -13,7 +13,7 @@ import { decideAsylum, decideIrregular } from "./transitions/irregular.js";
 import { decidePr, decideSie } from "./transitions/skilled.js";
 import { decideSsw1, decideSsw2 } from "./transitions/ssw.js";
 
-/** Every agent takes this month's decision, with exactly one draw from the decision stream each. */
+/** Every agent in Japan takes this month's decision, with exactly one draw of its own generator each. */
 export function decideAll(s: SimState): void {
   const pop = s.pop;
   const draw = s.rng.decisions;
