@@ -180,4 +180,12 @@ describe("migsim run (spawned)", () => {
     const m = JSON.parse(readFileSync(join(one, "manifest.json"), "utf8")) as { tasks: { replicate: number; complete: boolean }[] };
     expect(m.tasks.map((t) => [t.replicate, t.complete])).toEqual([[1, true], [2, true]]);
   });
+
+  it("reproduce re-runs a manifest to the same bytes, summary.csv included", () => {
+    const first = runOk("to-reproduce", ["--seed", "3", "--replicates", "2", "--threads", "2"]);
+    const again = outDir("reproduced");
+    const r = migsim(["reproduce", join(first, "manifest.json"), "--out", again, "--quiet", "--threads", "1"]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of [...CSVS, "summary.csv"]) expect(bytes(again, f).equals(bytes(first, f)), f).toBe(true);
+  });
 });
