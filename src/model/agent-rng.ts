@@ -15,14 +15,27 @@ import type { Population } from "./population.js";
 const TWO_32 = 4294967296;
 const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32, as in seedrandom's alea.js
 
+/** MurmurHash3's 32-bit finaliser: a bijective mix of a 32-bit word. */
+function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /**
- * Seeds agent i's generator from three draws of a shared seedrandom stream (which are
- * multiples of 2^-32), with c = 1 as Alea's own seeding leaves it.
+ * Seeds agent i's generator from three draws of a shared seedrandom stream, with c = 1 as
+ * Alea's own seeding leaves it. The draws are mixed (fmix32) before use: three consecutive Alea
+ * outputs taken as a state would be the shared stream's own state, and the agent would replay
+ * the shared stream's next draws (its attributes) as its first decisions.
  */
 export function seedAgentStream(pop: Population, i: number, u: () => number): void {
-  pop.rngS0[i] = u() * TWO_32;
-  pop.rngS1[i] = u() * TWO_32;
-  pop.rngS2[i] = u() * TWO_32;
+  pop.rngS0[i] = fmix32(u() * TWO_32);
+  pop.rngS1[i] = fmix32(u() * TWO_32);
+  pop.rngS2[i] = fmix32(u() * TWO_32);
   pop.rngC[i] = 1;
 }
 

@@ -137,9 +137,12 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: un
   const fd = openSync(tmp, "w");
   try {
     writeSync(fd, stringify([[...header], ...rows]));
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  closeSync(fd);
   renameSync(tmp, path);
 }
 

@@ -4,7 +4,7 @@
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
@@ -57,7 +57,13 @@ interface Checkpoint {
 /** Refuses to write into a folder that already holds a run, so nothing there is lost. */
 export function checkOutputDir(dir: string, overwrite: boolean): void {
   if (!existsSync(dir)) return;
-  const clash = readdirSync(dir).filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (e) {
+    throw new UserError(`Output folder ${dir} cannot be used: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder).`);
+  }
+  const clash = entries.filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
   if (clash.length > 0 && !overwrite) {
     throw new UserError(
       `Output folder ${dir} already holds a run (${clash.join(", ")}); choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it.`,
@@ -124,6 +130,12 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
     if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
     startedAt = prev.startedAt;
+    // A crash while the run was being finished may have renamed some files already: take them back.
+    for (const n of outputs) {
+      const partial = join(o.out, `${n}.csv.partial`);
+      const final = join(o.out, `${n}.csv`);
+      if (!existsSync(partial) && existsSync(final)) renameSync(final, partial);
+    }
     const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? statSync(join(o.out, `${n}.csv.partial`)).size : -1);
     const onDisk: Record<string, number> = {};
     for (const n of outputs) onDisk[n] = sizes(n);
@@ -133,15 +145,22 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     let k = 0;
     while (k < all.length && all[k]!.task === k && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
     checkpoints = all.slice(0, k);
-    // Before the first task the files hold just their headers (their size is the first checkpoint's start).
+    // Without any checkpoint the partial files are started afresh (resumeAt undefined).
     resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
     // Rewrite the checkpoint file to the kept prefix.
     rmSync(join(o.out, CHECKPOINTS), { force: true });
     for (const c of checkpoints) appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify(c)}\n`);
   } else {
     checkOutputDir(o.out, o.overwrite);
-    mkdirSync(o.out, { recursive: true });
-    for (const f of [...RUN_FILES, CHECKPOINTS]) rmSync(join(o.out, f), { force: true });
+    try {
+      mkdirSync(o.out, { recursive: true });
+    } catch (e) {
+      throw new UserError(`Cannot create the output folder ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
+    }
+    // With --overwrite: the earlier run's files, finished or partial, go.
+    for (const f of readdirSync(o.out)) {
+      if (RUN_FILES.includes(f) || f === CHECKPOINTS || f.endsWith(".partial")) rmSync(join(o.out, f), { force: true });
+    }
   }
   const firstTask = checkpoints.length;
 

@@ -93,7 +93,8 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
         done.delete(nextToWrite);
         const task = tasks[nextToWrite]!;
         nextToWrite++;
-        writing = writing.then(() => opts.onResult(task, result)).catch((e: unknown) => {
+        // After a failed write, later results are not written (the run stops with the failure).
+        writing = writing.then(() => (failure ? undefined : opts.onResult(task, result))).catch((e: unknown) => {
           failure ??= e instanceof Error ? e : new Error(String(e));
         });
       }

@@ -20,7 +20,7 @@ port.on("message", (msg: ToWorker) => {
       collectEvents,
       onMonth: (t, live) => {
         agentMonths += live;
-        if (t % 12 === 11) port.postMessage({ type: "progress", taskIndex: task.index, months: t + 1, agentMonths } satisfies FromWorker);
+        if (t % 12 === 11 || t === inputs.months - 1) port.postMessage({ type: "progress", taskIndex: task.index, months: t + 1, agentMonths } satisfies FromWorker);
       },
     });
     port.postMessage({ type: "result", taskIndex: task.index, result } satisfies FromWorker, [

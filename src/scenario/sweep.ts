@@ -15,6 +15,9 @@ export interface SweepPoints {
 
 export const MAX_SWEEP_POINTS = 100000;
 
+/** Locale-independent order (localeCompare would make point order depend on LANG). */
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function checkRange(file: string, path: string, name: ParamName, v: number): void {
   const spec: ParamSpec = PARAMS[name];
   if (!("range" in spec)) throw new UserError(`Scenario ${file}: ${path}: ${name} is a flag and cannot be swept.`);
@@ -35,7 +38,7 @@ export function expandSweep(spec: SweepSpec | undefined, file: string): SweepPoi
   if (!spec) return { names: [], points: [[]] };
   const names: ParamName[] = [];
   let points: number[][] = [[]];
-  const grid = Object.entries(spec.grid ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  const grid = Object.entries(spec.grid ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => byCodePoint(a, b));
   for (const [key, v] of grid) {
     const name = key as ParamName;
     const values = Array.isArray(v) ? v : rangeValues(v!.from, v!.to, v!.step);
@@ -47,7 +50,7 @@ export function expandSweep(spec: SweepSpec | undefined, file: string): SweepPoi
   }
   const lhs = spec.latinHypercube;
   if (lhs) {
-    const dims = Object.entries(lhs.params).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)) as [string, [number, number]][];
+    const dims = Object.entries(lhs.params).filter(([, v]) => v !== undefined).sort(([a], [b]) => byCodePoint(a, b)) as [string, [number, number]][];
     if (dims.length === 0) throw new UserError(`Scenario ${file}: sweep.latinHypercube.params: name at least one parameter with [min, max].`);
     const u = seedrandom.alea(`migsim/lhs/${lhs.seed ?? 1}`);
     const columns: number[][] = dims.map(([key, [lo, hi]]) => {

@@ -31,6 +31,25 @@ describe("agent generators", () => {
     for (let k = 0; k < 100; k++) expect(agentDraw(b, 1)).toBe(agentDraw(a, 2));
   });
 
+  it("do not replay the shared stream they were seeded from", () => {
+    // Seeding from three consecutive shared draws without mixing would make the agent's first
+    // draws copies of the shared stream's next ones (the agent's own attributes).
+    const shared = seedrandom.alea("shared");
+    const pop = createPopulation(200);
+    let close = 0;
+    for (let a = 0; a < 200; a++) {
+      const i = addAgent(pop);
+      seedAgentStream(pop, i, shared);
+      const next: number[] = [];
+      const copy = seedrandom.alea("shared"); // re-create the shared stream up to this point
+      for (let k = 0; k < 3 * (a + 1); k++) copy();
+      for (let k = 0; k < 10; k++) next.push(copy());
+      for (let k = 0; k < 10; k++) if (Math.abs(agentDraw(pop, i) - next[k]!) < 1e-6) close++;
+    }
+    // Independent uniforms land within 1e-6 of each other with probability 2e-6: expect none of 2,000.
+    expect(close).toBe(0);
+  });
+
   it("draw uniformly on [0, 1)", () => {
     const pop = createPopulation(1);
     seedAgentStream(pop, addAgent(pop), seedrandom.alea("uniform"));

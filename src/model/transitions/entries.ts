@@ -27,11 +27,16 @@ function normal(draw: Uniform): number {
 
 function drawFromShares(shares: Float64Array, offset: number, n: number, u: number): number {
   let acc = 0;
+  let last = 0;
   for (let k = 0; k < n; k++) {
-    acc += shares[offset + k]!;
+    const share = shares[offset + k]!;
+    if (share <= 0) continue;
+    acc += share;
     if (u < acc) return k;
+    last = k;
   }
-  return n - 1;
+  // Rounding can leave the cumulative share just under 1: take the last category with a share.
+  return last;
 }
 
 /** Recruitment debt of a new intern or SSW1 entrant from `nat`, yen. */
