@@ -15,7 +15,7 @@
 // deterministic in sign. Each agent draws from its own generator (src/model/agent-rng.ts), so an
 // agent gets the same draws in both runs for as long as its own history is the same; the paired
 // differences then come from agents the policy reaches and those they displace, and are far less
-// noisy than unpaired ones (employer pays at scale 0.02: paired sd 4.9 against 30.8 between
+// noisy than unpaired ones (employer pays at scale 0.02: paired sd 3.3 against 24.9 between
 // replicates of the baseline).
 //
 // Three scenarios have effects of only 2-4% in the model: employer-pays and fee-cap-enforced
@@ -245,8 +245,9 @@ const FAST_CHECKS: Check[] = [
 /**
  * Effects of 2-4%, checked at a larger scale: about 0.6 s per run, 30 runs. Each agent draws from
  * its own generator (src/model/agent-rng.ts), so paired differences stay small: measured at scale
- * 0.01, R = 5, employer pays d = -6.2 (sd 1.9, t -7.2), fee cap (all nationalities) -9.4 (sd 4.9,
- * t -4.3), against replicate-to-replicate sds of the baseline counts of 11-16.
+ * 0.01, R = 5 (this file's own output): employer pays d = -6.2 (se 0.5, t -12.7), fee cap on
+ * Vietnamese absconding -7.2 (se 0.7, t -9.8), family accompaniment -67 (se 5, t -13.1), against
+ * replicate-to-replicate sds of the baseline counts of 11-16.
  */
 const SMALL_EFFECTS: Settings = { scale: 0.01, until: "2031-12", replicates: 5 };
 const SMALL_EFFECT_CHECKS: Check[] = [
