@@ -109,8 +109,9 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
         else done.set(msg.taskIndex - base, msg.result);
         flush();
         idle.push(w);
-        // Wait for in-order writing before letting the window advance much further.
-        void writing.then(dispatch);
+        // Hand the worker its next task at once: writing (queued by flush) runs on this thread
+        // meanwhile. The window is bounded by nextToWrite, which flush has already advanced.
+        dispatch();
       });
       w.on("error", (e) => {
         failure ??= e;
