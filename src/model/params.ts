@@ -550,7 +550,3 @@ export function defaultParams(): Params {
   for (const k of PARAM_NAMES) p[k] = PARAMS[k].default;
   return p as Params;
 }
-
-export function isBooleanParam(name: ParamName): boolean {
-  return PARAMS[name].unit === "flag";
-}

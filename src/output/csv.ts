@@ -3,7 +3,7 @@
 // and are renamed into place only when the run completes: a crash never leaves a CSV that
 // looks complete.
 
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../engine/simulate.js";
@@ -144,8 +144,4 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: un
   }
   closeSync(fd);
   renameSync(tmp, path);
-}
-
-export function removeIfExists(path: string): void {
-  if (existsSync(path)) rmSync(path);
 }

@@ -20,19 +20,12 @@ export function wageThisMonth(s: SimState, i: number): number {
   return wage;
 }
 
-/**
- * Advances every agent in Japan by one month of work and life. Runs before this month's entries.
- * The pay computed here is wageThisMonth's, inlined with the arrays hoisted (this loop visits
- * every agent every month; docs/performance.md).
- */
+/** Advances every agent in Japan by one month of work and life. Runs before this month's entries. */
 export function accrueMonth(s: SimState): void {
   const pop = s.pop;
   const p = s.params;
   const emp = s.employers;
-  const wageIndex = s.ctx.wageIndex;
-  const irregularWage = p.irregularWageYenPerMonth * wageIndex;
-  const overtimeFactor = 1 + p.overtimePremiumShare;
-  const livingCost = p.livingCostYenPerMonth * wageIndex;
+  const livingCost = p.livingCostYenPerMonth * s.ctx.wageIndex;
   const repayShare = p.debtRepaymentShare;
   const remitShare = p.remittanceShare;
   const skillPerMonth = p.skillGrowthPerYear / 12;
@@ -41,8 +34,8 @@ export function accrueMonth(s: SimState): void {
   // Deterministic tie growth: one more co-national contact every `tieEvery` months.
   const tieEvery = p.networkTiesPerYear > 0 ? Math.max(1, Math.round(12 / p.networkTiesPerYear)) : 0;
   const { status, debtYen, savingsYen, remittedYen, skill, japaneseLevel, networkTies, employer, ageMonths,
-    monthsInJapan, monthsInStatus, monthsWithEmployer, monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth } = pop;
-  const { underpayShare, offersOvertime, promoter } = emp;
+    monthsInJapan, monthsInStatus, monthsWithEmployer, monthsOnWorkStatus, wageYenPerMonth } = pop;
+  const { promoter } = emp;
   const n = pop.size;
   for (let i = 0; i < n; i++) {
     const st = status[i]!;
@@ -55,15 +48,7 @@ export function accrueMonth(s: SimState): void {
     if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
 
     const e = employer[i]!;
-    let wage: number;
-    if (st === Status.IRREGULAR || st === Status.ASYLUM) wage = irregularWage;
-    else {
-      wage = promisedWageYenPerMonth[i]! * wageIndex;
-      if (e >= 0) {
-        wage *= 1 - underpayShare[e]!;
-        if (offersOvertime[e] === 1) wage *= overtimeFactor;
-      }
-    }
+    const wage = wageThisMonth(s, i);
     wageYenPerMonth[i] = wage;
     const surplus = wage > livingCost ? wage - livingCost : 0;
     const debt = debtYen[i]!;
