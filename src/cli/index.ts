@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { UserError } from "../errors.js";
 import { TaskError } from "../run/pool.js";
 import { VERSION } from "../version.js";
+import { calibrateCommand, fitCommand } from "./commands/calibrate.js";
 import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
 import { paramsCommand } from "./commands/params.js";
@@ -26,7 +27,9 @@ export function buildCli(argv: string[]) {
     .command(diffCommand)
     .command(schemaCommand)
     .command(reportCommand)
-    .demandCommand(1, "Name a command: run, reproduce, report, params, validate, list, diff or schema.")
+    .command(fitCommand)
+    .command(calibrateCommand)
+    .demandCommand(1, "Name a command: run, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()

@@ -38,3 +38,8 @@ export function createStreams(seed: number): SharedStreams {
     policy: uniformFromSeed(streamSeed(seed, "policy")),
   };
 }
+
+/** The seed of candidate `index` of ABC generation `generation` under `rootSeed` (calibrate/). */
+export function candidateSeed(rootSeed: number, generation: number, index: number): number {
+  return Number.parseInt(sha256Hex(`migsim/abc/${rootSeed}/${generation}/${index}`).slice(0, 8), 16);
+}

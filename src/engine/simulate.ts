@@ -27,6 +27,8 @@ export interface RunResult {
   agentsWithJobChange: number;
   /** Leavers by months in Japan at exit (see EXIT_HIST_MONTHS). */
   exitMonthsHist: Float64Array;
+  /** SIE entry cohorts by entry month: [2t] entrants, [2t + 1] of them left within five years (SimState.sieCohorts). */
+  sieCohorts: Float64Array;
 }
 
 export interface SimulateOptions {
@@ -45,6 +47,7 @@ function applyPolicy(s: SimState, t: number): void {
     }
   }
   if (changed) refreshEmployerTraits(s.employers, s.params);
+  for (const mix of s.inputs.entryNationalityShareFrom) if (mix.month === t && t > 0) s.entryNationalityShare = mix.shares;
 }
 
 function maxOf(a: Float64Array): number {
@@ -81,6 +84,7 @@ export function initSimulation(inputs: ModelInputs, seed: number, collectEvents:
   for (const v of inputs.initialStock) initial += v;
   const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, collectEvents);
   Object.assign(s.params, firstParams);
+  for (const mix of inputs.entryNationalityShareFrom) if (mix.month <= 0) s.entryNationalityShare = mix.shares;
   seedInitialPopulation(s);
   return s;
 }
@@ -120,6 +124,7 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     agentsCreated: s.pop.nextId,
     agentsWithJobChange: withJobChange,
     exitMonthsHist: s.exitMonthsHist,
+    sieCohorts: s.sieCohorts,
   };
 }
 

@@ -1,6 +1,7 @@
 // This month's context: series values and the factors every agent shares, computed once per
 // month so the per-agent loops only multiply by them.
 
+import { Status } from "./codes.js";
 import type { SimState } from "./state.js";
 
 /** Fills s.ctx for month t from the series and the parameters in force. */
@@ -22,4 +23,17 @@ export function updateMonthContext(s: SimState, t: number): void {
   ctx.jobChangeTightness = tightness ** p.jobChangeTightnessElasticity;
   ctx.returnYenFactor = ctx.yenValueIndex ** p.returnYenElasticity;
   ctx.ssw2AllSectors = p.ssw2AllSectors;
+  // SSW uptake rises over sswUptakeRampMonths after the status opens (calibrated to the
+  // SSW1 stock 2019-2021); while the SSW (i) cap is reached, nobody enters SSW1 (rules.md).
+  if (p.sswAvailable) s.sswOpenMonths++;
+  ctx.ssw1Open = p.sswAvailable && !(p.ssw1StockCapOn && ssw1Stock(s) >= series.ssw1StockCap[t]! * inputs.scale);
+  ctx.sswSponsorFactor = ctx.ssw1Open ? Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape : 0;
+}
+
+/** SSW1 holders in Japan now. */
+function ssw1Stock(s: SimState): number {
+  const status = s.pop.status;
+  let n = 0;
+  for (let i = 0, size = s.pop.size; i < size; i++) if (status[i] === Status.SSW1) n++;
+  return n;
 }

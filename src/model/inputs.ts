@@ -18,10 +18,12 @@ export interface MonthlySeries {
   ssw1EntriesPerYear: Float64Array;
   /** New SIEs per year at 1:1 scale. */
   sieEntriesPerYear: Float64Array;
+  /** Government cap on SSW (i) holders at 1:1 scale (enforced when ssw1StockCapOn). @see rules */
+  ssw1StockCap: Float64Array;
 }
 export type SeriesName = keyof MonthlySeries;
 export const SERIES_NAMES: readonly SeriesName[] = [
-  "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear",
+  "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "ssw1StockCap",
 ];
 
 /** A policy change: from month `month` (index from the start) on, these parameters hold. */
@@ -42,8 +44,10 @@ export interface ModelInputs {
   series: MonthlySeries;
   /** Stock at the start, [status * NAT + nationality], at 1:1 scale (in-Japan statuses only). */
   initialStock: Float64Array;
-  /** Nationality shares of entrants, [entryKind * NAT + nationality]; kinds: 0 TI, 1 SSW1, 2 SIE. */
+  /** Nationality shares of entrants at the start, [entryKind * NAT + nationality]; kinds: 0 TI, 1 SSW1, 2 SIE. */
   entryNationalityShare: Float64Array;
+  /** Later nationality mixes of entrants, each in force from its month (index from the start), in month order. */
+  entryNationalityShareFrom: { month: number; shares: Float64Array }[];
   /** Sector shares of entrants, [entryKind * SECTOR_COUNT + sector]. */
   entrySectorShare: Float64Array;
   /** Mean recruitment debt of an indebted intern, yen, by nationality. @see data:recruitment_costs */

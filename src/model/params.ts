@@ -196,6 +196,21 @@ export const PARAMS = {
     description: "Chance another employer sponsors a finishing intern into SSW1",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned to the SSW1 stock of 2021 (ssw_stock.csv); the baseline ramps it up from 2019-04 (docs/model.md, calibration status)" },
   },
+  sswUptakeRampMonths: {
+    default: 30, unit: "months", range: [1, 60],
+    description: "Months after SSW opens over which sponsorship rises from 0 to the full promoterSponsorProb / otherSponsorProb",
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted to the SSW1 stock 2019-09..2021-12 (docs/calibration.md)" },
+  },
+  sswUptakeRampShape: {
+    default: 2, unit: "exponent", range: [1, 4],
+    description: "Shape of the uptake ramp: sponsorship is (months since SSW opened / sswUptakeRampMonths) to this power times the full level (1 = linear; higher = slower start)",
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
+  },
+  ssw1StockCapOn: {
+    default: true, unit: "flag",
+    description: "The government's cap on SSW (i) holders (series ssw1StockCap) is enforced: while the SSW1 stock is at the cap, no intern is sponsored and no test-route entrant arrives",
+    source: { kind: "data", ref: "rules", note: "SSW caps 345,150 for FY2019-23 and 820,000 for FY2024-28 (data/rules.md); a scenario can lift them" },
+  },
   cultivationSkillMultiplier: {
     default: 2, unit: "ratio", range: [1, 4],
     description: "Skill growth at a promoting employer relative to others",
@@ -306,12 +321,12 @@ export const PARAMS = {
   ti3UptakeProb: {
     default: 0.2, unit: "probability", range: [0, 0.6],
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
-    source: { kind: "assumption", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data" },
+    source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by ABC to the TI stock 2018-2021 (docs/calibration.md)" },
   },
   tiEarlyReturnHazardPerMonth: {
     default: 0.002, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
-    source: A("not measured"),
+    source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted by ABC to the TI stock 2014-2021 (docs/calibration.md)" },
   },
   tiUnavoidableTransferHazardPerMonth: {
     default: 0.0005, unit: "1/month", range: [0, 0.01],
@@ -326,7 +341,7 @@ export const PARAMS = {
   abscondDebtLogHrPerWageMonth: {
     default: 0.08, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
-    source: { kind: "assumption", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; size not measured" },
+    source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by ABC, poorly identified by national counts (docs/calibration.md)" },
   },
   abscondShortfallLogHrPerShare: {
     default: 4, unit: "log HR per unit shortfall", range: [0, 10],
@@ -351,7 +366,7 @@ export const PARAMS = {
   abscondTightnessElasticity: {
     default: 1.5, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
-    source: { kind: "assumption", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people" },
+    source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by ABC to interns missing 2014-2020 (ti_missing.csv), which fell with the openings ratio in 2020 (docs/calibration.md)" },
   },
   abscondYenElasticity: {
     default: 1, unit: "elasticity", range: [0, 3],
@@ -428,7 +443,7 @@ export const PARAMS = {
   sswReturnHazardPerMonth: {
     default: 0.006, unit: "1/month", range: [0, 0.03],
     description: "Base monthly return hazard of SSW holders",
-    source: A("not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low"),
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by ABC to the SSW1 stock 2019-2021 (docs/calibration.md)" },
   },
   sieJobChangeHazardPerMonth: {
     default: 0.012, unit: "1/month", range: [0, 0.05],
@@ -438,7 +453,7 @@ export const PARAMS = {
   sieReturnHazardPerMonth: {
     default: 0.011, unit: "1/month", range: [0, 0.04],
     description: "Base monthly return hazard of SIEs",
-    source: { kind: "derived", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month, minus onward, less the family and network effects" },
+    source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by ABC to that retention and the SIE stock 2017-2021 (docs/calibration.md)" },
   },
   onwardHazardPerMonth: {
     default: 0.002, unit: "1/month", range: [0, 0.01],

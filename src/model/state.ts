@@ -52,7 +52,14 @@ export interface MonthContext {
   returnYenFactor: number;
   /** Whether the SSW2 test is open in every sector this month. */
   ssw2AllSectors: boolean;
+  /** SSW1 can be entered this month: the status exists and the SSW (i) cap is not reached. */
+  ssw1Open: boolean;
+  /** Multiplier of employers' sponsorship probabilities: the uptake ramp, 0 while SSW1 is closed. */
+  sswSponsorFactor: number;
 }
+
+/** Window of the SIE retention cohorts: five years (OECD 2024, data:other_figures). */
+export const SIE_RETENTION_MONTHS = 60;
 
 /** Months in Japan covered by the exit histogram (50 years). */
 export const EXIT_HIST_MONTHS = 600;
@@ -82,6 +89,15 @@ export interface SimState {
   exits: Float64Array;
   /** Rows holding leavers since the last compaction. */
   exitedRows: number;
+  /** Months so far in which SSW existed (drives the uptake ramp, sswUptakeRampMonths). */
+  sswOpenMonths: number;
+  /** Nationality mix of this month's entrants (inputs.entryNationalityShare, then each later mix in turn). */
+  entryNationalityShare: Float64Array;
+  /**
+   * SIE entry cohorts, [2 * entry month]: entrants from abroad, and [2 * entry month + 1]: those of
+   * them who left Japan within SIE_RETENTION_MONTHS (the OECD five-year retention, data:other_figures).
+   */
+  sieCohorts: Float64Array;
   /** Leavers by months spent in Japan at exit (last bin: EXIT_HIST_MONTHS or more). */
   exitMonthsHist: Float64Array;
   /** Leavers who had changed employer at least once. */
@@ -110,7 +126,11 @@ export function createState(
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
+      ssw1Open: false, sswSponsorFactor: 0,
     },
+    sswOpenMonths: 0,
+    entryNationalityShare: inputs.entryNationalityShare,
+    sieCohorts: new Float64Array(2 * inputs.months),
     exits: new Float64Array(STOCK_CELLS),
     exitedRows: 0,
     exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),

@@ -24,7 +24,7 @@ port.on("message", (msg: ToWorker) => {
       },
     });
     port.postMessage({ type: "result", taskIndex: task.index, result } satisfies FromWorker, [
-      result.stocks.buffer as ArrayBuffer, result.flows.buffer as ArrayBuffer, result.events.buffer as ArrayBuffer, result.exitMonthsHist.buffer as ArrayBuffer,
+      result.stocks.buffer as ArrayBuffer, result.flows.buffer as ArrayBuffer, result.events.buffer as ArrayBuffer, result.exitMonthsHist.buffer as ArrayBuffer, result.sieCohorts.buffer as ArrayBuffer,
     ]);
   } catch (e) {
     port.postMessage({ type: "error", taskIndex: task.index, message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies FromWorker);

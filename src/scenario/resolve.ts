@@ -15,6 +15,7 @@ export const SERIES_INTERPOLATION: Record<SeriesName, "step" | "linear"> = {
   tiEntriesPerYear: "step",
   ssw1EntriesPerYear: "step",
   sieEntriesPerYear: "step",
+  ssw1StockCap: "step",
 };
 
 export interface RunOptions {
@@ -86,6 +87,45 @@ function readEntryShares(table: string, column: string, codes: readonly string[]
   return shares;
 }
 
+/**
+ * The nationality mixes of entrants (entry_nationality.csv): rows with an empty `from` hold from
+ * the beginning; rows with `from` YYYY-MM replace the mix of the kinds they list from that month
+ * on (other kinds keep theirs). Returns the mix in force at startAbs and the later ones.
+ */
+function readNationalityMixes(startAbs: number): { atStart: Float64Array; later: { month: number; shares: Float64Array }[] } {
+  const table = "entry_nationality.csv";
+  const nats = NATIONALITY_CODES.length;
+  const byMonth = new Map<number, Row[]>();
+  for (const row of readTable(table) as Row[]) {
+    let month = -Infinity;
+    if ((row.from ?? "") !== "") {
+      try {
+        month = parseMonth(row.from!);
+      } catch {
+        throw new UserError(`Input table data/inputs/${table}: from "${row.from}" is not a month (expected YYYY-MM, or empty for the first mix).`);
+      }
+    }
+    byMonth.set(month, [...(byMonth.get(month) ?? []), row]);
+  }
+  const months = [...byMonth.keys()].sort((a, b) => a - b);
+  if (months[0] !== -Infinity) throw new UserError(`Input table data/inputs/${table}: no rows with an empty 'from' (the mix that holds from the beginning).`);
+  const mixes: { month: number; shares: Float64Array }[] = [];
+  let prev = new Float64Array(ENTRY_KINDS * nats);
+  for (const month of months) {
+    const shares = prev.slice();
+    const rows = byMonth.get(month)!;
+    const kinds = new Set(rows.map((r) => indexOf(ENTRY_KIND_CODES, r.kind, "entry kind", table)));
+    for (const k of kinds) shares.fill(0, k * nats, (k + 1) * nats);
+    for (const r of rows) shares[indexOf(ENTRY_KIND_CODES, r.kind, "entry kind", table) * nats + indexOf(NATIONALITY_CODES, r.nationality, "nationality", table)] = num(r, "share", table);
+    normaliseRows(shares, ENTRY_KINDS, nats, table);
+    mixes.push({ month, shares });
+    prev = shares;
+  }
+  const atStart = [...mixes].reverse().find((m) => m.month <= startAbs)!.shares;
+  const later = mixes.filter((m) => m.month > startAbs).map((m) => ({ month: m.month - startAbs, shares: m.shares }));
+  return { atStart, later };
+}
+
 export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}): ModelInputs {
   const startAbs = parseMonth(scenario.start);
   const endAbs = parseMonth(options.until ?? scenario.end);
@@ -105,7 +145,7 @@ export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}
     const nat = indexOf(NATIONALITY_CODES, row.nationality, "nationality", "initial_stock.csv");
     initialStock[st * NATIONALITY_COUNT + nat] = num(row, "count", "initial_stock.csv");
   }
-  const entryNationalityShare = readEntryShares("entry_nationality.csv", "nationality", NATIONALITY_CODES);
+  const nationalityMixes = readNationalityMixes(startAbs);
   const entrySectorShare = readEntryShares("entry_sector.csv", "sector", SECTOR_CODES);
   const debtYenByNationality = new Float64Array(NATIONALITY_COUNT);
   const borrowedShareByNationality = new Float64Array(NATIONALITY_COUNT);
@@ -124,7 +164,8 @@ export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}
     policy: scenario.policy.map((p) => ({ month: parseMonth(p.from) - startAbs, set: { ...p.set } })),
     series,
     initialStock,
-    entryNationalityShare,
+    entryNationalityShare: nationalityMixes.atStart,
+    entryNationalityShareFrom: nationalityMixes.later,
     entrySectorShare,
     debtYenByNationality,
     borrowedShareByNationality,

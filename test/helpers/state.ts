@@ -41,9 +41,11 @@ export function flatInputs(params: Params, months = 12): ModelInputs {
       tiEntriesPerYear: flat(0),
       ssw1EntriesPerYear: flat(0),
       sieEntriesPerYear: flat(0),
+      ssw1StockCap: flat(Infinity),
     },
     initialStock: new Float64Array(STATUS_COUNT * NATIONALITY_COUNT),
     entryNationalityShare: uniformShares(3, NATIONALITY_COUNT),
+    entryNationalityShareFrom: [],
     entrySectorShare: uniformShares(3, SECTOR_COUNT),
     debtYenByNationality: new Float64Array(NATIONALITY_COUNT).fill(600000),
     borrowedShareByNationality: new Float64Array(NATIONALITY_COUNT).fill(0.5),
@@ -100,7 +102,8 @@ export interface TestStateOptions {
  * given are seeded; `decisions`, `life` and `jobs` default to each agent's own generator.
  */
 export function makeState(o: TestStateOptions = {}): SimState {
-  const params = { ...defaultParams(), ...o.params } as Params;
+  // Full SSW uptake from the first month (sswUptakeRampMonths 1) unless a test sets the ramp.
+  const params = { ...defaultParams(), sswUptakeRampMonths: 1, ...o.params } as Params;
   const inputs = flatInputs(params, o.months ?? 12);
   const shared = {
     entries: o.streams?.entries ?? seeded("entries"),

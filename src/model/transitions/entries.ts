@@ -102,20 +102,21 @@ export function addEntries(s: SimState): void {
   const t = ctx.month;
   const perMonth = [
     inputs.series.tiEntriesPerYear[t]! / 12,
-    p.sswAvailable ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
+    ctx.ssw1Open ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
     inputs.series.sieEntriesPerYear[t]! / 12,
   ];
   // Room for the expected entrants plus a margin; ensureCapacity doubles if ever exceeded.
   ensureCapacity(s.pop, Math.ceil((perMonth[0]! + perMonth[1]! + perMonth[2]!) * inputs.scale * 1.5) + 16);
   for (let kind = 0; kind < ENTRY_KINDS; kind++) {
     for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
-      const expected = perMonth[kind]! * inputs.scale * inputs.entryNationalityShare[kind * NATIONALITY_COUNT + nat]!;
+      const expected = perMonth[kind]! * inputs.scale * s.entryNationalityShare[kind * NATIONALITY_COUNT + nat]!;
       const n = stochasticRound(expected, s.rng.entries());
       if (n > 0) ensureCapacity(s.pop, n);
       for (let k = 0; k < n; k++) {
         const i = createEntrant(s, kind, nat);
         recordEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }
+      if (kind === EntryKind.SIE) s.sieCohorts[2 * t]! += n;
     }
   }
   if (p.localSubsidyYenPerInternYear > 0) addSubsidisedInterns(s, perMonth[0]!);
@@ -133,7 +134,7 @@ function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
   const ruralSmeShare = p.ruralShare * p.smeShare;
   const extraPerMonth = tiPerMonth * ruralSmeShare * p.subsidyDemandElasticity * (p.localSubsidyYenPerInternYear / annualPay);
   for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
-    const n = stochasticRound(extraPerMonth * inputs.scale * inputs.entryNationalityShare[nat]!, s.rng.policy());
+    const n = stochasticRound(extraPerMonth * inputs.scale * s.entryNationalityShare[nat]!, s.rng.policy());
     if (n > 0) ensureCapacity(s.pop, n);
     for (let k = 0; k < n; k++) {
       const i = createEntrant(s, EntryKind.TI, nat, true);

@@ -18,11 +18,14 @@ export function esdWaitMonths(sector: number): number {
   return sector === Sector.agriculture || sector === Sector.services ? 12 : 24;
 }
 
-/** Chance the intern's employer sponsors them into SSW1 at completion (seed 001). */
+/**
+ * Chance the intern's employer sponsors them into SSW1 at completion (seed 001), scaled by this
+ * month's uptake (0 before SSW exists or while its cap is reached).
+ */
 function sponsorProb(s: SimState, i: number): number {
   const e = s.pop.employer[i]!;
   const p = s.params;
-  return e >= 0 && s.employers.promoter[e] === 1 ? p.promoterSponsorProb : p.otherSponsorProb;
+  return (e >= 0 && s.employers.promoter[e] === 1 ? p.promoterSponsorProb : p.otherSponsorProb) * s.ctx.sswSponsorFactor;
 }
 
 function toSsw1(s: SimState, i: number): void {
@@ -42,7 +45,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
 
   // Scheduled milestones replace this month's hazards.
   if (esd && m >= ESD_MONTHS) {
-    if (p.sswAvailable && u < p.esdSsw1PassProb) toSsw1(s, i);
+    if (s.ctx.ssw1Open && u < p.esdSsw1PassProb) toSsw1(s, i);
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
@@ -52,7 +55,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     return;
   }
   if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
-    const pSponsor = p.sswAvailable ? sponsorProb(s, i) : 0;
+    const pSponsor = sponsorProb(s, i);
     const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
     if (u < pSponsor) toSsw1(s, i);
     else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
@@ -60,7 +63,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     return;
   }
   if (!esd && stage === 3 && m >= TI3_END_MONTHS) {
-    if (p.sswAvailable && u < sponsorProb(s, i)) toSsw1(s, i);
+    if (u < sponsorProb(s, i)) toSsw1(s, i);
     else moveStatus(s, i, Status.RETURNED);
     return;
   }

@@ -3,7 +3,7 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit } from "../codes.js";
 import { pickEmployer } from "../employers.js";
-import { EXIT_HIST_MONTHS, type SimState, recordEvent } from "../state.js";
+import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, type SimState, recordEvent } from "../state.js";
 
 /** Moves agent i to status `to`, recording the event that move implies. */
 export function moveStatus(s: SimState, i: number, to: Status): void {
@@ -25,6 +25,10 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
     const m = pop.monthsInJapan[i]!;
     s.exitMonthsHist[m < EXIT_HIST_MONTHS ? m : EXIT_HIST_MONTHS]! += 1;
     if (pop.jobChanges[i]! > 0) s.exitedWithJobChange++;
+    // SIEs only leave SIE by exit or PR (TRANSITIONS), so an SIE leaving within five years is an
+    // SIE entrant of month (now - months in Japan); arrivals before the start are not counted.
+    const entryMonth = s.ctx.month - m;
+    if (from === Status.SIE && m < SIE_RETENTION_MONTHS && entryMonth >= 0) s.sieCohorts[2 * entryMonth + 1]! += 1;
   }
 }
 

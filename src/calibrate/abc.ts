@@ -1,0 +1,171 @@
+// Approximate Bayesian Computation by sequential Monte Carlo (ABC-SMC; Toni et al. 2009, with the
+// adaptive kernel of Beaumont et al. 2009 and the adaptive tolerance of Del Moral et al. 2012):
+//
+//   generation 0: N parameter sets from the prior (uniform on each parameter's range), all kept;
+//   generation g: tolerance eps_g = the `quantile` of generation g-1's distances; candidates are
+//     drawn from generation g-1 by weight and moved by a Gaussian kernel (variance twice the
+//     weighted variance of each parameter), redrawn if they leave the prior's box, simulated, and
+//     kept if their distance is at most eps_g, until N are kept. A kept candidate's weight is
+//     prior / sum_j W_j K(theta | theta_j) (the prior is uniform, so its density is a constant).
+//
+// Candidates are proposed and simulated in batches of N and kept in proposal order, so the result
+// depends only on the seed, never on how many threads simulate a batch. Pure: the caller
+// supplies `evaluate` (the worker pool in calibrate.ts, a formula in the tests).
+
+import seedrandom from "seedrandom";
+import { quantileSorted } from "simple-statistics";
+
+export interface Prior {
+  names: readonly string[];
+  /** Lower and upper bound of each parameter (uniform prior). */
+  lo: readonly number[];
+  hi: readonly number[];
+}
+
+export interface AbcOptions {
+  /** Particles per generation (N). */
+  particles: number;
+  /** Generations after generation 0. */
+  generations: number;
+  /** Next tolerance = this quantile of the current generation's distances (0.5 = median). */
+  quantile: number;
+  /** Stop when a generation keeps fewer than this share of its candidates. */
+  minAcceptance: number;
+  /** Stop before a batch would exceed this many simulations in all. */
+  maxSimulations: number;
+  seed: number;
+}
+
+export interface Generation {
+  index: number;
+  /** Tolerance the kept particles met (Infinity for generation 0). */
+  epsilon: number;
+  /** Parameter sets, one Float64Array per particle, in the order they were kept. */
+  thetas: Float64Array[];
+  /** Normalised importance weights. */
+  weights: number[];
+  distances: number[];
+  /** Candidates simulated for this generation. */
+  simulations: number;
+}
+
+/** Simulates a batch; candidate k of the batch is number firstIndex + k of its generation. Returns distances. */
+export type Evaluate = (thetas: readonly Float64Array[], generation: number, firstIndex: number) => Promise<number[]>;
+
+export interface AbcResult {
+  generations: Generation[];
+  simulations: number;
+  /** Why the run stopped. */
+  stop: "generations" | "acceptance" | "budget";
+}
+
+/** Standard normal draw (Box-Muller) from a uniform generator. */
+function normal(u: () => number): number {
+  const a = 1 - u(); // (0, 1]
+  return Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * u());
+}
+
+/** Index drawn from normalised weights by inverse CDF. */
+function pickByWeight(weights: readonly number[], u: number): number {
+  let c = 0;
+  for (let k = 0; k < weights.length; k++) {
+    c += weights[k]!;
+    if (u < c) return k;
+  }
+  return weights.length - 1;
+}
+
+/** Weighted mean and variance of each parameter. */
+export function weightedMoments(thetas: readonly Float64Array[], weights: readonly number[], dims: number): { mean: Float64Array; variance: Float64Array } {
+  const mean = new Float64Array(dims);
+  const variance = new Float64Array(dims);
+  thetas.forEach((th, k) => {
+    for (let d = 0; d < dims; d++) mean[d]! += weights[k]! * th[d]!;
+  });
+  thetas.forEach((th, k) => {
+    for (let d = 0; d < dims; d++) variance[d]! += weights[k]! * (th[d]! - mean[d]!) ** 2;
+  });
+  return { mean, variance };
+}
+
+function normalise(w: number[]): number[] {
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+
+const inBox = (prior: Prior, th: Float64Array): boolean => th.every((v, d) => v >= prior.lo[d]! && v <= prior.hi[d]!);
+
+export async function abcSmc(prior: Prior, o: AbcOptions, evaluate: Evaluate, onGeneration?: (g: Generation, simulations: number) => void): Promise<AbcResult> {
+  const dims = prior.names.length;
+  if (dims === 0) throw new Error("ABC needs at least one parameter to calibrate");
+  prior.names.forEach((n, d) => {
+    if (!(prior.hi[d]! > prior.lo[d]!)) throw new Error(`prior of ${n}: upper bound must exceed lower bound`);
+  });
+  // One proposal stream for the whole calibration: proposals depend on the seed alone.
+  const u = seedrandom.alea(`migsim/abc/${o.seed}`);
+  const generations: Generation[] = [];
+  let simulations = 0;
+
+  // Generation 0: the prior.
+  const thetas0 = Array.from({ length: o.particles }, () => Float64Array.from(prior.lo, (lo, d) => lo + (prior.hi[d]! - lo) * u()));
+  if (o.particles > o.maxSimulations) return { generations, simulations, stop: "budget" };
+  const d0 = await evaluate(thetas0, 0, 0);
+  simulations += o.particles;
+  generations.push({ index: 0, epsilon: Infinity, thetas: thetas0, weights: thetas0.map(() => 1 / o.particles), distances: d0, simulations: o.particles });
+  onGeneration?.(generations[0]!, simulations);
+
+  for (let g = 1; g <= o.generations; g++) {
+    const prev = generations[g - 1]!;
+    const finite = prev.distances.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    if (finite.length === 0) throw new Error("every simulated distance is undefined: no target is covered by the run");
+    const epsilon = quantileSorted(finite, o.quantile);
+    const { variance } = weightedMoments(prev.thetas, prev.weights, dims);
+    // Beaumont et al. (2009): kernel variance twice the weighted variance; never zero, so a
+    // collapsed parameter can still move (a thousandth of its prior range at least).
+    const sigma = Array.from(variance, (v, d) => Math.max(Math.sqrt(2 * v), 1e-3 * (prior.hi[d]! - prior.lo[d]!)));
+    const kept: { theta: Float64Array; distance: number }[] = [];
+    let proposed = 0;
+    while (kept.length < o.particles) {
+      if (simulations + o.particles > o.maxSimulations) return { generations, simulations, stop: "budget" };
+      const batch: Float64Array[] = [];
+      for (let k = 0; k < o.particles; k++) {
+        let th: Float64Array;
+        let tries = 0;
+        do {
+          const parent = prev.thetas[pickByWeight(prev.weights, u())]!;
+          th = Float64Array.from(parent, (v, d) => v + sigma[d]! * normal(u));
+          if (++tries > 10000) throw new Error("ABC proposals keep leaving the prior's range; widen the ranges");
+        } while (!inBox(prior, th));
+        batch.push(th);
+      }
+      const dist = await evaluate(batch, g, proposed);
+      proposed += batch.length;
+      simulations += batch.length;
+      for (let k = 0; k < batch.length && kept.length < o.particles; k++) {
+        if (dist[k]! <= epsilon) kept.push({ theta: batch[k]!, distance: dist[k]! });
+      }
+    }
+    // Importance weights against the previous generation's kernel mixture.
+    const raw = kept.map(({ theta }) => {
+      let mix = 0;
+      prev.thetas.forEach((pt, j) => {
+        let logK = 0;
+        for (let d = 0; d < dims; d++) logK += -0.5 * ((theta[d]! - pt[d]!) / sigma[d]!) ** 2;
+        mix += prev.weights[j]! * Math.exp(logK);
+      });
+      return 1 / mix;
+    });
+    const gen: Generation = {
+      index: g, epsilon, thetas: kept.map((k) => k.theta), weights: normalise(raw), distances: kept.map((k) => k.distance), simulations: proposed,
+    };
+    generations.push(gen);
+    onGeneration?.(gen, simulations);
+    if (o.particles / proposed < o.minAcceptance) return { generations, simulations, stop: "acceptance" };
+  }
+  return { generations, simulations, stop: "generations" };
+}
+
+/** Effective sample size of normalised weights (1 / sum w^2). */
+export function effectiveSampleSize(weights: readonly number[]): number {
+  return 1 / weights.reduce((a, w) => a + w * w, 0);
+}

@@ -1,0 +1,259 @@
+// `migsim calibrate` and `migsim fit` on the worker pool: candidate parameter sets (ABC-SMC,
+// abc.ts) and replicates are tasks like any run's, simulated by the same long-lived workers; each
+// result is reduced to its targets' values (targets.ts) on the main thread.
+//
+// Output folder: posterior.csv (the last generation), particles.csv (every generation),
+// generations.csv, best-fit.yaml (a scenario that extends the calibrated one with the best-fit
+// values), fit.csv and fit.svg (every target), manifest.json. Each is written atomically and only
+// after every simulation has finished, so an interrupted calibration leaves no file that looks complete.
+
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { stringify } from "yaml";
+import type { RunResult } from "../engine/simulate.js";
+import { candidateSeed, taskSeed } from "../engine/rng.js";
+import { UserError } from "../errors.js";
+import { type ModelInputs, formatMonth } from "../model/inputs.js";
+import { PARAMS, type ParamName, type Params } from "../model/params.js";
+import { writeCsvAtomic } from "../output/csv.js";
+import { dataFileHashes, sha256File, writeManifest } from "../output/manifest.js";
+import { runTasks } from "../run/pool.js";
+import type { Task } from "../run/tasks.js";
+import type { ResolvedScenario } from "../scenario/load.js";
+import { buildInputs } from "../scenario/resolve.js";
+import { VERSION } from "../version.js";
+import { type AbcResult, type Generation, type Prior, abcSmc, effectiveSampleSize, weightedMoments } from "./abc.js";
+import { type FitRow, fitDistance, fitRows, writeFitCsv, writeFitSvg } from "./fit.js";
+import { type Target, lastMonthNeeded, observeTargets, targetDistance, targetInRun } from "./targets.js";
+
+/** Parameters calibrated by default: those whose source is marked "calibrated" in PARAMS. */
+export function calibratedParams(): ParamName[] {
+  return (Object.keys(PARAMS) as ParamName[]).filter((k) => PARAMS[k].source.kind === "calibrated");
+}
+
+/** The uniform prior of each parameter: its plausible range (PARAMS). Flags cannot be calibrated. */
+export function priorOf(names: readonly ParamName[]): Prior {
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const n of names) {
+    const spec = PARAMS[n] as (typeof PARAMS)[ParamName];
+    if (!("range" in spec)) throw new UserError(`--params: ${n} is a flag (on/off); only numeric parameters can be calibrated.`);
+    lo.push(spec.range[0]);
+    hi.push(spec.range[1]);
+  }
+  return { names, lo, hi };
+}
+
+export interface FitSpec {
+  scenario: ResolvedScenario;
+  targetsFile: string;
+  targets: Target[];
+  seed: number;
+  scale: number;
+  replicates: number;
+}
+
+export interface CalibrationSpec {
+  scenario: ResolvedScenario;
+  targetsFile: string;
+  targets: Target[];
+  params: ParamName[];
+  seed: number;
+  /** Scale of the candidate runs. */
+  scale: number;
+  particles: number;
+  generations: number;
+  quantile: number;
+  minAcceptance: number;
+  maxSimulations: number;
+  /** The `bestOf` particles of the last generation nearest the data are re-run with the fit's replicates; the nearest on average is the best fit. */
+  bestOf: number;
+  fit: { scale: number; replicates: number };
+}
+
+export interface PoolHooks {
+  threads: number;
+  /** A batch of simulations starts (for progress). */
+  onBatchStart?: (tasks: readonly Task[], inputs: readonly ModelInputs[]) => void;
+  onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
+  onTaskDone?: (task: Task) => void;
+}
+
+/** The scenario's inputs, run until the last month any target needs. */
+export function targetInputs(scenario: ResolvedScenario, targets: readonly Target[], scale: number): ModelInputs {
+  const until = Math.max(...targets.map(lastMonthNeeded));
+  const inputs = buildInputs(scenario, { scale, until: formatMonth(until) });
+  const fitted = targets.filter((t) => t.weight > 0 && targetInRun(t, inputs.startMonthAbs, inputs.months));
+  if (fitted.length === 0) {
+    throw new UserError(`No weighted target falls within the run of ${scenario.name} (from ${scenario.start}): nothing to fit. Check the targets' dates.`);
+  }
+  return inputs;
+}
+
+const withParams = (base: ModelInputs, names: readonly string[], theta: ArrayLike<number>): ModelInputs => {
+  const params = { ...base.params } as Record<string, number | boolean>;
+  names.forEach((n, d) => (params[n] = theta[d]!));
+  return { ...base, params: params as Params };
+};
+
+/** Simulates each (inputs, seed) on the pool; returns each task's target values, in task order. */
+async function simulateTargets(name: string, inputs: ModelInputs[], seeds: number[], targets: readonly Target[], hooks: PoolHooks): Promise<Float64Array[]> {
+  const tasks: Task[] = seeds.map((seed, k) => ({ index: k, scenarioIndex: 0, inputsIndex: k, scenario: name, point: k, replicate: 1, seed }));
+  const out: Float64Array[] = [];
+  hooks.onBatchStart?.(tasks, inputs);
+  await runTasks(tasks, inputs, {
+    threads: hooks.threads,
+    collectEvents: false,
+    ...(hooks.onProgress && { onProgress: hooks.onProgress }),
+    onResult: (task: Task, result: RunResult) => {
+      out.push(observeTargets(targets, result, inputs[task.inputsIndex]!));
+      hooks.onTaskDone?.(task);
+    },
+  });
+  return out;
+}
+
+/** Replicates 1..R of the inputs (seeds as `migsim run --seed`), reduced to fit rows. */
+async function replicateFit(name: string, inputs: ModelInputs, spec: { seed: number; replicates: number }, targets: readonly Target[], hooks: PoolHooks): Promise<FitRow[]> {
+  const seeds = Array.from({ length: spec.replicates }, (_, r) => taskSeed(spec.seed, r + 1));
+  const values = await simulateTargets(name, seeds.map(() => inputs), seeds, targets, hooks);
+  return fitRows(targets, values);
+}
+
+const CALIBRATION_FILES = ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg", "manifest.json"];
+
+/** Refuses to write over earlier results unless asked; creates the folder. Call only after validation. */
+export function prepareOutDir(out: string, overwrite: boolean): void {
+  if (existsSync(out)) {
+    let entries: string[];
+    try {
+      entries = readdirSync(out);
+    } catch (e) {
+      throw new UserError(`Output folder ${out} cannot be used: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder).`);
+    }
+    const clash = entries.filter((f) => CALIBRATION_FILES.includes(f));
+    if (clash.length > 0 && !overwrite) throw new UserError(`Output folder ${out} already holds results (${clash.join(", ")}); choose another --out, or pass --overwrite to replace them.`);
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new UserError(`Cannot create the output folder ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
+  }
+}
+
+function baseManifest(command: string[], threads: number, startedAt: string) {
+  return {
+    migsim: VERSION, command, dataFiles: dataFileHashes(), threads, node: process.version,
+    platform: `${process.platform}-${process.arch}`, startedAt, finishedAt: new Date().toISOString(),
+  };
+}
+
+const outputsOf = (out: string, files: string[]) => files.map((f) => ({ file: f, sha256: sha256File(join(out, f)) }));
+
+/** `migsim fit`: replicates of a scenario against the targets; writes fit.csv, fit.svg and manifest.json. */
+export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean; command: string[] } & PoolHooks): Promise<FitRow[]> {
+  const inputs = targetInputs(spec.scenario, spec.targets, spec.scale);
+  const startedAt = new Date().toISOString();
+  prepareOutDir(o.out, o.overwrite);
+  const rows = await replicateFit(spec.scenario.name, inputs, spec, spec.targets, o);
+  writeFitCsv(o.out, rows);
+  await writeFitSvg(o.out, rows, `${spec.scenario.name}: simulated (mean, 95% CI over ${spec.replicates} replicates, scale ${spec.scale}) vs observed`);
+  for (const f of ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
+  writeManifest(o.out, {
+    ...baseManifest(o.command, o.threads, startedAt),
+    kind: "fit", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    seed: spec.seed, scale: spec.scale, replicates: spec.replicates, distance: fitDistance(rows),
+    outputs: outputsOf(o.out, ["fit.csv", "fit.svg"]),
+  } as never);
+  return rows;
+}
+
+export interface CalibrationResult {
+  abc: AbcResult;
+  best: Record<string, number>;
+  fit: FitRow[];
+  bestFitFile: string;
+}
+
+/** Rounds a calibrated value to 4 significant digits (whole numbers for integer parameters). */
+function roundParam(name: ParamName, v: number): number {
+  const spec = PARAMS[name] as { integer?: boolean };
+  return spec.integer ? Math.round(v) : Number(v.toPrecision(4));
+}
+
+/** `migsim calibrate`: ABC-SMC over the calibrated parameters, then the best fit and its fit report. */
+export async function runCalibration(spec: CalibrationSpec, o: { out: string; overwrite: boolean; command: string[]; onGeneration?: (g: Generation, simulations: number) => void } & PoolHooks): Promise<CalibrationResult> {
+  const prior = priorOf(spec.params);
+  const base = targetInputs(spec.scenario, spec.targets, spec.scale);
+  const fitBase = targetInputs(spec.scenario, spec.targets, spec.fit.scale);
+  const startedAt = new Date().toISOString();
+  prepareOutDir(o.out, o.overwrite);
+  const name = spec.scenario.name;
+
+  const abc = await abcSmc(
+    prior,
+    { particles: spec.particles, generations: spec.generations, quantile: spec.quantile, minAcceptance: spec.minAcceptance, maxSimulations: spec.maxSimulations, seed: spec.seed },
+    async (thetas, g, first) => {
+      const seeds = thetas.map((_, k) => candidateSeed(spec.seed, g, first + k));
+      const values = await simulateTargets(name, thetas.map((th) => withParams(base, spec.params, th)), seeds, spec.targets, o);
+      return values.map((v) => targetDistance(spec.targets, v));
+    },
+    o.onGeneration,
+  );
+  const last = abc.generations[abc.generations.length - 1];
+  if (!last) throw new UserError(`--max-simulations ${spec.maxSimulations} is below one generation of ${spec.particles} particles; raise it.`);
+
+  // Best fit: of the last generation's `bestOf` particles nearest the data (one noisy run each),
+  // the one whose replicate means (at the fit's scale, common seeds) are nearest on average.
+  const order = last.distances.map((d, k) => [d, k] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, spec.bestOf);
+  let best: { theta: number[]; rows: FitRow[]; distance: number } | null = null;
+  for (const [, k] of order) {
+    const theta = spec.params.map((n, d) => roundParam(n, last.thetas[k]![d]!));
+    const rows = await replicateFit(name, withParams(fitBase, spec.params, theta), { seed: spec.seed, replicates: spec.fit.replicates }, spec.targets, o);
+    const distance = fitDistance(rows);
+    if (!best || distance < best.distance) best = { theta, rows, distance };
+  }
+  const bestValues = Object.fromEntries(spec.params.map((n, d) => [n, best!.theta[d]!]));
+
+  // Files, each atomically, after every simulation.
+  const paramCols = [...spec.params];
+  const particleRow = (g: Generation, k: number): (string | number)[] => [g.index, k + 1, g.weights[k]!, g.distances[k]!, ...Array.from(g.thetas[k]!)];
+  writeCsvAtomic(join(o.out, "posterior.csv"), ["generation", "particle", "weight", "distance", ...paramCols], last.thetas.map((_, k) => particleRow(last, k)));
+  writeCsvAtomic(join(o.out, "particles.csv"), ["generation", "particle", "weight", "distance", ...paramCols], abc.generations.flatMap((g) => g.thetas.map((_, k) => particleRow(g, k))));
+  writeCsvAtomic(join(o.out, "generations.csv"), ["generation", "epsilon", "simulations", "kept", "acceptance", "ess", ...paramCols.flatMap((n) => [`${n}_mean`, `${n}_sd`])],
+    abc.generations.map((g) => {
+      const { mean, variance } = weightedMoments(g.thetas, g.weights, paramCols.length);
+      return [g.index, Number.isFinite(g.epsilon) ? g.epsilon : "", g.simulations, g.thetas.length, g.thetas.length / g.simulations, effectiveSampleSize(g.weights),
+        ...paramCols.flatMap((_, d) => [mean[d]!, Math.sqrt(variance[d]!)])];
+    }));
+  writeFitCsv(o.out, best!.rows);
+  await writeFitSvg(o.out, best!.rows, `${name}, best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
+  const bestFitFile = join(o.out, "best-fit.yaml");
+  writeBestFit(bestFitFile, spec, bestValues, o.command, best!.distance);
+  writeManifest(o.out, {
+    ...baseManifest(o.command, o.threads, startedAt),
+    kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    seed: spec.seed, scale: spec.scale, params: spec.params, prior: { lo: prior.lo, hi: prior.hi },
+    abc: { particles: spec.particles, generations: spec.generations, quantile: spec.quantile, minAcceptance: spec.minAcceptance, maxSimulations: spec.maxSimulations, simulations: abc.simulations, stop: abc.stop, generationsRun: abc.generations.length - 1 },
+    bestOf: spec.bestOf, fit: { ...spec.fit, distance: best!.distance }, best: bestValues,
+    streams: { derivation: "proposals: Alea seeded 'migsim/abc/<seed>'; candidate k of generation g: sha256 of (seed, g, k) -> task seed; best-fit replicates: as migsim run --seed" },
+    outputs: outputsOf(o.out, ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg"]),
+  } as never);
+  return { abc, best: bestValues, fit: best!.rows, bestFitFile };
+}
+
+/** A scenario file that extends the calibrated scenario with the best-fit values. */
+function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string, number>, command: string[], distance: number): void {
+  const scenarioFile = spec.scenario.files[0]?.path;
+  const extendsPath = scenarioFile ? relative(dirname(resolve(path)), resolve(scenarioFile)).split(sep).join("/") : undefined;
+  const doc = {
+    name: `${spec.scenario.name}-calibrated`,
+    description: `${spec.scenario.name} with the ABC best-fit values of ${spec.params.length} parameters (distance ${distance.toFixed(3)} over the targets of ${spec.targetsFile}).`,
+    sources: [`migsim calibrate (seed ${spec.seed}); posterior.csv and fit.csv beside this file`],
+    ...(extendsPath && { extends: extendsPath }),
+    params: values,
+  };
+  const text = `# Written by: migsim ${command.join(" ")}\n${stringify(doc, { lineWidth: 100 })}`;
+  writeFileSync(`${path}.partial`, text);
+  renameSync(`${path}.partial`, path);
+}

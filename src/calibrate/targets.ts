@@ -1,0 +1,179 @@
+// Calibration targets: observed figures the baseline should reproduce (data/observed/targets.csv,
+// one row per figure, each with its source), and how each is read off a simulated run.
+
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import type { RunResult } from "../engine/simulate.js";
+import { UserError } from "../errors.js";
+import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, STATUS_COUNT, Status } from "../model/codes.js";
+import { type ModelInputs, parseMonth } from "../model/inputs.js";
+import { STOCK_CELLS } from "../model/population.js";
+import { FROM_SLOTS, SIE_RETENTION_MONTHS } from "../model/state.js";
+
+/** What a target measures. Stocks are end-of-month counts; ti_missing counts abscond events in a calendar year. */
+export const TARGET_METRICS = ["ti_stock", "ssw1_stock", "sie_stock", "ti_missing", "sie_retention_5y"] as const;
+export type TargetMetric = (typeof TARGET_METRICS)[number];
+
+export interface Target {
+  /** A readable key, e.g. "ti_stock VN 2019-12". */
+  id: string;
+  metric: TargetMetric;
+  /** A nationality code, or ALL. */
+  nationality: string;
+  /** YYYY-MM for stocks, YYYY for yearly counts, YYYY-MM/YYYY-MM (entry months) for retention. */
+  date: string;
+  observed: number;
+  /** Relative error that counts as a fit (0.15 = within 15%); distances are measured in these units. */
+  tolerance: number;
+  /** Weight in the distance; 0 = reported in the fit, not fitted. */
+  weight: number;
+  source: string;
+  /** Absolute months the target covers: [first, last]. */
+  firstMonthAbs: number;
+  lastMonthAbs: number;
+}
+
+const COLUMNS = ["metric", "nationality", "date", "observed", "tolerance", "weight", "source"];
+const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = { ti_stock: Status.TI, ssw1_stock: Status.SSW1, sie_stock: Status.SIE };
+
+/** Reads and checks a targets file; errors name the file, line and field. */
+export function loadTargets(path: string): Target[] {
+  if (!existsSync(path)) throw new UserError(`Targets file ${path} does not exist (expected a CSV like data/observed/targets.csv).`);
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  } catch (e) {
+    throw new UserError(`Targets file ${path} is not valid CSV: ${(e as Error).message}`);
+  }
+  const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
+  const missing = COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new UserError(`Targets file ${path}: missing column(s) ${missing.join(", ")} (expected ${COLUMNS.join(",")}).`);
+  const unknown = header.filter((c) => !COLUMNS.includes(c));
+  if (unknown.length > 0) throw new UserError(`Targets file ${path}: unknown column(s) ${unknown.join(", ")} (expected ${COLUMNS.join(",")}).`);
+  const targets = rows.map((r, k) => parseTarget(r, `${path} line ${k + 2}`));
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (seen.has(t.id)) throw new UserError(`Targets file ${path}: target "${t.id}" appears twice.`);
+    seen.add(t.id);
+  }
+  if (!targets.some((t) => t.weight > 0)) throw new UserError(`Targets file ${path}: no target has a weight above 0, so there is nothing to fit.`);
+  return targets;
+}
+
+function parseTarget(r: Record<string, string>, where: string): Target {
+  const metric = r.metric as TargetMetric;
+  if (!TARGET_METRICS.includes(metric)) throw new UserError(`${where}: metric "${r.metric}" is not one of ${TARGET_METRICS.join(", ")}.`);
+  const nationality = r.nationality!;
+  if (nationality !== "ALL" && !NATIONALITY_CODES.includes(nationality as never)) {
+    throw new UserError(`${where}: nationality "${nationality}" is not ALL or one of ${NATIONALITY_CODES.join(", ")}.`);
+  }
+  const number = (field: string, ok: (v: number) => boolean, expected: string): number => {
+    const v = Number(r[field]);
+    if (r[field] === "" || !Number.isFinite(v) || !ok(v)) throw new UserError(`${where}: ${field} "${r[field]}" is not ${expected}.`);
+    return v;
+  };
+  const observed = number("observed", (v) => v > 0, "a positive number");
+  const tolerance = number("tolerance", (v) => v > 0 && v <= 1, "a relative tolerance in (0, 1], e.g. 0.15");
+  const weight = number("weight", (v) => v >= 0, "a weight of 0 or more");
+  const date = r.date!;
+  let first: number;
+  let last: number;
+  try {
+    if (metric === "ti_missing") {
+      if (!/^\d{4}$/.test(date)) throw new Error();
+      first = Number(date) * 12;
+      last = first + 11;
+    } else if (metric === "sie_retention_5y") {
+      const [a, b] = date.split("/");
+      first = parseMonth(a ?? "");
+      last = parseMonth(b ?? "");
+      if (last < first) throw new Error();
+      if (observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
+    } else {
+      first = last = parseMonth(date);
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const expected = metric === "ti_missing" ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
+    throw new UserError(`${where}: date "${date}" is not ${expected}.`);
+  }
+  return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance, weight, source: r.source ?? "", firstMonthAbs: first, lastMonthAbs: last };
+}
+
+/** The last month a run must cover to measure the target (retention follows entrants for five years). */
+export function lastMonthNeeded(t: Target): number {
+  return t.metric === "sie_retention_5y" ? t.lastMonthAbs + SIE_RETENTION_MONTHS - 1 : t.lastMonthAbs;
+}
+
+/** Whether a run from startAbs over `months` months measures the target. */
+export function targetInRun(t: Target, startAbs: number, months: number): boolean {
+  return t.firstMonthAbs >= startAbs && lastMonthNeeded(t) <= startAbs + months - 1;
+}
+
+const natMatches = (t: Target, nat: number): boolean => t.nationality === "ALL" || NATIONALITY_CODES[nat] === t.nationality;
+
+/**
+ * The simulated value of each target at 1:1 scale (NaN where the run does not cover it).
+ * Stocks and counts are divided by the run's scale; retention is a share.
+ */
+export function observeTargets(targets: readonly Target[], result: RunResult, inputs: ModelInputs): Float64Array {
+  const out = new Float64Array(targets.length);
+  const start = inputs.startMonthAbs;
+  // Abscond events by absolute year and nationality, from the flow triples.
+  const perEvent = FROM_SLOTS * STATUS_COUNT * NATIONALITY_COUNT;
+  targets.forEach((t, k) => {
+    if (!targetInRun(t, start, inputs.months)) {
+      out[k] = Number.NaN;
+      return;
+    }
+    const st = STOCK_STATUS[t.metric];
+    if (st !== undefined) {
+      const m = t.firstMonthAbs - start;
+      let n = 0;
+      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (natMatches(t, nat)) n += result.stocks[m * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
+      out[k] = n / inputs.scale;
+    } else if (t.metric === "ti_missing") {
+      let n = 0;
+      for (let j = 0; j < result.flows.length; j += 3) {
+        const month = start + result.flows[j]!;
+        if (month < t.firstMonthAbs || month > t.lastMonthAbs) continue;
+        const cell = result.flows[j + 1]!;
+        if (Math.floor(cell / perEvent) !== EventCode.abscond || !natMatches(t, cell % NATIONALITY_COUNT)) continue;
+        n += result.flows[j + 2]!;
+      }
+      out[k] = n / inputs.scale;
+    } else {
+      // sie_retention_5y: entrants of the window still in Japan five years on (all nationalities).
+      let entered = 0;
+      let left = 0;
+      for (let m = t.firstMonthAbs - start; m <= t.lastMonthAbs - start; m++) {
+        entered += result.sieCohorts[2 * m]!;
+        left += result.sieCohorts[2 * m + 1]!;
+      }
+      out[k] = entered > 0 ? 1 - left / entered : Number.NaN;
+    }
+  });
+  return out;
+}
+
+/** A target's error in units of its tolerance: (simulated - observed) / (tolerance x observed). */
+export function scaledError(t: Target, simulated: number): number {
+  return (simulated - t.observed) / (t.tolerance * t.observed);
+}
+
+/**
+ * The ABC distance: root of the weighted mean squared scaled error over the targets the run
+ * covers. Below 1 means the weighted average target is within its tolerance.
+ */
+export function targetDistance(targets: readonly Target[], simulated: ArrayLike<number>): number {
+  let sum = 0;
+  let w = 0;
+  targets.forEach((t, k) => {
+    const v = simulated[k]!;
+    if (t.weight === 0 || Number.isNaN(v)) return;
+    const e = scaledError(t, v);
+    sum += t.weight * e * e;
+    w += t.weight;
+  });
+  return w > 0 ? Math.sqrt(sum / w) : Number.NaN;
+}

@@ -1,0 +1,197 @@
+// `migsim calibrate <scenario> --targets <file>`: ABC-SMC over the calibrated parameters on the
+// worker pool, then the best fit and its fit report. `migsim fit <scenario>`: the fit report alone.
+
+import { join } from "node:path";
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { type CalibrationSpec, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
+import { type FitRow } from "../../calibrate/fit.js";
+import { loadTargets } from "../../calibrate/targets.js";
+import { UserError } from "../../errors.js";
+import { PARAMS, type ParamName } from "../../model/params.js";
+import { loadScenario } from "../../scenario/load.js";
+import type { ModelInputs } from "../../model/inputs.js";
+import type { Task } from "../../run/tasks.js";
+import { type Progress, createProgress } from "../progress.js";
+import { defaultOutDir, quietOption, threadsOption } from "./run.js";
+
+const DEFAULT_TARGETS = "data/observed/targets.csv";
+
+interface CommonArgs {
+  scenario: string;
+  targets: string;
+  seed: number;
+  threads: number;
+  out?: string;
+  quiet: boolean;
+  overwrite: boolean;
+}
+
+interface FitArgs extends CommonArgs {
+  scale: number;
+  replicates: number;
+}
+
+interface CalibrateArgs extends CommonArgs {
+  params?: string;
+  scale: number;
+  particles: number;
+  generations: number;
+  quantile: number;
+  minAcceptance: number;
+  maxSimulations: number;
+  bestOf: number;
+  fitScale: number;
+  fitReplicates: number;
+}
+
+const wholeNumber = (name: string, v: number, min: number, max: number): void => {
+  if (!Number.isInteger(v) || v < min || v > max) throw new UserError(`--${name} expects a whole number from ${min} to ${max}, got ${v}.`);
+};
+const share = (name: string, v: number, example: string): void => {
+  if (!(v > 0 && v <= 1)) throw new UserError(`--${name} expects a number in (0, 1], e.g. ${example}, got ${v}.`);
+};
+
+function checkCommon(a: CommonArgs): void {
+  wholeNumber("seed", a.seed, 0, 2 ** 32 - 1);
+  wholeNumber("threads", a.threads, 1, 256);
+}
+
+function commonOptions<T>(y: Argv<T>) {
+  return y
+    .positional("scenario", { type: "string", demandOption: true, describe: "Scenario file (YAML or JSON)" })
+    .option("targets", { type: "string", default: DEFAULT_TARGETS, describe: "Observed targets (CSV: metric,nationality,date,observed,tolerance,weight,source)" })
+    .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same results" })
+    .option("threads", threadsOption)
+    .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
+    .option("quiet", quietOption)
+    .option("overwrite", { type: "boolean", default: false, describe: "Replace earlier results in --out" });
+}
+
+/**
+ * Progress: on a terminal, a bar per batch of simulations; otherwise a line every 30 s with the
+ * runs done (calibrate also prints a line per generation).
+ */
+function hooks(quiet: boolean) {
+  const mode = quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
+  let progress: Progress = createProgress("quiet");
+  let runs = 0;
+  let lastLine = Date.now();
+  return {
+    onBatchStart: (tasks: readonly Task[], inputs: readonly ModelInputs[]) => {
+      progress.stop();
+      if (mode !== "bar") return;
+      progress = createProgress(mode);
+      progress.start(tasks, inputs);
+    },
+    onProgress: (k: number, m: number, am: number) => progress.update(k, m, am),
+    onTaskDone: (t: { index: number }) => {
+      progress.taskDone(t.index);
+      runs++;
+      if (mode === "lines" && Date.now() - lastLine > 30_000) {
+        lastLine = Date.now();
+        process.stderr.write(`migsim: ${runs} runs done\n`);
+      }
+    },
+    stop: () => progress.stop(),
+  };
+}
+
+function printFit(rows: readonly FitRow[]): void {
+  const fitted = rows.filter((r) => r.target.weight > 0 && r.within !== "not simulated");
+  const missed = fitted.filter((r) => r.within === "no");
+  process.stderr.write(`migsim: ${fitted.length - missed.length} of ${fitted.length} fitted targets within tolerance${missed.length ? `; outside: ${missed.map((r) => `${r.target.id} (${((r.mean / r.target.observed - 1) * 100).toFixed(0)}%)`).join(", ")}` : ""}\n`);
+}
+
+export const fitCommand: CommandModule<object, FitArgs> = {
+  command: "fit <scenario>",
+  describe: "Fit report: replicates of a scenario against the observed targets (fit.csv, fit.svg)",
+  builder: (y: Argv) =>
+    commonOptions(y)
+      .option("scale", { type: "number", default: 0.1, describe: "Share of the real population simulated, in (0, 1]" })
+      .option("replicates", { type: "number", default: 5, describe: "Replicates (the report shows their mean and 95% interval)" }) as unknown as Argv<FitArgs>,
+  handler: async (a: ArgumentsCamelCase<FitArgs>) => {
+    checkCommon(a);
+    share("scale", a.scale, "0.1");
+    wholeNumber("replicates", a.replicates, 1, 10000);
+    const scenario = loadScenario(a.scenario);
+    const targets = loadTargets(a.targets);
+    const out = a.out ?? defaultOutDir([`fit-${scenario.name}`]);
+    const h = hooks(a.quiet);
+    try {
+      const rows = await runFit({ scenario, targetsFile: a.targets, targets, seed: a.seed, scale: a.scale, replicates: a.replicates }, { out, overwrite: a.overwrite, command: process.argv.slice(2), threads: a.threads, ...h });
+      h.stop();
+      if (!a.quiet) {
+        printFit(rows);
+        process.stderr.write(`migsim: fit report written to ${join(out, "fit.csv")} and ${join(out, "fit.svg")}\n`);
+      }
+    } finally {
+      h.stop();
+    }
+  },
+};
+
+export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
+  command: "calibrate <scenario>",
+  describe: "Calibrate parameters to observed targets by ABC-SMC on the worker pool; writes the posterior, a best-fit scenario and a fit report",
+  builder: (y: Argv) =>
+    commonOptions(y)
+      .option("params", { type: "string", describe: "Comma-separated parameters to calibrate (default: every parameter whose source is 'calibrated'; see migsim params)" })
+      .option("scale", { type: "number", default: 0.05, describe: "Scale of each candidate's run, in (0, 1]" })
+      .option("particles", { type: "number", default: 100, describe: "Particles per generation" })
+      .option("generations", { type: "number", default: 4, describe: "ABC-SMC generations after the prior sample" })
+      .option("quantile", { type: "number", default: 0.5, describe: "Each tolerance is this quantile of the previous generation's distances" })
+      .option("min-acceptance", { type: "number", default: 0.05, describe: "Stop when a generation keeps fewer than this share of its candidates" })
+      .option("max-simulations", { type: "number", default: 5000, describe: "Stop before this many candidate runs in all" })
+      .option("best-of", { type: "number", default: 5, describe: "Re-run this many of the final particles nearest the data; the best on average is the best fit" })
+      .option("fit-scale", { type: "number", default: 0.1, describe: "Scale of the best-fit replicates and the fit report" })
+      .option("fit-replicates", { type: "number", default: 5, describe: "Replicates of each best-fit candidate and of the fit report" }) as unknown as Argv<CalibrateArgs>,
+  handler: async (a: ArgumentsCamelCase<CalibrateArgs>) => {
+    checkCommon(a);
+    share("scale", a.scale, "0.05");
+    share("fit-scale", a.fitScale, "0.1");
+    wholeNumber("particles", a.particles, 2, 100000);
+    wholeNumber("generations", a.generations, 0, 100);
+    wholeNumber("max-simulations", a.maxSimulations, 2, 10_000_000);
+    wholeNumber("best-of", a.bestOf, 1, a.particles);
+    wholeNumber("fit-replicates", a.fitReplicates, 1, 10000);
+    if (!(a.quantile > 0 && a.quantile < 1)) throw new UserError(`--quantile expects a number in (0, 1), e.g. 0.5, got ${a.quantile}.`);
+    if (!(a.minAcceptance >= 0 && a.minAcceptance < 1)) throw new UserError(`--min-acceptance expects a share in [0, 1), e.g. 0.05, got ${a.minAcceptance}.`);
+    let params: ParamName[] = calibratedParams();
+    if (a.params !== undefined) {
+      params = a.params.split(",").map((p) => p.trim()).filter((p) => p !== "") as ParamName[];
+      const unknown = params.filter((p) => !(p in PARAMS));
+      if (unknown.length > 0) throw new UserError(`--params: unknown parameter(s) ${unknown.join(", ")} (see migsim params for the names).`);
+      if (params.length === 0) throw new UserError("--params: name at least one parameter.");
+    }
+    const scenario = loadScenario(a.scenario);
+    const targets = loadTargets(a.targets);
+    const spec: CalibrationSpec = {
+      scenario, targetsFile: a.targets, targets, params, seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
+      quantile: a.quantile, minAcceptance: a.minAcceptance, maxSimulations: a.maxSimulations, bestOf: a.bestOf,
+      fit: { scale: a.fitScale, replicates: a.fitReplicates },
+    };
+    const out = a.out ?? defaultOutDir([`calibrate-${scenario.name}`]);
+    const h = hooks(a.quiet);
+    const t0 = Date.now();
+    try {
+      const r = await runCalibration(spec, {
+        out, overwrite: a.overwrite, command: process.argv.slice(2), threads: a.threads, ...h,
+        onGeneration: (g, sims) => {
+          if (a.quiet) return;
+          h.stop();
+          const eps = Number.isFinite(g.epsilon) ? g.epsilon.toFixed(3) : "none (prior)";
+          const min = Math.min(...g.distances);
+          process.stderr.write(`migsim: generation ${g.index}/${a.generations}: tolerance ${eps}, kept ${g.thetas.length} of ${g.simulations} (${((100 * g.thetas.length) / g.simulations).toFixed(0)}%), nearest ${min.toFixed(3)}, ${sims} runs in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+        },
+      });
+      h.stop();
+      if (!a.quiet) {
+        if (r.abc.stop !== "generations") process.stderr.write(`migsim: stopped early (${r.abc.stop === "budget" ? "--max-simulations reached" : "acceptance below --min-acceptance"}); the posterior is the last complete generation.\n`);
+        printFit(r.fit);
+        process.stderr.write(`migsim: posterior, best fit (${r.bestFitFile}) and fit report written to ${out}\n`);
+      }
+    } finally {
+      h.stop();
+    }
+  },
+};
