@@ -45,7 +45,11 @@ export interface Generation {
   /** Normalised importance weights. */
   weights: number[];
   distances: number[];
-  /** Candidates simulated for this generation. */
+  /**
+   * Candidates simulated for this generation (whole batches: the candidates of the last batch
+   * after the N-th kept one are simulated but not examined, so kept / simulations slightly
+   * understates the acceptance rate).
+   */
   simulations: number;
 }
 
@@ -110,6 +114,7 @@ export async function abcSmc(prior: Prior, o: AbcOptions, evaluate: Evaluate, on
   const thetas0 = Array.from({ length: o.particles }, () => Float64Array.from(prior.lo, (lo, d) => lo + (prior.hi[d]! - lo) * u()));
   if (o.particles > o.maxSimulations) return { generations, simulations, stop: "budget" };
   const d0 = await evaluate(thetas0, 0, 0);
+  if (d0.length !== thetas0.length) throw new Error(`evaluate returned ${d0.length} distances for ${thetas0.length} candidates`);
   simulations += o.particles;
   generations.push({ index: 0, epsilon: Infinity, thetas: thetas0, weights: thetas0.map(() => 1 / o.particles), distances: d0, simulations: o.particles });
   onGeneration?.(generations[0]!, simulations);
@@ -139,6 +144,7 @@ export async function abcSmc(prior: Prior, o: AbcOptions, evaluate: Evaluate, on
         batch.push(th);
       }
       const dist = await evaluate(batch, g, proposed);
+      if (dist.length !== batch.length) throw new Error(`evaluate returned ${dist.length} distances for ${batch.length} candidates`);
       proposed += batch.length;
       simulations += batch.length;
       for (let k = 0; k < batch.length && kept.length < o.particles; k++) {

@@ -229,7 +229,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   writeFitCsv(o.out, best!.rows);
   await writeFitSvg(o.out, best!.rows, `${name}, best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
   const bestFitFile = join(o.out, "best-fit.yaml");
-  writeBestFit(bestFitFile, spec, bestValues, o.command, best!.distance);
+  writeBestFit(bestFitFile, spec, bestValues, best!.distance);
   writeManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
@@ -243,7 +243,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
 }
 
 /** A scenario file that extends the calibrated scenario with the best-fit values. */
-function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string, number>, command: string[], distance: number): void {
+function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string, number>, distance: number): void {
   const scenarioFile = spec.scenario.files[0]?.path;
   const extendsPath = scenarioFile ? relative(dirname(resolve(path)), resolve(scenarioFile)).split(sep).join("/") : undefined;
   const doc = {
@@ -253,7 +253,8 @@ function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string
     ...(extendsPath && { extends: extendsPath }),
     params: values,
   };
-  const text = `# Written by: migsim ${command.join(" ")}\n${stringify(doc, { lineWidth: 100 })}`;
+  // The command (with --threads and --out) is in manifest.json; this file depends on the seed and settings alone.
+  const text = `# Written by migsim calibrate (seed ${spec.seed}); the full command is in manifest.json beside this file.\n${stringify(doc, { lineWidth: 100 })}`;
   writeFileSync(`${path}.partial`, text);
   renameSync(`${path}.partial`, path);
 }

@@ -39,23 +39,29 @@ const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = { ti_stock: Status.T
 /** Reads and checks a targets file; errors name the file, line and field. */
 export function loadTargets(path: string): Target[] {
   if (!existsSync(path)) throw new UserError(`Targets file ${path} does not exist (expected a CSV like data/observed/targets.csv).`);
-  let rows: Record<string, string>[];
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
-    rows = parse(readFileSync(path, "utf8"), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    // bom: spreadsheets save UTF-8 with a byte-order mark; info: each row's line in the file.
+    records = parse(readFileSync(path, "utf8"), {
+      columns: (h: string[]) => (header = h),
+      skip_empty_lines: true, trim: true, bom: true, info: true,
+    }) as typeof records;
   } catch (e) {
     throw new UserError(`Targets file ${path} is not valid CSV: ${(e as Error).message}`);
   }
-  const header = rows.length > 0 ? Object.keys(rows[0]!) : [];
   const missing = COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) throw new UserError(`Targets file ${path}: missing column(s) ${missing.join(", ")} (expected ${COLUMNS.join(",")}).`);
   const unknown = header.filter((c) => !COLUMNS.includes(c));
   if (unknown.length > 0) throw new UserError(`Targets file ${path}: unknown column(s) ${unknown.join(", ")} (expected ${COLUMNS.join(",")}).`);
-  const targets = rows.map((r, k) => parseTarget(r, `${path} line ${k + 2}`));
-  const seen = new Set<string>();
-  for (const t of targets) {
-    if (seen.has(t.id)) throw new UserError(`Targets file ${path}: target "${t.id}" appears twice.`);
-    seen.add(t.id);
-  }
+  if (records.length === 0) throw new UserError(`Targets file ${path} has a header but no targets.`);
+  const targets = records.map((r) => parseTarget(r.record, `${path} line ${r.info.lines}`));
+  const seen = new Map<string, number>();
+  targets.forEach((t, k) => {
+    const line = records[k]!.info.lines;
+    if (seen.has(t.id)) throw new UserError(`Targets file ${path}: target "${t.id}" appears twice (lines ${seen.get(t.id)} and ${line}).`);
+    seen.set(t.id, line);
+  });
   if (!targets.some((t) => t.weight > 0)) throw new UserError(`Targets file ${path}: no target has a weight above 0, so there is nothing to fit.`);
   return targets;
 }
@@ -68,8 +74,10 @@ function parseTarget(r: Record<string, string>, where: string): Target {
     throw new UserError(`${where}: nationality "${nationality}" is not ALL or one of ${NATIONALITY_CODES.join(", ")}.`);
   }
   const number = (field: string, ok: (v: number) => boolean, expected: string): number => {
-    const v = Number(r[field]);
-    if (r[field] === "" || !Number.isFinite(v) || !ok(v)) throw new UserError(`${where}: ${field} "${r[field]}" is not ${expected}.`);
+    const text = r[field] ?? "";
+    const v = Number(text);
+    // Decimal notation only (Number() would also take "0x10" or "1e3").
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) || !Number.isFinite(v) || !ok(v)) throw new UserError(`${where}: ${field} "${r[field]}" is not ${expected}.`);
     return v;
   };
   const observed = number("observed", (v) => v > 0, "a positive number");
@@ -84,7 +92,9 @@ function parseTarget(r: Record<string, string>, where: string): Target {
       first = Number(date) * 12;
       last = first + 11;
     } else if (metric === "sie_retention_5y") {
-      const [a, b] = date.split("/");
+      const parts = date.split("/");
+      if (parts.length !== 2) throw new Error();
+      const [a, b] = parts;
       first = parseMonth(a ?? "");
       last = parseMonth(b ?? "");
       if (last < first) throw new Error();

@@ -187,22 +187,22 @@ export const PARAMS = {
     source: A("larger firms have HR routes to SSW; not measured"),
   },
   promoterSponsorProb: {
-    default: 0.75, unit: "probability", range: [0, 1],
+    default: 0.3114, unit: "probability", range: [0, 1],
     description: "Chance a promoting employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); value hand-tuned with otherSponsorProb to the SSW1 stock of 2021; the baseline ramps both up from 2019-04" },
+    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted by ABC with otherSponsorProb and the uptake ramp to the SSW1 stock 2019-2021 (docs/calibration.md)" },
   },
   otherSponsorProb: {
-    default: 0.17, unit: "probability", range: [0, 0.6],
+    default: 0.2314, unit: "probability", range: [0, 0.6],
     description: "Chance another employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "hand-tuned to the SSW1 stock of 2021 (ssw_stock.csv); the baseline ramps it up from 2019-04 (docs/model.md, calibration status)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted by ABC with promoterSponsorProb and the uptake ramp to the SSW1 stock 2019-2021 (ssw_stock.csv; docs/calibration.md)" },
   },
   sswUptakeRampMonths: {
-    default: 30, unit: "months", range: [1, 60],
+    default: 20.73, unit: "months", range: [1, 60],
     description: "Months after SSW opens over which sponsorship rises from 0 to the full promoterSponsorProb / otherSponsorProb",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted to the SSW1 stock 2019-09..2021-12 (docs/calibration.md)" },
   },
   sswUptakeRampShape: {
-    default: 2, unit: "exponent", range: [1, 4],
+    default: 2.769, unit: "exponent", range: [1, 4],
     description: "Shape of the uptake ramp: sponsorship is (months since SSW opened / sswUptakeRampMonths) to this power times the full level (1 = linear; higher = slower start)",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
   },
@@ -319,12 +319,12 @@ export const PARAMS = {
     source: A("OTIT stage transition counts are not in the data"),
   },
   ti3UptakeProb: {
-    default: 0.2, unit: "probability", range: [0, 0.6],
+    default: 0.5481, unit: "probability", range: [0, 0.6],
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
     source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by ABC to the TI stock 2018-2021 (docs/calibration.md)" },
   },
   tiEarlyReturnHazardPerMonth: {
-    default: 0.002, unit: "1/month", range: [0, 0.01],
+    default: 0.007917, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
     source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted by ABC to the TI stock 2014-2021 (docs/calibration.md)" },
   },
@@ -334,12 +334,12 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
   },
   abscondBaseHazardPerMonth: {
-    default: 0.0012, unit: "1/month", range: [0.0002, 0.01],
+    default: 0.00109, unit: "1/month", range: [0.0002, 0.01],
     description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "hand-tuned so missing interns are of the order of 7,000-9,000 a year in 2017-2019" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted by ABC to the interns missing each year 2014-2020 (ti_missing.csv; docs/calibration.md)" },
   },
   abscondDebtLogHrPerWageMonth: {
-    default: 0.08, unit: "log HR per month of pay owed", range: [0, 0.3],
+    default: 0.04191, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
     source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by ABC, poorly identified by national counts (docs/calibration.md)" },
   },
@@ -364,7 +364,7 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "brokers and co-nationals place absconders; size not measured" },
   },
   abscondTightnessElasticity: {
-    default: 1.5, unit: "elasticity", range: [0, 4],
+    default: 0.3596, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
     source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by ABC to interns missing 2014-2020 (ti_missing.csv), which fell with the openings ratio in 2020 (docs/calibration.md)" },
   },
@@ -441,7 +441,7 @@ export const PARAMS = {
     source: A("not measured"),
   },
   sswReturnHazardPerMonth: {
-    default: 0.006, unit: "1/month", range: [0, 0.03],
+    default: 0.005301, unit: "1/month", range: [0, 0.03],
     description: "Base monthly return hazard of SSW holders",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by ABC to the SSW1 stock 2019-2021 (docs/calibration.md)" },
   },
@@ -451,7 +451,7 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed000", note: "IT professionals 'opt for job mobilities driven by the strong labour demand'" },
   },
   sieReturnHazardPerMonth: {
-    default: 0.011, unit: "1/month", range: [0, 0.04],
+    default: 0.013, unit: "1/month", range: [0, 0.04],
     description: "Base monthly return hazard of SIEs",
     source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by ABC to that retention and the SIE stock 2017-2021 (docs/calibration.md)" },
   },

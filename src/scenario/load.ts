@@ -37,7 +37,7 @@ export interface ResolvedScenario {
 }
 
 /** Defaults of the scenario fields a file may leave out. */
-export const SCENARIO_DEFAULTS = { start: "2017-01", end: "2035-12", scale: 1 } as const;
+export const SCENARIO_DEFAULTS = { start: "2014-01", end: "2035-12", scale: 1 } as const;
 
 interface ParsedFile {
   path: string;

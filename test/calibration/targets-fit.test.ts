@@ -1,0 +1,54 @@
+// The calibration promise of issue 5, checked on every test run: the baseline's replicate mean at
+// scale 0.1 (5 replicates, seeds of `migsim run --seed 1`) is within each target's tolerance in
+// data/observed/targets.csv: +-15% for the stocks, +-25% for the interns missing each year, +-15%
+// (relative) for the five-year SIE retention. Targets before the model's start (missing interns
+// 2011-2013) are outside the run and reported, not checked; weight-0 targets (SSW1 by
+// nationality) are reported in the fit, not fitted, and not checked here.
+// Sampling noise of the mean is small against the tolerances except for the first SSW1 count
+// (219 holders in 2019-09 = about 22 simulated agents per replicate: the sd of a 5-replicate mean
+// is sqrt(22 / 5) / 22 = 10% of the count), which is why the fit report shows its interval.
+import { describe, expect, it } from "vitest";
+import { fitRows } from "../../src/calibrate/fit.js";
+import { loadTargets, observeTargets } from "../../src/calibrate/targets.js";
+import { targetInputs } from "../../src/calibrate/calibrate.js";
+import { taskSeed } from "../../src/engine/rng.js";
+import { simulate } from "../../src/engine/simulate.js";
+import { loadScenario } from "../../src/scenario/load.js";
+
+const SCALE = 0.1;
+const REPLICATES = 5;
+const targets = loadTargets("data/observed/targets.csv");
+const inputs = targetInputs(loadScenario("scenarios/baseline.yaml"), targets, SCALE);
+const values = Array.from({ length: REPLICATES }, (_, r) => observeTargets(targets, simulate(inputs, taskSeed(1, r + 1), { collectEvents: false }), inputs));
+const rows = fitRows(targets, values);
+
+// Known misses of the calibrated baseline (docs/calibration.md, "Fit"): the model's drivers do not
+// reproduce the dip of missing interns in 2016, the peak in 2018 or the fall in 2020, nor the jump
+// of SSW1 holders from 219 to 1,621 in the last quarter of 2019. Issue 5 stays open on them. They
+// are checked against looser bounds here so that they cannot quietly get worse: twice the
+// tolerance for the missing counts, a factor of 3 for the 2019-12 SSW1 stock.
+const KNOWN_MISSES: Record<string, number> = {
+  "ti_missing ALL 2016": 0.5,
+  "ti_missing ALL 2018": 0.5,
+  "ti_missing ALL 2020": 0.5,
+  "ssw1_stock ALL 2019-12": 2 / 3,
+};
+
+describe("baseline (scale 0.1, 5 replicates) against every fitted target", () => {
+  const fitted = rows.filter((r) => r.target.weight > 0 && r.within !== "not simulated");
+  const checked = fitted.filter((r) => !(r.target.id in KNOWN_MISSES));
+  const misses = fitted.filter((r) => r.target.id in KNOWN_MISSES);
+  it("covers every weighted target from the model's start (2014) to 2021", () => {
+    expect(fitted.length).toBe(targets.filter((t) => t.weight > 0 && t.firstMonthAbs >= inputs.startMonthAbs).length);
+    expect(misses.length).toBe(Object.keys(KNOWN_MISSES).length);
+    expect(checked.length).toBeGreaterThanOrEqual(30);
+  });
+  it.each(checked.map((r) => [r.target.id, r] as const))("%s within its tolerance", (_, r) => {
+    const rel = r.mean / r.target.observed - 1;
+    expect(Math.abs(rel), `simulated ${r.mean.toPrecision(5)} vs observed ${r.target.observed} (${(rel * 100).toFixed(1)}%, tolerance ${r.target.tolerance * 100}%)`).toBeLessThanOrEqual(r.target.tolerance);
+  });
+  it.each(misses.map((r) => [r.target.id, r] as const))("%s (known miss) within its regression bound", (id, r) => {
+    const rel = r.mean / r.target.observed - 1;
+    expect(Math.abs(rel), `simulated ${r.mean.toPrecision(5)} vs observed ${r.target.observed} (${(rel * 100).toFixed(1)}%)`).toBeLessThanOrEqual(KNOWN_MISSES[id]!);
+  });
+});
