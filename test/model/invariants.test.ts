@@ -92,7 +92,7 @@ function agentViolations(s: SimState, t: number): string[] {
 describe("invariants of a small baseline run", () => {
   it("hold on every month", () => {
     const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.005, until: "2029-12" });
-    expect(inputs.months).toBe(156);
+    expect(inputs.months).toBe(192); // 2014-01 to 2029-12
     const s = initSimulation(inputs, 1, true);
     const log = s.log!;
     expect(log.length).toBe(0); // the initial population is not recorded as entries

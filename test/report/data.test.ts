@@ -33,10 +33,10 @@ describe("loadRun", () => {
     for (const s of run.series) {
       expect(s.replicates).toEqual([1, 2]);
       expect(s.scale).toBe(TINY_SCALE);
-      expect(s.dates).toHaveLength(36);
-      expect(s.dates[0]).toBe("2017-01");
-      expect(s.dates[35]).toBe("2019-12");
-      for (const st of IN_JAPAN_STATUSES) expect(s.stocks.get(st)!.map((r) => r.length)).toEqual([36, 36]);
+      expect(s.dates).toHaveLength(72); // 2014-01 to 2019-12
+      expect(s.dates[0]).toBe("2014-01");
+      expect(s.dates[71]).toBe("2019-12");
+      for (const st of IN_JAPAN_STATUSES) expect(s.stocks.get(st)!.map((r) => r.length)).toEqual([72, 72]);
     }
     expect(run.summary.length).toBe(summary.length);
     expect(run.observedTi.length).toBeGreaterThan(5);
@@ -47,7 +47,7 @@ describe("loadRun", () => {
     for (const s of run.series) {
       for (const t of TOTALS) expect(avg(s.totals[t]), `${s.label} ${t}`).toBeCloseTo(summaryMean(s.scenario, t), 6);
       for (const st of IN_JAPAN_STATUSES) {
-        const last = s.stocks.get(st)!.map((r) => r[35]!);
+        const last = s.stocks.get(st)!.map((r) => r[71]!); // 2019-12
         expect(avg(last), `${s.label} ${st}`).toBeCloseTo(summaryMean(s.scenario, `stock_${st}_2019-12`), 6);
       }
     }
@@ -64,7 +64,7 @@ describe("loadRun", () => {
         expect(tiReturns).toBeGreaterThan(0);
         expect(tiReturns).toBeLessThanOrEqual(s.totals.return_total[r]!);
       }
-      expect([...s.tiExitsByYear.keys()].sort()).toEqual([2017, 2018, 2019]);
+      expect([...s.tiExitsByYear.keys()].sort()).toEqual([2014, 2015, 2016, 2017, 2018, 2019]);
     }
     expect(run.series[1]!.totals.abscond_total[0]).toBeGreaterThan(run.baseline.totals.abscond_total[0]!);
   });
@@ -133,7 +133,7 @@ describe("charts", () => {
     // The TI stock in December 2019: simulated mean / scale.
     const values = (stocksChart(run).spec as unknown as { data: { values: Record<string, unknown>[] } }).data.values;
     const ti = values.find((v) => v.scenario === "baseline" && v.status === "TI (technical intern)" && v.t === Date.UTC(2019, 11, 1))!;
-    const expected = avg(run.baseline.stocks.get("TI")!.map((r) => r[35]!)) / TINY_SCALE;
+    const expected = avg(run.baseline.stocks.get("TI")!.map((r) => r[71]!)) / TINY_SCALE; // 2019-12
     expect(ti.mean).toBeCloseTo(expected, -1);
     expect(Number(ti.mean)).toBeGreaterThan(100_000); // national: hundreds of thousands of interns
   });

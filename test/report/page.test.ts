@@ -76,7 +76,7 @@ describe("report.html", () => {
     expect(html).toMatch(/<dt>scale<\/dt><dd>0\.004 /);
     for (const s of m.spec.scenarios) for (const f of s.files) expect(html).toContain(f.sha256);
     // Parameters that differ from the defaults, with value and default.
-    expect(html).toMatch(/<td class="mono">abscondBaseHazardPerMonth<\/td><td class="num">0\.003<\/td><td class="num">0\.0012<\/td>/);
+    expect(html).toMatch(/<td class="mono">abscondBaseHazardPerMonth<\/td><td class="num">0\.003<\/td><td class="num">0\.00109<\/td>/);
     expect(html).toMatch(/<td class="mono">feeShareBorneByWorker<\/td><td class="num">0\.1<\/td><td class="num">1<\/td>/);
     // Summary: one table row per summary.csv row, with a 95% CI in national figures.
     const summaryRows = readFileSync(join(dir, "summary.csv"), "utf8").trim().split("\n").length - 1;

@@ -1,6 +1,6 @@
 // A tiny complete run for the report tests: the baseline and a test scenario that differs from
 // the first month (so the comparison with the baseline has something to show), 2 replicates
-// each, scale 0.004, 2017-01 to 2019-12. The scenario's description holds characters that HTML
+// each, scale 0.004, 2014-01 to 2019-12. The scenario's description holds characters that HTML
 // must escape. It runs on the worker pool, which needs dist/ (`npm test` builds it first).
 
 import { mkdtempSync, writeFileSync } from "node:fs";

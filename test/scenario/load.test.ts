@@ -41,7 +41,7 @@ describe("the baseline scenario", () => {
     expect(s.name).toBe("baseline");
     expect(s.description).toMatch(/^The rules as they are/);
     expect(s.sources.length).toBeGreaterThan(0);
-    expect(s.start).toBe("2017-01");
+    expect(s.start).toBe("2014-01");
     expect(s.end).toBe("2035-12");
     expect(s.scale).toBe(1);
   });
@@ -53,7 +53,7 @@ describe("the baseline scenario", () => {
   it("has its policy sorted by month, notes kept", () => {
     const months = s.policy.map((p) => p.from);
     expect(months).toEqual([...months].sort());
-    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2020-01", "2021-01", "2023-06", "2024-06", "2024-11", "2027-04"]);
+    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2023-06", "2024-06", "2024-11", "2027-04"]);
     expect(s.policy[0]).toEqual({ from: "2017-11", set: { ti3Available: true }, note: expect.stringMatching(/TI-3/) });
     expect(s.policy.at(-1)!.set).toEqual({ esdActive: true });
   });
@@ -65,9 +65,9 @@ describe("the baseline scenario", () => {
 
   it("resolves into model inputs", () => {
     const inputs = buildInputs(s);
-    expect(inputs.months).toBe(19 * 12);
+    expect(inputs.months).toBe(22 * 12); // 2014-01 to 2035-12
     expect(inputs.scale).toBe(1);
-    expect(inputs.policy.map((p) => p.month)).toEqual([10, 12, 27, 36, 48, 77, 89, 94, 123]);
+    expect(inputs.policy.map((p) => p.month)).toEqual([46, 48, 63, 113, 125, 130, 159]);
   });
 
   it("parseScenarioFile does not follow extends and keeps the raw data", () => {
@@ -177,7 +177,7 @@ describe("a valid JSON scenario", () => {
 
 describe("scenario defaults", () => {
   it("are what an empty-but-valid file gets", () => {
-    expect(SCENARIO_DEFAULTS).toEqual({ start: "2017-01", end: "2035-12", scale: 1 });
+    expect(SCENARIO_DEFAULTS).toEqual({ start: "2014-01", end: "2035-12", scale: 1 });
   });
 });
 

@@ -102,32 +102,32 @@ describe("buildInputs", () => {
 
   it("takes start, end and scale from the scenario", () => {
     const inputs = buildInputs(base);
-    expect(inputs.startMonthAbs).toBe(m("2017-01"));
-    expect(inputs.months).toBe(m("2035-12") - m("2017-01") + 1);
+    expect(inputs.startMonthAbs).toBe(m("2014-01"));
+    expect(inputs.months).toBe(m("2035-12") - m("2014-01") + 1);
     expect(inputs.scale).toBe(1);
     for (const name of SERIES_NAMES) expect(inputs.series[name], name).toHaveLength(inputs.months);
   });
 
   it("--until shortens (or lengthens) the run; --scale overrides the scale", () => {
     const short = buildInputs(base, { scale: 0.01, until: "2019-12" });
-    expect(short.months).toBe(36);
+    expect(short.months).toBe(72); // 2014-01 to 2019-12
     expect(short.scale).toBe(0.01);
-    expect(short.startMonthAbs).toBe(m("2017-01"));
-    for (const name of SERIES_NAMES) expect(short.series[name], name).toHaveLength(36);
+    expect(short.startMonthAbs).toBe(m("2014-01"));
+    for (const name of SERIES_NAMES) expect(short.series[name], name).toHaveLength(72);
     const long = buildInputs(base, { until: "2040-06" });
-    expect(long.months).toBe(m("2040-06") - m("2017-01") + 1);
-    expect(buildInputs(base, { until: "2017-01" }).months).toBe(1);
+    expect(long.months).toBe(m("2040-06") - m("2014-01") + 1);
+    expect(buildInputs(base, { until: "2014-01" }).months).toBe(1);
   });
 
   it("the series over a shorter run are the head of the full ones", () => {
     const full = buildInputs(base);
     const short = buildInputs(base, { until: "2019-12" });
-    for (const name of SERIES_NAMES) expect(arr(short.series[name]), name).toEqual(arr(full.series[name].subarray(0, 36)));
+    for (const name of SERIES_NAMES) expect(arr(short.series[name]), name).toEqual(arr(full.series[name].subarray(0, 72)));
   });
 
   it("rejects --until before the start with a UserError", () => {
-    expect(() => buildInputs(base, { until: "2016-12" })).toThrow(UserError);
-    expect(() => buildInputs(base, { until: "2016-12" })).toThrow(/--until 2016-12.*2017-01/);
+    expect(() => buildInputs(base, { until: "2013-12" })).toThrow(UserError);
+    expect(() => buildInputs(base, { until: "2013-12" })).toThrow(/--until 2013-12.*2014-01/);
   });
 
   it("does not change the scenario (params are copied)", () => {
@@ -163,15 +163,15 @@ describe("buildInputs", () => {
   });
 
   it("a scenario point wins over a default point for the same month, YYYY or YYYY-MM", () => {
-    // Defaults: jobOpeningsRatio has yearly points ("2017"), yenValueIndex monthly ones ("2017-01").
-    const monthly = buildInputs({ ...base, series: { jobOpeningsRatio: { "2017-01": 9 } } }, { until: "2017-03" });
+    // Defaults: jobOpeningsRatio has yearly points ("2014"), yenValueIndex monthly ones ("2014-01").
+    const monthly = buildInputs({ ...base, series: { jobOpeningsRatio: { "2014-01": 9 } } }, { until: "2014-03" });
     expect(arr(monthly.series.jobOpeningsRatio)).toEqual([9, 9, 9]);
     const yearly = loadScenario(join(FIXTURES, "ok/series-year.yaml"));
     // Year points are keyed by their first month, so they replace a default YYYY-MM point.
-    expect(yearly.series).toEqual({ yenValueIndex: { "2017-01": 0.5 } });
-    const inputs = buildInputs(yearly, { until: "2017-03" });
-    // yenValueIndex is linear: from 0.5 at 2017-01 towards the next default point, 1 at 2021-06 (53 months on).
-    const expected = [0, 1, 2].map((t) => 0.5 + (0.5 * t) / 53);
+    expect(yearly.series).toEqual({ yenValueIndex: { "2014-01": 0.5 } });
+    const inputs = buildInputs(yearly, { until: "2014-03" });
+    // yenValueIndex is linear: from 0.5 at 2014-01 towards the next default point, 1 at 2021-06 (89 months on).
+    const expected = [0, 1, 2].map((t) => 0.5 + (0.5 * t) / 89);
     arr(inputs.series.yenValueIndex).forEach((v, t) => expect(v).toBeCloseTo(expected[t]!, 12));
   });
 
