@@ -1,4 +1,4 @@
-// Invariants checked on every month of a small run of the real baseline (scale 0.005, 2017-01 to
+// Invariants checked on every month of a small run of the real baseline (scale 0.005, 2014-01 to
 // 2029-12: every policy switch of the baseline timeline happens inside the run).
 
 import { describe, expect, it } from "vitest";

@@ -175,6 +175,17 @@ describe("buildInputs", () => {
     arr(inputs.series.yenValueIndex).forEach((v, t) => expect(v).toBeCloseTo(expected[t]!, 12));
   });
 
+  it("switches the TI nationality mix at 2017-01, each later mix summing to 1 per entry kind", () => {
+    const inputs = buildInputs(base, { until: "2017-12" });
+    expect(inputs.entryNationalityShareFrom.map((m) => m.month)).toEqual([m("2017-01") - m("2014-01")]);
+    for (const mix of inputs.entryNationalityShareFrom) {
+      for (let k = 0; k < ENTRY_KINDS; k++) {
+        const sum = mix.shares.subarray(k * NATIONALITY_COUNT, (k + 1) * NATIONALITY_COUNT).reduce((a, b) => a + b, 0);
+        expect(sum).toBeCloseTo(1, 12);
+      }
+    }
+  });
+
   it("normalises entry shares to 1 for each entry kind", () => {
     const inputs = buildInputs(base, { until: "2017-12" });
     expect(inputs.entryNationalityShare).toHaveLength(ENTRY_KINDS * NATIONALITY_COUNT);
