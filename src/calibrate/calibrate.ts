@@ -7,7 +7,7 @@
 // values), fit.csv and fit.svg (every target), manifest.json. Each is written atomically and only
 // after every simulation has finished, so an interrupted calibration leaves no file that looks complete.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { stringify } from "yaml";
 import type { RunResult } from "../engine/simulate.js";
@@ -16,7 +16,8 @@ import { UserError } from "../errors.js";
 import { type ModelInputs, formatMonth } from "../model/inputs.js";
 import { PARAMS, type ParamName, type Params } from "../model/params.js";
 import { writeCsvAtomic } from "../output/csv.js";
-import { dataFileHashes, sha256File, writeManifest } from "../output/manifest.js";
+import { dataFileHashes, sha256File } from "../output/manifest.js";
+import { writeFileAtomic } from "../report/report.js";
 import { runTasks } from "../run/pool.js";
 import type { Task } from "../run/tasks.js";
 import type { ResolvedScenario } from "../scenario/load.js";
@@ -148,6 +149,11 @@ function baseManifest(command: string[], threads: number, startedAt: string) {
   };
 }
 
+/** manifest.json of a fit or a calibration (their own shape: not a run's Manifest, which `migsim reproduce` reads). */
+function writeCalibrationManifest(out: string, manifest: Record<string, unknown>): void {
+  writeFileAtomic(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 const outputsOf = (out: string, files: string[]) => files.map((f) => ({ file: f, sha256: sha256File(join(out, f)) }));
 
 /** `migsim fit`: replicates of a scenario against the targets; writes fit.csv, fit.svg and manifest.json. */
@@ -159,12 +165,12 @@ export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean
   writeFitCsv(o.out, rows);
   await writeFitSvg(o.out, rows, `${spec.scenario.name}: simulated (mean, 95% CI over ${spec.replicates} replicates, scale ${spec.scale}) vs observed`);
   for (const f of ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
-  writeManifest(o.out, {
+  writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "fit", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
     seed: spec.seed, scale: spec.scale, replicates: spec.replicates, distance: fitDistance(rows),
     outputs: outputsOf(o.out, ["fit.csv", "fit.svg"]),
-  } as never);
+  });
   return rows;
 }
 
@@ -230,7 +236,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   await writeFitSvg(o.out, best!.rows, `${name}, best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
   const bestFitFile = join(o.out, "best-fit.yaml");
   writeBestFit(bestFitFile, spec, bestValues, best!.distance);
-  writeManifest(o.out, {
+  writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
     seed: spec.seed, scale: spec.scale, params: spec.params, prior: { lo: prior.lo, hi: prior.hi },
@@ -238,7 +244,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
     bestOf: spec.bestOf, fit: { ...spec.fit, distance: best!.distance }, best: bestValues,
     streams: { derivation: "proposals: Alea seeded 'migsim/abc/<seed>'; candidate k of generation g: sha256 of (seed, g, k) -> task seed; best-fit replicates: as migsim run --seed" },
     outputs: outputsOf(o.out, ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg"]),
-  } as never);
+  });
   return { abc, best: bestValues, fit: best!.rows, bestFitFile };
 }
 
@@ -255,6 +261,5 @@ function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string
   };
   // The command (with --threads and --out) is in manifest.json; this file depends on the seed and settings alone.
   const text = `# Written by migsim calibrate (seed ${spec.seed}); the full command is in manifest.json beside this file.\n${stringify(doc, { lineWidth: 100 })}`;
-  writeFileSync(`${path}.partial`, text);
-  renameSync(`${path}.partial`, path);
+  writeFileAtomic(path, text);
 }

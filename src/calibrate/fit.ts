@@ -1,13 +1,13 @@
 // The fit report: every target, observed against the simulated replicate mean with its 95%
 // interval (t-based over replicates) and the replicates' range, as fit.csv plus a chart (fit.svg).
 
-import { writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import type { TopLevelSpec } from "vega-lite";
 import { writeCsvAtomic } from "../output/csv.js";
 import { tCritical95 } from "../output/summary.js";
 import { renderSvg } from "../report/charts.js";
+import { writeFileAtomic } from "../report/report.js";
 import { type Target, scaledError, targetDistance } from "./targets.js";
 
 export const FIT_COLUMNS = [
@@ -111,8 +111,6 @@ export function fitChartSpec(rows: readonly FitRow[], title: string): TopLevelSp
 
 export async function writeFitSvg(dir: string, rows: readonly FitRow[], title: string): Promise<string> {
   const path = join(dir, "fit.svg");
-  const svg = await renderSvg(fitChartSpec(rows, title));
-  writeFileSync(`${path}.partial`, svg);
-  renameSync(`${path}.partial`, path);
+  writeFileAtomic(path, await renderSvg(fitChartSpec(rows, title)));
   return path;
 }

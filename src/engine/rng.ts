@@ -16,9 +16,14 @@ function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** An unsigned 32-bit seed: the first 32 bits of the SHA-256 of `text`. */
+function seed32(text: string): number {
+  return Number.parseInt(sha256Hex(text).slice(0, 8), 16);
+}
+
 /** The seed of replicate `replicate` under `rootSeed`: an unsigned 32-bit integer. */
 export function taskSeed(rootSeed: number, replicate: number): number {
-  return Number.parseInt(sha256Hex(`migsim/task/${rootSeed}/${replicate}`).slice(0, 8), 16);
+  return seed32(`migsim/task/${rootSeed}/${replicate}`);
 }
 
 /** The seed string of one purpose's stream. */
@@ -41,5 +46,5 @@ export function createStreams(seed: number): SharedStreams {
 
 /** The seed of candidate `index` of ABC generation `generation` under `rootSeed` (calibrate/). */
 export function candidateSeed(rootSeed: number, generation: number, index: number): number {
-  return Number.parseInt(sha256Hex(`migsim/abc/${rootSeed}/${generation}/${index}`).slice(0, 8), 16);
+  return seed32(`migsim/abc/${rootSeed}/${generation}/${index}`);
 }

@@ -13,37 +13,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { loadTargets, targetInRun } from "../../src/calibrate/targets.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
-import { type CliResult, runCli } from "../helpers/cli.js";
+import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
 const BASELINE = join(ROOT, "scenarios/baseline.yaml");
 const TARGETS = join(ROOT, "data/observed/targets.csv");
-
-/** A user error: exit code 2, nothing on stdout, one paragraph on stderr without a stack trace. */
-function expectUserError(r: CliResult): void {
-  expect(r.code, `stderr: ${r.stderr}`).toBe(2);
-  expect(r.stdout).toBe("");
-  expect(r.stderr).toMatch(/^migsim: \S/);
-  expect(r.stderr.endsWith("\n")).toBe(true);
-  expect(r.stderr.trim()).not.toMatch(/\n\s*\n/);
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-  expect(r.stderr).not.toMatch(/internal error/);
-}
-
-/** Every file under dir with its bytes (relative path -> contents). */
-function snapshot(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 let tmp: string;
 let outNo = 0;

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { PARAMS, PARAM_NAMES } from "../../src/model/params.js";
-import { type CliResult, runCli } from "../helpers/cli.js";
+import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -19,31 +19,6 @@ const PARAMETERS_MD = join(ROOT, "docs/parameters.md");
 
 type Result = CliResult;
 const cli = runCli;
-
-/** A user error: exit code 2, nothing on stdout, one paragraph on stderr without a stack trace. */
-function expectUserError(r: Result): void {
-  expect(r.code, `stderr: ${r.stderr}`).toBe(2);
-  expect(r.stdout).toBe("");
-  expect(r.stderr).toMatch(/^migsim: \S/);
-  expect(r.stderr.endsWith("\n")).toBe(true);
-  expect(r.stderr.trim()).not.toMatch(/\n\s*\n/);
-  expect(r.stderr).not.toContain("    at ");
-  expect(r.stderr).not.toMatch(/internal error/);
-}
-
-/** Every file under dir with its bytes (relative path -> contents). */
-function snapshot(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 let tmp: string;
 beforeAll(() => {

@@ -1,5 +1,7 @@
 // Runs the CLI in-process (main(argv)) with stdout and stderr captured, for CLI tests.
-import { vi } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { expect, vi } from "vitest";
 import { main } from "../../src/cli/index.js";
 
 export interface CliResult {
@@ -26,4 +28,30 @@ export async function runCli(...argv: string[]): Promise<CliResult> {
     err.mockRestore();
     process.exitCode = exitCode;
   }
+}
+
+/** A user error: exit code 2, nothing on stdout, one paragraph on stderr without a stack trace. */
+export function expectUserError(r: CliResult): void {
+  expect(r.code, `stderr: ${r.stderr}`).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toMatch(/^migsim: \S/);
+  expect(r.stderr.endsWith("\n")).toBe(true);
+  expect(r.stderr.trim()).not.toMatch(/\n\s*\n/);
+  expect(r.stderr).not.toContain("    at ");
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toMatch(/internal error/);
+}
+
+/** Every file under dir with its bytes (relative path -> contents). */
+export function snapshot(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return files;
 }
