@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { calibrateCommand, fitCommand } from "./commands/calibrate.js";
 import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
+import { mergeCommand } from "./commands/merge.js";
 import { paramsCommand } from "./commands/params.js";
 import { reportCommand } from "./commands/report.js";
 import { reproduceCommand } from "./commands/reproduce.js";
@@ -23,13 +24,14 @@ export function buildCli(argv: string[]) {
     .command(paramsCommand)
     .command(validateCommand)
     .command(reproduceCommand)
+    .command(mergeCommand)
     .command(listCommand)
     .command(diffCommand)
     .command(schemaCommand)
     .command(reportCommand)
     .command(fitCommand)
     .command(calibrateCommand)
-    .demandCommand(1, "Name a command: run, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
+    .demandCommand(1, "Name a command: run, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()

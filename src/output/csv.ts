@@ -21,6 +21,11 @@ export const COLUMNS = {
 } as const;
 export type OutputName = keyof typeof COLUMNS;
 
+/** The header line of an output (with the run's sweep columns), exactly as written. */
+export function csvHeader(name: OutputName, sweepColumns: readonly string[]): string {
+  return stringify([[...COLUMNS[name], ...sweepColumns]]);
+}
+
 const statusCode = (s: number): string => (s === NO_STATUS ? "" : STATUS_CODES[s]!);
 /** Rows per csv-stringify call: bounds the size of one string. */
 const CHUNK_ROWS = 20000;
@@ -70,7 +75,7 @@ export class CsvOutputs {
       const keep = o.resumeAt?.[name];
       if (keep !== undefined) truncateSync(partial, keep); // drop rows of tasks after the checkpoint
       const fd = openSync(partial, keep !== undefined ? "a" : "w");
-      if (keep === undefined) writeSync(fd, stringify([[...COLUMNS[name], ...o.sweepColumns]]));
+      if (keep === undefined) writeSync(fd, csvHeader(name, o.sweepColumns));
       this.files.push({ name, path, partial, fd });
     }
   }

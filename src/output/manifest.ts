@@ -21,7 +21,15 @@ export interface ExperimentSpec {
   ciTarget: number;
 }
 
+/** Shard `index` (0-based) of `count`: the run's tasks whose index is index mod count. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 export interface ManifestTask {
+  /** Position in the whole run (rows are written in this order). */
+  index: number;
   scenario: string;
   point: number;
   sweep: Record<string, number>;
@@ -34,6 +42,8 @@ export interface Manifest {
   migsim: string;
   command: string[];
   spec: ExperimentSpec;
+  /** Set when the folder holds one shard of the run (`migsim run --shard`); null for a whole run. */
+  shard: Shard | null;
   dataFiles: { file: string; sha256: string }[];
   threads: number;
   node: string;
@@ -43,6 +53,8 @@ export interface Manifest {
   complete: boolean;
   tasks: ManifestTask[];
   outputs: { file: string; sha256: string }[];
+  /** A run joined from shards by `migsim merge`: where each shard ran. */
+  mergedFrom?: { dir: string; shard: Shard; threads: number; node: string; platform: string; startedAt: string; finishedAt: string | null }[];
   streams: { derivation: string; purposes: readonly string[] };
 }
 

@@ -110,6 +110,9 @@ export function checkRunFolder(dir: string): Manifest {
   if (!Array.isArray(m.tasks) || !Array.isArray(m.outputs)) {
     throw new UserError(`${path}: expected a migsim manifest with "tasks" and "outputs"; it was not written by migsim run.`);
   }
+  if (m.shard) {
+    throw new UserError(`${dir} holds shard ${m.shard.index}/${m.shard.count} of a run, not the whole run; merge the shards first (migsim merge SHARD_FOLDERS... --out DIR) and make the report of the merged folder.`);
+  }
   if (m.complete !== true) {
     const done = m.tasks.filter((t) => t.complete).length;
     throw new UserError(`The run in ${dir} is incomplete (${done} of ${m.tasks.length} tasks done, per ${path}); finish it with migsim run --resume ${dir}, then make the report.`);

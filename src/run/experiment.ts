@@ -3,6 +3,10 @@
 // Validation happens before anything is created on disk. A run can be resumed from its folder
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
+//
+// A shard (`--shard K/N`) runs only tasks K, K+N, K+2N, ... of the same plan into a folder of its
+// own; instead of summary.csv it keeps each task's byte ranges and metrics (shard-tasks.jsonl),
+// from which `migsim merge` (merge.ts) rebuilds the single-machine outputs byte for byte.
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +16,7 @@ import { UserError } from "../errors.js";
 import type { ModelInputs } from "../model/inputs.js";
 import type { Params } from "../model/params.js";
 import { CsvOutputs, type OutputName, writeCsvAtomic } from "../output/csv.js";
-import { type ExperimentSpec, type Manifest, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { type ExperimentSpec, type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
@@ -26,6 +30,8 @@ export interface RunOptions {
   overwrite: boolean;
   /** Continue the run in `out` (its manifest and checkpoints) instead of starting afresh. */
   resume: boolean;
+  /** Run only this shard's tasks (see shardTasks). */
+  shard?: Shard | null;
   command: string[];
   onStart?: (tasks: readonly Task[], inputs: readonly ModelInputs[], alreadyDone: number) => void;
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
@@ -45,13 +51,22 @@ export interface ExperimentResult {
 }
 
 /** The files of a run in its folder. */
-const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "report.html"];
+const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "report.html", "shard-tasks.jsonl"];
 const CHECKPOINTS = "checkpoints.jsonl";
+/** A finished shard's checkpoints: one line per task with its end offsets in each CSV and its metrics. */
+export const SHARD_TASKS = "shard-tasks.jsonl";
 
-interface Checkpoint {
+export interface Checkpoint {
+  /** The task's index in the run. */
   task: number;
+  /** Size of each partial CSV after the task's rows: the task's rows end there. */
   sizes: Record<string, number>;
   metrics: Metric[];
+}
+
+/** The tasks of shard `index` (0-based) of `count`: every count-th task from the index-th, so shards get a mix of scenarios and replicates. */
+export function shardTasks<T extends { index: number }>(tasks: readonly T[], shard: Shard | null | undefined): T[] {
+  return shard ? tasks.filter((t) => t.index % shard.count === shard.index) : [...tasks];
 }
 
 /** Refuses to write into a folder that already holds a run, so nothing there is lost. */
@@ -71,7 +86,14 @@ export function checkOutputDir(dir: string, overwrite: boolean): void {
   }
 }
 
-interface Plan {
+/** With --overwrite: the earlier run's files, finished or partial, go (nothing else in the folder). */
+export function clearRunFiles(dir: string): void {
+  for (const f of readdirSync(dir)) {
+    if (RUN_FILES.includes(f) || f === CHECKPOINTS || f.endsWith(".partial")) rmSync(join(dir, f), { force: true });
+  }
+}
+
+export interface Plan {
   tasks: Task[];
   inputs: ModelInputs[];
   sweeps: SweepPoints[];
@@ -99,8 +121,9 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   return { tasks, inputs, sweeps, sweepColumns };
 }
 
-function readCheckpoints(dir: string): Checkpoint[] {
-  const path = join(dir, CHECKPOINTS);
+/** The checkpoint lines of a file (a torn last line is dropped). */
+export function readCheckpoints(dir: string, file = CHECKPOINTS): Checkpoint[] {
+  const path = join(dir, file);
   if (!existsSync(path)) return [];
   const out: Checkpoint[] = [];
   for (const line of readFileSync(path, "utf8").split("\n")) {
@@ -117,6 +140,8 @@ function readCheckpoints(dir: string): Checkpoint[] {
 export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promise<ExperimentResult> {
   const plan = planExperiment(spec);
   const { tasks, inputs, sweeps, sweepColumns } = plan;
+  const shard = o.shard ?? null;
+  const mine = shardTasks(tasks, shard);
   const dataFiles = dataFileHashes();
   const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
 
@@ -127,6 +152,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   if (o.resume) {
     const prev = readManifest(join(o.out, "manifest.json"));
     if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume.`);
+    if (JSON.stringify(prev.shard ?? null) !== JSON.stringify(shard)) throw new UserError(`Run in ${o.out} is ${prev.shard ? `shard ${prev.shard.index}/${prev.shard.count}` : "not a shard"}; resume it as it was started.`);
     if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
     if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
     startedAt = prev.startedAt;
@@ -143,7 +169,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     const all = readCheckpoints(o.out);
     // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
     let k = 0;
-    while (k < all.length && all[k]!.task === k && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
+    while (k < all.length && all[k]!.task === mine[k]?.index && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
     checkpoints = all.slice(0, k);
     // Without any checkpoint the partial files are started afresh (resumeAt undefined).
     resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
@@ -157,10 +183,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     } catch (e) {
       throw new UserError(`Cannot create the output folder ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
     }
-    // With --overwrite: the earlier run's files, finished or partial, go.
-    for (const f of readdirSync(o.out)) {
-      if (RUN_FILES.includes(f) || f === CHECKPOINTS || f.endsWith(".partial")) rmSync(join(o.out, f), { force: true });
-    }
+    clearRunFiles(o.out);
   }
   const firstTask = checkpoints.length;
 
@@ -179,6 +202,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     migsim: VERSION,
     command: o.command,
     spec,
+    shard,
     dataFiles,
     threads: o.threads,
     node: process.version,
@@ -186,12 +210,12 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     startedAt,
     finishedAt: complete ? new Date().toISOString() : null,
     complete,
-    tasks: tasks.map((t) => {
+    tasks: mine.map((t, k) => {
       const sw = sweeps[t.scenarioIndex]!;
       const values = sw.points[t.point]!;
       return {
-        scenario: t.scenario, point: t.point, sweep: Object.fromEntries(sw.names.map((n, j) => [n, values[j]!])),
-        replicate: t.replicate, seed: t.seed, complete: t.index < metrics.length,
+        index: t.index, scenario: t.scenario, point: t.point, sweep: Object.fromEntries(sw.names.map((n, j) => [n, values[j]!])),
+        replicate: t.replicate, seed: t.seed, complete: k < metrics.length,
       };
     }),
     outputs: files.map((f) => ({ file: f.slice(o.out.length + 1), sha256: sha256File(f) })),
@@ -200,10 +224,10 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   // The manifest exists from the start, so an interrupted run can be resumed.
   writeManifest(o.out, manifest(false, []));
 
-  o.onStart?.(tasks, inputs, firstTask);
+  o.onStart?.(mine, inputs, firstTask);
   let failure: unknown = null;
   try {
-    await runTasks(tasks.slice(firstTask), inputs, {
+    await runTasks(mine.slice(firstTask), inputs, {
       threads: o.threads,
       collectEvents: spec.events,
       ...(o.onProgress && { onProgress: o.onProgress }),
@@ -221,9 +245,13 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   } catch (e) {
     failure = e;
   }
-  const complete = failure === null && metrics.length === tasks.length;
+  const complete = failure === null && metrics.length === mine.length;
   const files = csv.close(complete);
-  if (complete) {
+  if (complete && shard) {
+    // The summary needs every replicate: `migsim merge` writes it from these lines.
+    renameSync(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
+    files.push(join(o.out, SHARD_TASKS));
+  } else if (complete) {
     writeSummary(o.out, plan, metrics, spec.ciTarget);
     files.push(join(o.out, "summary.csv"));
     rmSync(join(o.out, CHECKPOINTS), { force: true });
@@ -231,11 +259,11 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   // Completed tasks keep their rows; the manifest says which tasks they are.
   writeManifest(o.out, manifest(complete, complete ? files : []));
   if (failure) throw failure;
-  return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: tasks.length, agentMonths };
+  return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: mine.length, agentMonths };
 }
 
 /** A task's values of the run's sweep columns ("" where its scenario does not sweep one). */
-function sweepCells(plan: Plan, task: Task): (string | number)[] {
+export function sweepCells(plan: Plan, task: Task): (string | number)[] {
   const sw = plan.sweeps[task.scenarioIndex]!;
   const values = sw.points[task.point]!;
   return plan.sweepColumns.map((c) => {
@@ -244,7 +272,7 @@ function sweepCells(plan: Plan, task: Task): (string | number)[] {
   });
 }
 
-function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): void {
+export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): void {
   const rows: unknown[][] = [];
   const { tasks, inputs, sweepColumns } = plan;
   // Groups are consecutive runs of tasks with the same scenario and point (replicates innermost).

@@ -47,7 +47,7 @@ function acquire(pool: InstanceType<typeof Pool>, file: string): Promise<Worker>
 }
 
 /**
- * Runs `tasks` (a contiguous slice of the run; inputs by task.inputsIndex) and returns the number
+ * Runs `tasks` (any subset of a run, in run order; inputs by task.inputsIndex) and returns the number
  * of tasks whose results were delivered (all of them unless stopped). Throws TaskError if a task fails; results already
  * delivered stay delivered.
  */
@@ -56,8 +56,9 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
   const pool = new Pool({ max: threads });
   const workers = await Promise.all(Array.from({ length: threads }, () => acquire(pool, opts.workerFile ?? WORKER_FILE)));
   const window = threads * 2;
-  // Tasks are a contiguous slice of the run (a resumed run starts after the completed ones).
-  const base = tasks[0]?.index ?? 0;
+  // Workers answer with the task's index in the run; `tasks` may be any subset of the run (a
+  // resumed run starts after the completed tasks, a shard takes every N-th task).
+  const position = new Map(tasks.map((t, k) => [t.index, k]));
   const done = new Map<number, RunResult>();
   let nextToStart = 0;
   let nextToWrite = 0;
@@ -105,8 +106,8 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
           opts.onProgress?.(msg.taskIndex, msg.months, msg.agentMonths);
           return;
         }
-        if (msg.type === "error") failure ??= new TaskError(tasks[msg.taskIndex - base]!, msg.message);
-        else done.set(msg.taskIndex - base, msg.result);
+        if (msg.type === "error") failure ??= new TaskError(tasks[position.get(msg.taskIndex)!]!, msg.message);
+        else done.set(position.get(msg.taskIndex)!, msg.result);
         flush();
         idle.push(w);
         // Hand the worker its next task at once: writing (queued by flush) runs on this thread

@@ -33,6 +33,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       throw new UserError(`Cannot reproduce ${argv.manifest}: input tables changed since the run (${changed.join(", ")}).`);
     }
     const out = argv.out ?? defaultOutDir(m.spec.scenarios.map((s) => `${s.name}`).concat("reproduced"));
-    await executeExperiment(m.spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: false });
+    // A shard's manifest reproduces that shard.
+    await executeExperiment(m.spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: false, shard: m.shard ?? null });
   },
 };

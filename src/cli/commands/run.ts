@@ -6,7 +6,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
-import { type ExperimentSpec, readManifest } from "../../output/manifest.js";
+import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
 import { loadScenario } from "../../scenario/load.js";
 import { createProgress } from "../progress.js";
 
@@ -23,6 +23,32 @@ export interface RunArgs {
   overwrite: boolean;
   resume?: string;
   ciTarget: number;
+  shard?: string;
+}
+
+/**
+ * Parses `--shard K/N` (0 <= K < N) or `auto/N`, where K comes from the job array's environment:
+ * SLURM_ARRAY_TASK_ID (Slurm) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).
+ */
+export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env, flag = "--shard"): Shard {
+  const m = /^(auto|\d+)\/(\d+)$/.exec(text.trim());
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1 && count <= 1_000_000)) {
+    throw new UserError(`${flag} expects K/N, shard K (counted from 0) of N shards, e.g. 0/4, or auto/N to read K from the job array; got "${text}".`);
+  }
+  let index: number;
+  if (m[1] === "auto") {
+    const from = env.SLURM_ARRAY_TASK_ID !== undefined ? "SLURM_ARRAY_TASK_ID" : env.JOB_COMPLETION_INDEX !== undefined ? "JOB_COMPLETION_INDEX" : null;
+    if (!from) throw new UserError(`${flag} ${text} reads the shard number from SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), and neither is set; give it as K/N instead.`);
+    const v = env[from]!;
+    if (!/^\d+$/.test(v)) throw new UserError(`${flag} ${text}: ${from} is "${v}", expected a whole number from 0 to ${count - 1}.`);
+    index = Number(v);
+    if (index >= count) throw new UserError(`${flag} ${text}: ${from} is ${v}, but shards are numbered 0 to ${count - 1}; submit the array as --array=0-${count - 1}.`);
+  } else {
+    index = Number(m[1]);
+    if (index >= count) throw new UserError(`${flag} ${text}: shards are numbered from 0, so K must be below N (0 to ${count - 1}).`);
+  }
+  return { index, count };
 }
 
 function positiveInt(name: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -40,7 +66,7 @@ export const threadsOption = { type: "number", default: availableParallelism(), 
 export const quietOption = { type: "boolean", default: false, describe: "No progress output" } as const;
 
 /** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
-export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean }): Promise<void> {
+export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
   const progress = createProgress(mode);
@@ -57,6 +83,7 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
       threads: opts.threads,
       overwrite: opts.overwrite,
       resume: opts.resume,
+      shard: opts.shard ?? null,
       command: process.argv.slice(2),
       onStart: (tasks, inputs, done) => progress.start(tasks.slice(done), inputs),
       onProgress: (k, m, am) => progress.update(k, m, am),
@@ -65,9 +92,10 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
     });
     progress.stop();
     if (!opts.quiet || !r.complete) {
+      const what = opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}: ${r.tasks} tasks` : `${r.tasks} tasks`;
       process.stderr.write(
         r.complete
-          ? `migsim: ${r.tasks} tasks written to ${r.dir}\n`
+          ? `migsim: ${what} written to ${r.dir}\n`
           : `migsim: stopped after ${r.tasksDone} of ${r.tasks} tasks; completed tasks are in ${r.dir} (continue with: migsim run --resume ${r.dir})\n`,
       );
     }
@@ -94,12 +122,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" })
       .option("quiet", quietOption)
       .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
-      .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" }) as unknown as Argv<RunArgs>,
+      .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" })
+      .option("shard", { type: "string", describe: "Run only shard K of N (K from 0), e.g. 0/4, into --out; auto/N takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. Join the shards with migsim merge" }) as unknown as Argv<RunArgs>,
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
       const prev = readManifest(join(argv.resume, "manifest.json"));
-      await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true });
+      await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true, shard: prev.shard ?? null });
       return;
     }
     if (!argv.scenarios || argv.scenarios.length === 0) {
@@ -113,6 +142,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
     }
     if (!(argv.ciTarget > 0 && argv.ciTarget < 1)) throw new UserError(`--ci-target expects a share in (0, 1), e.g. 0.05, got ${argv.ciTarget}.`);
+    const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
     if (argv.until !== undefined) {
       try {
         parseMonth(argv.until);
@@ -129,7 +159,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       events: argv.events,
       ciTarget: argv.ciTarget,
     };
-    const out = argv.out ?? defaultOutDir(spec.scenarios.map((s) => s.name));
-    await executeExperiment(spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: argv.overwrite, resume: false });
+    const out = argv.out ?? defaultOutDir([...spec.scenarios.map((s) => s.name), ...(shard ? [`shard${shard.index}of${shard.count}`] : [])]);
+    await executeExperiment(spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: argv.overwrite, resume: false, shard });
   },
 };

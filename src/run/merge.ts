@@ -1,0 +1,180 @@
+// `migsim merge`: joins the shard folders of one run (`migsim run --shard K/N`) into the folder a
+// single machine would have written. Every check comes first (one experiment, every shard once,
+// each complete and unchanged since it finished), so a bad set of shards writes nothing. The
+// CSVs are then rebuilt by copying each task's byte range from its shard in task order, and
+// summary.csv is computed from the tasks' metrics: the bytes equal those of `migsim run` with the
+// same scenarios and seed. Files grow as .partial and are renamed into place at the end.
+
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { type OutputName, csvHeader } from "../output/csv.js";
+import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { VERSION } from "../version.js";
+import { type Checkpoint, SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
+
+export interface MergeResult {
+  dir: string;
+  tasks: number;
+  shards: number;
+  files: string[];
+}
+
+interface ShardFolder {
+  dir: string;
+  manifest: Manifest;
+  shard: Shard;
+  tasks: Checkpoint[];
+}
+
+const describeShard = (s: Shard): string => `shard ${s.index}/${s.count}`;
+
+/** Reads one shard folder's manifest and checks it is a complete shard; touches nothing. */
+function readShard(dir: string): Omit<ShardFolder, "tasks"> {
+  const path = join(dir, "manifest.json");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`Shard folder ${dir} does not exist; name the folders that migsim run --shard K/N --out wrote.`);
+  if (!existsSync(path)) throw new UserError(`${path} is missing, so ${dir} is not a shard folder (or its shard never started); run it with migsim run ... --shard K/N --out ${dir}.`);
+  const manifest = readManifest(path);
+  if (!manifest.shard) throw new UserError(`${dir} holds a whole run, not a shard (its manifest has no "shard"); merge takes the folders of migsim run --shard K/N.`);
+  if (manifest.complete !== true) {
+    const done = (manifest.tasks ?? []).filter((t) => t.complete).length;
+    throw new UserError(`${dir} (${describeShard(manifest.shard)}) is incomplete: ${done} of ${manifest.tasks?.length ?? "?"} tasks done; finish it with migsim run --resume ${dir}, then merge.`);
+  }
+  return { dir, manifest, shard: manifest.shard };
+}
+
+/** What differs between two shards' experiments, in words ("" when they are the same run). */
+function experimentDifference(a: Manifest, b: Manifest): string {
+  if (a.migsim !== b.migsim) return `made by migsim ${b.migsim}, not ${a.migsim}`;
+  if (a.shard!.count !== b.shard!.count) return `split into ${b.shard!.count} shards, not ${a.shard!.count}`;
+  if (JSON.stringify(a.dataFiles) !== JSON.stringify(b.dataFiles)) return "made with different input tables (data/inputs)";
+  const keys = ["seed", "replicates", "scale", "until", "events", "ciTarget"] as const;
+  for (const k of keys) {
+    if (JSON.stringify(a.spec[k]) !== JSON.stringify(b.spec[k])) return `made with ${k} ${JSON.stringify(b.spec[k])}, not ${JSON.stringify(a.spec[k])}`;
+  }
+  const names = (m: Manifest): string => m.spec.scenarios.map((s) => s.name).join(", ");
+  if (names(a) !== names(b)) return `of scenarios ${names(b)}, not ${names(a)}`;
+  if (JSON.stringify(a.spec) !== JSON.stringify(b.spec)) return "made from scenario files whose content differs (same names, other values)";
+  return "";
+}
+
+/** Copies bytes [start, end) of one file to an open descriptor. */
+function copyRange(fromPath: string, start: number, end: number, toFd: number, buf: Buffer): void {
+  const fd = openSync(fromPath, "r");
+  try {
+    for (let pos = start; pos < end; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) throw new UserError(`${fromPath} ends at byte ${pos}, before byte ${end} its shard-tasks.jsonl expects; the shard folder is damaged: re-run that shard.`);
+      writeSync(toFd, buf, 0, n);
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function mergeShards(dirs: readonly string[], o: { out: string; overwrite: boolean; command: string[] }): MergeResult {
+  if (dirs.length === 0) throw new UserError("Name the shard folders to merge, e.g. migsim merge out/shard-* --out out/merged.");
+  // 1. Every folder is a complete shard of the same experiment, made with these input tables.
+  const read = dirs.map(readShard);
+  const first = read[0]!;
+  for (const s of read.slice(1)) {
+    const diff = experimentDifference(first.manifest, s.manifest);
+    if (diff) throw new UserError(`${s.dir} is not a shard of the same run as ${first.dir}: it was ${diff}. Merge only the shards of one migsim run --shard K/N command.`);
+  }
+  if (first.manifest.migsim !== VERSION) throw new UserError(`The shards were made by migsim ${first.manifest.migsim}; this is ${VERSION}, whose summary.csv may differ. Merge them with migsim ${first.manifest.migsim}.`);
+  const now = dataFileHashes();
+  if (JSON.stringify(now) !== JSON.stringify(first.manifest.dataFiles)) throw new UserError(`Input tables in data/inputs changed since the shards ran (${first.dir}); merge them with the tables they were made from.`);
+
+  // 2. Every shard exactly once.
+  const count = first.shard.count;
+  const byIndex = new Map<number, (typeof read)[number]>();
+  for (const s of read) {
+    const other = byIndex.get(s.shard.index);
+    if (other) throw new UserError(`${other.dir} and ${s.dir} are both ${describeShard(s.shard)}; name each shard once.`);
+    byIndex.set(s.shard.index, s);
+  }
+  const missing = Array.from({ length: count }, (_, k) => k).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) {
+    throw new UserError(`Shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${count} ${missing.length > 1 ? "are" : "is"} missing (${read.length} of ${count} folders named); add the folder of each (migsim run ... --shard ${missing[0]}/${count}).`);
+  }
+
+  // 3. Each shard holds exactly its tasks of the plan, and its files are those it finished with.
+  const spec = first.manifest.spec;
+  const plan = planExperiment(spec);
+  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+  const shards: ShardFolder[] = [];
+  for (let k = 0; k < count; k++) {
+    const s = byIndex.get(k)!;
+    for (const f of s.manifest.outputs) {
+      const path = join(s.dir, f.file);
+      if (!existsSync(path)) throw new UserError(`${path} is missing from ${s.dir} (${describeShard(s.shard)}); re-run that shard.`);
+      if (sha256File(path) !== f.sha256) throw new UserError(`${path} changed after its shard finished (its sha256 differs from ${join(s.dir, "manifest.json")}); re-run that shard.`);
+    }
+    const tasks = readCheckpoints(s.dir, SHARD_TASKS);
+    const expected = shardTasks(plan.tasks, s.shard).map((t) => t.index);
+    if (JSON.stringify(tasks.map((t) => t.task)) !== JSON.stringify(expected)) {
+      throw new UserError(`${join(s.dir, SHARD_TASKS)} does not list the tasks of ${describeShard(s.shard)} (${expected.length} expected, ${tasks.length} found); the folder is damaged: re-run that shard.`);
+    }
+    shards.push({ ...s, tasks });
+  }
+
+  // 4. Write: header, then each task's rows from its shard, in task order.
+  checkOutputDir(o.out, o.overwrite);
+  try {
+    mkdirSync(o.out, { recursive: true });
+  } catch (e) {
+    throw new UserError(`Cannot create the output folder ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
+  }
+  clearRunFiles(o.out);
+  const partials: string[] = [];
+  const buf = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (const name of outputs) {
+      const header = csvHeader(name, plan.sweepColumns);
+      const headerBytes = Buffer.byteLength(header);
+      const partial = join(o.out, `${name}.csv.partial`);
+      partials.push(partial);
+      const fd = openSync(partial, "w");
+      try {
+        writeSync(fd, header);
+        for (const task of plan.tasks) {
+          const s = shards[task.index % count]!;
+          const p = Math.floor(task.index / count);
+          const start = p === 0 ? headerBytes : s.tasks[p - 1]!.sizes[name]!;
+          copyRange(join(s.dir, `${name}.csv`), start, s.tasks[p]!.sizes[name]!, fd, buf);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const metrics = plan.tasks.map((t) => shards[t.index % count]!.tasks[Math.floor(t.index / count)]!.metrics);
+    writeSummary(o.out, plan, metrics, spec.ciTarget);
+  } catch (e) {
+    for (const p of partials) rmSync(p, { force: true });
+    throw e;
+  }
+  const files = outputs.map((n) => join(o.out, `${n}.csv`));
+  outputs.forEach((_, k) => renameSync(partials[k]!, files[k]!));
+  files.push(join(o.out, "summary.csv"));
+
+  const manifest: Manifest = {
+    ...first.manifest,
+    command: o.command,
+    shard: null,
+    threads: first.manifest.threads,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
+    finishedAt: new Date().toISOString(),
+    complete: true,
+    tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
+    outputs: files.map((f) => ({ file: f.slice(o.out.length + 1), sha256: sha256File(f) })),
+    mergedFrom: shards.map((s) => ({
+      dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
+      startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
+    })),
+  };
+  writeManifest(o.out, manifest);
+  return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
+}
