@@ -14,6 +14,7 @@ import { reportCommand } from "./commands/report.js";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { slurmCommand } from "./commands/slurm.js";
 import { validateCommand } from "./commands/validate.js";
 
 export function buildCli(argv: string[]) {
@@ -25,13 +26,14 @@ export function buildCli(argv: string[]) {
     .command(validateCommand)
     .command(reproduceCommand)
     .command(mergeCommand)
+    .command(slurmCommand)
     .command(listCommand)
     .command(diffCommand)
     .command(schemaCommand)
     .command(reportCommand)
     .command(fitCommand)
     .command(calibrateCommand)
-    .demandCommand(1, "Name a command: run, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
+    .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()

@@ -10,19 +10,23 @@ import { type ExperimentSpec, type Shard, readManifest } from "../../output/mani
 import { loadScenario } from "../../scenario/load.js";
 import { createProgress } from "../progress.js";
 
-export interface RunArgs {
+/** The options that define an experiment (shared by run and slurm). */
+export interface ExperimentArgs {
   scenarios?: string[];
   seed: number;
   replicates: number;
-  threads: number;
   scale?: number;
   until?: string;
-  out?: string;
   events: boolean;
+  ciTarget: number;
+}
+
+export interface RunArgs extends ExperimentArgs {
+  threads: number;
+  out?: string;
   quiet: boolean;
   overwrite: boolean;
   resume?: string;
-  ciTarget: number;
   shard?: string;
 }
 
@@ -106,20 +110,56 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
   }
 }
 
+/** The scenario files and the options that define an experiment's bytes. */
+export function experimentOptions(y: Argv) {
+  return y
+    .positional("scenarios", { type: "string", array: true, describe: "Scenario files (YAML or JSON)" })
+    .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same bytes" })
+    .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario and sweep point" })
+    .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
+    .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
+    .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
+    .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" });
+}
+
+/** Checks the experiment's options and loads its scenario files (before anything is written). */
+export function experimentSpec(argv: ExperimentArgs, command = "run"): ExperimentSpec {
+  if (!argv.scenarios || argv.scenarios.length === 0) {
+    throw new UserError(`Name at least one scenario file, e.g. migsim ${command} scenarios/baseline.yaml (or --resume DIR).`);
+  }
+  if (!Number.isInteger(argv.seed) || argv.seed < 0 || argv.seed > 2 ** 32 - 1) {
+    throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${argv.seed}.`);
+  }
+  positiveInt("replicates", argv.replicates, 100000);
+  if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
+    throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
+  }
+  if (!(argv.ciTarget > 0 && argv.ciTarget < 1)) throw new UserError(`--ci-target expects a share in (0, 1), e.g. 0.05, got ${argv.ciTarget}.`);
+  if (argv.until !== undefined) {
+    try {
+      parseMonth(argv.until);
+    } catch {
+      throw new UserError(`--until expects a month as YYYY-MM, e.g. 2030-12, got "${argv.until}".`);
+    }
+  }
+  return {
+    scenarios: argv.scenarios.map((f) => loadScenario(f)),
+    seed: argv.seed,
+    replicates: argv.replicates,
+    scale: argv.scale ?? null,
+    until: argv.until ?? null,
+    events: argv.events,
+    ciTarget: argv.ciTarget,
+  };
+}
+
 export const runCommand: CommandModule<object, RunArgs> = {
   command: "run [scenarios..]",
   describe: "Run scenario files (scenarios x sweep points x replicates) and write outcome CSVs",
   builder: (y: Argv) =>
-    y
-      .positional("scenarios", { type: "string", array: true, describe: "Scenario files (YAML or JSON)" })
-      .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same bytes" })
-      .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario and sweep point" })
+    experimentOptions(y)
       .option("threads", threadsOption)
-      .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
-      .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
       .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
-      .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
-      .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" })
       .option("quiet", quietOption)
       .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
       .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" })
@@ -131,34 +171,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true, shard: prev.shard ?? null });
       return;
     }
-    if (!argv.scenarios || argv.scenarios.length === 0) {
-      throw new UserError("Name at least one scenario file, e.g. migsim run scenarios/baseline.yaml (or --resume DIR).");
-    }
-    if (!Number.isInteger(argv.seed) || argv.seed < 0 || argv.seed > 2 ** 32 - 1) {
-      throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${argv.seed}.`);
-    }
-    positiveInt("replicates", argv.replicates, 100000);
-    if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
-      throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
-    }
-    if (!(argv.ciTarget > 0 && argv.ciTarget < 1)) throw new UserError(`--ci-target expects a share in (0, 1), e.g. 0.05, got ${argv.ciTarget}.`);
     const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;
-    if (argv.until !== undefined) {
-      try {
-        parseMonth(argv.until);
-      } catch {
-        throw new UserError(`--until expects a month as YYYY-MM, e.g. 2030-12, got "${argv.until}".`);
-      }
-    }
-    const spec: ExperimentSpec = {
-      scenarios: argv.scenarios.map((f) => loadScenario(f)),
-      seed: argv.seed,
-      replicates: argv.replicates,
-      scale: argv.scale ?? null,
-      until: argv.until ?? null,
-      events: argv.events,
-      ciTarget: argv.ciTarget,
-    };
+    const spec = experimentSpec(argv);
     const out = argv.out ?? defaultOutDir([...spec.scenarios.map((s) => s.name), ...(shard ? [`shard${shard.index}of${shard.count}`] : [])]);
     await executeExperiment(spec, { out, threads: argv.threads, quiet: argv.quiet, overwrite: argv.overwrite, resume: false, shard });
   },

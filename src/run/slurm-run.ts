@@ -1,0 +1,264 @@
+// `migsim slurm`: a run as a Slurm job array. The folder OUT gets
+//   OUT/slurm/shards.sbatch  the job array: task K runs `migsim run ... --shard auto/N` into
+//                            OUT/shards/K (or resumes it there, if a killed task left it half done)
+//   OUT/slurm/merge.sbatch   `migsim merge` of the N shard folders into OUT itself
+//   OUT/slurm/submit.sh      submits both, the merge with --dependency=afterok on the array
+//   OUT/slurm/job.json       what was written and every submission (read by --resume)
+//   OUT/slurm/logs/          one log per shard (shard-K.out) and merge.out
+// and, once the merge job has run, the same files a single-machine `migsim run` writes.
+
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+import { type ExperimentSpec, readManifest } from "../output/manifest.js";
+import { VERSION } from "../version.js";
+import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
+import { type SlurmResources, migsimCommand, queueStates, sbatch, sbatchDirectives, scancel, shellQuote, waitForJobs } from "./slurm.js";
+
+export const JOB_FILE = join("slurm", "job.json");
+
+export interface Submission {
+  at: string;
+  /** Job id of the array (null when every shard was already complete and only the merge was submitted). */
+  shardsJob: string | null;
+  /** The shards submitted, as sbatch --array takes them. */
+  array: string;
+  mergeJob: string;
+}
+
+export interface SlurmJob {
+  migsim: string;
+  createdAt: string;
+  /** The output folder as named on the command line, relative to `chdir` unless absolute. */
+  out: string;
+  /** Working directory of every job (the folder migsim slurm was run from). */
+  chdir: string;
+  shards: number;
+  tasks: number;
+  tasksPerShard: number[];
+  /** Arguments of `migsim run` that define the experiment (without --shard, --out, --threads). */
+  runArgs: string[];
+  resources: SlurmResources;
+  submissions: Submission[];
+}
+
+/** The output folder of a job, absolute. */
+const outDir = (job: SlurmJob): string => resolve(job.chdir, job.out);
+
+/** The `migsim run` arguments that reproduce the experiment's options. */
+export function runArgsOf(files: readonly string[], spec: ExperimentSpec): string[] {
+  return [
+    ...files,
+    "--seed", String(spec.seed),
+    "--replicates", String(spec.replicates),
+    ...(spec.scale !== null ? ["--scale", String(spec.scale)] : []),
+    ...(spec.until !== null ? ["--until", spec.until] : []),
+    ...(spec.events ? ["--events"] : []),
+    "--ci-target", String(spec.ciTarget),
+  ];
+}
+
+function shardsScript(job: SlurmJob, name: string): string {
+  const q = shellQuote;
+  const out = q(job.out);
+  return [
+    "#!/bin/bash",
+    `# migsim ${VERSION}: ${job.tasks} tasks in ${job.shards} shards, one Slurm array task per shard (written by migsim slurm).`,
+    `# Shard K runs every ${job.shards}-th task from the K-th into ${job.out}/shards/K; a shard that was`,
+    "# killed part-way continues from its last finished task when it runs again.",
+    ...sbatchDirectives({ jobName: `migsim-${name}`, array: `0-${job.shards - 1}`, resources: job.resources, chdir: job.chdir, output: `${job.out}/slurm/logs/shard-%a.out` }),
+    "set -euo pipefail",
+    `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
+    `SHARD=${out}/shards/$SLURM_ARRAY_TASK_ID`,
+    "THREADS=${SLURM_CPUS_PER_TASK:-1}",
+    `if [ -s "$SHARD/${SHARD_TASKS}" ]; then echo "migsim: $SHARD is already complete"; exit 0; fi`,
+    `if [ -s "$SHARD/manifest.json" ]; then exec $MIGSIM run --resume "$SHARD" --threads "$THREADS"; fi`,
+    `exec $MIGSIM run ${job.runArgs.map(q).join(" ")} --shard auto/${job.shards} --out "$SHARD" --threads "$THREADS"`,
+    "",
+  ].join("\n");
+}
+
+function mergeScript(job: SlurmJob, name: string): string {
+  const out = shellQuote(job.out);
+  return [
+    "#!/bin/bash",
+    `# migsim ${VERSION}: joins the ${job.shards} shards into ${job.out}, byte-identical to a single-machine run (written by migsim slurm).`,
+    ...sbatchDirectives({ jobName: `migsim-${name}-merge`, resources: { ...job.resources, cpusPerTask: 1 }, chdir: job.chdir, output: `${job.out}/slurm/logs/merge.out` }),
+    "set -euo pipefail",
+    `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
+    "shards=()",
+    `for k in $(seq 0 ${job.shards - 1}); do shards+=(${out}/shards/$k); done`,
+    `exec $MIGSIM merge "\${shards[@]}" --out ${out} --overwrite`,
+    "",
+  ].join("\n");
+}
+
+function submitScript(job: SlurmJob): string {
+  const dir = `${shellQuote(job.out)}/slurm`;
+  return [
+    "#!/bin/bash",
+    "# Submits the shards as a job array, then the merge, which runs once every shard has succeeded.",
+    `# Optional argument: the shards to submit, as sbatch --array takes them (default 0-${job.shards - 1}).`,
+    "# migsim slurm --resume does the same for the shards not yet complete, and waits with progress.",
+    "set -euo pipefail",
+    `cd ${shellQuote(job.chdir)}`,
+    `array=$(sbatch --parsable --array="\${1:-0-${job.shards - 1}}" ${dir}/shards.sbatch); array=\${array%%;*}`,
+    `merge=$(sbatch --parsable --dependency=afterok:$array ${dir}/merge.sbatch); merge=\${merge%%;*}`,
+    `echo "migsim: shards job $array, merge job $merge (runs after every shard succeeded); watch with: squeue -j $array,$merge"`,
+    "",
+  ].join("\n");
+}
+
+function writeAtomic(path: string, text: string, mode?: number): void {
+  const tmp = `${path}.partial`;
+  writeFileSync(tmp, text);
+  if (mode !== undefined) chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+function saveJob(job: SlurmJob): void {
+  writeAtomic(join(outDir(job), JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
+}
+
+/** Writes OUT/slurm/ for the experiment; returns the job description. Validation first: nothing is written on error. */
+export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: string; shards: number; resources: SlurmResources; overwrite: boolean }): SlurmJob {
+  const plan = planExperiment(spec);
+  if (o.shards > plan.tasks.length) {
+    throw new UserError(`--shards ${o.shards} is more than the ${plan.tasks.length} tasks of this run (scenarios x sweep points x replicates); use at most ${plan.tasks.length}.`);
+  }
+  const chdir = process.cwd();
+  if (existsSync(join(o.out, JOB_FILE)) && !o.overwrite) {
+    throw new UserError(`${o.out} already holds a Slurm run (${join(o.out, JOB_FILE)}); continue it with migsim slurm --resume ${o.out}, choose another --out, or pass --overwrite to replace it.`);
+  }
+  checkOutputDir(o.out, o.overwrite);
+  const job: SlurmJob = {
+    migsim: VERSION,
+    createdAt: new Date().toISOString(),
+    out: isAbsolute(o.out) ? o.out : o.out.replace(/\/+$/, ""),
+    chdir,
+    shards: o.shards,
+    tasks: plan.tasks.length,
+    tasksPerShard: Array.from({ length: o.shards }, (_, k) => shardTasks(plan.tasks, { index: k, count: o.shards }).length),
+    runArgs: runArgsOf(o.files, spec),
+    resources: o.resources,
+    submissions: [],
+  };
+  try {
+    mkdirSync(join(o.out, "slurm", "logs"), { recursive: true });
+  } catch (e) {
+    throw new UserError(`Cannot create ${join(o.out, "slurm")}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
+  }
+  if (o.overwrite) {
+    rmSync(join(o.out, "shards"), { recursive: true, force: true });
+    rmSync(join(o.out, "slurm", "logs"), { recursive: true, force: true });
+    mkdirSync(join(o.out, "slurm", "logs"), { recursive: true });
+    clearRunFiles(o.out);
+  }
+  const name = spec.scenarios.map((s) => s.name).join("+").replace(/[^\w.+-]/g, "_").slice(0, 40);
+  writeAtomic(join(o.out, "slurm", "shards.sbatch"), shardsScript(job, name), 0o755);
+  writeAtomic(join(o.out, "slurm", "merge.sbatch"), mergeScript(job, name), 0o755);
+  writeAtomic(join(o.out, "slurm", "submit.sh"), submitScript(job), 0o755);
+  saveJob(job);
+  return job;
+}
+
+/** Reads OUT/slurm/job.json. */
+export function readSlurmJob(out: string): SlurmJob {
+  const path = join(out, JOB_FILE);
+  if (!existsSync(path)) throw new UserError(`${path} is missing, so ${out} is not a folder written by migsim slurm; write one with migsim slurm SCENARIO.yaml --shards N --out ${out}.`);
+  let job: SlurmJob;
+  try {
+    job = JSON.parse(readFileSync(path, "utf8")) as SlurmJob;
+  } catch (e) {
+    throw new UserError(`${path} is not valid JSON: ${(e as Error).message}.`);
+  }
+  if (!job || typeof job.shards !== "number" || !Array.isArray(job.runArgs)) throw new UserError(`${path}: expected the job file migsim slurm writes (shards, runArgs).`);
+  return job;
+}
+
+export interface SlurmProgress {
+  tasks: number;
+  tasksDone: number;
+  shards: number;
+  shardsComplete: number;
+  running: number;
+  pending: number;
+}
+
+/** Which shards are complete, and how many tasks are done, from the shard folders on disk. */
+export function shardProgress(job: SlurmJob): { complete: boolean[]; tasksDone: number } {
+  const complete: boolean[] = [];
+  let tasksDone = 0;
+  for (let k = 0; k < job.shards; k++) {
+    const dir = join(outDir(job), "shards", String(k));
+    const done = existsSync(join(dir, SHARD_TASKS)) && existsSync(join(dir, "manifest.json")) && readManifest(join(dir, "manifest.json")).complete === true;
+    complete.push(done);
+    tasksDone += done ? job.tasksPerShard[k]! : readCheckpoints(dir).length;
+  }
+  return { complete, tasksDone };
+}
+
+/** True when OUT holds the merged, complete run. */
+export function mergedComplete(job: SlurmJob): boolean {
+  const path = join(outDir(job), "manifest.json");
+  if (!existsSync(path)) return false;
+  const m = readManifest(path);
+  return m.complete === true && !m.shard;
+}
+
+/** Submits the given shards (all by default) and the merge after them; records the submission. */
+export function submitSlurmRun(job: SlurmJob, shards?: readonly number[]): Submission {
+  const dir = join(outDir(job), "slurm");
+  const list = shards ?? Array.from({ length: job.shards }, (_, k) => k);
+  const array = list.length === job.shards ? `0-${job.shards - 1}` : list.join(",");
+  const shardsJob = list.length > 0 ? sbatch(join(dir, "shards.sbatch"), [`--array=${array}`]) : null;
+  const mergeJob = sbatch(join(dir, "merge.sbatch"), shardsJob ? [`--dependency=afterok:${shardsJob}`] : []);
+  const s: Submission = { at: new Date().toISOString(), shardsJob, array: list.length > 0 ? array : "", mergeJob };
+  job.submissions.push(s);
+  saveJob(job);
+  return s;
+}
+
+/**
+ * What `migsim slurm --resume` submits: the shards not complete (their tasks continue from their
+ * last checkpoint) and the merge. Refuses while an earlier submission is still queued or running.
+ */
+export function resumeSlurmRun(out: string): { job: SlurmJob; submission: Submission; resubmitted: number[] } {
+  const job = readSlurmJob(out);
+  if (job.migsim !== VERSION) throw new UserError(`${out} was written by migsim ${job.migsim}; this is ${VERSION}, whose shards would not merge with the old ones. Start afresh with migsim slurm ... --overwrite.`);
+  if (mergedComplete(job)) throw new UserError(`The run in ${out} is already complete (merged): nothing to resume.`);
+  const ids = job.submissions.flatMap((s) => [s.shardsJob, s.mergeJob]).filter((x): x is string => x !== null);
+  const queued = queueStates(ids);
+  if (queued.size > 0) {
+    throw new UserError(`Jobs of ${out} are still queued or running (${[...queued.keys()].slice(0, 5).join(", ")}${queued.size > 5 ? ", ..." : ""}); wait for them (squeue -j ${ids.join(",")}) or cancel them (scancel), then resume.`);
+  }
+  const { complete } = shardProgress(job);
+  const resubmitted = complete.flatMap((c, k) => (c ? [] : [k]));
+  const submission = submitSlurmRun(job, resubmitted);
+  return { job, submission, resubmitted };
+}
+
+/**
+ * Waits for a submission: progress from the shard folders at each poll. When the array has
+ * ended with a shard incomplete, the merge (held by afterok) would wait forever: it is cancelled.
+ */
+export async function waitSlurmRun(job: SlurmJob, s: Submission, o: { onProgress?: (p: SlurmProgress) => void; shouldStop?: () => boolean } = {}): Promise<{ complete: boolean; failedShards: number[]; stopped: boolean }> {
+  let failedShards: number[] = [];
+  const ids = [s.shardsJob, s.mergeJob].filter((x): x is string => x !== null);
+  const result = await waitForJobs(ids, {
+    ...(o.shouldStop && { shouldStop: o.shouldStop }),
+    onPoll: (states) => {
+      const { complete, tasksDone } = shardProgress(job);
+      const arrayIds = [...states.keys()].filter((id) => s.shardsJob !== null && (id === s.shardsJob || id.startsWith(`${s.shardsJob}_`)));
+      const running = arrayIds.filter((id) => states.get(id) === "RUNNING").length;
+      o.onProgress?.({ tasks: job.tasks, tasksDone, shards: job.shards, shardsComplete: complete.filter(Boolean).length, running, pending: arrayIds.length - running });
+      if (arrayIds.length === 0 && complete.some((c) => !c)) {
+        failedShards = complete.flatMap((c, k) => (c ? [] : [k]));
+        scancel([s.mergeJob]);
+        return true;
+      }
+      return false;
+    },
+  });
+  return { complete: mergedComplete(job), failedShards, stopped: result === "stopped" && failedShards.length === 0 };
+}
