@@ -74,6 +74,8 @@ export interface CalibrationSpec {
 
 export interface PoolHooks {
   threads: number;
+  /** Where candidate batches run: the local worker pool by default, or a Slurm job array (slurm.ts). */
+  simulate?: SimulateBatch;
   /** A batch of simulations starts (for progress). */
   onBatchStart?: (tasks: readonly Task[], inputs: readonly ModelInputs[]) => void;
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
@@ -97,9 +99,31 @@ const withParams = (base: ModelInputs, names: readonly string[], theta: ArrayLik
   return { ...base, params: params as Params };
 };
 
-/** Simulates each (inputs, seed) on the pool; returns each task's target values, in task order. */
-async function simulateTargets(name: string, inputs: ModelInputs[], seeds: number[], targets: readonly Target[], hooks: PoolHooks): Promise<Float64Array[]> {
-  const tasks: Task[] = seeds.map((seed, k) => ({ index: k, scenarioIndex: 0, inputsIndex: k, scenario: name, point: k, replicate: 1, seed }));
+/**
+ * Candidate runs: the scenario run until the targets' last month at `scale`, with parameters
+ * `names` set to `thetas[k]` and seeded `seeds[k]`. Everything a process needs to redo them.
+ */
+export interface CandidateBatch {
+  scale: number;
+  names: readonly string[];
+  thetas: readonly ArrayLike<number>[];
+  seeds: readonly number[];
+  /** What the batch is, for progress and logs (e.g. "generation 2, candidates 100-199"). */
+  label: string;
+}
+
+/** Runs a batch and returns each candidate's target values (observeTargets), in batch order. */
+export type SimulateBatch = (batch: CandidateBatch) => Promise<Float64Array[]>;
+
+/**
+ * Simulates candidates `which` of a batch (all by default) on the local worker pool; returns their
+ * target values in that order. Also what each Slurm array task runs for its share of a batch.
+ */
+export async function simulateCandidates(scenario: ResolvedScenario, targets: readonly Target[], batch: CandidateBatch, hooks: PoolHooks, which?: readonly number[]): Promise<Float64Array[]> {
+  const base = targetInputs(scenario, targets, batch.scale);
+  const ks = which ?? batch.seeds.map((_, k) => k);
+  const inputs = ks.map((k) => withParams(base, batch.names, batch.thetas[k]!));
+  const tasks: Task[] = ks.map((k, j) => ({ index: j, scenarioIndex: 0, inputsIndex: j, scenario: scenario.name, point: k, replicate: 1, seed: batch.seeds[k]! }));
   const out: Float64Array[] = [];
   hooks.onBatchStart?.(tasks, inputs);
   await runTasks(tasks, inputs, {
@@ -114,14 +138,20 @@ async function simulateTargets(name: string, inputs: ModelInputs[], seeds: numbe
   return out;
 }
 
-/** Replicates 1..R of the inputs (seeds as `migsim run --seed`), reduced to fit rows. */
-async function replicateFit(name: string, inputs: ModelInputs, spec: { seed: number; replicates: number }, targets: readonly Target[], hooks: PoolHooks): Promise<FitRow[]> {
+/** Runs a batch where the hooks say: a Slurm job array, or the local pool. */
+function simulateBatch(scenario: ResolvedScenario, targets: readonly Target[], batch: CandidateBatch, hooks: PoolHooks): Promise<Float64Array[]> {
+  return hooks.simulate ? hooks.simulate(batch) : simulateCandidates(scenario, targets, batch, hooks);
+}
+
+/** Replicates 1..R (seeds as `migsim run --seed`) at `scale` with `names` set to `theta`, reduced to fit rows. */
+async function replicateFit(scenario: ResolvedScenario, fit: { scale: number; names: readonly string[]; theta: readonly number[]; label: string }, spec: { seed: number; replicates: number }, targets: readonly Target[], hooks: PoolHooks): Promise<FitRow[]> {
   const seeds = Array.from({ length: spec.replicates }, (_, r) => taskSeed(spec.seed, r + 1));
-  const values = await simulateTargets(name, seeds.map(() => inputs), seeds, targets, hooks);
+  const values = await simulateBatch(scenario, targets, { scale: fit.scale, names: fit.names, thetas: seeds.map(() => fit.theta), seeds, label: fit.label }, hooks);
   return fitRows(targets, values);
 }
 
-const CALIBRATION_FILES = ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg", "manifest.json"];
+/** A calibration's files; `slurm` is the folder of its job arrays (calibrate --slurm). */
+const CALIBRATION_FILES = ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg", "manifest.json", "slurm"];
 
 /** Refuses to write over earlier results unless asked; creates the folder. Call only after validation. */
 export function prepareOutDir(out: string, overwrite: boolean): void {
@@ -158,10 +188,10 @@ const outputsOf = (out: string, files: string[]) => files.map((f) => ({ file: f,
 
 /** `migsim fit`: replicates of a scenario against the targets; writes fit.csv, fit.svg and manifest.json. */
 export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean; command: string[] } & PoolHooks): Promise<FitRow[]> {
-  const inputs = targetInputs(spec.scenario, spec.targets, spec.scale);
+  targetInputs(spec.scenario, spec.targets, spec.scale); // checks the targets fall within the run
   const startedAt = new Date().toISOString();
   prepareOutDir(o.out, o.overwrite);
-  const rows = await replicateFit(spec.scenario.name, inputs, spec, spec.targets, o);
+  const rows = await replicateFit(spec.scenario, { scale: spec.scale, names: [], theta: [], label: "fit replicates" }, spec, spec.targets, o);
   writeFitCsv(o.out, rows);
   await writeFitSvg(o.out, rows, `${spec.scenario.name}: simulated (mean, 95% CI over ${spec.replicates} replicates, scale ${spec.scale}) vs observed`);
   for (const f of ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
@@ -190,8 +220,9 @@ function roundParam(name: ParamName, v: number): number {
 /** `migsim calibrate`: ABC-SMC over the calibrated parameters, then the best fit and its fit report. */
 export async function runCalibration(spec: CalibrationSpec, o: { out: string; overwrite: boolean; command: string[]; onGeneration?: (g: Generation, simulations: number) => void } & PoolHooks): Promise<CalibrationResult> {
   const prior = priorOf(spec.params);
-  const base = targetInputs(spec.scenario, spec.targets, spec.scale);
-  const fitBase = targetInputs(spec.scenario, spec.targets, spec.fit.scale);
+  // Both check that the targets fall within the runs, before anything is written.
+  targetInputs(spec.scenario, spec.targets, spec.scale);
+  targetInputs(spec.scenario, spec.targets, spec.fit.scale);
   const startedAt = new Date().toISOString();
   prepareOutDir(o.out, o.overwrite);
   const name = spec.scenario.name;
@@ -201,7 +232,8 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
     { particles: spec.particles, generations: spec.generations, quantile: spec.quantile, minAcceptance: spec.minAcceptance, maxSimulations: spec.maxSimulations, seed: spec.seed },
     async (thetas, g, first) => {
       const seeds = thetas.map((_, k) => candidateSeed(spec.seed, g, first + k));
-      const values = await simulateTargets(name, thetas.map((th) => withParams(base, spec.params, th)), seeds, spec.targets, o);
+      const label = `generation ${g}, candidates ${first + 1}-${first + thetas.length}`;
+      const values = await simulateBatch(spec.scenario, spec.targets, { scale: spec.scale, names: spec.params, thetas, seeds, label }, o);
       return values.map((v) => targetDistance(spec.targets, v));
     },
     o.onGeneration,
@@ -215,7 +247,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   let best: { theta: number[]; rows: FitRow[]; distance: number } | null = null;
   for (const [, k] of order) {
     const theta = spec.params.map((n, d) => roundParam(n, last.thetas[k]![d]!));
-    const rows = await replicateFit(name, withParams(fitBase, spec.params, theta), { seed: spec.seed, replicates: spec.fit.replicates }, spec.targets, o);
+    const rows = await replicateFit(spec.scenario, { scale: spec.fit.scale, names: spec.params, theta, label: `best fit: particle ${k + 1} of the last generation` }, { seed: spec.seed, replicates: spec.fit.replicates }, spec.targets, o);
     const distance = fitDistance(rows);
     if (!best || distance < best.distance) best = { theta, rows, distance };
   }

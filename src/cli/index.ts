@@ -5,7 +5,7 @@ import yargs from "yargs";
 import { UserError } from "../errors.js";
 import { TaskError } from "../run/pool.js";
 import { VERSION } from "../version.js";
-import { calibrateCommand, fitCommand } from "./commands/calibrate.js";
+import { calibrateCommand, candidatesCommand, fitCommand } from "./commands/calibrate.js";
 import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -33,6 +33,7 @@ export function buildCli(argv: string[]) {
     .command(reportCommand)
     .command(fitCommand)
     .command(calibrateCommand)
+    .command(candidatesCommand)
     .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()

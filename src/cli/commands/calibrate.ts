@@ -3,7 +3,7 @@
 
 import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { type CalibrationSpec, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
+import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
 import { type FitRow } from "../../calibrate/fit.js";
 import { loadTargets } from "../../calibrate/targets.js";
 import { UserError } from "../../errors.js";
@@ -12,7 +12,9 @@ import { loadScenario } from "../../scenario/load.js";
 import type { ModelInputs } from "../../model/inputs.js";
 import type { Task } from "../../run/tasks.js";
 import { type Progress, createProgress } from "../progress.js";
-import { defaultOutDir, quietOption, threadsOption } from "./run.js";
+import { defaultOutDir, parseShard, quietOption, threadsOption } from "./run.js";
+import { resourcesOf, slurmResourceOptions } from "./slurm.js";
+import { runCandidateShard, slurmSimulator } from "../../calibrate/slurm.js";
 
 const DEFAULT_TARGETS = "data/observed/targets.csv";
 
@@ -32,6 +34,13 @@ interface FitArgs extends CommonArgs {
 }
 
 interface CalibrateArgs extends CommonArgs {
+  slurm: boolean;
+  shards: number;
+  partition?: string;
+  account?: string;
+  time?: string;
+  mem?: string;
+  cpusPerTask: number;
   params?: string;
   scale: number;
   particles: number;
@@ -130,11 +139,47 @@ export const fitCommand: CommandModule<object, FitArgs> = {
   },
 };
 
+/** Status lines of Slurm batches: each change, at most one every 10 s, and every batch's first. */
+function slurmStatusLines(): (line: string) => void {
+  let lastAt = 0;
+  let lastBatch = "";
+  return (line) => {
+    const batch = line.split(":")[1] ?? "";
+    if (batch !== lastBatch || Date.now() - lastAt > 10_000) {
+      process.stderr.write(`${line}\n`);
+      lastAt = Date.now();
+      lastBatch = batch;
+    }
+  };
+}
+
+interface CandidatesArgs {
+  batch: string;
+  shard: string;
+  threads: number;
+}
+
+/** The array task of calibrate --slurm (not for users: no help entry). */
+export const candidatesCommand: CommandModule<object, CandidatesArgs> = {
+  command: "candidates <batch>",
+  describe: false,
+  builder: (y: Argv) =>
+    y
+      .positional("batch", { type: "string", demandOption: true })
+      .option("shard", { type: "string", demandOption: true })
+      .option("threads", threadsOption) as unknown as Argv<CandidatesArgs>,
+  handler: async (a: ArgumentsCamelCase<CandidatesArgs>) => {
+    wholeNumber("threads", a.threads, 1, 256);
+    const path = await runCandidateShard(a.batch, parseShard(a.shard), { threads: a.threads });
+    process.stderr.write(`migsim: wrote ${path}\n`);
+  },
+};
+
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   command: "calibrate <scenario>",
   describe: "Calibrate parameters to observed targets by ABC-SMC on the worker pool; writes the posterior, a best-fit scenario and a fit report",
   builder: (y: Argv) =>
-    commonOptions(y)
+    slurmResourceOptions(commonOptions(y))
       .option("params", { type: "string", describe: "Comma-separated parameters to calibrate (default: every parameter whose source is 'calibrated'; see migsim params)" })
       .option("scale", { type: "number", default: 0.05, describe: "Scale of each candidate's run, in (0, 1]" })
       .option("particles", { type: "number", default: 100, describe: "Particles per generation" })
@@ -144,7 +189,10 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       .option("max-simulations", { type: "number", default: 5000, describe: "Stop before this many candidate runs in all" })
       .option("best-of", { type: "number", default: 5, describe: "Re-run this many of the final particles nearest the data; the best on average is the best fit" })
       .option("fit-scale", { type: "number", default: 0.1, describe: "Scale of the best-fit replicates and the fit report" })
-      .option("fit-replicates", { type: "number", default: 5, describe: "Replicates of each best-fit candidate and of the fit report" }) as unknown as Argv<CalibrateArgs>,
+      .option("fit-replicates", { type: "number", default: 5, describe: "Replicates of each best-fit candidate and of the fit report" })
+      .option("slurm", { type: "boolean", default: false, describe: "Run each batch of candidates as a Slurm job array (sbatch), waiting between batches; the posterior is the same as a local run's" })
+      .option("shards", { type: "number", default: 10, describe: "With --slurm: array tasks per batch (each runs every N-th candidate)" })
+      .group(["slurm", "shards", "partition", "account", "time", "mem", "cpus-per-task"], "Slurm (with --slurm):") as unknown as Argv<CalibrateArgs>,
   handler: async (a: ArgumentsCamelCase<CalibrateArgs>) => {
     checkCommon(a);
     share("scale", a.scale, "0.05");
@@ -172,10 +220,16 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     };
     const out = a.out ?? defaultOutDir([`calibrate-${scenario.name}`]);
     const h = hooks(a.quiet);
+    let simulate: SimulateBatch | undefined;
+    if (a.slurm) {
+      wholeNumber("shards", a.shards, 1, 100_000);
+      const resources = resourcesOf(a);
+      simulate = slurmSimulator({ out, scenario, targetsFile: a.targets, resources, shards: a.shards, ...(!a.quiet && { onStatus: slurmStatusLines() }) });
+    }
     const t0 = Date.now();
     try {
       const r = await runCalibration(spec, {
-        out, overwrite: a.overwrite, command: process.argv.slice(2), threads: a.threads, ...h,
+        out, overwrite: a.overwrite, command: process.argv.slice(2), threads: a.threads, ...h, ...(simulate && { simulate }),
         onGeneration: (g, sims) => {
           if (a.quiet) return;
           h.stop();

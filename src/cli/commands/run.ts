@@ -89,7 +89,10 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
       resume: opts.resume,
       shard: opts.shard ?? null,
       command: process.argv.slice(2),
-      onStart: (tasks, inputs, done) => progress.start(tasks.slice(done), inputs),
+      onStart: (tasks, inputs, done) => {
+        if (opts.resume && !opts.quiet) process.stderr.write(`migsim: resuming ${opts.out}: ${done} of ${tasks.length} tasks already done\n`);
+        progress.start(tasks.slice(done), inputs);
+      },
       onProgress: (k, m, am) => progress.update(k, m, am),
       onTaskDone: (task) => progress.taskDone(task.index),
       shouldStop: () => interrupted,
