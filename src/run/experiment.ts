@@ -93,6 +93,17 @@ export function clearRunFiles(dir: string): void {
   }
 }
 
+/** Makes `dir` ready for a new run's files: refuses to replace a run without `overwrite`, creates it, clears the old run's files. */
+export function prepareRunDir(dir: string, overwrite: boolean): void {
+  checkOutputDir(dir, overwrite);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`Cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
+  }
+  clearRunFiles(dir);
+}
+
 export interface Plan {
   tasks: Task[];
   inputs: ModelInputs[];
@@ -177,13 +188,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     rmSync(join(o.out, CHECKPOINTS), { force: true });
     for (const c of checkpoints) appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify(c)}\n`);
   } else {
-    checkOutputDir(o.out, o.overwrite);
-    try {
-      mkdirSync(o.out, { recursive: true });
-    } catch (e) {
-      throw new UserError(`Cannot create the output folder ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
-    }
-    clearRunFiles(o.out);
+    prepareRunDir(o.out, o.overwrite);
   }
   const firstTask = checkpoints.length;
 

@@ -5,13 +5,13 @@
 // summary.csv is computed from the tasks' metrics: the bytes equal those of `migsim run` with the
 // same scenarios and seed. Files grow as .partial and are renamed into place at the end.
 
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { type OutputName, csvHeader } from "../output/csv.js";
 import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { VERSION } from "../version.js";
-import { type Checkpoint, SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
+import { type Checkpoint, SHARD_TASKS, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
 
 export interface MergeResult {
   dir: string;
@@ -32,7 +32,8 @@ const describeShard = (s: Shard): string => `shard ${s.index}/${s.count}`;
 /** Reads one shard folder's manifest and checks it is a complete shard; touches nothing. */
 function readShard(dir: string): Omit<ShardFolder, "tasks"> {
   const path = join(dir, "manifest.json");
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`Shard folder ${dir} does not exist; name the folders that migsim run --shard K/N --out wrote.`);
+  if (!existsSync(dir)) throw new UserError(`Shard folder ${dir} does not exist; name the folders that migsim run --shard K/N --out wrote.`);
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a shard folder; name the folders that migsim run --shard K/N --out wrote.`);
   if (!existsSync(path)) throw new UserError(`${path} is missing, so ${dir} is not a shard folder (or its shard never started); run it with migsim run ... --shard K/N --out ${dir}.`);
   const manifest = readManifest(path);
   if (!manifest.shard) throw new UserError(`${dir} holds a whole run, not a shard (its manifest has no "shard"); merge takes the folders of migsim run --shard K/N.`);
@@ -120,13 +121,7 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   }
 
   // 4. Write: header, then each task's rows from its shard, in task order.
-  checkOutputDir(o.out, o.overwrite);
-  try {
-    mkdirSync(o.out, { recursive: true });
-  } catch (e) {
-    throw new UserError(`Cannot create the output folder ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
-  }
-  clearRunFiles(o.out);
+  prepareRunDir(o.out, o.overwrite);
   const partials: string[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   try {
