@@ -8,8 +8,8 @@
 // own; instead of summary.csv it keeps each task's byte ranges and metrics (shard-tasks.jsonl),
 // from which `migsim merge` (merge.ts) rebuilds the single-machine outputs byte for byte.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
 import { UserError } from "../errors.js";
@@ -167,6 +167,9 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
     if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
     startedAt = prev.startedAt;
+    // A crash after a shard's checkpoints became shard-tasks.jsonl but before its manifest said
+    // complete: they are still its checkpoints (all of them, so nothing runs again).
+    if (existsSync(join(o.out, SHARD_TASKS))) renameSync(join(o.out, SHARD_TASKS), join(o.out, CHECKPOINTS));
     // A crash while the run was being finished may have renamed some files already: take them back.
     for (const n of outputs) {
       const partial = join(o.out, `${n}.csv.partial`);
@@ -223,7 +226,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
         replicate: t.replicate, seed: t.seed, complete: k < metrics.length,
       };
     }),
-    outputs: files.map((f) => ({ file: f.slice(o.out.length + 1), sha256: sha256File(f) })),
+    outputs: files.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) })),
     streams: { derivation: "sha256 of (root seed, replicate) -> task seed; sha256 of (task seed, purpose) -> Alea seed", purposes: STREAM_PURPOSES },
   });
   // The manifest exists from the start, so an interrupted run can be resumed.
@@ -253,8 +256,9 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const complete = failure === null && metrics.length === mine.length;
   const files = csv.close(complete);
   if (complete && shard) {
-    // The summary needs every replicate: `migsim merge` writes it from these lines.
-    renameSync(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
+    // The summary needs every replicate: `migsim merge` writes it from these lines (none for a shard without tasks).
+    if (existsSync(join(o.out, CHECKPOINTS))) renameSync(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
+    else writeFileSync(join(o.out, SHARD_TASKS), "");
     files.push(join(o.out, SHARD_TASKS));
   } else if (complete) {
     writeSummary(o.out, plan, metrics, spec.ciTarget);

@@ -6,7 +6,7 @@
 // same scenarios and seed. Files grow as .partial and are renamed into place at the end.
 
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { type OutputName, csvHeader } from "../output/csv.js";
 import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
@@ -55,7 +55,9 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   }
   const names = (m: Manifest): string => m.spec.scenarios.map((s) => s.name).join(", ");
   if (names(a) !== names(b)) return `of scenarios ${names(b)}, not ${names(a)}`;
-  if (JSON.stringify(a.spec) !== JSON.stringify(b.spec)) return "made from scenario files whose content differs (same names, other values)";
+  // The same files named by other paths (relative vs absolute) are the same experiment: compare contents.
+  const contents = (m: Manifest): string => JSON.stringify({ ...m.spec, scenarios: m.spec.scenarios.map((s) => ({ ...s, files: s.files.map((f) => f.sha256) })) });
+  if (contents(a) !== contents(b)) return "made from scenario files whose content differs (same names, other values)";
   return "";
 }
 
@@ -121,6 +123,8 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   }
 
   // 4. Write: header, then each task's rows from its shard, in task order.
+  const into = shards.find((s) => resolve(s.dir) === resolve(o.out));
+  if (into) throw new UserError(`--out ${o.out} is one of the shard folders (${describeShard(into.shard)}); merge into another folder, or the shard would be replaced while it is read.`);
   prepareRunDir(o.out, o.overwrite);
   const partials: string[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
@@ -164,7 +168,7 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
     finishedAt: new Date().toISOString(),
     complete: true,
     tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
-    outputs: files.map((f) => ({ file: f.slice(o.out.length + 1), sha256: sha256File(f) })),
+    outputs: files.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) })),
     mergedFrom: shards.map((s) => ({
       dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
       startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,

@@ -71,7 +71,8 @@ function shardsScript(job: SlurmJob, name: string): string {
     `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
     `SHARD=${out}/shards/$SLURM_ARRAY_TASK_ID`,
     "THREADS=${SLURM_CPUS_PER_TASK:-1}",
-    `if [ -s "$SHARD/${SHARD_TASKS}" ]; then echo "migsim: $SHARD is already complete"; exit 0; fi`,
+    // The manifest's top-level "complete" (2-space indent; the tasks' own are deeper).
+    `if grep -qs '^  "complete": true' "$SHARD/manifest.json"; then echo "migsim: $SHARD is already complete"; exit 0; fi`,
     `if [ -s "$SHARD/manifest.json" ]; then exec $MIGSIM run --resume "$SHARD" --threads "$THREADS"; fi`,
     `exec $MIGSIM run ${job.runArgs.map(q).join(" ")} --shard auto/${job.shards} --out "$SHARD" --threads "$THREADS"`,
     "",

@@ -42,7 +42,8 @@ export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env, f
   }
   let index: number;
   if (m[1] === "auto") {
-    const from = env.SLURM_ARRAY_TASK_ID !== undefined ? "SLURM_ARRAY_TASK_ID" : env.JOB_COMPLETION_INDEX !== undefined ? "JOB_COMPLETION_INDEX" : null;
+    const set = (v: string | undefined): boolean => v !== undefined && v.trim() !== "";
+    const from = set(env.SLURM_ARRAY_TASK_ID) ? "SLURM_ARRAY_TASK_ID" : set(env.JOB_COMPLETION_INDEX) ? "JOB_COMPLETION_INDEX" : null;
     if (!from) throw new UserError(`${flag} ${text} reads the shard number from SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), and neither is set; give it as K/N instead.`);
     const v = env[from]!;
     if (!/^\d+$/.test(v)) throw new UserError(`${flag} ${text}: ${from} is "${v}", expected a whole number from 0 to ${count - 1}.`);
