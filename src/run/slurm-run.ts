@@ -131,6 +131,7 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
   if (existsSync(join(o.out, JOB_FILE)) && !o.overwrite) {
     throw new UserError(`${o.out} already holds a Slurm run (${join(o.out, JOB_FILE)}); continue it with migsim slurm --resume ${o.out}, choose another --out, or pass --overwrite to replace it.`);
   }
+  if (existsSync(join(o.out, JOB_FILE))) refuseWhileQueued(readSlurmJob(o.out), o.out, "replace it");
   checkOutputDir(o.out, o.overwrite);
   const job: SlurmJob = {
     migsim: VERSION,
@@ -220,6 +221,16 @@ export function submitSlurmRun(job: SlurmJob, shards?: readonly number[]): Submi
   return s;
 }
 
+/** Refuses to touch a Slurm run while jobs it submitted are queued or running (they write into it). */
+function refuseWhileQueued(job: SlurmJob, out: string, action: string): void {
+  const ids = job.submissions.flatMap((s) => [s.shardsJob, s.mergeJob]).filter((x): x is string => x !== null);
+  if (ids.length === 0) return;
+  const queued = queueStates(ids);
+  if (queued.size > 0) {
+    throw new UserError(`Jobs of ${out} are still queued or running (${[...queued.keys()].slice(0, 5).join(", ")}${queued.size > 5 ? ", ..." : ""}); wait for them (squeue -j ${ids.join(",")}) or cancel them (scancel), then ${action}.`);
+  }
+}
+
 /**
  * What `migsim slurm --resume` submits: the shards not complete (their tasks continue from their
  * last checkpoint) and the merge. Refuses while an earlier submission is still queued or running.
@@ -228,11 +239,7 @@ export function resumeSlurmRun(out: string): { job: SlurmJob; submission: Submis
   const job = readSlurmJob(out);
   if (job.migsim !== VERSION) throw new UserError(`${out} was written by migsim ${job.migsim}; this is ${VERSION}, whose shards would not merge with the old ones. Start afresh with migsim slurm ... --overwrite.`);
   if (mergedComplete(job)) throw new UserError(`The run in ${out} is already complete (merged): nothing to resume.`);
-  const ids = job.submissions.flatMap((s) => [s.shardsJob, s.mergeJob]).filter((x): x is string => x !== null);
-  const queued = queueStates(ids);
-  if (queued.size > 0) {
-    throw new UserError(`Jobs of ${out} are still queued or running (${[...queued.keys()].slice(0, 5).join(", ")}${queued.size > 5 ? ", ..." : ""}); wait for them (squeue -j ${ids.join(",")}) or cancel them (scancel), then resume.`);
-  }
+  refuseWhileQueued(job, out, "resume");
   const { complete } = shardProgress(job);
   const resubmitted = complete.flatMap((c, k) => (c ? [] : [k]));
   const submission = submitSlurmRun(job, resubmitted);

@@ -1,0 +1,119 @@
+// `migsim slurm` without a cluster: the scripts it writes and its errors. Submitting and
+// following jobs is tested on a real Slurm in test/slurm/.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectUserError, runCli, snapshot } from "../helpers/cli.js";
+
+const SCENARIOS = ["scenarios/baseline.yaml", "scenarios/weak-yen.yaml"];
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "migsim-slurm-cli-"));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("migsim slurm writes a job array, a merge job and a submit script", () => {
+  let out: string;
+  let shards: string;
+  let merge: string;
+  let submit: string;
+  beforeAll(async () => {
+    out = join(tmp, "sweep");
+    const r = await runCli("slurm", ...SCENARIOS, "--seed", "7", "--replicates", "5", "--scale", "0.01", "--until", "2030-12", "--events",
+      "--shards", "4", "--time", "1:30:00", "--mem", "3G", "--cpus-per-task", "2", "--partition", "short", "--account", "proj-1", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`wrote ${join(out, "slurm/shards.sbatch")} (10 tasks in 4 shards)`);
+    expect(r.stderr).toContain(`bash ${join(out, "slurm/submit.sh")}`);
+    shards = readFileSync(join(out, "slurm/shards.sbatch"), "utf8");
+    merge = readFileSync(join(out, "slurm/merge.sbatch"), "utf8");
+    submit = readFileSync(join(out, "slurm/submit.sh"), "utf8");
+  });
+
+  it("the array has one task per shard and asks for the resources given", () => {
+    for (const line of ["#SBATCH --array=0-3", "#SBATCH --cpus-per-task=2", "#SBATCH --time=1:30:00", "#SBATCH --mem=3G", "#SBATCH --partition=short",
+      "#SBATCH --account=proj-1", `#SBATCH --chdir=${process.cwd()}`, `#SBATCH --output=${out}/slurm/logs/shard-%a.out`]) {
+      expect(shards.split("\n")).toContain(line);
+    }
+    // sbatch reads #SBATCH lines only before the first command.
+    const lines = shards.split("\n");
+    const firstCommand = lines.findIndex((l) => l !== "" && !l.startsWith("#"));
+    expect(lines.slice(firstCommand).some((l) => l.startsWith("#SBATCH"))).toBe(false);
+  });
+
+  it("each array task runs the same experiment as shard auto/4, or resumes its folder", () => {
+    expect(shards).toContain("run scenarios/baseline.yaml scenarios/weak-yen.yaml --seed 7 --replicates 5 --scale 0.01 --until 2030-12 --events --ci-target 0.05 --shard auto/4 --out \"$SHARD\"");
+    expect(shards).toContain(`SHARD=${out}/shards/$SLURM_ARRAY_TASK_ID`);
+    expect(shards).toMatch(/run --resume "\$SHARD"/);
+  });
+
+  it("the merge job joins shards 0..3 into the output folder; submit.sh chains it with afterok", () => {
+    expect(merge).toContain("for k in $(seq 0 3)");
+    expect(merge).toContain(`merge "\${shards[@]}" --out ${out} --overwrite`);
+    expect(merge).toContain("#SBATCH --cpus-per-task=1");
+    expect(merge).not.toContain("--array");
+    expect(submit).toContain("--dependency=afterok:$array");
+    expect(submit).toContain('--array="${1:-0-3}"');
+    expect(statSync(join(out, "slurm/submit.sh")).mode & 0o111).not.toBe(0);
+  });
+
+  it("job.json records the plan: shards, tasks per shard, run arguments, no submission yet", () => {
+    const job = JSON.parse(readFileSync(join(out, "slurm/job.json"), "utf8"));
+    expect(job.shards).toBe(4);
+    expect(job.tasks).toBe(10);
+    expect(job.tasksPerShard).toEqual([3, 3, 2, 2]);
+    expect(job.submissions).toEqual([]);
+    expect(existsSync(join(out, "slurm/logs"))).toBe(true);
+  });
+
+  it("refuses to write over it without --overwrite, and keeps it", async () => {
+    const before = snapshot(out);
+    const r = await runCli("slurm", ...SCENARIOS, "--shards", "2", "--out", out);
+    expectUserError(r);
+    expect(r.stderr).toMatch(/already holds a Slurm run.*--resume/);
+    expect(snapshot(out)).toEqual(before);
+  });
+});
+
+describe("migsim slurm: bad flags and folders exit 2 and write nothing", () => {
+  const cases: { name: string; argv: (out: string) => string[]; says: RegExp }[] = [
+    { name: "no --shards", argv: (out) => ["slurm", ...SCENARIOS, "--out", out], says: /--shards expects the number of shards/ },
+    { name: "--shards 0", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "0", "--out", out], says: /--shards expects a whole number from 1/ },
+    { name: "more shards than tasks", argv: (out) => ["slurm", ...SCENARIOS, "--replicates", "2", "--shards", "5", "--out", out], says: /--shards 5 is more than the 4 tasks/ },
+    { name: "bad --time", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--time", "2h", "--out", out], says: /--time expects a Slurm time limit .*"2h"/ },
+    { name: "bad --mem", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--mem", "lots", "--out", out], says: /--mem expects a Slurm memory size/ },
+    { name: "bad --partition", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--partition", "a b", "--out", out], says: /--partition expects a Slurm partition name/ },
+    { name: "--cpus-per-task 0", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--cpus-per-task", "0", "--out", out], says: /--cpus-per-task expects a whole number/ },
+    { name: "no scenario", argv: (out) => ["slurm", "--shards", "2", "--out", out], says: /Name at least one scenario file, e\.g\. migsim slurm/ },
+    { name: "missing scenario file", argv: (out) => ["slurm", "scenarios/no-such.yaml", "--shards", "2", "--out", out], says: /no-such\.yaml/ },
+    { name: "bad --seed", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--seed", "-1", "--out", out], says: /--seed expects a whole number/ },
+    { name: "--resume of a folder migsim slurm did not write", argv: (out) => ["slurm", "--resume", out], says: /job\.json is missing, so .* is not a folder written by migsim slurm/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const out = join(tmp, `bad-${c.name.replace(/\W+/g, "-")}`);
+      const r = await runCli(...c.argv(out));
+      expectUserError(r);
+      expect(r.stderr).toMatch(c.says);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it("calibrate --slurm with a bad --time fails before anything is written", async () => {
+    const out = join(tmp, "bad-calibrate-slurm");
+    const r = await runCli("calibrate", "scenarios/baseline.yaml", "--slurm", "--time", "soon", "--out", out, "--quiet");
+    expectUserError(r);
+    expect(r.stderr).toMatch(/--time expects a Slurm time limit/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--resume of a damaged job.json says so", async () => {
+    const out = join(tmp, "damaged");
+    mkdirSync(join(out, "slurm"), { recursive: true });
+    writeFileSync(join(out, "slurm/job.json"), "{ not json");
+    const r = await runCli("slurm", "--resume", out);
+    expectUserError(r);
+    expect(r.stderr).toMatch(/job\.json is not valid JSON/);
+  });
+});
