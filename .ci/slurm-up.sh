@@ -1,8 +1,8 @@
 #!/bin/bash
 # A one-node Slurm cluster (slurmctld + slurmd + munged) from Debian's packages, for the job-array
-# tests in test/slurm/ (run by .ci/run). Root only, no systemd or cgroups needed. Adapted from the
-# recipe in the project notes (shared/notes/slurm-one-node.md): Debian 12 ships Slurm 22.05 and
-# munge 0.5. Safe to run again: it reuses the packages and restarts nothing that already runs.
+# tests in test/slurm/ (run by .ci/run). Root only, no systemd or cgroups needed. Adapted from a
+# recipe tried on this kind of machine: Debian 12 ships Slurm 22.05 and munge 0.5. Safe to run
+# again: it reuses the packages and restarts nothing that already runs.
 # Stop everything with .ci/slurm-down.sh (by PID, never by name).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,7 @@ import { UserError } from "../errors.js";
 import { dataFileHashes, sha256File, type Shard } from "../output/manifest.js";
 import { writeFileAtomic } from "../report/report.js";
 import { shardTasks } from "../run/experiment.js";
-import { type SlurmResources, migsimCommand, sbatch, sbatchDirectives, shellQuote, waitForJobs } from "../run/slurm.js";
+import { type SlurmResources, sbatch, sbatchDirectives, scancel, scriptPreamble, shellQuote, waitForJobs } from "../run/slurm.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { type CandidateBatch, type PoolHooks, type SimulateBatch, simulateCandidates } from "./calibrate.js";
@@ -59,8 +59,8 @@ export interface SlurmBatchOptions {
   resources: SlurmResources;
   /** Array tasks per batch (fewer when a batch has fewer candidates). */
   shards: number;
-  /** Called with a line of progress now and then. */
-  onStatus?: (line: string) => void;
+  /** Called at each poll of a batch's job: the batch's label and a line of progress. */
+  onStatus?: (label: string, line: string) => void;
 }
 
 /** A SimulateBatch that runs each batch as a Slurm job array and waits for it. */
@@ -83,26 +83,37 @@ export function slurmSimulator(o: SlurmBatchOptions): SimulateBatch {
     };
     writeFileAtomic(join(dir, "batch.json"), `${JSON.stringify(file)}\n`);
     const script = [
-      "#!/bin/bash",
-      `# migsim ${VERSION}: calibration batch ${count} (${batch.label}), ${batch.seeds.length} candidate runs in ${shards} array tasks (written by migsim calibrate --slurm).`,
-      ...sbatchDirectives({ jobName: `migsim-calibrate-${count}`, array: `0-${shards - 1}`, resources: o.resources, chdir: dir, output: "logs/shard-%a.out" }),
-      "set -euo pipefail",
-      `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
-      `exec $MIGSIM candidates ${shellQuote(join(dir, "batch.json"))} --shard auto/${shards} --threads "\${SLURM_CPUS_PER_TASK:-1}"`,
+      ...scriptPreamble(
+        [`migsim ${VERSION}: calibration batch ${count} (${batch.label}), ${batch.seeds.length} candidate runs in ${shards} array tasks (written by migsim calibrate --slurm).`],
+        sbatchDirectives({ jobName: `migsim-calibrate-${count}`, array: `0-${shards - 1}`, resources: o.resources, chdir: dir, output: "logs/shard-%a.out" }),
+      ),
+      `exec "\${migsim[@]}" candidates ${shellQuote(join(dir, "batch.json"))} --shard auto/${shards} --threads "\${SLURM_CPUS_PER_TASK:-1}"`,
       "",
     ].join("\n");
     writeFileAtomic(join(dir, "batch.sbatch"), script);
     const job = sbatch(join(dir, "batch.sbatch"));
     const valuesPath = (k: number): string => join(dir, `values-${k}.json`);
-    let last = "";
-    await waitForJobs([job], {
-      onPoll: (states) => {
-        const done = Array.from({ length: shards }, (_, k) => existsSync(valuesPath(k))).filter(Boolean).length;
-        const line = `migsim: ${batch.label}: job ${job}, ${done}/${shards} array tasks done, ${states.size} queued or running`;
-        if (line !== last) o.onStatus?.(line);
-        last = line;
-      },
-    });
+    // Ctrl-C cancels the batch's job (nobody would read its results) and stops the calibration.
+    let interrupted = false;
+    const onSigint = (): void => {
+      interrupted = true;
+    };
+    process.on("SIGINT", onSigint);
+    try {
+      await waitForJobs([job], {
+        shouldStop: () => interrupted,
+        onPoll: (states) => {
+          const done = Array.from({ length: shards }, (_, k) => existsSync(valuesPath(k))).filter(Boolean).length;
+          o.onStatus?.(batch.label, `migsim: ${batch.label}: job ${job}, ${done}/${shards} array tasks done, ${states.size} queued or running`);
+        },
+      });
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+    if (interrupted) {
+      scancel([job]);
+      throw new UserError(`Interrupted: cancelled Slurm job ${job} (${batch.label}). The calibration wrote nothing but ${root}; run it again (with --overwrite) to start over from its seed.`);
+    }
     const out: Float64Array[] = new Array(batch.seeds.length);
     const failed: number[] = [];
     for (let k = 0; k < shards; k++) {
@@ -114,7 +125,7 @@ export function slurmSimulator(o: SlurmBatchOptions): SimulateBatch {
       v.candidates.forEach((c, j) => (out[c] = Float64Array.from(v.values[j]!, decode)));
     }
     if (failed.length > 0) {
-      throw new UserError(`Slurm job ${job} (${batch.label}): array task${failed.length > 1 ? "s" : ""} ${failed.join(", ")} wrote no results (log: ${join(dir, "logs", `shard-${failed[0]}.out`)}). The calibration stopped; nothing was written but OUT/slurm/. Fix the cause and run the command again.`);
+      throw new UserError(`Slurm job ${job} (${batch.label}): array task${failed.length > 1 ? "s" : ""} ${failed.join(", ")} wrote no results (log: ${join(dir, "logs", `shard-${failed[0]}.out`)}). The calibration stopped and wrote nothing but ${root}; fix the cause and run the command again with --overwrite (it starts over from its seed).`);
     }
     return out;
   };

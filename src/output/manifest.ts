@@ -4,7 +4,7 @@
 // Written atomically (temporary file, then rename).
 
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
@@ -58,8 +58,17 @@ export interface Manifest {
   streams: { derivation: string; purposes: readonly string[] };
 }
 
+/** sha256 of a file, read in 1 MiB pieces (outputs can exceed what one Buffer holds). */
 export function sha256File(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  const hash = createHash("sha256");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, "r");
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 /** The input tables a run read, with their hashes. */

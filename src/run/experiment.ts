@@ -70,7 +70,7 @@ export function shardTasks<T extends { index: number }>(tasks: readonly T[], sha
 }
 
 /** Refuses to write into a folder that already holds a run, so nothing there is lost. */
-export function checkOutputDir(dir: string, overwrite: boolean): void {
+export function checkOutputDir(dir: string, overwrite: boolean, hint = `choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it`): void {
   if (!existsSync(dir)) return;
   let entries: string[];
   try {
@@ -81,7 +81,7 @@ export function checkOutputDir(dir: string, overwrite: boolean): void {
   const clash = entries.filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
   if (clash.length > 0 && !overwrite) {
     throw new UserError(
-      `Output folder ${dir} already holds a run (${clash.join(", ")}); choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it.`,
+      `Output folder ${dir} already holds a run (${clash.join(", ")}); ${hint}.`,
     );
   }
 }
@@ -94,14 +94,19 @@ export function clearRunFiles(dir: string): void {
 }
 
 /** Makes `dir` ready for a new run's files: refuses to replace a run without `overwrite`, creates it, clears the old run's files. */
-export function prepareRunDir(dir: string, overwrite: boolean): void {
-  checkOutputDir(dir, overwrite);
+export function prepareRunDir(dir: string, overwrite: boolean, hint?: string): void {
+  checkOutputDir(dir, overwrite, hint);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new UserError(`Cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
   }
   clearRunFiles(dir);
+}
+
+/** The CSVs a run writes per task (events.csv only with --events). */
+export function outputNames(spec: ExperimentSpec): OutputName[] {
+  return spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
 }
 
 export interface Plan {
@@ -154,7 +159,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const shard = o.shard ?? null;
   const mine = shardTasks(tasks, shard);
   const dataFiles = dataFileHashes();
-  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+  const outputs = outputNames(spec);
 
   // Where to start: afresh, or after the last checkpoint whose bytes are all on disk.
   let checkpoints: Checkpoint[] = [];
@@ -263,10 +268,11 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   } else if (complete) {
     writeSummary(o.out, plan, metrics, spec.ciTarget);
     files.push(join(o.out, "summary.csv"));
-    rmSync(join(o.out, CHECKPOINTS), { force: true });
   }
   // Completed tasks keep their rows; the manifest says which tasks they are.
   writeManifest(o.out, manifest(complete, complete ? files : []));
+  // Only now: a crash before the complete manifest still finds every checkpoint on --resume.
+  if (complete && !shard) rmSync(join(o.out, CHECKPOINTS), { force: true });
   if (failure) throw failure;
   return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: mine.length, agentMonths };
 }

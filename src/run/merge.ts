@@ -8,10 +8,10 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { type OutputName, csvHeader } from "../output/csv.js";
+import { csvHeader } from "../output/csv.js";
 import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { VERSION } from "../version.js";
-import { type Checkpoint, SHARD_TASKS, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
+import { type Checkpoint, SHARD_TASKS, outputNames, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
 
 export interface MergeResult {
   dir: string;
@@ -28,6 +28,8 @@ interface ShardFolder {
 }
 
 const describeShard = (s: Shard): string => `shard ${s.index}/${s.count}`;
+const rerun = (s: { dir: string; shard: Shard }): string =>
+  `delete ${s.dir} and run that shard again (migsim run ... --shard ${s.shard.index}/${s.shard.count} --out ${s.dir}, or migsim slurm --resume on its Slurm folder)`;
 
 /** Reads one shard folder's manifest and checks it is a complete shard; touches nothing. */
 function readShard(dir: string): Omit<ShardFolder, "tasks"> {
@@ -105,27 +107,50 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   // 3. Each shard holds exactly its tasks of the plan, and its files are those it finished with.
   const spec = first.manifest.spec;
   const plan = planExperiment(spec);
-  const outputs: OutputName[] = spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+  const outputs = outputNames(spec);
   const shards: ShardFolder[] = [];
+  // Where each task's rows are: its shard and its position there (the order shardTasks gives).
+  const located: { shard: ShardFolder; position: number }[] = [];
   for (let k = 0; k < count; k++) {
     const s = byIndex.get(k)!;
     for (const f of s.manifest.outputs) {
       const path = join(s.dir, f.file);
-      if (!existsSync(path)) throw new UserError(`${path} is missing from ${s.dir} (${describeShard(s.shard)}); re-run that shard.`);
-      if (sha256File(path) !== f.sha256) throw new UserError(`${path} changed after its shard finished (its sha256 differs from ${join(s.dir, "manifest.json")}); re-run that shard.`);
+      if (!existsSync(path)) throw new UserError(`${path} is missing from ${s.dir} (${describeShard(s.shard)}); ${rerun(s)}.`);
+      if (sha256File(path) !== f.sha256) throw new UserError(`${path} changed after its shard finished (its sha256 differs from ${join(s.dir, "manifest.json")}); ${rerun(s)}.`);
     }
     const tasks = readCheckpoints(s.dir, SHARD_TASKS);
     const expected = shardTasks(plan.tasks, s.shard).map((t) => t.index);
     if (JSON.stringify(tasks.map((t) => t.task)) !== JSON.stringify(expected)) {
-      throw new UserError(`${join(s.dir, SHARD_TASKS)} does not list the tasks of ${describeShard(s.shard)} (${expected.length} expected, ${tasks.length} found); the folder is damaged: re-run that shard.`);
+      throw new UserError(`${join(s.dir, SHARD_TASKS)} does not list the tasks of ${describeShard(s.shard)} (${expected.length} expected, ${tasks.length} found); the folder is damaged: ${rerun(s)}.`);
     }
-    shards.push({ ...s, tasks });
+    const folder = { ...s, tasks };
+    shards.push(folder);
+    expected.forEach((index, position) => (located[index] = { shard: folder, position }));
   }
 
   // 4. Write: header, then each task's rows from its shard, in task order.
   const into = shards.find((s) => resolve(s.dir) === resolve(o.out));
   if (into) throw new UserError(`--out ${o.out} is one of the shard folders (${describeShard(into.shard)}); merge into another folder, or the shard would be replaced while it is read.`);
-  prepareRunDir(o.out, o.overwrite);
+  prepareRunDir(o.out, o.overwrite, "merge into another --out, or pass --overwrite to replace it");
+  const manifest = (complete: boolean, outputs: Manifest["outputs"]): Manifest => ({
+    ...first.manifest,
+    command: o.command,
+    shard: null,
+    threads: first.manifest.threads,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
+    finishedAt: complete ? new Date().toISOString() : null,
+    complete,
+    tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
+    outputs,
+    mergedFrom: shards.map((s) => ({
+      dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
+      startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
+    })),
+  });
+  // Until the end the folder says it is incomplete, so a merge killed midway never looks finished.
+  writeManifest(o.out, manifest(false, []));
   const partials: string[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   try {
@@ -138,8 +163,7 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
       try {
         writeSync(fd, header);
         for (const task of plan.tasks) {
-          const s = shards[task.index % count]!;
-          const p = Math.floor(task.index / count);
+          const { shard: s, position: p } = located[task.index]!;
           const start = p === 0 ? headerBytes : s.tasks[p - 1]!.sizes[name]!;
           copyRange(join(s.dir, `${name}.csv`), start, s.tasks[p]!.sizes[name]!, fd, buf);
         }
@@ -147,33 +171,19 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
         closeSync(fd);
       }
     }
-    const metrics = plan.tasks.map((t) => shards[t.index % count]!.tasks[Math.floor(t.index / count)]!.metrics);
+    const metrics = plan.tasks.map((t) => located[t.index]!.shard.tasks[located[t.index]!.position]!.metrics);
     writeSummary(o.out, plan, metrics, spec.ciTarget);
   } catch (e) {
     for (const p of partials) rmSync(p, { force: true });
     throw e;
   }
   const files = outputs.map((n) => join(o.out, `${n}.csv`));
+  // Hashed before the renames (same bytes), so only the manifest write is left after them.
+  const hashes = partials.map((p) => sha256File(p));
   outputs.forEach((_, k) => renameSync(partials[k]!, files[k]!));
-  files.push(join(o.out, "summary.csv"));
-
-  const manifest: Manifest = {
-    ...first.manifest,
-    command: o.command,
-    shard: null,
-    threads: first.manifest.threads,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
-    finishedAt: new Date().toISOString(),
-    complete: true,
-    tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
-    outputs: files.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) })),
-    mergedFrom: shards.map((s) => ({
-      dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
-      startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
-    })),
-  };
-  writeManifest(o.out, manifest);
+  const summary = join(o.out, "summary.csv");
+  const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), { file: relative(o.out, summary), sha256: sha256File(summary) }];
+  files.push(summary);
+  writeManifest(o.out, manifest(true, recorded));
   return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
 }

@@ -10,10 +10,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { type ExperimentSpec, readManifest } from "../output/manifest.js";
+import { type ExperimentSpec, readManifest, sha256File } from "../output/manifest.js";
 import { VERSION } from "../version.js";
 import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
-import { type SlurmResources, migsimCommand, queueStates, sbatch, sbatchDirectives, scancel, shellQuote, waitForJobs } from "./slurm.js";
+import { type SlurmResources, checkSlurmPath, queueStates, sbatch, sbatchDirectives, scancel, scriptPreamble, shellQuote, waitForJobs } from "./slurm.js";
 
 export const JOB_FILE = join("slurm", "job.json");
 
@@ -23,7 +23,8 @@ export interface Submission {
   shardsJob: string | null;
   /** The shards submitted, as sbatch --array takes them. */
   array: string;
-  mergeJob: string;
+  /** Job id of the merge (null only if submitting it failed). */
+  mergeJob: string | null;
 }
 
 export interface SlurmJob {
@@ -39,6 +40,8 @@ export interface SlurmJob {
   /** Arguments of `migsim run` that define the experiment (without --shard, --out, --threads). */
   runArgs: string[];
   resources: SlurmResources;
+  /** The scenario files (and the files they extend) with their sha256: shards started later must run the same. */
+  scenarioFiles: { path: string; sha256: string }[];
   submissions: Submission[];
 }
 
@@ -59,22 +62,22 @@ export function runArgsOf(files: readonly string[], spec: ExperimentSpec): strin
 }
 
 function shardsScript(job: SlurmJob, name: string): string {
-  const q = shellQuote;
-  const out = q(job.out);
+  const out = shellQuote(job.out);
   return [
-    "#!/bin/bash",
-    `# migsim ${VERSION}: ${job.tasks} tasks in ${job.shards} shards, one Slurm array task per shard (written by migsim slurm).`,
-    `# Shard K runs every ${job.shards}-th task from the K-th into ${job.out}/shards/K; a shard that was`,
-    "# killed part-way continues from its last finished task when it runs again.",
-    ...sbatchDirectives({ jobName: `migsim-${name}`, array: `0-${job.shards - 1}`, resources: job.resources, chdir: job.chdir, output: `${job.out}/slurm/logs/shard-%a.out` }),
-    "set -euo pipefail",
-    `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
+    ...scriptPreamble(
+      [
+        `migsim ${VERSION}: ${job.tasks} tasks in ${job.shards} shards, one Slurm array task per shard (written by migsim slurm).`,
+        `Shard K runs every ${job.shards}th task from the Kth into ${job.out}/shards/K; a shard that was`,
+        "killed part-way continues from its last finished task when it runs again.",
+      ],
+      sbatchDirectives({ jobName: `migsim-${name}`, array: `0-${job.shards - 1}`, resources: job.resources, chdir: job.chdir, output: `${job.out}/slurm/logs/shard-%a.out` }),
+    ),
     `SHARD=${out}/shards/$SLURM_ARRAY_TASK_ID`,
     "THREADS=${SLURM_CPUS_PER_TASK:-1}",
     // The manifest's top-level "complete" (2-space indent; the tasks' own are deeper).
     `if grep -qs '^  "complete": true' "$SHARD/manifest.json"; then echo "migsim: $SHARD is already complete"; exit 0; fi`,
-    `if [ -s "$SHARD/manifest.json" ]; then exec $MIGSIM run --resume "$SHARD" --threads "$THREADS"; fi`,
-    `exec $MIGSIM run ${job.runArgs.map(q).join(" ")} --shard auto/${job.shards} --out "$SHARD" --threads "$THREADS"`,
+    `if [ -s "$SHARD/manifest.json" ]; then exec "\${migsim[@]}" run --resume "$SHARD" --threads "$THREADS"; fi`,
+    `exec "\${migsim[@]}" run ${job.runArgs.map(shellQuote).join(" ")} --shard auto/${job.shards} --out "$SHARD" --threads "$THREADS"`,
     "",
   ].join("\n");
 }
@@ -82,30 +85,30 @@ function shardsScript(job: SlurmJob, name: string): string {
 function mergeScript(job: SlurmJob, name: string): string {
   const out = shellQuote(job.out);
   return [
-    "#!/bin/bash",
-    `# migsim ${VERSION}: joins the ${job.shards} shards into ${job.out}, byte-identical to a single-machine run (written by migsim slurm).`,
-    ...sbatchDirectives({ jobName: `migsim-${name}-merge`, resources: { ...job.resources, cpusPerTask: 1 }, chdir: job.chdir, output: `${job.out}/slurm/logs/merge.out` }),
-    "set -euo pipefail",
-    `MIGSIM=\${MIGSIM:-"${migsimCommand()}"}`,
+    ...scriptPreamble(
+      [`migsim ${VERSION}: joins the ${job.shards} shards into ${job.out}, byte-identical to a single-machine run (written by migsim slurm).`],
+      sbatchDirectives({ jobName: `migsim-${name}-merge`, resources: { ...job.resources, cpusPerTask: 1 }, chdir: job.chdir, output: `${job.out}/slurm/logs/merge.out` }),
+    ),
     "shards=()",
     `for k in $(seq 0 ${job.shards - 1}); do shards+=(${out}/shards/$k); done`,
-    `exec $MIGSIM merge "\${shards[@]}" --out ${out} --overwrite`,
+    `exec "\${migsim[@]}" merge "\${shards[@]}" --out ${out} --overwrite`,
     "",
   ].join("\n");
 }
 
+/** submit.sh goes through migsim, so every submission is recorded in job.json (--resume and --overwrite check them). */
 function submitScript(job: SlurmJob): string {
-  const dir = `${shellQuote(job.out)}/slurm`;
   return [
-    "#!/bin/bash",
-    "# Submits the shards as a job array, then the merge, which runs once every shard has succeeded.",
-    `# Optional argument: the shards to submit, as sbatch --array takes them (default 0-${job.shards - 1}).`,
-    "# migsim slurm --resume does the same for the shards not yet complete, and waits with progress.",
-    "set -euo pipefail",
+    ...scriptPreamble(
+      [
+        "Submits the shards not yet complete (all, the first time) as a job array, then the merge with",
+        "--dependency=afterok on it, records both in slurm/job.json and returns; `migsim slurm --resume`",
+        "does the same and waits with progress.",
+      ],
+      [],
+    ),
     `cd ${shellQuote(job.chdir)}`,
-    `array=$(sbatch --parsable --array="\${1:-0-${job.shards - 1}}" ${dir}/shards.sbatch); array=\${array%%;*}`,
-    `merge=$(sbatch --parsable --dependency=afterok:$array ${dir}/merge.sbatch); merge=\${merge%%;*}`,
-    `echo "migsim: shards job $array, merge job $merge (runs after every shard succeeded); watch with: squeue -j $array,$merge"`,
+    `exec "\${migsim[@]}" slurm --resume ${shellQuote(job.out)} --no-wait`,
     "",
   ].join("\n");
 }
@@ -128,6 +131,8 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
     throw new UserError(`--shards ${o.shards} is more than the ${plan.tasks.length} tasks of this run (scenarios x sweep points x replicates); use at most ${plan.tasks.length}.`);
   }
   const chdir = process.cwd();
+  checkSlurmPath(chdir, "The working folder");
+  checkSlurmPath(o.out, "--out");
   if (existsSync(join(o.out, JOB_FILE)) && !o.overwrite) {
     throw new UserError(`${o.out} already holds a Slurm run (${join(o.out, JOB_FILE)}); continue it with migsim slurm --resume ${o.out}, choose another --out, or pass --overwrite to replace it.`);
   }
@@ -143,6 +148,7 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
     tasksPerShard: Array.from({ length: o.shards }, (_, k) => shardTasks(plan.tasks, { index: k, count: o.shards }).length),
     runArgs: runArgsOf(o.files, spec),
     resources: o.resources,
+    scenarioFiles: spec.scenarios.flatMap((s) => s.files),
     submissions: [],
   };
   try {
@@ -214,9 +220,16 @@ export function submitSlurmRun(job: SlurmJob, shards?: readonly number[]): Submi
   const list = shards ?? Array.from({ length: job.shards }, (_, k) => k);
   const array = list.length === job.shards ? `0-${job.shards - 1}` : list.join(",");
   const shardsJob = list.length > 0 ? sbatch(join(dir, "shards.sbatch"), [`--array=${array}`]) : null;
-  const mergeJob = sbatch(join(dir, "merge.sbatch"), shardsJob ? [`--dependency=afterok:${shardsJob}`] : []);
-  const s: Submission = { at: new Date().toISOString(), shardsJob, array: list.length > 0 ? array : "", mergeJob };
+  // Recorded at once: if the merge cannot be submitted, --resume still knows these shards are running.
+  const s: Submission = { at: new Date().toISOString(), shardsJob, array: list.length > 0 ? array : "", mergeJob: null };
   job.submissions.push(s);
+  saveJob(job);
+  try {
+    s.mergeJob = sbatch(join(dir, "merge.sbatch"), shardsJob ? [`--dependency=afterok:${shardsJob}`] : []);
+  } catch (e) {
+    if (shardsJob) scancel([shardsJob]); // shards nobody would merge
+    throw e;
+  }
   saveJob(job);
   return s;
 }
@@ -226,6 +239,11 @@ function refuseWhileQueued(job: SlurmJob, out: string, action: string): void {
   const ids = job.submissions.flatMap((s) => [s.shardsJob, s.mergeJob]).filter((x): x is string => x !== null);
   if (ids.length === 0) return;
   const queued = queueStates(ids);
+  // A merge held by afterok after a shard failed never runs (unless the cluster kills such jobs): cancel it.
+  const merges = new Set(job.submissions.map((s) => s.mergeJob));
+  const stuck = [...queued].filter(([id, q]) => merges.has(id) && q.reason === "DependencyNeverSatisfied").map(([id]) => id);
+  scancel(stuck);
+  for (const id of stuck) queued.delete(id);
   if (queued.size > 0) {
     throw new UserError(`Jobs of ${out} are still queued or running (${[...queued.keys()].slice(0, 5).join(", ")}${queued.size > 5 ? ", ..." : ""}); wait for them (squeue -j ${ids.join(",")}) or cancel them (scancel), then ${action}.`);
   }
@@ -240,6 +258,10 @@ export function resumeSlurmRun(out: string): { job: SlurmJob; submission: Submis
   if (job.migsim !== VERSION) throw new UserError(`${out} was written by migsim ${job.migsim}; this is ${VERSION}, whose shards would not merge with the old ones. Start afresh with migsim slurm ... --overwrite.`);
   if (mergedComplete(job)) throw new UserError(`The run in ${out} is already complete (merged): nothing to resume.`);
   refuseWhileQueued(job, out, "resume");
+  const changed = (job.scenarioFiles ?? []).filter((f) => !existsSync(resolve(job.chdir, f.path)) || sha256File(resolve(job.chdir, f.path)) !== f.sha256);
+  if (changed.length > 0) {
+    throw new UserError(`Scenario file ${changed[0]!.path} changed (or is gone) since migsim slurm wrote ${out}: shards run now would not merge with those already run. Restore it, or start afresh with migsim slurm ... --overwrite.`);
+  }
   const { complete } = shardProgress(job);
   const resubmitted = complete.flatMap((c, k) => (c ? [] : [k]));
   const submission = submitSlurmRun(job, resubmitted);
@@ -253,16 +275,17 @@ export function resumeSlurmRun(out: string): { job: SlurmJob; submission: Submis
 export async function waitSlurmRun(job: SlurmJob, s: Submission, o: { onProgress?: (p: SlurmProgress) => void; shouldStop?: () => boolean } = {}): Promise<{ complete: boolean; failedShards: number[]; stopped: boolean }> {
   let failedShards: number[] = [];
   const ids = [s.shardsJob, s.mergeJob].filter((x): x is string => x !== null);
+  const mergeJob = s.mergeJob;
   const result = await waitForJobs(ids, {
     ...(o.shouldStop && { shouldStop: o.shouldStop }),
     onPoll: (states) => {
       const { complete, tasksDone } = shardProgress(job);
       const arrayIds = [...states.keys()].filter((id) => s.shardsJob !== null && (id === s.shardsJob || id.startsWith(`${s.shardsJob}_`)));
-      const running = arrayIds.filter((id) => states.get(id) === "RUNNING").length;
+      const running = arrayIds.filter((id) => states.get(id)!.state === "RUNNING").length;
       o.onProgress?.({ tasks: job.tasks, tasksDone, shards: job.shards, shardsComplete: complete.filter(Boolean).length, running, pending: arrayIds.length - running });
       if (arrayIds.length === 0 && complete.some((c) => !c)) {
         failedShards = complete.flatMap((c, k) => (c ? [] : [k]));
-        scancel([s.mergeJob]);
+        if (mergeJob) scancel([mergeJob]);
         return true;
       }
       return false;

@@ -18,10 +18,32 @@ export interface SlurmResources {
   cpusPerTask: number;
 }
 
-/** The command that runs this migsim on a compute node (the same Node and the same install). */
-export function migsimCommand(): string {
-  const bin = fileURLToPath(new URL("../../bin/migsim.js", import.meta.url));
-  return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
+/** The command that runs this migsim on a compute node (the same Node and the same install), as words. */
+export function migsimCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL("../../bin/migsim.js", import.meta.url))];
+}
+
+/**
+ * The start of every job script: the #SBATCH lines (sbatch reads them only before the first
+ * command), strict bash, and `migsim` as a bash array (words with spaces survive) that the
+ * MIGSIM environment variable may replace, e.g. MIGSIM="node /opt/migsim/bin/migsim.js".
+ */
+export function scriptPreamble(comments: readonly string[], directives: readonly string[]): string[] {
+  return [
+    "#!/bin/bash",
+    ...comments.map((c) => `# ${c}`),
+    ...directives,
+    "set -euo pipefail",
+    `if [ -n "\${MIGSIM:-}" ]; then read -r -a migsim <<< "$MIGSIM"; else migsim=(${migsimCommand().map(shellQuote).join(" ")}); fi`,
+  ];
+}
+
+/**
+ * Refuses paths that #SBATCH lines cannot carry: sbatch reads the rest of the line as the value
+ * (no quoting) and expands % patterns in --output.
+ */
+export function checkSlurmPath(path: string, what: string): void {
+  if (/[\s%"'\\]/.test(path)) throw new UserError(`${what} ${JSON.stringify(path)} contains a space, quote, backslash or %, which #SBATCH lines cannot carry; use a path without them.`);
 }
 
 /** Quotes a word for bash when it needs it. */
@@ -64,7 +86,7 @@ function slurmCommand(cmd: string, args: string[]): string {
     if (err.code === "ENOENT") {
       throw new UserError(`${cmd} was not found: run this on a Slurm cluster's login node (where sbatch and squeue work), or submit the written script there yourself.`);
     }
-    throw new UserError(`${cmd} ${args.join(" ")} failed: ${(err.stderr ?? err.message).trim()}`);
+    throw new UserError(`${cmd} ${args.join(" ")} failed: ${err.stderr?.trim() || err.message.trim()}`);
   }
 }
 
@@ -76,22 +98,32 @@ export function sbatch(script: string, args: string[] = []): string {
   return id;
 }
 
-/** States of the jobs (array elements included) still known to the queue, e.g. { "12_3": "RUNNING" }. */
-export function queueStates(jobIds: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
+export interface QueuedJob {
+  /** RUNNING, PENDING, ... */
+  state: string;
+  /** Why it waits, e.g. DependencyNeverSatisfied, Resources, None. */
+  reason: string;
+}
+
+/**
+ * The jobs (array elements included) still queued or running, e.g. "12_3" -> RUNNING. squeue
+ * lists no finished job, so an empty map means all of them have ended.
+ */
+export function queueStates(jobIds: readonly string[]): Map<string, QueuedJob> {
+  const out = new Map<string, QueuedJob>();
   if (jobIds.length === 0) return out;
   // --array lists each pending array element on its own line; %i is the element's id (12_3).
   let text: string;
   try {
-    text = slurmCommand("squeue", ["-h", "--array", "-o", "%i %T", "-j", jobIds.join(",")]);
+    text = slurmCommand("squeue", ["-h", "--array", "-o", "%i %T %r", "-j", jobIds.join(",")]);
   } catch (e) {
     // Jobs the controller has forgotten (finished longer ago than its MinJobAge) are not queued.
     if (e instanceof UserError && /Invalid job id/i.test(e.message)) return out;
     throw e;
   }
   for (const line of text.split("\n")) {
-    const [id, state] = line.trim().split(/\s+/);
-    if (id && state) out.set(id, state);
+    const [id, state, reason] = line.trim().split(/\s+/);
+    if (id && state) out.set(id, { state, reason: reason ?? "" });
   }
   return out;
 }
@@ -106,15 +138,38 @@ export function scancel(jobIds: readonly string[]): void {
   }
 }
 
+/** Milliseconds between squeue polls: 5 s (light on the controller), or MIGSIM_SLURM_POLL_MS (the tests use 250). */
+function pollInterval(): number {
+  const v = Number(process.env.MIGSIM_SLURM_POLL_MS);
+  return Number.isFinite(v) && v >= 50 ? v : 5000;
+}
+
+/** squeue failures in a row tolerated while waiting (a busy controller times out now and then). */
+const SQUEUE_RETRIES = 5;
+
 /**
  * Polls squeue until none of the jobs is queued or running. `onPoll` sees each poll's states and
  * may return true to stop waiting early (e.g. a shard failed, so a dependent job will never run).
- * A poll interval of 1 s: Slurm's own `sbatch --wait` polls slower (2 s, then 8 s, ...).
+ * A failed squeue is retried with growing pauses; if it keeps failing, the error says that the
+ * jobs run on regardless.
  */
-export async function waitForJobs(jobIds: readonly string[], o: { pollMs?: number; onPoll?: (states: Map<string, string>) => boolean | void; shouldStop?: () => boolean } = {}): Promise<"done" | "stopped"> {
-  const pollMs = o.pollMs ?? Number(process.env.MIGSIM_SLURM_POLL_MS ?? 1000);
+export async function waitForJobs(jobIds: readonly string[], o: { onPoll?: (states: Map<string, QueuedJob>) => boolean | void; shouldStop?: () => boolean } = {}): Promise<"done" | "stopped"> {
+  const pollMs = pollInterval();
+  let failures = 0;
   for (;;) {
-    const states = queueStates(jobIds);
+    let states: Map<string, QueuedJob>;
+    try {
+      states = queueStates(jobIds);
+      failures = 0;
+    } catch (e) {
+      // Ctrl-C reaches squeue too (same process group): that is a stop, not a failure.
+      if (o.shouldStop?.()) return "stopped";
+      if (++failures > SQUEUE_RETRIES) {
+        throw new UserError(`${(e as Error).message} (${SQUEUE_RETRIES + 1} times in a row). Jobs ${jobIds.join(", ")} keep running on the cluster; watch them with squeue.`);
+      }
+      await new Promise((r) => setTimeout(r, pollMs * 2 ** failures));
+      continue;
+    }
     if (o.onPoll?.(states) === true || o.shouldStop?.()) return "stopped";
     if (states.size === 0) return "done";
     await new Promise((r) => setTimeout(r, pollMs));

@@ -48,14 +48,21 @@ describe("migsim slurm writes a job array, a merge job and a submit script", () 
     expect(shards).toMatch(/run --resume "\$SHARD"/);
   });
 
-  it("the merge job joins shards 0..3 into the output folder; submit.sh chains it with afterok", () => {
+  it("the merge job joins shards 0..3 into the output folder; submit.sh submits through migsim, which records the jobs", () => {
     expect(merge).toContain("for k in $(seq 0 3)");
     expect(merge).toContain(`merge "\${shards[@]}" --out ${out} --overwrite`);
     expect(merge).toContain("#SBATCH --cpus-per-task=1");
     expect(merge).not.toContain("--array");
-    expect(submit).toContain("--dependency=afterok:$array");
-    expect(submit).toContain('--array="${1:-0-3}"');
+    expect(submit).toContain(`slurm --resume ${out} --no-wait`);
     expect(statSync(join(out, "slurm/submit.sh")).mode & 0o111).not.toBe(0);
+  });
+
+  it("each script runs this migsim (node and bin/migsim.js), or the command in $MIGSIM, as a bash array", () => {
+    for (const script of [shards, merge, submit]) {
+      expect(script).toContain(`migsim=(${process.execPath} ${join(process.cwd(), "bin/migsim.js")})`);
+      expect(script).toContain('read -r -a migsim <<< "$MIGSIM"');
+      expect(script).toContain('exec "${migsim[@]}" ');
+    }
   });
 
   it("job.json records the plan: shards, tasks per shard, run arguments, no submission yet", () => {
@@ -85,6 +92,7 @@ describe("migsim slurm: bad flags and folders exit 2 and write nothing", () => {
     { name: "bad --mem", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--mem", "lots", "--out", out], says: /--mem expects a Slurm memory size/ },
     { name: "bad --partition", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--partition", "a b", "--out", out], says: /--partition expects a Slurm partition name/ },
     { name: "--cpus-per-task 0", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--cpus-per-task", "0", "--out", out], says: /--cpus-per-task expects a whole number/ },
+    { name: "--out with a space", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--out", `${out} x`], says: /--out ".* x" contains a space, quote, backslash or %/ },
     { name: "no scenario", argv: (out) => ["slurm", "--shards", "2", "--out", out], says: /Name at least one scenario file, e\.g\. migsim slurm/ },
     { name: "missing scenario file", argv: (out) => ["slurm", "scenarios/no-such.yaml", "--shards", "2", "--out", out], says: /no-such\.yaml/ },
     { name: "bad --seed", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--seed", "-1", "--out", out], says: /--seed expects a whole number/ },

@@ -124,6 +124,36 @@ describe.skipIf(!ON_SLURM)("a sweep as a Slurm job array", () => {
   }, 300_000);
 });
 
+describe.skipIf(!ON_SLURM)("submitted without waiting (submit.sh)", () => {
+  it("a shard killed with nobody watching strands the merge; --resume cancels it, resubmits the shard and merges to the same bytes", async () => {
+    const opts = ["--seed", "11", "--replicates", "6", "--scale", "0.03", "--until", "2030-12"];
+    const out = join(tmp, "unwatched");
+    expect(migsim("slurm", ...SCENARIOS, ...opts, "--shards", "4", "--out", out, "--quiet").code).toBe(0);
+    // submit.sh goes through migsim slurm --resume --no-wait: it returns at once and records the jobs.
+    const submitted = spawnSync("bash", [join(out, "slurm/submit.sh")], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    expect(submitted.status, submitted.stderr).toBe(0);
+    const { shardsJob, mergeJob } = JSON.parse(readFileSync(join(out, "slurm/job.json"), "utf8")).submissions[0];
+    expect(shardsJob).toMatch(/^\d+$/);
+
+    const shard1 = join(out, "shards/1");
+    const deadline = Date.now() + 180_000;
+    while (!(lines(join(shard1, "checkpoints.jsonl")) >= 1) && Date.now() < deadline) await sleep(100);
+    expect(existsSync(join(shard1, "shard-tasks.jsonl")), "shard 1 finished before it could be killed").toBe(false);
+    execFileSync("scancel", [`${shardsJob}_1`]);
+    // The array ends; the merge, held by afterok, waits for ever.
+    while (execFileSync("squeue", ["-h", "-j", shardsJob], { encoding: "utf8" }).trim() !== "" && Date.now() < deadline) await sleep(250);
+    expect(execFileSync("squeue", ["-h", "-o", "%r", "-j", mergeJob], { encoding: "utf8" }).trim()).toBe("DependencyNeverSatisfied");
+
+    const resumed = migsim("slurm", "--resume", out);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resubmitted shard 1 of 4 as job \d+ \(--array=1\)/);
+    expect(queued(mergeJob)).toBe("");
+    const local = join(tmp, "unwatched-local");
+    expect(migsim("run", ...SCENARIOS, ...opts, "--out", local, "--threads", "2", "--quiet").code).toBe(0);
+    expectSameOutputs(local, out, ["timeseries.csv", "flows.csv", "summary.csv"]);
+  }, 300_000);
+});
+
 describe.skipIf(!ON_SLURM)("a calibration whose batches are Slurm job arrays", () => {
   it("gives the posterior, particles, generations, fit and best fit of a local calibration with the same seed", () => {
     const args = ["calibrate", "scenarios/baseline.yaml", "--scale", "0.002", "--particles", "4", "--generations", "1", "--best-of", "1",

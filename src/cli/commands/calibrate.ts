@@ -139,16 +139,17 @@ export const fitCommand: CommandModule<object, FitArgs> = {
   },
 };
 
-/** Status lines of Slurm batches: each change, at most one every 10 s, and every batch's first. */
-function slurmStatusLines(): (line: string) => void {
+/** Status lines of Slurm batches: every batch's first, then a changed line at most every 10 s. */
+function slurmStatusLines(): (label: string, line: string) => void {
   let lastAt = 0;
-  let lastBatch = "";
-  return (line) => {
-    const batch = line.split(":")[1] ?? "";
-    if (batch !== lastBatch || Date.now() - lastAt > 10_000) {
+  let lastLabel = "";
+  let lastLine = "";
+  return (label, line) => {
+    if (label !== lastLabel || (line !== lastLine && Date.now() - lastAt > 10_000)) {
       process.stderr.write(`${line}\n`);
       lastAt = Date.now();
-      lastBatch = batch;
+      lastLabel = label;
+      lastLine = line;
     }
   };
 }

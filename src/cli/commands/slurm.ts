@@ -21,6 +21,7 @@ interface SlurmArgs extends ExperimentArgs {
   overwrite: boolean;
   submit: boolean;
   resume?: string;
+  wait: boolean;
   quiet: boolean;
 }
 
@@ -120,7 +121,8 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
       .option("out", { type: "string", describe: "Output folder: the merged run, with slurm/ (scripts, logs) and shards/ inside (default: a new folder under output/)" })
       .option("overwrite", { type: "boolean", default: false, describe: "Replace an earlier run or Slurm run in --out" })
       .option("submit", { type: "boolean", default: false, describe: "Submit the job array and the merge, print the job ids and wait for them with progress" })
-      .option("resume", { type: "string", describe: "Resubmit only the shards of this folder that are missing or incomplete (they continue from their last finished task), then the merge; waits like --submit" })
+      .option("resume", { type: "string", describe: "Submit the shards of this folder that are missing or incomplete (they continue from their last finished task), then the merge; waits like --submit" })
+      .option("wait", { type: "boolean", default: true, describe: "With --submit or --resume: wait for the jobs with progress (--no-wait: submit, record and return)" })
       .option("quiet", quietOption) as unknown as Argv<SlurmArgs>,
   handler: async (a: ArgumentsCamelCase<SlurmArgs>) => {
     if (a.resume !== undefined) {
@@ -130,7 +132,7 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
           ? `migsim: resubmitted shard${resubmitted.length > 1 ? "s" : ""} ${resubmitted.join(", ")} of ${job.shards} as job ${submission.shardsJob} (--array=${submission.array}); merge job ${submission.mergeJob}\n`
           : `migsim: every shard is complete; submitted the merge as job ${submission.mergeJob}\n`);
       }
-      await waitWithProgress(job, submission, a.quiet);
+      if (a.wait) await waitWithProgress(job, submission, a.quiet);
       return;
     }
     const spec = experimentSpec(a, "slurm");
@@ -143,12 +145,12 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
     if (!a.submit) {
       if (!a.quiet) {
         process.stderr.write(`migsim: wrote ${join(dir, "shards.sbatch")} (${job.tasks} tasks in ${job.shards} shards) and ${join(dir, "merge.sbatch")}.\n`
-          + `Submit with: bash ${join(dir, "submit.sh")}   or: migsim slurm --resume ${out}   (which also waits, with progress)\n`);
+          + `Submit with: migsim slurm --resume ${out}   (waits, with progress; or: bash ${join(dir, "submit.sh")}, which returns at once)\n`);
       }
       return;
     }
     const submission = submitSlurmRun(job);
     if (!a.quiet) process.stderr.write(`migsim: submitted shards as job ${submission.shardsJob} (--array=${submission.array}) and the merge as job ${submission.mergeJob} (after every shard succeeded)\n`);
-    await waitWithProgress(job, submission, a.quiet);
+    if (a.wait) await waitWithProgress(job, submission, a.quiet);
   },
 };
