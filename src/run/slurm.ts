@@ -86,7 +86,9 @@ function slurmCommand(cmd: string, args: string[]): string {
     if (err.code === "ENOENT") {
       throw new UserError(`${cmd} was not found: run this on a Slurm cluster's login node (where sbatch and squeue work), or submit the written script there yourself.`);
     }
-    throw new UserError(`${cmd} ${args.join(" ")} failed: ${err.stderr?.trim() || err.message.trim()}`);
+    const why = err.stderr?.trim() || err.message.trim();
+    const hint = /array/i.test(why) ? " (a cluster's MaxArraySize, 1001 by default, caps the array: `scontrol show config | grep MaxArraySize`; use fewer --shards)" : "";
+    throw new UserError(`${cmd} ${args.join(" ")} failed: ${why}${hint}`);
   }
 }
 

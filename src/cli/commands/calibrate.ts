@@ -223,7 +223,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     const h = hooks(a.quiet);
     let simulate: SimulateBatch | undefined;
     if (a.slurm) {
-      wholeNumber("shards", a.shards, 1, 100_000);
+      wholeNumber("shards", a.shards, 1, 10_000);
       const resources = resourcesOf(a);
       simulate = slurmSimulator({ out, scenario, targetsFile: a.targets, resources, shards: a.shards, ...(!a.quiet && { onStatus: slurmStatusLines() }) });
     }
