@@ -240,8 +240,14 @@ function refuseWhileQueued(job: SlurmJob, out: string, action: string): void {
   if (ids.length === 0) return;
   const queued = queueStates(ids);
   // A merge held by afterok after a shard failed never runs (unless the cluster kills such jobs): cancel it.
-  const merges = new Set(job.submissions.map((s) => s.mergeJob));
-  const stuck = [...queued].filter(([id, q]) => merges.has(id) && q.reason === "DependencyNeverSatisfied").map(([id]) => id);
+  // Stranded means Slurm says so (DependencyNeverSatisfied) or, before its next scheduling pass
+  // says so, the merge's array has left the queue with a shard incomplete.
+  const anyIncomplete = shardProgress(job).complete.some((c) => !c);
+  const arrayQueued = (shardsJob: string | null) => shardsJob !== null && [...queued.keys()].some((id) => id === shardsJob || id.startsWith(`${shardsJob}_`));
+  const stuck = job.submissions
+    .filter((s) => s.mergeJob !== null && queued.has(s.mergeJob))
+    .filter((s) => queued.get(s.mergeJob!)!.reason === "DependencyNeverSatisfied" || (anyIncomplete && s.shardsJob !== null && !arrayQueued(s.shardsJob)))
+    .map((s) => s.mergeJob!);
   scancel(stuck);
   for (const id of stuck) queued.delete(id);
   if (queued.size > 0) {
