@@ -12,8 +12,10 @@
 
 import type { Population } from "./population.js";
 
-const TWO_32 = 4294967296;
-const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32, as in seedrandom's alea.js
+/** Alea's multiplier, and 2^32 and 2^-32 as in seedrandom's alea.js (for steps taken in registers, sweep.ts). */
+export const ALEA_MULTIPLIER = 2091639;
+export const TWO_32 = 4294967296;
+export const INV_TWO_32 = 2.3283064365386963e-10;
 
 /** MurmurHash3's 32-bit finaliser: a bijective mix of a 32-bit word. */
 function fmix32(x: number): number {
@@ -41,7 +43,7 @@ export function seedAgentStream(pop: Population, i: number, u: () => number): vo
 
 /** The next uniform in [0, 1) of agent i's own generator. */
 export function agentDraw(pop: Population, i: number): number {
-  const x = 2091639 * pop.rngS0[i]! + pop.rngC[i]!;
+  const x = ALEA_MULTIPLIER * pop.rngS0[i]! + pop.rngC[i]!;
   const c = Math.floor(x / TWO_32);
   const s2 = x - c * TWO_32;
   pop.rngS0[i] = pop.rngS1[i]!;

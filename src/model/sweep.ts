@@ -1,0 +1,133 @@
+// The month of everyone in Japan in one pass over the rows: accrual, the decision, family life
+// and the count by status x nationality, agent by agent.
+//
+// Why one pass gives the same results as one pass per mechanism (the reference order, step.ts):
+// each agent's draws all come from its own generator, and no agent's month depends on another
+// agent's state, so taking all of one agent's month before the next agent's changes no draw and
+// no value. Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
+// accrue: they arrived after the month's accrual.
+//
+// Why it is written out in one loop: this loop is nearly all of a run's time, and one agent's row
+// is then read once, its generator state stays in registers across its two draws, and the JIT
+// does not have to inline a dozen helpers (it stops at a budget). The formulas are those of the
+// reference functions, operation for operation (accrueAgent, agentDraw, familyAfterEvent & co.);
+// test/model/sweep.test.ts checks that both orders give bit-identical populations.
+
+import { Family, NATIONALITY_COUNT, Status } from "./codes.js";
+import { ALEA_MULTIPLIER, INV_TWO_32, TWO_32 } from "./agent-rng.js";
+import { hazardBound, updateDecisionBounds } from "./screen.js";
+import type { SimState } from "./state.js";
+import { decideAgent } from "./transitions/decide.js";
+import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
+import { familyAfterEvent, familyEventProbs, mayBringFamily } from "./transitions/family.js";
+import { hasFamilyAtOrigin } from "./transitions/hazards.js";
+
+export function sweepMonth(s: SimState, firstEntrant: number): void {
+  const pop = s.pop;
+  const bounds = s.bounds;
+  const r = s.accrual;
+  updateAccrualRates(s, r);
+  updateDecisionBounds(s, bounds);
+  const { formProb, joinProb } = familyEventProbs(s.params);
+  const mayBring = bounds.mayBringFamily;
+  for (let st = 0; st < Status.RETURNED; st++) mayBring[st] = mayBringFamily(st, s.params) ? 1 : 0;
+  const live = s.liveStocks;
+  live.fill(0);
+
+  // This month's rates (accrueAgent's).
+  const { wageIndex, irregularWageYen, overtimeFactor, livingCostYen, repayShare, remitShare, saveShare,
+    skillPerMonth, cultivatedSkillPerMonth, dueByMonthsInJapan } = r;
+  const { underpayShare, offersOvertime, promoter } = s.employers;
+  const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
+    monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+    japaneseLevel, networkTies, rngC, rngS0, rngS1, rngS2 } = pop;
+
+  for (let i = 0, n = pop.size; i < n; i++) {
+    let st = status[i]!;
+    if (st >= Status.RETURNED) continue; // left Japan
+
+    if (i < firstEntrant) {
+      // Accrual (accrueAgent): time, pay, debt, remittances and savings, skill, language, ties.
+      ageMonths[i] = ageMonths[i]! + 1;
+      const mj = monthsInJapan[i]! + 1;
+      monthsInJapan[i] = mj;
+      monthsInStatus[i] = monthsInStatus[i]! + 1;
+      monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
+      if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
+      const e = employer[i]!;
+      let wage: number;
+      if (st === Status.IRREGULAR || st === Status.ASYLUM) {
+        wage = irregularWageYen;
+      } else {
+        wage = promisedWageYenPerMonth[i]! * wageIndex;
+        if (e >= 0) {
+          wage *= 1 - underpayShare[e]!;
+          if (offersOvertime[e] === 1) wage *= overtimeFactor;
+        }
+      }
+      wageYenPerMonth[i] = wage;
+      const surplus = wage > livingCostYen ? wage - livingCostYen : 0;
+      const debt = debtYen[i]!;
+      let repay = surplus * repayShare;
+      if (repay > debt) repay = debt;
+      debtYen[i] = debt - repay;
+      const rest = surplus - repay;
+      remittedYen[i] = remittedYen[i]! + rest * remitShare;
+      savingsYen[i] = savingsYen[i]! + rest * saveShare;
+      const sk = skill[i]! + (e >= 0 && promoter[e] === 1 ? cultivatedSkillPerMonth : skillPerMonth);
+      skill[i] = sk > 1 ? 1 : sk;
+      const due = dueByMonthsInJapan[mj]!;
+      if (due !== 0) {
+        if ((due & MONTH_LEVEL_DUE) !== 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
+        if ((due & MONTH_TIE_DUE) !== 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
+      }
+    }
+
+    // The decision draw (agentDraw), with the generator's state kept in registers.
+    let c = rngC[i]!;
+    let s0 = rngS0[i]!;
+    let s1 = rngS1[i]!;
+    let s2 = rngS2[i]!;
+    let x = ALEA_MULTIPLIER * s0 + c;
+    c = Math.floor(x / TWO_32);
+    s0 = s1;
+    s1 = s2;
+    s2 = x - c * TWO_32;
+    const u = s2 * INV_TWO_32;
+    // Most agents' draws clear the bound of their hazards (screen.ts): they stay, nothing to do.
+    if (!(u >= hazardBound(s, bounds, i, st))) {
+      // The full decision, which may take more draws of the agent's generator (a new employer, an
+      // asylum outcome): the state goes back to the arrays first and is read again after.
+      rngC[i] = c;
+      rngS0[i] = s0;
+      rngS1[i] = s1;
+      rngS2[i] = s2;
+      decideAgent(s, i, st, u);
+      c = rngC[i]!;
+      s0 = rngS0[i]!;
+      s1 = rngS1[i]!;
+      s2 = rngS2[i]!;
+      st = status[i]!;
+      if (st >= Status.RETURNED) continue; // left this month
+    }
+
+    // Family life (applyFamilyLife): a partnership for a single agent, or family joining.
+    const f = family[i]!;
+    const single = (f & Family.partner) === 0;
+    if (single || (mayBring[st] === 1 && hasFamilyAtOrigin(f))) {
+      x = ALEA_MULTIPLIER * s0 + c;
+      c = Math.floor(x / TWO_32);
+      s0 = s1;
+      s1 = s2;
+      s2 = x - c * TWO_32;
+      if (s2 * INV_TWO_32 < (single ? formProb : joinProb)) family[i] = familyAfterEvent(f);
+    }
+    rngC[i] = c;
+    rngS0[i] = s0;
+    rngS1[i] = s1;
+    rngS2[i] = s2;
+
+    live[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
+  }
+  s.liveStocksMonth = s.ctx.month;
+}
