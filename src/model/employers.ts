@@ -115,3 +115,55 @@ export function pickRuralSme(e: Employers, sector: number, u: number): number {
   const n = e.ruralSmeEnd[sector]! - start;
   return n > 0 ? start + Math.min(n - 1, Math.floor(u * n)) : pickEmployer(e, sector, u);
 }
+
+/** Bits of an employer's pay code (EmployerPayCodes). */
+export const PAY_OVERTIME = 1;
+export const PAY_PROMOTER = 2;
+/** The rest of the code, code >> PAY_UNDERPAY_SHIFT, indexes the distinct underpayment shares. */
+export const PAY_UNDERPAY_SHIFT = 2;
+const MAX_UNDERPAY_VALUES = 256 >> PAY_UNDERPAY_SHIFT;
+
+/**
+ * What the monthly sweep needs of an agent's employer, one byte per employer: overtime, promoter
+ * and which of the (few) distinct underpayment shares it has. Three arrays would be 1 MB at
+ * scale 1 and are read at random (agents' employers); this is a sixth of that and stays in cache.
+ */
+export interface EmployerPayCodes {
+  code: Uint8Array;
+  /** The distinct values of underpayShare (Float32, so each reads back as the same number). */
+  underpay: Float32Array;
+  /** False when employers have more distinct underpayment shares than a code can index. */
+  usable: boolean;
+}
+
+export function createEmployerPayCodes(): EmployerPayCodes {
+  return { code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false };
+}
+
+/**
+ * Re-derives the codes from the employers' current traits (once a month: policies change them).
+ * Returns out.usable.
+ */
+export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boolean {
+  if (out.code.length < e.count) out.code = new Uint8Array(e.count);
+  // Shares are compared bit for bit (as Float32 words): NaN, 0 and -0 each get their own code.
+  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, e.underpayShare.length);
+  const valueBits = new Uint32Array(out.underpay.buffer);
+  let distinct = 0;
+  let last = -1; // the code of the previous employer's share: most employers share a few values
+  for (let k = 0; k < e.count; k++) {
+    const bits = shareBits[k]!;
+    let v = last;
+    if (v < 0 || valueBits[v] !== bits) {
+      v = 0;
+      while (v < distinct && valueBits[v] !== bits) v++;
+      if (v === distinct) {
+        if (distinct === MAX_UNDERPAY_VALUES) return (out.usable = false);
+        valueBits[distinct++] = bits;
+      }
+      last = v;
+    }
+    out.code[k] = (v << PAY_UNDERPAY_SHIFT) | (e.offersOvertime[k] === 1 ? PAY_OVERTIME : 0) | (e.promoter[k] === 1 ? PAY_PROMOTER : 0);
+  }
+  return (out.usable = true);
+}

@@ -2,7 +2,7 @@
 // context and the tallies that observers read. Nothing here touches I/O.
 
 import { EVENT_COUNT, NATIONALITY_COUNT, NO_STATUS, STATUS_COUNT } from "./codes.js";
-import type { Employers } from "./employers.js";
+import { type EmployerPayCodes, type Employers, createEmployerPayCodes } from "./employers.js";
 import type { ModelInputs } from "./inputs.js";
 import type { Params } from "./params.js";
 import { agentDraw } from "./agent-rng.js";
@@ -116,9 +116,10 @@ export interface SimState {
    * script these streams get the reference order, one pass per mechanism.
    */
   agentStreamsOwn: boolean;
-  /** This month's accrual rates and decision bounds (sweep.ts). */
+  /** This month's accrual rates, decision bounds and employers' pay codes (sweep.ts). */
   accrual: AccrualRates;
   bounds: DecisionBounds;
+  payCodes: EmployerPayCodes;
   /** Agents in Japan by [status * NAT + nationality] at the end of month liveStocksMonth (NaN: none yet). */
   liveStocks: Float64Array;
   liveStocksMonth: number;
@@ -155,6 +156,7 @@ export function createState(
     agentStreamsOwn: agentStreams.decisions === undefined && agentStreams.life === undefined && agentStreams.jobs === undefined,
     accrual: createAccrualRates(),
     bounds: createDecisionBounds(),
+    payCodes: createEmployerPayCodes(),
     liveStocks: new Float64Array(STOCK_CELLS),
     liveStocksMonth: NaN,
   };

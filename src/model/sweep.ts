@@ -4,7 +4,7 @@
 // Why one pass gives the same results as one pass per mechanism (the reference order, step.ts):
 // each agent's draws all come from its own generator, and no agent's month depends on another
 // agent's state, so taking all of one agent's month before the next agent's changes no draw and
-// no value. Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
+// no value. Requires this month's employer pay codes (updateEmployerPayCodes). Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
 // accrue: they arrived after the month's accrual.
 //
 // Why it is written out in one loop: this loop is nearly all of a run's time, and one agent's row
@@ -14,7 +14,9 @@
 // test/model/sweep.test.ts checks that both orders give bit-identical populations.
 
 import { Family, NATIONALITY_COUNT, Status } from "./codes.js";
+import { PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT } from "./employers.js";
 import { ALEA_MULTIPLIER, INV_TWO_32, TWO_32 } from "./agent-rng.js";
+import { RNG_WORDS } from "./population.js";
 import { hazardBound, updateDecisionBounds } from "./screen.js";
 import type { SimState } from "./state.js";
 import { decideAgent } from "./transitions/decide.js";
@@ -37,10 +39,12 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   // This month's rates (accrueAgent's).
   const { wageIndex, irregularWageYen, overtimeFactor, livingCostYen, repayShare, remitShare, saveShare,
     skillPerMonth, cultivatedSkillPerMonth, dueByMonthsInJapan } = r;
-  const { underpayShare, offersOvertime, promoter } = s.employers;
+  // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
+  const payCode = s.payCodes.code;
+  const underpayByCode = s.payCodes.underpay;
   const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
     monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
-    japaneseLevel, networkTies, rngC, rngS0, rngS1, rngS2 } = pop;
+    japaneseLevel, networkTies, rng } = pop;
 
   for (let i = 0, n = pop.size; i < n; i++) {
     let st = status[i]!;
@@ -55,14 +59,15 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
       if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
       const e = employer[i]!;
+      const code = e >= 0 ? payCode[e]! : 0;
       let wage: number;
       if (st === Status.IRREGULAR || st === Status.ASYLUM) {
         wage = irregularWageYen;
       } else {
         wage = promisedWageYenPerMonth[i]! * wageIndex;
         if (e >= 0) {
-          wage *= 1 - underpayShare[e]!;
-          if (offersOvertime[e] === 1) wage *= overtimeFactor;
+          wage *= 1 - underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
+          if ((code & PAY_OVERTIME) !== 0) wage *= overtimeFactor;
         }
       }
       wageYenPerMonth[i] = wage;
@@ -74,7 +79,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       const rest = surplus - repay;
       remittedYen[i] = remittedYen[i]! + rest * remitShare;
       savingsYen[i] = savingsYen[i]! + rest * saveShare;
-      const sk = skill[i]! + (e >= 0 && promoter[e] === 1 ? cultivatedSkillPerMonth : skillPerMonth);
+      const sk = skill[i]! + ((code & PAY_PROMOTER) !== 0 ? cultivatedSkillPerMonth : skillPerMonth);
       skill[i] = sk > 1 ? 1 : sk;
       const due = dueByMonthsInJapan[mj]!;
       if (due !== 0) {
@@ -84,10 +89,11 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
     }
 
     // The decision draw (agentDraw), with the generator's state kept in registers.
-    let c = rngC[i]!;
-    let s0 = rngS0[i]!;
-    let s1 = rngS1[i]!;
-    let s2 = rngS2[i]!;
+    const j = RNG_WORDS * i;
+    let c = rng[j]!;
+    let s0 = rng[j + 1]!;
+    let s1 = rng[j + 2]!;
+    let s2 = rng[j + 3]!;
     let x = ALEA_MULTIPLIER * s0 + c;
     c = Math.floor(x / TWO_32);
     s0 = s1;
@@ -98,15 +104,15 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
     if (!(u >= hazardBound(s, bounds, i, st))) {
       // The full decision, which may take more draws of the agent's generator (a new employer, an
       // asylum outcome): the state goes back to the arrays first and is read again after.
-      rngC[i] = c;
-      rngS0[i] = s0;
-      rngS1[i] = s1;
-      rngS2[i] = s2;
+      rng[j] = c;
+      rng[j + 1] = s0;
+      rng[j + 2] = s1;
+      rng[j + 3] = s2;
       decideAgent(s, i, st, u);
-      c = rngC[i]!;
-      s0 = rngS0[i]!;
-      s1 = rngS1[i]!;
-      s2 = rngS2[i]!;
+      c = rng[j]!;
+      s0 = rng[j + 1]!;
+      s1 = rng[j + 2]!;
+      s2 = rng[j + 3]!;
       st = status[i]!;
       if (st >= Status.RETURNED) continue; // left this month
     }
@@ -122,10 +128,10 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       s2 = x - c * TWO_32;
       if (s2 * INV_TWO_32 < (single ? formProb : joinProb)) family[i] = familyAfterEvent(f);
     }
-    rngC[i] = c;
-    rngS0[i] = s0;
-    rngS1[i] = s1;
-    rngS2[i] = s2;
+    rng[j] = c;
+    rng[j + 1] = s0;
+    rng[j + 2] = s1;
+    rng[j + 3] = s2;
 
     live[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
   }

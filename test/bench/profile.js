@@ -9,7 +9,13 @@ const [scale = "1", until = "2023-12", file = "scenarios/baseline.yaml", repeats
 const inputs = buildInputs(loadScenario(file), { scale: Number(scale), until });
 for (let r = 0; r < Number(repeats); r++) {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const result = simulate(inputs, taskSeed(1, 1), { collectEvents: false });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, agentMonths: result.agentMonths, agentMonthsPerSecond: Math.round(result.agentMonths / seconds) })}\n`);
+  const c = process.cpuUsage(c0);
+  const cpuSeconds = (c.user + c.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({
+    seconds, cpuSeconds, agentMonths: result.agentMonths,
+    agentMonthsPerSecond: Math.round(result.agentMonths / seconds), perCpuSecond: Math.round(result.agentMonths / cpuSeconds),
+  })}\n`);
 }
