@@ -134,36 +134,54 @@ export interface EmployerPayCodes {
   underpay: Float32Array;
   /** False when employers have more distinct underpayment shares than a code can index. */
   usable: boolean;
+  /** The traits the codes were built from (shares as Float32 bits), to rebuild only on a change. */
+  builtFrom: { employers: Employers | null; underpayBits: Uint32Array; offersOvertime: Uint8Array; promoter: Uint8Array };
 }
 
 export function createEmployerPayCodes(): EmployerPayCodes {
-  return { code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false };
+  return {
+    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false,
+    builtFrom: { employers: null, underpayBits: new Uint32Array(0), offersOvertime: new Uint8Array(0), promoter: new Uint8Array(0) },
+  };
+}
+
+/** Whether employers' pay traits are what the codes were built from (a pass with no branch per employer). */
+function payTraitsUnchanged(e: Employers, out: EmployerPayCodes): boolean {
+  const from = out.builtFrom;
+  if (from.employers !== e || from.underpayBits.length !== e.count) return false;
+  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, e.count);
+  const { offersOvertime, promoter } = e;
+  let diff = 0;
+  for (let k = 0, n = e.count; k < n; k++) {
+    diff |= (shareBits[k]! ^ from.underpayBits[k]!) | (offersOvertime[k]! ^ from.offersOvertime[k]!) | (promoter[k]! ^ from.promoter[k]!);
+  }
+  return diff === 0;
 }
 
 /**
- * Re-derives the codes from the employers' current traits (once a month: policies change them).
- * Returns out.usable.
+ * Brings the codes up to date with the employers' traits (policies change them; checked once a
+ * month, rebuilt only when they changed). Returns out.usable.
  */
 export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boolean {
-  if (out.code.length < e.count) out.code = new Uint8Array(e.count);
+  if (payTraitsUnchanged(e, out)) return out.usable;
+  const n = e.count;
+  if (out.code.length < n) out.code = new Uint8Array(n);
+  const { code } = out;
+  const { offersOvertime, promoter, underpayShare } = e;
   // Shares are compared bit for bit (as Float32 words): NaN, 0 and -0 each get their own code.
-  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, e.underpayShare.length);
+  const shareBits = new Uint32Array(underpayShare.buffer, underpayShare.byteOffset, n);
+  out.builtFrom = { employers: e, underpayBits: shareBits.slice(), offersOvertime: offersOvertime.slice(0, n), promoter: promoter.slice(0, n) };
   const valueBits = new Uint32Array(out.underpay.buffer);
   let distinct = 0;
-  let last = -1; // the code of the previous employer's share: most employers share a few values
-  for (let k = 0; k < e.count; k++) {
+  for (let k = 0; k < n; k++) {
     const bits = shareBits[k]!;
-    let v = last;
-    if (v < 0 || valueBits[v] !== bits) {
-      v = 0;
-      while (v < distinct && valueBits[v] !== bits) v++;
-      if (v === distinct) {
-        if (distinct === MAX_UNDERPAY_VALUES) return (out.usable = false);
-        valueBits[distinct++] = bits;
-      }
-      last = v;
+    let v = 0;
+    while (v < distinct && valueBits[v] !== bits) v++;
+    if (v === distinct) {
+      if (distinct === MAX_UNDERPAY_VALUES) return (out.usable = false);
+      valueBits[distinct++] = bits;
     }
-    out.code[k] = (v << PAY_UNDERPAY_SHIFT) | (e.offersOvertime[k] === 1 ? PAY_OVERTIME : 0) | (e.promoter[k] === 1 ? PAY_PROMOTER : 0);
+    code[k] = (v << PAY_UNDERPAY_SHIFT) | (offersOvertime[k] === 1 ? PAY_OVERTIME : 0) | (promoter[k] === 1 ? PAY_PROMOTER : 0);
   }
   return (out.usable = true);
 }

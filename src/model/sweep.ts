@@ -24,6 +24,11 @@ import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transition
 import { familyAfterEvent, familyEventProbs, mayBringFamily } from "./transitions/family.js";
 import { hasFamilyAtOrigin } from "./transitions/hazards.js";
 
+/** 1 for the statuses whose months count as work status for permanent residency (accrueAgent). */
+const ON_WORK_STATUS = new Uint8Array(Status.RETURNED);
+ON_WORK_STATUS[Status.SSW2] = 1;
+ON_WORK_STATUS[Status.SIE] = 1;
+
 export function sweepMonth(s: SimState, firstEntrant: number): void {
   const pop = s.pop;
   const bounds = s.bounds;
@@ -36,9 +41,15 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   const live = s.liveStocks;
   live.fill(0);
 
-  // This month's rates (accrueAgent's).
-  const { wageIndex, irregularWageYen, overtimeFactor, livingCostYen, repayShare, remitShare, saveShare,
-    skillPerMonth, cultivatedSkillPerMonth, dueByMonthsInJapan } = r;
+  // This month's rates (accrueAgent's). Choices that differ from agent to agent at random are
+  // looked up rather than branched on: a mispredicted branch costs more than the whole lookup.
+  const { wageIndex, irregularWageYen, livingCostYen, repayShare, remitShare, saveShare, dueByMonthsInJapan } = r;
+  const overtimeFactorByCode = new Float64Array(PAY_OVERTIME + 1);
+  overtimeFactorByCode[0] = 1;
+  overtimeFactorByCode[PAY_OVERTIME] = r.overtimeFactor;
+  const skillGainByCode = new Float64Array(PAY_PROMOTER + 1);
+  skillGainByCode[0] = r.skillPerMonth;
+  skillGainByCode[PAY_PROMOTER] = r.cultivatedSkillPerMonth;
   // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
   const payCode = s.payCodes.code;
   const underpayByCode = s.payCodes.underpay;
@@ -57,7 +68,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       monthsInJapan[i] = mj;
       monthsInStatus[i] = monthsInStatus[i]! + 1;
       monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
-      if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
+      monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
       const e = employer[i]!;
       const code = e >= 0 ? payCode[e]! : 0;
       let wage: number;
@@ -67,7 +78,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
         wage = promisedWageYenPerMonth[i]! * wageIndex;
         if (e >= 0) {
           wage *= 1 - underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
-          if ((code & PAY_OVERTIME) !== 0) wage *= overtimeFactor;
+          wage *= overtimeFactorByCode[code & PAY_OVERTIME]!; // x 1 without overtime: the same number
         }
       }
       wageYenPerMonth[i] = wage;
@@ -79,7 +90,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       const rest = surplus - repay;
       remittedYen[i] = remittedYen[i]! + rest * remitShare;
       savingsYen[i] = savingsYen[i]! + rest * saveShare;
-      const sk = skill[i]! + ((code & PAY_PROMOTER) !== 0 ? cultivatedSkillPerMonth : skillPerMonth);
+      const sk = skill[i]! + skillGainByCode[code & PAY_PROMOTER]!;
       skill[i] = sk > 1 ? 1 : sk;
       const due = dueByMonthsInJapan[mj]!;
       if (due !== 0) {
