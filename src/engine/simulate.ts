@@ -104,7 +104,12 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
   let agentMonths = 0;
   for (let t = 0; t < months; t++) {
     advanceMonth(s, t);
-    countStocks(s.pop, s.exits, stockRow);
+    if (s.liveStocksMonth === t) {
+      // Counted by the month's sweep (model/sweep.ts): exits are in other cells than agents in Japan.
+      for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = s.exits[k]! + s.liveStocks[k]!;
+    } else {
+      countStocks(s.pop, s.exits, stockRow);
+    }
     stocks.set(stockRow, t * STOCK_CELLS);
     let live = 0;
     for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[st * NATIONALITY_COUNT + nat]!;

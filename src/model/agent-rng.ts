@@ -10,10 +10,12 @@
 // in integer form, exact in doubles (2091639 * 2^32 + 2^21 < 2^53), so the sequence is
 // bit-identical to seedrandom.alea's from the same state (test/model/agent-rng.test.ts).
 
-import type { Population } from "./population.js";
+import { type Population, RNG_WORDS } from "./population.js";
 
-const TWO_32 = 4294967296;
-const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32, as in seedrandom's alea.js
+/** Alea's multiplier, and 2^32 and 2^-32 as in seedrandom's alea.js (for steps taken in registers, sweep.ts). */
+export const ALEA_MULTIPLIER = 2091639;
+export const TWO_32 = 4294967296;
+export const INV_TWO_32 = 2.3283064365386963e-10;
 
 /** MurmurHash3's 32-bit finaliser: a bijective mix of a 32-bit word. */
 function fmix32(x: number): number {
@@ -33,20 +35,23 @@ function fmix32(x: number): number {
  * the shared stream's next draws (its attributes) as its first decisions.
  */
 export function seedAgentStream(pop: Population, i: number, u: () => number): void {
-  pop.rngS0[i] = fmix32(u() * TWO_32);
-  pop.rngS1[i] = fmix32(u() * TWO_32);
-  pop.rngS2[i] = fmix32(u() * TWO_32);
-  pop.rngC[i] = 1;
+  const j = RNG_WORDS * i;
+  pop.rng[j + 1] = fmix32(u() * TWO_32);
+  pop.rng[j + 2] = fmix32(u() * TWO_32);
+  pop.rng[j + 3] = fmix32(u() * TWO_32);
+  pop.rng[j] = 1;
 }
 
 /** The next uniform in [0, 1) of agent i's own generator. */
 export function agentDraw(pop: Population, i: number): number {
-  const x = 2091639 * pop.rngS0[i]! + pop.rngC[i]!;
+  const rng = pop.rng;
+  const j = RNG_WORDS * i; // [j] = c, [j + 1] = s0, [j + 2] = s1, [j + 3] = s2
+  const x = ALEA_MULTIPLIER * rng[j + 1]! + rng[j]!;
   const c = Math.floor(x / TWO_32);
   const s2 = x - c * TWO_32;
-  pop.rngS0[i] = pop.rngS1[i]!;
-  pop.rngS1[i] = pop.rngS2[i]!;
-  pop.rngS2[i] = s2;
-  pop.rngC[i] = c;
+  rng[j + 1] = rng[j + 2]!;
+  rng[j + 2] = rng[j + 3]!;
+  rng[j + 3] = s2;
+  rng[j] = c;
   return s2 * INV_TWO_32;
 }

@@ -1,7 +1,7 @@
 // This month's context: series values and the factors every agent shares, computed once per
 // month so the per-agent loops only multiply by them.
 
-import { Status } from "./codes.js";
+import { NATIONALITY_COUNT, Status } from "./codes.js";
 import type { SimState } from "./state.js";
 
 /** Fills s.ctx for month t from the series and the parameters in force. */
@@ -30,8 +30,13 @@ export function updateMonthContext(s: SimState, t: number): void {
   ctx.sswSponsorFactor = ctx.ssw1Open ? Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape : 0;
 }
 
-/** SSW1 holders in Japan now. */
+/** SSW1 holders in Japan now: last month's end-of-month count when the sweep kept one. */
 function ssw1Stock(s: SimState): number {
+  if (s.liveStocksMonth === s.ctx.month - 1) {
+    let n = 0;
+    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += s.liveStocks[Status.SSW1 * NATIONALITY_COUNT + nat]!;
+    return n;
+  }
   const status = s.pop.status;
   let n = 0;
   for (let i = 0, size = s.pop.size; i < size; i++) if (status[i] === Status.SSW1) n++;

@@ -115,3 +115,73 @@ export function pickRuralSme(e: Employers, sector: number, u: number): number {
   const n = e.ruralSmeEnd[sector]! - start;
   return n > 0 ? start + Math.min(n - 1, Math.floor(u * n)) : pickEmployer(e, sector, u);
 }
+
+/** Bits of an employer's pay code (EmployerPayCodes). */
+export const PAY_OVERTIME = 1;
+export const PAY_PROMOTER = 2;
+/** The rest of the code, code >> PAY_UNDERPAY_SHIFT, indexes the distinct underpayment shares. */
+export const PAY_UNDERPAY_SHIFT = 2;
+const MAX_UNDERPAY_VALUES = 256 >> PAY_UNDERPAY_SHIFT;
+
+/**
+ * What the monthly sweep needs of an agent's employer, one byte per employer: overtime, promoter
+ * and which of the (few) distinct underpayment shares it has. Three arrays would be 1 MB at
+ * scale 1 and are read at random (agents' employers); this is a sixth of that and stays in cache.
+ */
+export interface EmployerPayCodes {
+  code: Uint8Array;
+  /** The distinct values of underpayShare (Float32, so each reads back as the same number). */
+  underpay: Float32Array;
+  /** False when employers have more distinct underpayment shares than a code can index. */
+  usable: boolean;
+  /** The traits the codes were built from (shares as Float32 bits), to rebuild only on a change. */
+  builtFrom: { employers: Employers | null; underpayBits: Uint32Array; offersOvertime: Uint8Array; promoter: Uint8Array };
+}
+
+export function createEmployerPayCodes(): EmployerPayCodes {
+  return {
+    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false,
+    builtFrom: { employers: null, underpayBits: new Uint32Array(0), offersOvertime: new Uint8Array(0), promoter: new Uint8Array(0) },
+  };
+}
+
+/** Whether employers' pay traits are what the codes were built from (a pass with no branch per employer). */
+function payTraitsUnchanged(e: Employers, out: EmployerPayCodes): boolean {
+  const from = out.builtFrom;
+  if (from.employers !== e || from.underpayBits.length !== e.count) return false;
+  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, e.count);
+  const { offersOvertime, promoter } = e;
+  let diff = 0;
+  for (let k = 0, n = e.count; k < n; k++) {
+    diff |= (shareBits[k]! ^ from.underpayBits[k]!) | (offersOvertime[k]! ^ from.offersOvertime[k]!) | (promoter[k]! ^ from.promoter[k]!);
+  }
+  return diff === 0;
+}
+
+/**
+ * Brings the codes up to date with the employers' traits (policies change them; checked once a
+ * month, rebuilt only when they changed). Returns out.usable.
+ */
+export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boolean {
+  if (payTraitsUnchanged(e, out)) return out.usable;
+  const n = e.count;
+  if (out.code.length < n) out.code = new Uint8Array(n);
+  const { code } = out;
+  const { offersOvertime, promoter, underpayShare } = e;
+  // Shares are compared bit for bit (as Float32 words): NaN, 0 and -0 each get their own code.
+  const shareBits = new Uint32Array(underpayShare.buffer, underpayShare.byteOffset, n);
+  out.builtFrom = { employers: e, underpayBits: shareBits.slice(), offersOvertime: offersOvertime.slice(0, n), promoter: promoter.slice(0, n) };
+  const valueBits = new Uint32Array(out.underpay.buffer);
+  let distinct = 0;
+  for (let k = 0; k < n; k++) {
+    const bits = shareBits[k]!;
+    let v = 0;
+    while (v < distinct && valueBits[v] !== bits) v++;
+    if (v === distinct) {
+      if (distinct === MAX_UNDERPAY_VALUES) return (out.usable = false);
+      valueBits[distinct++] = bits;
+    }
+    code[k] = (v << PAY_UNDERPAY_SHIFT) | (offersOvertime[k] === 1 ? PAY_OVERTIME : 0) | (promoter[k] === 1 ? PAY_PROMOTER : 0);
+  }
+  return (out.usable = true);
+}

@@ -45,11 +45,13 @@ export interface Population {
   brokerTie: Uint8Array;
   /** Co-national contacts in Japan (grow to at most 20, earnings.ts). */
   networkTies: Uint8Array;
-  /** State of the agent's own Alea generator (agent-rng.ts): carry and three 32-bit words. */
-  rngC: Uint32Array;
-  rngS0: Uint32Array;
-  rngS1: Uint32Array;
-  rngS2: Uint32Array;
+  /**
+   * State of the agent's own Alea generator (agent-rng.ts), RNG_WORDS per row: row i's carry c at
+   * [4i], then its words s0, s1, s2. One record rather than four arrays: the four words are always
+   * read and written together, and every separate array is one more stream for a sweep to keep
+   * in cache.
+   */
+  rng: Uint32Array;
   /** Scratch row list for compaction. */
   keep: Int32Array;
 }
@@ -59,39 +61,55 @@ export type ExitCounts = Float64Array;
 
 export function createPopulation(capacity: number): Population {
   const n = Math.max(16, Math.ceil(capacity));
+  // One literal with every field (an object given its fields one by one by name would be slower to read).
   return {
     size: 0,
     capacity: n,
     nextId: 0,
-    id: new Int32Array(n),
-    status: new Uint8Array(n),
-    tiStage: new Uint8Array(n),
-    esd: new Uint8Array(n),
-    nationality: new Uint8Array(n),
-    sector: new Uint8Array(n),
-    employer: new Int32Array(n),
-    ageMonths: new Uint16Array(n),
-    monthsInJapan: new Uint16Array(n),
-    monthsInStatus: new Uint16Array(n),
-    monthsWithEmployer: new Uint16Array(n),
-    monthsOnWorkStatus: new Uint16Array(n),
-    promisedWageYenPerMonth: new Float32Array(n),
-    wageYenPerMonth: new Float32Array(n),
-    debtYen: new Float32Array(n),
-    savingsYen: new Float32Array(n),
-    remittedYen: new Float32Array(n),
-    family: new Uint8Array(n),
-    skill: new Float32Array(n),
-    japaneseLevel: new Uint8Array(n),
-    jobChanges: new Uint8Array(n),
-    brokerTie: new Uint8Array(n),
-    networkTies: new Uint8Array(n),
-    rngC: new Uint32Array(n),
-    rngS0: new Uint32Array(n),
-    rngS1: new Uint32Array(n),
-    rngS2: new Uint32Array(n),
+    id: newField(Int32Array, "id", n),
+    status: newField(Uint8Array, "status", n),
+    tiStage: newField(Uint8Array, "tiStage", n),
+    esd: newField(Uint8Array, "esd", n),
+    nationality: newField(Uint8Array, "nationality", n),
+    sector: newField(Uint8Array, "sector", n),
+    employer: newField(Int32Array, "employer", n),
+    ageMonths: newField(Uint16Array, "ageMonths", n),
+    monthsInJapan: newField(Uint16Array, "monthsInJapan", n),
+    monthsInStatus: newField(Uint16Array, "monthsInStatus", n),
+    monthsWithEmployer: newField(Uint16Array, "monthsWithEmployer", n),
+    monthsOnWorkStatus: newField(Uint16Array, "monthsOnWorkStatus", n),
+    promisedWageYenPerMonth: newField(Float32Array, "promisedWageYenPerMonth", n),
+    wageYenPerMonth: newField(Float32Array, "wageYenPerMonth", n),
+    debtYen: newField(Float32Array, "debtYen", n),
+    savingsYen: newField(Float32Array, "savingsYen", n),
+    remittedYen: newField(Float32Array, "remittedYen", n),
+    family: newField(Uint8Array, "family", n),
+    skill: newField(Float32Array, "skill", n),
+    japaneseLevel: newField(Uint8Array, "japaneseLevel", n),
+    jobChanges: newField(Uint8Array, "jobChanges", n),
+    brokerTie: newField(Uint8Array, "brokerTie", n),
+    networkTies: newField(Uint8Array, "networkTies", n),
+    rng: newField(Uint32Array, "rng", RNG_WORDS * n),
     keep: new Int32Array(n),
   };
+}
+
+type TypedArrayType<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/** Bytes between the starts of consecutive fields' arrays within a 4 KiB page: two cache lines. */
+const FIELD_STAGGER_BYTES = 128;
+const PAGE_BYTES = 4096;
+
+/**
+ * A zeroed array of n elements for a field, starting 128 bytes x the field's place in
+ * AGENT_FIELDS into a page. Large
+ * arrays are page-aligned, so without the stagger row i of every 4-byte field would fall in the
+ * same L1 cache set, and a sweep over more fields than the cache has ways (eight) would evict its
+ * own lines at every row; staggered, the fields' rows fall in different sets.
+ */
+function newField<T>(type: TypedArrayType<T>, field: ArrayField, n: number): T {
+  const offset = (AGENT_FIELDS.indexOf(field) * FIELD_STAGGER_BYTES) % PAGE_BYTES;
+  return new type(new ArrayBuffer(offset + n * type.BYTES_PER_ELEMENT), offset, n);
 }
 
 type ArrayField = {
@@ -104,8 +122,14 @@ export const AGENT_FIELDS: readonly ArrayField[] = [
   "monthsInJapan", "monthsInStatus", "monthsWithEmployer", "monthsOnWorkStatus",
   "promisedWageYenPerMonth", "wageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
-  "rngC", "rngS0", "rngS1", "rngS2",
+  "rng",
 ];
+
+/** Words of generator state per agent (Population.rng). */
+export const RNG_WORDS = 4;
+
+/** Array elements per row of a field: RNG_WORDS for the generator state, 1 for the others. */
+export const fieldWidth = (f: ArrayField): number => (f === "rng" ? RNG_WORDS : 1);
 
 /**
  * Makes room for `extra` more rows, doubling capacity when needed. Called before a month's
@@ -118,8 +142,9 @@ export function ensureCapacity(pop: Population, extra: number): void {
   while (cap < needed) cap *= 2;
   for (const f of AGENT_FIELDS) {
     const old = pop[f];
-    const grown = new (old.constructor as new (n: number) => typeof old)(cap);
-    grown.set(old.subarray(0, pop.size) as never);
+    const width = fieldWidth(f);
+    const grown = newField(old.constructor as unknown as TypedArrayType<typeof old>, f, cap * width);
+    grown.set(old.subarray(0, pop.size * width) as never);
     (pop as unknown as Record<string, unknown>)[f] = grown;
   }
   pop.capacity = cap;
@@ -153,12 +178,14 @@ export function removeExited(pop: Population): void {
   // One tight loop per field, specialised by array type so each loop is monomorphic.
   for (const f of AGENT_FIELDS) {
     const a = pop[f];
-    if (a instanceof Uint8Array) compactU8(a, keep, w);
+    if (f === "rng") compactRng(pop.rng, keep, w);
+    else if (a instanceof Uint8Array) compactU8(a, keep, w);
     else if (a instanceof Uint16Array) compactU16(a, keep, w);
     else if (a instanceof Uint32Array) compactU32(a, keep, w);
     else if (a instanceof Int32Array) compactI32(a, keep, w);
     else compactF32(a, keep, w);
-    a.fill(0, w, pop.size); // freed rows are zero again (addAgent relies on it)
+    const width = fieldWidth(f);
+    a.fill(0, w * width, pop.size * width); // freed rows are zero again (addAgent relies on it)
   }
   pop.size = w;
 }
@@ -177,6 +204,16 @@ function compactI32(a: Int32Array, keep: Int32Array, n: number): void {
 }
 function compactF32(a: Float32Array, keep: Int32Array, n: number): void {
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactRng(a: Uint32Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const from = RNG_WORDS * keep[k]!;
+    const to = RNG_WORDS * k;
+    a[to] = a[from]!;
+    a[to + 1] = a[from + 1]!;
+    a[to + 2] = a[from + 2]!;
+    a[to + 3] = a[from + 3]!;
+  }
 }
 
 /** Agents in Japan by status x nationality, plus the exits so far (`exits`). Fills `out`. */
@@ -198,9 +235,16 @@ export function countLive(pop: Population): number {
 
 export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;
 
-/** One agent as a plain object: for tests and debugging only, never in the monthly loop. */
-export function getAgent(pop: Population, i: number): Record<ArrayField, number> {
-  const o = {} as Record<ArrayField, number>;
-  for (const f of AGENT_FIELDS) o[f] = pop[f][i]!;
+/**
+ * One agent as a plain object: for tests and debugging only, never in the monthly loop. The
+ * generator state appears as rng0 .. rng3.
+ */
+export function getAgent(pop: Population, i: number): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const f of AGENT_FIELDS) {
+    const width = fieldWidth(f);
+    if (width === 1) o[f] = pop[f][i]!;
+    else for (let k = 0; k < width; k++) o[`${f}${k}`] = pop[f][width * i + k]!;
+  }
   return o;
 }

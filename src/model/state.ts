@@ -2,11 +2,13 @@
 // context and the tallies that observers read. Nothing here touches I/O.
 
 import { EVENT_COUNT, NATIONALITY_COUNT, NO_STATUS, STATUS_COUNT } from "./codes.js";
-import type { Employers } from "./employers.js";
+import { type EmployerPayCodes, type Employers, createEmployerPayCodes } from "./employers.js";
 import type { ModelInputs } from "./inputs.js";
 import type { Params } from "./params.js";
 import { agentDraw } from "./agent-rng.js";
 import { type Population, STOCK_CELLS, createPopulation } from "./population.js";
+import { type DecisionBounds, createDecisionBounds } from "./screen.js";
+import { type AccrualRates, createAccrualRates } from "./transitions/earnings.js";
 
 /** A uniform draw in [0, 1). Injected: the model never creates its own randomness. */
 export type Uniform = () => number;
@@ -108,6 +110,19 @@ export interface SimState {
   log: EventLog | null;
   /** Scratch for competing hazards (no allocation in the loop). */
   hazards: Float64Array;
+  /**
+   * True when decisions, life and jobs are each agent's own generator (always, in a run): the
+   * monthly step may then take each agent's whole month in one sweep (sweep.ts). Tests that
+   * script these streams get the reference order, one pass per mechanism.
+   */
+  agentStreamsOwn: boolean;
+  /** This month's accrual rates, decision bounds and employers' pay codes (sweep.ts). */
+  accrual: AccrualRates;
+  bounds: DecisionBounds;
+  payCodes: EmployerPayCodes;
+  /** Agents in Japan by [status * NAT + nationality] at the end of month liveStocksMonth (NaN: none yet). */
+  liveStocks: Float64Array;
+  liveStocksMonth: number;
 }
 
 /** A state with an empty population; per-agent streams default to each agent's own generator. */
@@ -138,6 +153,12 @@ export function createState(
     flows: new Float64Array(FLOW_CELLS),
     log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
     hazards: new Float64Array(8),
+    agentStreamsOwn: agentStreams.decisions === undefined && agentStreams.life === undefined && agentStreams.jobs === undefined,
+    accrual: createAccrualRates(),
+    bounds: createDecisionBounds(),
+    payCodes: createEmployerPayCodes(),
+    liveStocks: new Float64Array(STOCK_CELLS),
+    liveStocksMonth: NaN,
   };
   return s;
 }

@@ -3,15 +3,14 @@
 
 import { Status } from "./codes.js";
 import { updateMonthContext } from "./context.js";
+import { updateEmployerPayCodes } from "./employers.js";
 import { removeExited } from "./population.js";
 import type { SimState } from "./state.js";
+import { sweepMonth } from "./sweep.js";
+import { decideAgent } from "./transitions/decide.js";
 import { accrueMonth } from "./transitions/earnings.js";
 import { addEntries } from "./transitions/entries.js";
 import { applyFamilyLife } from "./transitions/family.js";
-import { decideIntern } from "./transitions/intern.js";
-import { decideAsylum, decideIrregular } from "./transitions/irregular.js";
-import { decidePr, decideSie } from "./transitions/skilled.js";
-import { decideSsw1, decideSsw2 } from "./transitions/ssw.js";
 
 /** Every agent in Japan takes this month's decision, with exactly one draw of its own generator each. */
 export function decideAll(s: SimState): void {
@@ -22,30 +21,31 @@ export function decideAll(s: SimState): void {
   for (let i = 0; i < n; i++) {
     const st = status[i]!;
     if (st >= Status.RETURNED) continue; // left Japan: no decision, no draw
-    const u = draw(i);
-    switch (st) {
-      case Status.TI: decideIntern(s, i, u); break;
-      case Status.SSW1: decideSsw1(s, i, u); break;
-      case Status.SSW2: decideSsw2(s, i, u); break;
-      case Status.SIE: decideSie(s, i, u); break;
-      case Status.IRREGULAR: decideIrregular(s, i, u); break;
-      case Status.ASYLUM: decideAsylum(s, i, u); break;
-      case Status.PR: decidePr(s, i, u); break;
-      default: break;
-    }
+    decideAgent(s, i, st, draw(i));
   }
 }
 
 /** Compaction runs once leavers fill this share of the rows (amortised O(1) per leaver). */
 const COMPACT_WHEN_EXITED_SHARE = 0.25;
 
-/** Month t: context, accrual, entrants, decisions, family life; then leavers' rows are reclaimed. */
+/**
+ * Month t: context, accrual, entrants, decisions, family life; then leavers' rows are reclaimed.
+ * Entrants need nothing from the month's accrual, so they can be added first and the month of
+ * everyone in Japan taken in one sweep (sweep.ts): the same results, one pass over the rows.
+ */
 export function stepMonth(s: SimState, t: number): void {
   updateMonthContext(s, t);
-  accrueMonth(s);
-  addEntries(s);
-  decideAll(s);
-  applyFamilyLife(s);
+  // One sweep needs each agent's own generator and employers' traits in pay codes (employers.ts).
+  if (s.agentStreamsOwn && updateEmployerPayCodes(s.employers, s.payCodes)) {
+    const firstEntrant = s.pop.size;
+    addEntries(s);
+    sweepMonth(s, firstEntrant); // accrual (not entrants), decisions, family life, stocks
+  } else {
+    accrueMonth(s);
+    addEntries(s);
+    decideAll(s);
+    applyFamilyLife(s);
+  }
   if (s.exitedRows > s.pop.size * COMPACT_WHEN_EXITED_SHARE) {
     removeExited(s.pop);
     s.exitedRows = 0;

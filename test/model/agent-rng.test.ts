@@ -9,7 +9,8 @@ describe("agent generators", () => {
     const pop = createPopulation(4);
     const i = addAgent(pop);
     seedAgentStream(pop, i, seedrandom.alea("seed of agent"));
-    const state = { c: pop.rngC[i]!, s0: pop.rngS0[i]! / 2 ** 32, s1: pop.rngS1[i]! / 2 ** 32, s2: pop.rngS2[i]! / 2 ** 32 };
+    const j = 4 * i; // c, s0, s1, s2
+    const state = { c: pop.rng[j]!, s0: pop.rng[j + 1]! / 2 ** 32, s1: pop.rng[j + 2]! / 2 ** 32, s2: pop.rng[j + 3]! / 2 ** 32 };
     const reference = seedrandom.alea("", { state });
     for (let k = 0; k < 10000; k++) expect(agentDraw(pop, i)).toBe(reference());
   });

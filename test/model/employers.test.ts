@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { advanceMonth, initSimulation } from "../../src/engine/simulate.js";
 import { SECTOR_COUNT } from "../../src/model/codes.js";
-import { type Employers, createEmployers, pickEmployer, pickRuralSme, refreshEmployerTraits } from "../../src/model/employers.js";
+import {
+  type Employers, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT, createEmployerPayCodes, createEmployers, pickEmployer, pickRuralSme,
+  refreshEmployerTraits, updateEmployerPayCodes,
+} from "../../src/model/employers.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
-import { flatInputs, seeded } from "../helpers/state.js";
+import { flatInputs, makeEmployers, seeded } from "../helpers/state.js";
 
 const D = defaultParams();
 const Z = 4;
@@ -177,5 +180,24 @@ describe("policy steps in the engine", () => {
     expect(s.params.ti3Available).toBe(true);
     expect(s.employers.promoter.every((v) => v === 1)).toBe(true);
     expect(s.employers.underpayShare.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe("updateEmployerPayCodes", () => {
+  it("gives each employer its overtime and promoter flags and the index of its exact underpayment share", () => {
+    const e = makeEmployers([{ underpayShare: 0.15, offersOvertime: 1 }, { underpayShare: 0, offersOvertime: 0, promoter: 1 }, { underpayShare: -0 }, { underpayShare: 0.3 }]);
+    const codes = createEmployerPayCodes();
+    expect(updateEmployerPayCodes(e, codes)).toBe(true);
+    for (let k = 0; k < e.count; k++) {
+      const code = codes.code[k]!;
+      expect(Object.is(codes.underpay[code >> PAY_UNDERPAY_SHIFT], e.underpayShare[k])).toBe(true);
+      expect((code & PAY_OVERTIME) !== 0).toBe(e.offersOvertime[k] === 1);
+      expect((code & PAY_PROMOTER) !== 0).toBe(e.promoter[k] === 1);
+    }
+  });
+
+  it("is not usable when employers have more distinct shares than a code can index", () => {
+    const e = makeEmployers(Array.from({ length: 70 }, (_, k) => ({ underpayShare: k / 100 })));
+    expect(updateEmployerPayCodes(e, createEmployerPayCodes())).toBe(false);
   });
 });

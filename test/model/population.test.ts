@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NATIONALITY_COUNT, Status } from "../../src/model/codes.js";
 import {
-  AGENT_FIELDS, STOCK_CELLS, addAgent, countLive, countStocks, createPopulation, ensureCapacity, getAgent, removeExited,
+  AGENT_FIELDS, STOCK_CELLS, addAgent, countLive, countStocks, createPopulation, ensureCapacity, fieldWidth, getAgent, removeExited,
 } from "../../src/model/population.js";
 import type { Population } from "../../src/model/population.js";
 
@@ -32,6 +32,7 @@ function filled(n: number, capacity = n): Population {
     pop.jobChanges[i] = k % 4;
     pop.brokerTie[i] = k % 2;
     pop.networkTies[i] = k % 21;
+    for (let w = 0; w < 4; w++) pop.rng[4 * i + w] = 1000 * k + w;
   }
   return pop;
 }
@@ -43,7 +44,7 @@ describe("createPopulation and addAgent", () => {
     const pop = createPopulation(3);
     expect(pop.capacity).toBe(16);
     expect(pop.size).toBe(0);
-    for (const f of AGENT_FIELDS) expect(pop[f].length).toBe(16);
+    for (const f of AGENT_FIELDS) expect(pop[f].length).toBe(16 * fieldWidth(f));
   });
 
   it("appends zeroed rows with fresh ids and no employer, also in rows freed by compaction", () => {
@@ -61,9 +62,9 @@ describe("createPopulation and addAgent", () => {
     expect(pop.id[a]).toBe(2);
     expect(pop.nextId).toBe(3);
     const r = getAgent(pop, a);
-    for (const f of AGENT_FIELDS) {
+    for (const [f, v] of Object.entries(r)) {
       if (f === "id") continue;
-      expect(r[f], f).toBe(f === "employer" ? -1 : 0);
+      expect(v, f).toBe(f === "employer" ? -1 : 0);
     }
   });
 });
@@ -85,7 +86,7 @@ describe("ensureCapacity", () => {
     expect(pop.size).toBe(16);
     expect(rows(pop)).toEqual(before);
     for (const f of AGENT_FIELDS) {
-      expect(pop[f].length, f).toBe(128);
+      expect(pop[f].length, f).toBe(128 * fieldWidth(f));
       expect(pop[f].constructor, f).toBe(createPopulation(1)[f].constructor);
     }
     // New rows can be added up to the capacity, and ids continue.

@@ -2,67 +2,133 @@
 // savings, skill, Japanese and co-national ties. Deterministic: no random draws.
 
 import { Status } from "../codes.js";
+import type { Employers } from "../employers.js";
+import type { Population } from "../population.js";
 import type { SimState } from "../state.js";
 
-/** Actual pay of agent i this month, yen: contract x wage index x employer compliance and overtime. */
-export function wageThisMonth(s: SimState, i: number): number {
-  const pop = s.pop;
+/**
+ * The month's accrual rates, shared by every agent: computed once a month (accrualRates) so the
+ * per-agent step only multiplies by them. Each is exactly the expression the per-agent formula
+ * used to evaluate, so precomputing it changes no bit.
+ */
+export interface AccrualRates {
+  wageIndex: number;
+  /** Pay of IRREGULAR and ASYLUM agents this month, yen. */
+  irregularWageYen: number;
+  /** 1 + overtime premium share. */
+  overtimeFactor: number;
+  livingCostYen: number;
+  repayShare: number;
+  remitShare: number;
+  /** 1 - remitShare: the part of what is left that is saved. */
+  saveShare: number;
+  skillPerMonth: number;
+  cultivatedSkillPerMonth: number;
+  monthsPerLevel: number;
+  /** One more co-national contact every `tieEveryMonths` months in Japan (0: none). */
+  tieEveryMonths: number;
+  /**
+   * By months in Japan after this month's accrual (1 .. 65536): MONTH_LEVEL_DUE if a JLPT level
+   * is due (mj % monthsPerLevel === 0), MONTH_TIE_DUE if a new tie is. Saves the sweep two
+   * integer divisions per agent; rebuilt only when the two periods change.
+   */
+  dueByMonthsInJapan: Uint8Array;
+  dueBuiltFor: [number, number];
+}
+
+export const MONTH_LEVEL_DUE = 1;
+export const MONTH_TIE_DUE = 2;
+
+export function createAccrualRates(): AccrualRates {
+  return {
+    wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, repayShare: 0, remitShare: 0, saveShare: 1,
+    skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
+    dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
+  };
+}
+
+/** Fills `r` from the parameters and this month's context (s.ctx). */
+export function updateAccrualRates(s: SimState, r: AccrualRates): void {
   const p = s.params;
-  const st = pop.status[i]!;
-  if (st === Status.IRREGULAR || st === Status.ASYLUM) return p.irregularWageYenPerMonth * s.ctx.wageIndex;
+  const wageIndex = s.ctx.wageIndex;
+  r.wageIndex = wageIndex;
+  r.irregularWageYen = p.irregularWageYenPerMonth * wageIndex;
+  r.overtimeFactor = 1 + p.overtimePremiumShare;
+  r.livingCostYen = p.livingCostYenPerMonth * wageIndex;
+  r.repayShare = p.debtRepaymentShare;
+  r.remitShare = p.remittanceShare;
+  r.saveShare = 1 - p.remittanceShare;
+  r.skillPerMonth = p.skillGrowthPerYear / 12;
+  r.cultivatedSkillPerMonth = r.skillPerMonth * p.cultivationSkillMultiplier;
+  r.monthsPerLevel = p.monthsPerJapaneseLevel;
+  // Deterministic tie growth: one more co-national contact every `tieEvery` months.
+  r.tieEveryMonths = p.networkTiesPerYear > 0 ? Math.max(1, Math.round(12 / p.networkTiesPerYear)) : 0;
+  if (!Object.is(r.dueBuiltFor[0], r.monthsPerLevel) || !Object.is(r.dueBuiltFor[1], r.tieEveryMonths)) {
+    const due = r.dueByMonthsInJapan;
+    for (let mj = 0; mj < due.length; mj++) {
+      due[mj] = (mj % r.monthsPerLevel === 0 ? MONTH_LEVEL_DUE : 0) | (r.tieEveryMonths > 0 && mj % r.tieEveryMonths === 0 ? MONTH_TIE_DUE : 0);
+    }
+    r.dueBuiltFor = [r.monthsPerLevel, r.tieEveryMonths];
+  }
+}
+
+/** Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance and overtime. */
+function wageOf(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): number {
+  if (st === Status.IRREGULAR || st === Status.ASYLUM) return r.irregularWageYen;
   const e = pop.employer[i]!;
-  let wage = pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex;
+  let wage = pop.promisedWageYenPerMonth[i]! * r.wageIndex;
   if (e >= 0) {
-    const emp = s.employers;
     wage *= 1 - emp.underpayShare[e]!;
-    if (emp.offersOvertime[e] === 1) wage *= 1 + p.overtimePremiumShare;
+    if (emp.offersOvertime[e] === 1) wage *= r.overtimeFactor;
   }
   return wage;
 }
 
+/** Actual pay of agent i this month, yen: contract x wage index x employer compliance and overtime. */
+export function wageThisMonth(s: SimState, i: number): number {
+  const r = s.accrual;
+  updateAccrualRates(s, r);
+  return wageOf(s.pop, s.employers, r, i, s.pop.status[i]!);
+}
+
+/** One month of work and life for agent i, who is in Japan with status st. */
+export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): void {
+  pop.ageMonths[i] = pop.ageMonths[i]! + 1;
+  const mj = pop.monthsInJapan[i]! + 1;
+  pop.monthsInJapan[i] = mj;
+  pop.monthsInStatus[i] = pop.monthsInStatus[i]! + 1;
+  pop.monthsWithEmployer[i] = pop.monthsWithEmployer[i]! + 1;
+  if (st === Status.SSW2 || st === Status.SIE) pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + 1;
+
+  const wage = wageOf(pop, emp, r, i, st);
+  pop.wageYenPerMonth[i] = wage;
+  const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
+  const debt = pop.debtYen[i]!;
+  let repay = surplus * r.repayShare;
+  if (repay > debt) repay = debt;
+  pop.debtYen[i] = debt - repay;
+  const rest = surplus - repay;
+  pop.remittedYen[i] = pop.remittedYen[i]! + rest * r.remitShare;
+  pop.savingsYen[i] = pop.savingsYen[i]! + rest * r.saveShare;
+
+  // Seed 001: promoting employers cultivate skills faster.
+  const e = pop.employer[i]!;
+  const sk = pop.skill[i]! + (e >= 0 && emp.promoter[e] === 1 ? r.cultivatedSkillPerMonth : r.skillPerMonth);
+  pop.skill[i] = sk > 1 ? 1 : sk;
+  if (mj % r.monthsPerLevel === 0 && pop.japaneseLevel[i]! < 5) pop.japaneseLevel[i] = pop.japaneseLevel[i]! + 1;
+  const tieEvery = r.tieEveryMonths;
+  if (tieEvery > 0 && mj % tieEvery === 0 && pop.networkTies[i]! < 20) pop.networkTies[i] = pop.networkTies[i]! + 1;
+}
+
 /** Advances every agent in Japan by one month of work and life. Runs before this month's entries. */
 export function accrueMonth(s: SimState): void {
+  const r = s.accrual;
+  updateAccrualRates(s, r);
   const pop = s.pop;
-  const p = s.params;
-  const emp = s.employers;
-  const livingCost = p.livingCostYenPerMonth * s.ctx.wageIndex;
-  const repayShare = p.debtRepaymentShare;
-  const remitShare = p.remittanceShare;
-  const skillPerMonth = p.skillGrowthPerYear / 12;
-  const cultivatedPerMonth = skillPerMonth * p.cultivationSkillMultiplier;
-  const monthsPerLevel = p.monthsPerJapaneseLevel;
-  // Deterministic tie growth: one more co-national contact every `tieEvery` months.
-  const tieEvery = p.networkTiesPerYear > 0 ? Math.max(1, Math.round(12 / p.networkTiesPerYear)) : 0;
-  const { status, debtYen, savingsYen, remittedYen, skill, japaneseLevel, networkTies, employer, ageMonths,
-    monthsInJapan, monthsInStatus, monthsWithEmployer, monthsOnWorkStatus, wageYenPerMonth } = pop;
-  const { promoter } = emp;
-  const n = pop.size;
-  for (let i = 0; i < n; i++) {
+  const status = pop.status;
+  for (let i = 0, n = pop.size; i < n; i++) {
     const st = status[i]!;
     if (st >= Status.RETURNED) continue; // left Japan
-    ageMonths[i] = ageMonths[i]! + 1;
-    const mj = monthsInJapan[i]! + 1;
-    monthsInJapan[i] = mj;
-    monthsInStatus[i] = monthsInStatus[i]! + 1;
-    monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
-    if (st === Status.SSW2 || st === Status.SIE) monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + 1;
-
-    const e = employer[i]!;
-    const wage = wageThisMonth(s, i);
-    wageYenPerMonth[i] = wage;
-    const surplus = wage > livingCost ? wage - livingCost : 0;
-    const debt = debtYen[i]!;
-    let repay = surplus * repayShare;
-    if (repay > debt) repay = debt;
-    debtYen[i] = debt - repay;
-    const rest = surplus - repay;
-    remittedYen[i] = remittedYen[i]! + rest * remitShare;
-    savingsYen[i] = savingsYen[i]! + rest * (1 - remitShare);
-
-    // Seed 001: promoting employers cultivate skills faster.
-    const sk = skill[i]! + (e >= 0 && promoter[e] === 1 ? cultivatedPerMonth : skillPerMonth);
-    skill[i] = sk > 1 ? 1 : sk;
-    if (mj % monthsPerLevel === 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
-    if (tieEvery > 0 && mj % tieEvery === 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
+    accrueAgent(pop, s.employers, r, i, st);
   }
 }

@@ -13,6 +13,17 @@ const TI2_END_MONTHS = 36; // TI-2: 2 more years
 const TI3_END_MONTHS = 60; // TI-3: 2 more years, 5 years at most
 const ESD_MONTHS = 36; // Employment for Skill Development: 3 years of training
 
+/**
+ * Whether an intern (ESD or not, TITP stage, months in status) has reached a scheduled
+ * milestone this month: the end of ESD training or of a TITP stage. Milestones replace the
+ * month's hazards (decideIntern).
+ */
+export function internAtMilestone(esd: boolean, stage: number, monthsInStatus: number): boolean {
+  if (esd) return monthsInStatus >= ESD_MONTHS;
+  return (stage === 1 && monthsInStatus >= TI1_MONTHS) || (stage === 2 && monthsInStatus >= TI2_END_MONTHS) ||
+    (stage === 3 && monthsInStatus >= TI3_END_MONTHS);
+}
+
 /** ESD waiting period before an own-will employer change (rules.md, law of June 2024). */
 export function esdWaitMonths(sector: number): number {
   return sector === Sector.agriculture || sector === Sector.services ? 12 : 24;

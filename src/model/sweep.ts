@@ -1,0 +1,150 @@
+// The month of everyone in Japan in one pass over the rows: accrual, the decision, family life
+// and the count by status x nationality, agent by agent.
+//
+// Why one pass gives the same results as one pass per mechanism (the reference order, step.ts):
+// each agent's draws all come from its own generator, and no agent's month depends on another
+// agent's state, so taking all of one agent's month before the next agent's changes no draw and
+// no value. Requires this month's employer pay codes (updateEmployerPayCodes). Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
+// accrue: they arrived after the month's accrual.
+//
+// Why it is written out in one loop: this loop is nearly all of a run's time, and one agent's row
+// is then read once, its generator state stays in registers across its two draws, and the JIT
+// does not have to inline a dozen helpers (it stops at a budget). The formulas are those of the
+// reference functions, operation for operation (accrueAgent, agentDraw, familyAfterEvent & co.);
+// test/model/sweep.test.ts checks that both orders give bit-identical populations.
+
+import { Family, NATIONALITY_COUNT, Status } from "./codes.js";
+import { PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT } from "./employers.js";
+import { ALEA_MULTIPLIER, INV_TWO_32, TWO_32 } from "./agent-rng.js";
+import { RNG_WORDS } from "./population.js";
+import { hazardBound, updateDecisionBounds } from "./screen.js";
+import type { SimState } from "./state.js";
+import { decideAgent } from "./transitions/decide.js";
+import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
+import { familyAfterEvent, familyEventProbs, mayBringFamily } from "./transitions/family.js";
+import { hasFamilyAtOrigin } from "./transitions/hazards.js";
+
+/** 1 for the statuses whose months count as work status for permanent residency (accrueAgent). */
+const ON_WORK_STATUS = new Uint8Array(Status.RETURNED);
+ON_WORK_STATUS[Status.SSW2] = 1;
+ON_WORK_STATUS[Status.SIE] = 1;
+
+export function sweepMonth(s: SimState, firstEntrant: number): void {
+  const pop = s.pop;
+  const bounds = s.bounds;
+  const r = s.accrual;
+  updateAccrualRates(s, r);
+  updateDecisionBounds(s, bounds);
+  const { formProb, joinProb } = familyEventProbs(s.params);
+  const mayBring = bounds.mayBringFamily;
+  for (let st = 0; st < Status.RETURNED; st++) mayBring[st] = mayBringFamily(st, s.params) ? 1 : 0;
+  const live = s.liveStocks;
+  live.fill(0);
+
+  // This month's rates (accrueAgent's). Choices that differ from agent to agent at random are
+  // looked up rather than branched on: a mispredicted branch costs more than the whole lookup.
+  const { wageIndex, irregularWageYen, livingCostYen, repayShare, remitShare, saveShare, dueByMonthsInJapan } = r;
+  const overtimeFactorByCode = new Float64Array(PAY_OVERTIME + 1);
+  overtimeFactorByCode[0] = 1;
+  overtimeFactorByCode[PAY_OVERTIME] = r.overtimeFactor;
+  const skillGainByCode = new Float64Array(PAY_PROMOTER + 1);
+  skillGainByCode[0] = r.skillPerMonth;
+  skillGainByCode[PAY_PROMOTER] = r.cultivatedSkillPerMonth;
+  // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
+  const payCode = s.payCodes.code;
+  const underpayByCode = s.payCodes.underpay;
+  const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
+    monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+    japaneseLevel, networkTies, rng } = pop;
+
+  for (let i = 0, n = pop.size; i < n; i++) {
+    let st = status[i]!;
+    if (st >= Status.RETURNED) continue; // left Japan
+
+    if (i < firstEntrant) {
+      // Accrual (accrueAgent): time, pay, debt, remittances and savings, skill, language, ties.
+      ageMonths[i] = ageMonths[i]! + 1;
+      const mj = monthsInJapan[i]! + 1;
+      monthsInJapan[i] = mj;
+      monthsInStatus[i] = monthsInStatus[i]! + 1;
+      monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
+      monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
+      const e = employer[i]!;
+      const code = e >= 0 ? payCode[e]! : 0;
+      let wage: number;
+      if (st === Status.IRREGULAR || st === Status.ASYLUM) {
+        wage = irregularWageYen;
+      } else {
+        wage = promisedWageYenPerMonth[i]! * wageIndex;
+        if (e >= 0) {
+          wage *= 1 - underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
+          wage *= overtimeFactorByCode[code & PAY_OVERTIME]!; // x 1 without overtime: the same number
+        }
+      }
+      wageYenPerMonth[i] = wage;
+      const surplus = wage > livingCostYen ? wage - livingCostYen : 0;
+      const debt = debtYen[i]!;
+      let repay = surplus * repayShare;
+      if (repay > debt) repay = debt;
+      debtYen[i] = debt - repay;
+      const rest = surplus - repay;
+      remittedYen[i] = remittedYen[i]! + rest * remitShare;
+      savingsYen[i] = savingsYen[i]! + rest * saveShare;
+      const sk = skill[i]! + skillGainByCode[code & PAY_PROMOTER]!;
+      skill[i] = sk > 1 ? 1 : sk;
+      const due = dueByMonthsInJapan[mj]!;
+      if (due !== 0) {
+        if ((due & MONTH_LEVEL_DUE) !== 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
+        if ((due & MONTH_TIE_DUE) !== 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
+      }
+    }
+
+    // The decision draw (agentDraw), with the generator's state kept in registers.
+    const j = RNG_WORDS * i;
+    let c = rng[j]!;
+    let s0 = rng[j + 1]!;
+    let s1 = rng[j + 2]!;
+    let s2 = rng[j + 3]!;
+    let x = ALEA_MULTIPLIER * s0 + c;
+    c = Math.floor(x / TWO_32);
+    s0 = s1;
+    s1 = s2;
+    s2 = x - c * TWO_32;
+    const u = s2 * INV_TWO_32;
+    // Most agents' draws clear the bound of their hazards (screen.ts): they stay, nothing to do.
+    if (!(u >= hazardBound(s, bounds, i, st))) {
+      // The full decision, which may take more draws of the agent's generator (a new employer, an
+      // asylum outcome): the state goes back to the arrays first and is read again after.
+      rng[j] = c;
+      rng[j + 1] = s0;
+      rng[j + 2] = s1;
+      rng[j + 3] = s2;
+      decideAgent(s, i, st, u);
+      c = rng[j]!;
+      s0 = rng[j + 1]!;
+      s1 = rng[j + 2]!;
+      s2 = rng[j + 3]!;
+      st = status[i]!;
+      if (st >= Status.RETURNED) continue; // left this month
+    }
+
+    // Family life (applyFamilyLife): a partnership for a single agent, or family joining.
+    const f = family[i]!;
+    const single = (f & Family.partner) === 0;
+    if (single || (mayBring[st] === 1 && hasFamilyAtOrigin(f))) {
+      x = ALEA_MULTIPLIER * s0 + c;
+      c = Math.floor(x / TWO_32);
+      s0 = s1;
+      s1 = s2;
+      s2 = x - c * TWO_32;
+      if (s2 * INV_TWO_32 < (single ? formProb : joinProb)) family[i] = familyAfterEvent(f);
+    }
+    rng[j] = c;
+    rng[j + 1] = s0;
+    rng[j + 2] = s1;
+    rng[j + 3] = s2;
+
+    live[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
+  }
+  s.liveStocksMonth = s.ctx.month;
+}
