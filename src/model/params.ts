@@ -334,12 +334,12 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
   },
   abscondBaseHazardPerMonth: {
-    default: 0.00109, unit: "1/month", range: [0.0002, 0.01],
+    default: 0.0009005, unit: "1/month", range: [0.0002, 0.01],
     description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
     source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted by ABC to the interns missing each year 2014-2020 (ti_missing.csv; docs/calibration.md)" },
   },
   abscondDebtLogHrPerWageMonth: {
-    default: 0.04191, unit: "log HR per month of pay owed", range: [0, 0.3],
+    default: 0.2689, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
     source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by ABC, poorly identified by national counts (docs/calibration.md)" },
   },
@@ -364,7 +364,7 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "brokers and co-nationals place absconders; size not measured" },
   },
   abscondTightnessElasticity: {
-    default: 0.3596, unit: "elasticity", range: [0, 4],
+    default: 0.4773, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
     source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by ABC to interns missing 2014-2020 (ti_missing.csv), which fell with the openings ratio in 2020 (docs/calibration.md)" },
   },
@@ -374,9 +374,9 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "Sano (2012): as the yen rises, earning more in Japan pays more, so escapes rise" },
   },
   abscondAsylumPermitLogHr: {
-    default: 0.4, unit: "log HR", range: [0, 1.5],
+    default: 0.2618, unit: "log HR", range: [0, 1.5],
     description: "Log hazard ratio of absconding while refugee applicants may work",
-    source: { kind: "assumption", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour)" },
+    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour; 3,037 interns among 2017's asylum applicants, other_figures.csv); size fitted by ABC to interns missing 2014-2020, with the permit withdrawn from 2018-01 (docs/calibration.md)" },
   },
   referenceJobOpeningsRatio: {
     default: 1.5, unit: "openings/applicant", range: [1, 2],

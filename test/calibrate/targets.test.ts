@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fitDistance, fitRows } from "../../src/calibrate/fit.js";
 import {
-  TARGET_METRICS, type Target, lastMonthNeeded, loadTargets, observeTargets, scaledError, targetDistance, targetInRun,
+  TARGET_METRICS, type Target, lastMonthNeeded, loadTargets, observeTargets, onlyMetrics, scaledError, targetDistance, targetInRun,
 } from "../../src/calibrate/targets.js";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { UserError } from "../../src/errors.js";
@@ -365,5 +365,28 @@ describe("fitRows and fitDistance", () => {
     const rows = fitRows([a], [[100], [Number.NaN]]);
     expect(rows[0]!.within).toBe("not simulated");
     expect(rows[0]!.values).toHaveLength(2);
+  });
+});
+
+describe("onlyMetrics (calibrate --metrics)", () => {
+  const all = loadTargets("data/observed/targets.csv");
+  it("weights 0 every target of another metric and leaves the others as they were", () => {
+    const kept = onlyMetrics(all, ["ti_missing", "ti_stock"], "targets.csv");
+    expect(kept.length).toBe(all.length);
+    kept.forEach((t, k) => {
+      if (t.metric === "ti_missing" || t.metric === "ti_stock") expect(t).toBe(all[k]);
+      else expect({ ...t, weight: all[k]!.weight }).toEqual(all[k]), expect(t.weight).toBe(0);
+    });
+    // The distance then depends on those metrics only: a wild SSW1 value changes nothing.
+    const simulated = all.map((t) => t.observed * 1.1);
+    const wild = all.map((t) => (t.metric === "ssw1_stock" ? t.observed * 5 : t.observed * 1.1));
+    expect(targetDistance(kept, wild)).toBe(targetDistance(kept, simulated));
+    expect(targetDistance(all, wild)).toBeGreaterThan(targetDistance(all, simulated));
+  });
+  it("refuses an unknown metric, and metrics whose targets all weigh 0", () => {
+    expect(() => onlyMetrics(all, ["ti_missing", "ti_mising"], "t.csv")).toThrow(/--metrics: ti_mising is not a target metric; expected some of ti_stock/);
+    const zero = all.map((t) => ({ ...t, weight: 0 }));
+    expect(() => onlyMetrics(zero, ["ti_missing"], "t.csv")).toThrow(/no target of t.csv with those metrics has a weight above 0/);
+    expect(() => onlyMetrics(all, ["ti_missing"], "t.csv")).not.toThrow(UserError);
   });
 });

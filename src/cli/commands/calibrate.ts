@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
 import { type FitRow } from "../../calibrate/fit.js";
-import { loadTargets } from "../../calibrate/targets.js";
+import { loadTargets, onlyMetrics } from "../../calibrate/targets.js";
 import { UserError } from "../../errors.js";
 import { PARAMS, type ParamName } from "../../model/params.js";
 import { loadScenario } from "../../scenario/load.js";
@@ -42,6 +42,7 @@ interface CalibrateArgs extends CommonArgs {
   mem?: string;
   cpusPerTask: number;
   params?: string;
+  metrics?: string;
   scale: number;
   particles: number;
   generations: number;
@@ -182,6 +183,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   builder: (y: Argv) =>
     slurmResourceOptions(commonOptions(y))
       .option("params", { type: "string", describe: "Comma-separated parameters to calibrate (default: every parameter whose source is 'calibrated'; see migsim params)" })
+      .option("metrics", { type: "string", describe: "Comma-separated target metrics in the distance, e.g. ti_missing,ti_stock (default: all; the others are still reported in the fit)" })
       .option("scale", { type: "number", default: 0.05, describe: "Scale of each candidate's run, in (0, 1]" })
       .option("particles", { type: "number", default: 100, describe: "Particles per generation" })
       .option("generations", { type: "number", default: 4, describe: "ABC-SMC generations after the prior sample" })
@@ -213,9 +215,14 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       if (params.length === 0) throw new UserError("--params: name at least one parameter.");
     }
     const scenario = loadScenario(a.scenario);
-    const targets = loadTargets(a.targets);
+    let targets = loadTargets(a.targets);
+    const metrics = a.metrics?.split(",").map((m) => m.trim()).filter((m) => m !== "");
+    if (metrics !== undefined) {
+      if (metrics.length === 0) throw new UserError("--metrics: name at least one target metric, e.g. ti_missing,ti_stock.");
+      targets = onlyMetrics(targets, metrics, a.targets);
+    }
     const spec: CalibrationSpec = {
-      scenario, targetsFile: a.targets, targets, params, seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
+      scenario, targetsFile: a.targets, targets, params, ...(metrics && { metrics }), seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
       quantile: a.quantile, minAcceptance: a.minAcceptance, maxSimulations: a.maxSimulations, bestOf: a.bestOf,
       fit: { scale: a.fitScale, replicates: a.fitReplicates },
     };
