@@ -26,24 +26,82 @@ export function csvHeader(name: OutputName, sweepColumns: readonly string[]): st
   return stringify([[...COLUMNS[name], ...sweepColumns]]);
 }
 
-const statusCode = (s: number): string => (s === NO_STATUS ? "" : STATUS_CODES[s]!);
-/** Rows per csv-stringify call: bounds the size of one string. */
-const CHUNK_ROWS = 20000;
+/**
+ * One cell as csv-stringify writes it (quoted and escaped where needed; numbers as String(n)).
+ * Rows are assembled from cells formatted this way, once per distinct text: calling csv-stringify
+ * per row cost about 6 microseconds a row, more than the simulation of a small task.
+ */
+export function csvCell(value: string | number): string {
+  return stringify([[value]]).slice(0, -1);
+}
 
-/** Appends rows to a file descriptor in chunks; returns nothing, throws on I/O errors. */
-class RowSink {
-  private rows: unknown[][] = [];
-  constructor(private readonly fd: number) {}
-  push(row: unknown[]): void {
-    this.rows.push(row);
-    if (this.rows.length >= CHUNK_ROWS) this.flush();
+/** Several cells as csv-stringify writes them, joined by the delimiter (no record delimiter). */
+function csvCells(values: readonly (string | number)[]): string {
+  return stringify([values]).slice(0, -1);
+}
+
+const STATUS_CELLS = STATUS_CODES.map(csvCell);
+const NATIONALITY_CELLS = NATIONALITY_CODES.map(csvCell);
+const EVENT_CELLS = EVENT_CODES.map(csvCell);
+const statusCell = (s: number): string => (s === NO_STATUS ? csvCell("") : STATUS_CELLS[s]!);
+
+/** What a task's rows need besides its results: the run's first month and the trailing cells. */
+export interface TaskCsvSpec {
+  names: readonly OutputName[];
+  /** Absolute month of the task's month 0 (for the date column). */
+  startMonthAbs: number;
+  /** The cells after the fixed columns: seed, point, then the sweep columns' values. */
+  extra: readonly (string | number)[];
+}
+
+/**
+ * The rows of one task in one output, as CSV text (no header). Pure: the simulation workers call
+ * it, so formatting runs in parallel and the main thread only appends bytes in task order.
+ */
+export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[]): string {
+  // Numbers (month index, counts, agent ids) are written as String(n), as csv-stringify does.
+  const head = csvCells([task.scenario, task.replicate]);
+  const tail = csvCells(extra);
+  const dates: string[] = [];
+  const dateCell = (t: number): string => (dates[t] ??= csvCell(formatMonth(start + t)));
+  const rows: string[] = [];
+  if (name === "timeseries") {
+    for (let t = 0; t < r.months; t++) {
+      const lead = `${head},${t},${dateCell(t)},`;
+      for (let st = 0; st < STATUS_COUNT; st++) {
+        for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+          const count = r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
+          rows.push(`${lead}${STATUS_CELLS[st]},${NATIONALITY_CELLS[nat]},${count},${tail}\n`);
+        }
+      }
+    }
+  } else if (name === "flows") {
+    for (let k = 0; k < r.flows.length; k += 3) {
+      const t = r.flows[k]!;
+      let idx = r.flows[k + 1]!;
+      const nat = idx % NATIONALITY_COUNT;
+      idx = (idx - nat) / NATIONALITY_COUNT;
+      const to = idx % STATUS_COUNT;
+      idx = (idx - to) / STATUS_COUNT;
+      const fromSlot = idx % FROM_SLOTS;
+      const event = (idx - fromSlot) / FROM_SLOTS;
+      const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
+      rows.push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nat]},${r.flows[k + 2]!},${tail}\n`);
+    }
+  } else {
+    const e = r.events;
+    for (let k = 0; k < e.length; k += EVENT_LOG_WIDTH) {
+      const t = e[k]!;
+      rows.push(`${head},${t},${dateCell(t)},${e[k + 1]!},${NATIONALITY_CELLS[e[k + 2]!]},${EVENT_CELLS[e[k + 3]!]},${statusCell(e[k + 4]!)},${STATUS_CELLS[e[k + 5]!]},${tail}\n`);
+    }
   }
-  flush(): void {
-    if (this.rows.length === 0) return;
-    const text = stringify(this.rows);
-    this.rows = [];
-    writeSync(this.fd, text);
-  }
+  return rows.join("");
+}
+
+/** A task's rows in every output of `spec.names`, UTF-8 encoded (transferable from a worker). */
+export function formatTaskCsv(spec: TaskCsvSpec, task: Task, r: RunResult): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return spec.names.map((name) => encoder.encode(formatTaskRows(name, task, r, spec.startMonthAbs, spec.extra)));
 }
 
 interface OpenFile {
@@ -85,46 +143,15 @@ export class CsvOutputs {
     return Object.fromEntries(this.files.map((f) => [f.name, statSync(f.partial).size]));
   }
 
-  /** Appends every row of one task. */
-  write(task: Task, r: RunResult): void {
-    const start = this.o.startMonthAbs(task);
-    const extra = [task.seed, task.point, ...this.o.sweepCells(task)];
-    for (const f of this.files) {
-      const sink = new RowSink(f.fd);
-      if (f.name === "timeseries") {
-        for (let t = 0; t < r.months; t++) {
-          const date = formatMonth(start + t);
-          for (let st = 0; st < STATUS_COUNT; st++) {
-            for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
-              const count = r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
-              sink.push([task.scenario, task.replicate, t, date, STATUS_CODES[st], NATIONALITY_CODES[nat], count, ...extra]);
-            }
-          }
-        }
-      } else if (f.name === "flows") {
-        for (let k = 0; k < r.flows.length; k += 3) {
-          const t = r.flows[k]!;
-          let idx = r.flows[k + 1]!;
-          const nat = idx % NATIONALITY_COUNT;
-          idx = (idx - nat) / NATIONALITY_COUNT;
-          const to = idx % STATUS_COUNT;
-          idx = (idx - to) / STATUS_COUNT;
-          const fromSlot = idx % FROM_SLOTS;
-          const event = (idx - fromSlot) / FROM_SLOTS;
-          const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
-          sink.push([task.scenario, task.replicate, t, formatMonth(start + t), EVENT_CODES[event], statusCode(from),
-            STATUS_CODES[to], NATIONALITY_CODES[nat], r.flows[k + 2]!, ...extra]);
-        }
-      } else {
-        const e = r.events;
-        for (let k = 0; k < e.length; k += EVENT_LOG_WIDTH) {
-          const t = e[k]!;
-          sink.push([task.scenario, task.replicate, t, formatMonth(start + t), e[k + 1]!, NATIONALITY_CODES[e[k + 2]!],
-            EVENT_CODES[e[k + 3]!], statusCode(e[k + 4]!), STATUS_CODES[e[k + 5]!], ...extra]);
-        }
-      }
-      sink.flush();
-    }
+  /** What the workers need to format a task's rows for these files (formatTaskCsv). */
+  taskSpec(task: Task): TaskCsvSpec {
+    return { names: this.o.names, startMonthAbs: this.o.startMonthAbs(task), extra: [task.seed, task.point, ...this.o.sweepCells(task)] };
+  }
+
+  /** Appends one task's rows, formatted by formatTaskCsv with taskSpec(task): one buffer per file, in order. */
+  write(rows: readonly Uint8Array[]): void {
+    if (rows.length !== this.files.length) throw new Error(`CsvOutputs.write: ${rows.length} buffers for ${this.files.length} files`);
+    this.files.forEach((f, k) => writeSync(f.fd, rows[k]!));
   }
 
   /** Closes the files; with `complete`, moves them into place. Returns the final or partial paths. */

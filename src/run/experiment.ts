@@ -246,8 +246,10 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       ...(o.onProgress && { onProgress: o.onProgress }),
       ...(o.shouldStop && { shouldStop: o.shouldStop }),
       ...(o.workerFile && { workerFile: o.workerFile }),
-      onResult: (task, result) => {
-        csv.write(task, result);
+      csv: (task) => csv.taskSpec(task),
+      onResult: (task, result, rows) => {
+        if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
+        csv.write(rows);
         const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
         metrics.push(m);
         appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify({ task: task.index, sizes: csv.sizes(), metrics: m } satisfies Checkpoint)}\n`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { RunResult } from "../engine/simulate.js";
 import type { ModelInputs } from "../model/inputs.js";
+import type { TaskCsvSpec } from "../output/csv.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 import type { Task } from "./tasks.js";
 
@@ -33,8 +34,13 @@ export class TaskError extends Error {
 export interface PoolOptions {
   threads: number;
   collectEvents: boolean;
-  /** Called in task order. May return a promise (e.g. waiting for a file stream to drain). */
-  onResult: (task: Task, result: RunResult) => void | Promise<void>;
+  /**
+   * Called in task order. May return a promise (e.g. waiting for a file stream to drain). `csv`:
+   * the task's rows as formatted by the worker (formatTaskCsv), when `csv` below is given.
+   */
+  onResult: (task: Task, result: RunResult, csv?: Uint8Array[]) => void | Promise<void>;
+  /** What the worker needs to format a task's CSV rows (omit for no CSV). */
+  csv?: (task: Task) => TaskCsvSpec;
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   /** Checked between tasks: when true, no new task starts and the run ends after those in flight. */
   shouldStop?: () => boolean;
@@ -59,7 +65,7 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
   // Workers answer with the task's index in the run; `tasks` may be any subset of the run (a
   // resumed run starts after the completed tasks, a shard takes every N-th task).
   const position = new Map(tasks.map((t, k) => [t.index, k]));
-  const done = new Map<number, RunResult>();
+  const done = new Map<number, { result: RunResult; csv?: Uint8Array[] }>();
   let nextToStart = 0;
   let nextToWrite = 0;
   let failure: Error | null = null;
@@ -84,18 +90,18 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
       while (idle.length > 0 && !failure && !stopped && nextToStart < tasks.length && nextToStart < nextToWrite + window) {
         const task = tasks[nextToStart++]!;
         const w = idle.pop()!;
-        w.postMessage({ type: "task", task, inputs: inputs[task.inputsIndex]!, collectEvents: opts.collectEvents } satisfies ToWorker);
+        w.postMessage({ type: "task", task, inputs: inputs[task.inputsIndex]!, collectEvents: opts.collectEvents, ...(opts.csv && { csv: opts.csv(task) }) } satisfies ToWorker);
       }
       if (idle.length === workers.length && (failure || stopped || nextToWrite === tasks.length)) finish();
     };
     const flush = (): void => {
       while (done.has(nextToWrite)) {
-        const result = done.get(nextToWrite)!;
+        const { result, csv } = done.get(nextToWrite)!;
         done.delete(nextToWrite);
         const task = tasks[nextToWrite]!;
         nextToWrite++;
         // After a failed write, later results are not written (the run stops with the failure).
-        writing = writing.then(() => (failure ? undefined : opts.onResult(task, result))).catch((e: unknown) => {
+        writing = writing.then(() => (failure ? undefined : opts.onResult(task, result, csv))).catch((e: unknown) => {
           failure ??= e instanceof Error ? e : new Error(String(e));
         });
       }
@@ -107,7 +113,7 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
           return;
         }
         if (msg.type === "error") failure ??= new TaskError(tasks[position.get(msg.taskIndex)!]!, msg.message);
-        else done.set(position.get(msg.taskIndex)!, msg.result);
+        else done.set(position.get(msg.taskIndex)!, { result: msg.result, ...(msg.csv && { csv: msg.csv }) });
         flush();
         idle.push(w);
         // Hand the worker its next task at once: writing (queued by flush) runs on this thread

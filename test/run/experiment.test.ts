@@ -109,11 +109,12 @@ describe("a failing task", () => {
     const real = resolve("dist/run/worker.js");
     writeFileSync(worker, `import { parentPort } from "node:worker_threads";
 const { simulate } = await import(${JSON.stringify(resolve("dist/engine/simulate.js"))});
+const { formatTaskCsv } = await import(${JSON.stringify(resolve("dist/output/csv.js"))});
 parentPort.on("message", (msg) => {
   if (msg.type !== "task") return;
   if (msg.task.index === 2) { parentPort.postMessage({ type: "error", taskIndex: 2, message: "Error: boom" }); return; }
   const result = simulate(msg.inputs, msg.task.seed, { collectEvents: msg.collectEvents });
-  parentPort.postMessage({ type: "result", taskIndex: msg.task.index, result });
+  parentPort.postMessage({ type: "result", taskIndex: msg.task.index, result, csv: formatTaskCsv(msg.csv, msg.task, result) });
 });
 // mirrors ${real}
 `);

@@ -1,0 +1,82 @@
+// Task rows are assembled from cells that csv-stringify formatted once (output/csv.ts): they must
+// be the bytes csv-stringify gives for the same rows, including cells that need quoting.
+import { stringify } from "csv-stringify/sync";
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "../../src/engine/simulate.js";
+import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../../src/model/codes.js";
+import { formatMonth } from "../../src/model/inputs.js";
+import { STOCK_CELLS } from "../../src/model/population.js";
+import { FROM_SLOTS } from "../../src/model/state.js";
+import { csvCell, formatTaskCsv, formatTaskRows } from "../../src/output/csv.js";
+import type { Task } from "../../src/run/tasks.js";
+
+const START = 2019 * 12; // 2019-01
+const task: Task = { index: 3, scenarioIndex: 0, inputsIndex: 0, scenario: 'odd, "quoted" name', point: 2, replicate: 4, seed: 123456789 };
+// Sweep cells: a number that is not an integer, an empty cell, text with a comma.
+const extra = [task.seed, task.point, 0.1 + 0.2, "", "a,b"];
+
+function flowIndex(event: number, from: number, to: number, nat: number): number {
+  const fromSlot = from === NO_STATUS ? STATUS_COUNT : from;
+  return ((event * FROM_SLOTS + fromSlot) * STATUS_COUNT + to) * NATIONALITY_COUNT + nat;
+}
+
+function result(): RunResult {
+  const months = 3;
+  const stocks = new Float64Array(months * STOCK_CELLS);
+  stocks.forEach((_, k) => (stocks[k] = k % 5 === 0 ? 0 : k * 0.25)); // integers and fractions
+  const flows = Float64Array.from([0, flowIndex(0, NO_STATUS, 0, 1), 7, 2, flowIndex(1, 0, 4, 0), 1.5]);
+  const events = Int32Array.from([1, 42, 2, 0, NO_STATUS, 0, 2, 43, 0, 1, 0, 4]);
+  return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1) };
+}
+
+describe("formatTaskRows", () => {
+  const r = result();
+  const lead = [task.scenario, task.replicate];
+  const status = (s: number): string => (s === NO_STATUS ? "" : STATUS_CODES[s]!);
+
+  it("writes timeseries rows byte for byte as csv-stringify does", () => {
+    const rows: unknown[][] = [];
+    for (let t = 0; t < r.months; t++) {
+      for (let st = 0; st < STATUS_COUNT; st++) {
+        for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+          rows.push([...lead, t, formatMonth(START + t), STATUS_CODES[st], NATIONALITY_CODES[nat], r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat], ...extra]);
+        }
+      }
+    }
+    const text = formatTaskRows("timeseries", task, r, START, extra);
+    expect(text).toBe(stringify(rows));
+    expect(text.split("\n")[0]).toMatch(/^"odd, ""quoted"" name",4,0,2019-01,TI,/);
+    expect(text.split("\n")[0]).toMatch(/,123456789,2,0\.30000000000000004,,"a,b"$/);
+  });
+
+  it("writes flows and events (with an empty from-status) as csv-stringify does", () => {
+    const flows = [
+      [...lead, 0, "2019-01", EVENT_CODES[0], "", STATUS_CODES[0], NATIONALITY_CODES[1], 7, ...extra],
+      [...lead, 2, "2019-03", EVENT_CODES[1], STATUS_CODES[0], STATUS_CODES[4], NATIONALITY_CODES[0], 1.5, ...extra],
+    ];
+    expect(formatTaskRows("flows", task, r, START, extra)).toBe(stringify(flows));
+    const events = [
+      [...lead, 1, "2019-02", 42, NATIONALITY_CODES[2], EVENT_CODES[0], status(NO_STATUS), STATUS_CODES[0], ...extra],
+      [...lead, 2, "2019-03", 43, NATIONALITY_CODES[0], EVENT_CODES[1], status(0), STATUS_CODES[4], ...extra],
+    ];
+    expect(formatTaskRows("events", task, r, START, extra)).toBe(stringify(events));
+  });
+
+  it("formatTaskCsv encodes each named output as UTF-8, in the order named", () => {
+    const spec = { names: ["flows", "timeseries"] as const, startMonthAbs: START, extra };
+    const [flows, timeseries] = formatTaskCsv(spec, task, r);
+    const decoder = new TextDecoder();
+    expect(decoder.decode(flows)).toBe(formatTaskRows("flows", task, r, START, extra));
+    expect(decoder.decode(timeseries)).toBe(formatTaskRows("timeseries", task, r, START, extra));
+  });
+
+  it("csvCell quotes what csv-stringify quotes and leaves plain text and numbers alone", () => {
+    expect(csvCell("TI")).toBe("TI");
+    expect(csvCell("")).toBe("");
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell("two\nlines")).toBe('"two\nlines"');
+    expect(csvCell(-0)).toBe("0");
+    expect(csvCell(1e21)).toBe("1e+21");
+  });
+});
