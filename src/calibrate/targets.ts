@@ -36,19 +36,19 @@ export interface Target {
 const COLUMNS = ["metric", "nationality", "date", "observed", "tolerance", "weight", "source"];
 const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = { ti_stock: Status.TI, ssw1_stock: Status.SSW1, sie_stock: Status.SIE };
 
-/** Reads and checks a targets file; errors name the file, line and field. */
 /**
  * The targets with every metric not in `metrics` weighted 0: still simulated and reported, not in
  * the distance. For calibrating a block of parameters on the targets they drive (docs/calibration.md).
  */
 export function onlyMetrics(targets: readonly Target[], metrics: readonly string[], file: string): Target[] {
   const unknown = metrics.filter((m) => !TARGET_METRICS.includes(m as TargetMetric));
-  if (unknown.length > 0) throw new UserError(`--metrics: ${unknown.join(", ")} is not a target metric; expected some of ${TARGET_METRICS.join(", ")}.`);
+  if (unknown.length > 0) throw new UserError(`--metrics: ${unknown.join(", ")} ${unknown.length > 1 ? "are not target metrics" : "is not a target metric"}; expected some of ${TARGET_METRICS.join(", ")}.`);
   const kept = targets.map((t) => (metrics.includes(t.metric) ? t : { ...t, weight: 0 }));
   if (!kept.some((t) => t.weight > 0)) throw new UserError(`--metrics ${metrics.join(",")}: no target of ${file} with those metrics has a weight above 0.`);
   return kept;
 }
 
+/** Reads and checks a targets file; errors name the file, line and field. */
 export function loadTargets(path: string): Target[] {
   if (!existsSync(path)) throw new UserError(`Targets file ${path} does not exist (expected a CSV like data/observed/targets.csv).`);
   let records: { record: Record<string, string>; info: { lines: number } }[];

@@ -40,6 +40,9 @@ function csvCells(values: readonly (string | number)[]): string {
   return stringify([values]).slice(0, -1);
 }
 
+/** Rows per chunk of text (bounds the size of one string). */
+const CHUNK_ROWS = 20000;
+
 const STATUS_CELLS = STATUS_CODES.map(csvCell);
 const NATIONALITY_CELLS = NATIONALITY_CODES.map(csvCell);
 const EVENT_CELLS = EVENT_CODES.map(csvCell);
@@ -58,20 +61,28 @@ export interface TaskCsvSpec {
  * The rows of one task in one output, as CSV text (no header). Pure: the simulation workers call
  * it, so formatting runs in parallel and the main thread only appends bytes in task order.
  */
-export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[]): string {
+export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[], emit: (text: string) => void): void {
   // Numbers (month index, counts, agent ids) are written as String(n), as csv-stringify does.
   const head = csvCells([task.scenario, task.replicate]);
   const tail = csvCells(extra);
   const dates: string[] = [];
   const dateCell = (t: number): string => (dates[t] ??= csvCell(formatMonth(start + t)));
+  // Emitted in chunks: a task's events can run to hundreds of megabytes, more than one string holds.
   const rows: string[] = [];
+  const push = (row: string): void => {
+    rows.push(row);
+    if (rows.length >= CHUNK_ROWS) {
+      emit(rows.join(""));
+      rows.length = 0;
+    }
+  };
   if (name === "timeseries") {
     for (let t = 0; t < r.months; t++) {
       const lead = `${head},${t},${dateCell(t)},`;
       for (let st = 0; st < STATUS_COUNT; st++) {
         for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
           const count = r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
-          rows.push(`${lead}${STATUS_CELLS[st]},${NATIONALITY_CELLS[nat]},${count},${tail}\n`);
+          push(`${lead}${STATUS_CELLS[st]},${NATIONALITY_CELLS[nat]},${count},${tail}\n`);
         }
       }
     }
@@ -86,22 +97,42 @@ export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start
       const fromSlot = idx % FROM_SLOTS;
       const event = (idx - fromSlot) / FROM_SLOTS;
       const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
-      rows.push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nat]},${r.flows[k + 2]!},${tail}\n`);
+      push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nat]},${r.flows[k + 2]!},${tail}\n`);
     }
   } else {
     const e = r.events;
     for (let k = 0; k < e.length; k += EVENT_LOG_WIDTH) {
       const t = e[k]!;
-      rows.push(`${head},${t},${dateCell(t)},${e[k + 1]!},${NATIONALITY_CELLS[e[k + 2]!]},${EVENT_CELLS[e[k + 3]!]},${statusCell(e[k + 4]!)},${STATUS_CELLS[e[k + 5]!]},${tail}\n`);
+      push(`${head},${t},${dateCell(t)},${e[k + 1]!},${NATIONALITY_CELLS[e[k + 2]!]},${EVENT_CELLS[e[k + 3]!]},${statusCell(e[k + 4]!)},${STATUS_CELLS[e[k + 5]!]},${tail}\n`);
     }
   }
-  return rows.join("");
+  if (rows.length > 0) emit(rows.join(""));
 }
+
+/** A task's rows in one output as one string (small outputs and tests). */
+export function taskRowsText(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[]): string {
+  const parts: string[] = [];
+  formatTaskRows(name, task, r, start, extra, (text) => parts.push(text));
+  return parts.join("");
+}
+
+/**
+ * The outputs the workers format: their size per task is bounded by months x cells. Events (one
+ * row per event, up to hundreds of megabytes a task at scale 1) are formatted on the main thread
+ * in chunks as they are written, so no task's events are held as text.
+ */
+export const WORKER_FORMATTED: readonly OutputName[] = ["timeseries", "flows"];
 
 /** A task's rows in every output of `spec.names`, UTF-8 encoded (transferable from a worker). */
 export function formatTaskCsv(spec: TaskCsvSpec, task: Task, r: RunResult): Uint8Array[] {
   const encoder = new TextEncoder();
-  return spec.names.map((name) => encoder.encode(formatTaskRows(name, task, r, spec.startMonthAbs, spec.extra)));
+  return spec.names.map((name) => encoder.encode(taskRowsText(name, task, r, spec.startMonthAbs, spec.extra)));
+}
+
+/** Writes every byte (writeSync may write fewer than asked, e.g. on a full disk; it then throws on the retry). */
+function writeAll(fd: number, data: Uint8Array): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
 }
 
 interface OpenFile {
@@ -133,7 +164,7 @@ export class CsvOutputs {
       const keep = o.resumeAt?.[name];
       if (keep !== undefined) truncateSync(partial, keep); // drop rows of tasks after the checkpoint
       const fd = openSync(partial, keep !== undefined ? "a" : "w");
-      if (keep === undefined) writeSync(fd, csvHeader(name, o.sweepColumns));
+      if (keep === undefined) writeAll(fd, Buffer.from(csvHeader(name, o.sweepColumns), "utf8"));
       this.files.push({ name, path, partial, fd });
     }
   }
@@ -143,15 +174,27 @@ export class CsvOutputs {
     return Object.fromEntries(this.files.map((f) => [f.name, statSync(f.partial).size]));
   }
 
-  /** What the workers need to format a task's rows for these files (formatTaskCsv). */
+  /** What a worker needs to format a task's rows for these files (formatTaskCsv): the WORKER_FORMATTED ones. */
   taskSpec(task: Task): TaskCsvSpec {
-    return { names: this.o.names, startMonthAbs: this.o.startMonthAbs(task), extra: [task.seed, task.point, ...this.o.sweepCells(task)] };
+    return { names: this.o.names.filter((n) => WORKER_FORMATTED.includes(n)), startMonthAbs: this.o.startMonthAbs(task), extra: this.extra(task) };
   }
 
-  /** Appends one task's rows, formatted by formatTaskCsv with taskSpec(task): one buffer per file, in order. */
-  write(rows: readonly Uint8Array[]): void {
-    if (rows.length !== this.files.length) throw new Error(`CsvOutputs.write: ${rows.length} buffers for ${this.files.length} files`);
-    this.files.forEach((f, k) => writeSync(f.fd, rows[k]!));
+  private extra(task: Task): (string | number)[] {
+    return [task.seed, task.point, ...this.o.sweepCells(task)];
+  }
+
+  /**
+   * Appends one task's rows: `formatted`, from formatTaskCsv with taskSpec(task), one buffer per
+   * worker-formatted file in order; the other files (events) are formatted here, chunk by chunk.
+   */
+  write(task: Task, r: RunResult, formatted: readonly Uint8Array[]): void {
+    const spec = this.taskSpec(task);
+    if (formatted.length !== spec.names.length) throw new Error(`CsvOutputs.write: ${formatted.length} buffers for ${spec.names.length} files`);
+    for (const f of this.files) {
+      const k = spec.names.indexOf(f.name);
+      if (k >= 0) writeAll(f.fd, formatted[k]!);
+      else formatTaskRows(f.name, task, r, spec.startMonthAbs, spec.extra, (text) => writeAll(f.fd, Buffer.from(text, "utf8")));
+    }
   }
 
   /** Closes the files; with `complete`, moves them into place. Returns the final or partial paths. */

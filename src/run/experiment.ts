@@ -249,7 +249,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       csv: (task) => csv.taskSpec(task),
       onResult: (task, result, rows) => {
         if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
-        csv.write(rows);
+        csv.write(task, result, rows);
         const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
         metrics.push(m);
         appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify({ task: task.index, sizes: csv.sizes(), metrics: m } satisfies Checkpoint)}\n`);

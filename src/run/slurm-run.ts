@@ -240,13 +240,15 @@ function refuseWhileQueued(job: SlurmJob, out: string, action: string): void {
   if (ids.length === 0) return;
   const queued = queueStates(ids);
   // A merge held by afterok after a shard failed never runs (unless the cluster kills such jobs): cancel it.
-  // Stranded means Slurm says so (DependencyNeverSatisfied) or, before its next scheduling pass
-  // says so, the merge's array has left the queue with a shard incomplete.
-  const anyIncomplete = shardProgress(job).complete.some((c) => !c);
-  const arrayQueued = (shardsJob: string | null) => shardsJob !== null && [...queued.keys()].some((id) => id === shardsJob || id.startsWith(`${shardsJob}_`));
+  // Stranded: a merge still PENDING that Slurm marks DependencyNeverSatisfied or, before its next
+  // scheduling pass marks it, whose array has left the queue with a shard incomplete (the shard
+  // folders are read only then).
+  const arrayQueued = (shardsJob: string) => [...queued.keys()].some((id) => id === shardsJob || id.startsWith(`${shardsJob}_`));
+  let incomplete: boolean | undefined;
+  const anyIncomplete = (): boolean => (incomplete ??= shardProgress(job).complete.some((c) => !c));
   const stuck = job.submissions
-    .filter((s) => s.mergeJob !== null && queued.has(s.mergeJob))
-    .filter((s) => queued.get(s.mergeJob!)!.reason === "DependencyNeverSatisfied" || (anyIncomplete && s.shardsJob !== null && !arrayQueued(s.shardsJob)))
+    .filter((s) => s.mergeJob !== null && queued.get(s.mergeJob)?.state === "PENDING")
+    .filter((s) => queued.get(s.mergeJob!)!.reason === "DependencyNeverSatisfied" || (s.shardsJob !== null && !arrayQueued(s.shardsJob) && anyIncomplete()))
     .map((s) => s.mergeJob!);
   scancel(stuck);
   for (const id of stuck) queued.delete(id);

@@ -57,6 +57,7 @@ describe("fit and calibrate: bad flags and files exit 2 and write nothing", () =
     { name: "calibrate: --quantile 1", argv: (out) => calibrate(out, { quantile: "1" }), says: /--quantile expects a number in \(0, 1\).*got 1/ },
     { name: "calibrate: --particles 1", argv: (out) => calibrate(out, { particles: "1" }), says: /--particles expects a whole number from 2 .*got 1/ },
     { name: "calibrate: --metrics with an unknown metric", argv: (out) => calibrate(out, { metrics: "ti_missing,ssw_stock" }), says: /--metrics: ssw_stock is not a target metric; expected some of ti_stock/ },
+    { name: "calibrate: --metrics given twice", argv: (out) => [...calibrate(out, { metrics: "ti_missing" }), "--metrics", "ti_stock"], says: /--metrics was given 2 times; give it once, with the names separated by commas/ },
     { name: "calibrate: --metrics empty", argv: (out) => calibrate(out, { metrics: "," }), says: /--metrics: name at least one target metric/ },
     { name: "calibrate: missing targets file", argv: (out) => calibrate(out, { targets: missingTargets }), says: /no-such-targets\.csv does not exist/ },
   ];

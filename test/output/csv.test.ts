@@ -7,7 +7,7 @@ import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CO
 import { formatMonth } from "../../src/model/inputs.js";
 import { STOCK_CELLS } from "../../src/model/population.js";
 import { FROM_SLOTS } from "../../src/model/state.js";
-import { csvCell, formatTaskCsv, formatTaskRows } from "../../src/output/csv.js";
+import { csvCell, formatTaskCsv, formatTaskRows, taskRowsText } from "../../src/output/csv.js";
 import type { Task } from "../../src/run/tasks.js";
 
 const START = 2019 * 12; // 2019-01
@@ -29,7 +29,7 @@ function result(): RunResult {
   return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1) };
 }
 
-describe("formatTaskRows", () => {
+describe("formatTaskRows / taskRowsText", () => {
   const r = result();
   const lead = [task.scenario, task.replicate];
   const status = (s: number): string => (s === NO_STATUS ? "" : STATUS_CODES[s]!);
@@ -43,7 +43,7 @@ describe("formatTaskRows", () => {
         }
       }
     }
-    const text = formatTaskRows("timeseries", task, r, START, extra);
+    const text = taskRowsText("timeseries", task, r, START, extra);
     expect(text).toBe(stringify(rows));
     expect(text.split("\n")[0]).toMatch(/^"odd, ""quoted"" name",4,0,2019-01,TI,/);
     expect(text.split("\n")[0]).toMatch(/,123456789,2,0\.30000000000000004,,"a,b"$/);
@@ -54,20 +54,20 @@ describe("formatTaskRows", () => {
       [...lead, 0, "2019-01", EVENT_CODES[0], "", STATUS_CODES[0], NATIONALITY_CODES[1], 7, ...extra],
       [...lead, 2, "2019-03", EVENT_CODES[1], STATUS_CODES[0], STATUS_CODES[4], NATIONALITY_CODES[0], 1.5, ...extra],
     ];
-    expect(formatTaskRows("flows", task, r, START, extra)).toBe(stringify(flows));
+    expect(taskRowsText("flows", task, r, START, extra)).toBe(stringify(flows));
     const events = [
       [...lead, 1, "2019-02", 42, NATIONALITY_CODES[2], EVENT_CODES[0], status(NO_STATUS), STATUS_CODES[0], ...extra],
       [...lead, 2, "2019-03", 43, NATIONALITY_CODES[0], EVENT_CODES[1], status(0), STATUS_CODES[4], ...extra],
     ];
-    expect(formatTaskRows("events", task, r, START, extra)).toBe(stringify(events));
+    expect(taskRowsText("events", task, r, START, extra)).toBe(stringify(events));
   });
 
   it("formatTaskCsv encodes each named output as UTF-8, in the order named", () => {
     const spec = { names: ["flows", "timeseries"] as const, startMonthAbs: START, extra };
     const [flows, timeseries] = formatTaskCsv(spec, task, r);
     const decoder = new TextDecoder();
-    expect(decoder.decode(flows)).toBe(formatTaskRows("flows", task, r, START, extra));
-    expect(decoder.decode(timeseries)).toBe(formatTaskRows("timeseries", task, r, START, extra));
+    expect(decoder.decode(flows)).toBe(taskRowsText("flows", task, r, START, extra));
+    expect(decoder.decode(timeseries)).toBe(taskRowsText("timeseries", task, r, START, extra));
   });
 
   it("csvCell quotes what csv-stringify quotes and leaves plain text and numbers alone", () => {
@@ -78,5 +78,19 @@ describe("formatTaskRows", () => {
     expect(csvCell("two\nlines")).toBe('"two\nlines"');
     expect(csvCell(-0)).toBe("0");
     expect(csvCell(1e21)).toBe("1e+21");
+  });
+});
+
+describe("formatTaskRows in chunks", () => {
+  it("emits a long output in chunks of at most 20,000 rows whose concatenation is the whole text", () => {
+    const n = 45_000; // events: 3 chunks
+    const events = new Int32Array(6 * n);
+    for (let k = 0; k < n; k++) events.set([k % 3, k, k % NATIONALITY_COUNT, 0, NO_STATUS, 0], 6 * k);
+    const r: RunResult = { ...result(), events };
+    const chunks: string[] = [];
+    formatTaskRows("events", task, r, START, extra, (text) => chunks.push(text));
+    expect(chunks.map((c) => c.split("\n").length - 1)).toEqual([20000, 20000, 5000]);
+    expect(chunks.join("")).toBe(stringify(Array.from({ length: n }, (_, k) => [task.scenario, task.replicate, k % 3, formatMonth(START + (k % 3)), k,
+      NATIONALITY_CODES[k % NATIONALITY_COUNT], EVENT_CODES[0], "", STATUS_CODES[0], ...extra])));
   });
 });

@@ -207,6 +207,9 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     wholeNumber("fit-replicates", a.fitReplicates, 1, 10000);
     if (!(a.quantile > 0 && a.quantile < 1)) throw new UserError(`--quantile expects a number in (0, 1), e.g. 0.5, got ${a.quantile}.`);
     if (!(a.minAcceptance >= 0 && a.minAcceptance < 1)) throw new UserError(`--min-acceptance expects a share in [0, 1), e.g. 0.05, got ${a.minAcceptance}.`);
+    for (const [flag, v] of [["params", a.params], ["metrics", a.metrics]] as const) {
+      if (Array.isArray(v)) throw new UserError(`--${flag} was given ${v.length} times; give it once, with the names separated by commas.`);
+    }
     let params: ParamName[] = calibratedParams();
     if (a.params !== undefined) {
       params = a.params.split(",").map((p) => p.trim()).filter((p) => p !== "") as ParamName[];
