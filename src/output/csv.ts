@@ -58,8 +58,9 @@ export interface TaskCsvSpec {
 }
 
 /**
- * The rows of one task in one output, as CSV text (no header). Pure: the simulation workers call
- * it, so formatting runs in parallel and the main thread only appends bytes in task order.
+ * The rows of one task in one output, as CSV text (no header), handed to `emit` in chunks of
+ * CHUNK_ROWS rows. Pure: the workers call it for timeseries and flows (formatTaskCsv), the main
+ * thread for events as it writes them (CsvOutputs.write).
  */
 export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[], emit: (text: string) => void): void {
   // Numbers (month index, counts, agent ids) are written as String(n), as csv-stringify does.
