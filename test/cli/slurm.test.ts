@@ -125,3 +125,69 @@ describe("migsim slurm: bad flags and folders exit 2 and write nothing", () => {
     expect(r.stderr).toMatch(/job\.json is not valid JSON/);
   });
 });
+
+describe("--resume against a scripted Slurm (sbatch, squeue and scancel stand-ins on PATH)", () => {
+  // The stand-ins: squeue prints the file $FAKE_SQUEUE; scancel and sbatch log their arguments to
+  // $FAKE_LOG; sbatch answers job id 200. A real Slurm is tested in test/slurm/.
+  let out: string;
+  let bin: string;
+  const saved = { PATH: process.env.PATH, FAKE_SQUEUE: process.env.FAKE_SQUEUE, FAKE_LOG: process.env.FAKE_LOG };
+  const log = (): string => (existsSync(process.env.FAKE_LOG!) ? readFileSync(process.env.FAKE_LOG!, "utf8") : "");
+  beforeAll(async () => {
+    bin = join(tmp, "fake-slurm");
+    mkdirSync(bin, { recursive: true });
+    const script = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    script("squeue", 'cat "$FAKE_SQUEUE"');
+    script("scancel", 'echo "scancel $*" >> "$FAKE_LOG"');
+    script("sbatch", 'echo "sbatch $*" >> "$FAKE_LOG"; echo 200');
+    out = join(tmp, "scripted");
+    const r = await runCli("slurm", "scenarios/baseline.yaml", "--replicates", "2", "--scale", "0.002", "--until", "2015-12", "--shards", "2", "--out", out, "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    process.env.PATH = `${bin}:${saved.PATH}`;
+    process.env.FAKE_SQUEUE = join(tmp, "squeue.txt");
+    process.env.FAKE_LOG = join(tmp, "slurm.log");
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  /** job.json as if the array 100 and the merge 101 had been submitted; squeue shows `queue`. */
+  function submitted(queue: string): void {
+    const path = join(out, "slurm/job.json");
+    const job = JSON.parse(readFileSync(path, "utf8"));
+    job.submissions = [{ at: "2026-11-21T00:00:00.000Z", shardsJob: "100", array: "0-1", mergeJob: "101" }];
+    writeFileSync(path, JSON.stringify(job, null, 2));
+    writeFileSync(process.env.FAKE_SQUEUE!, queue);
+    rmSync(process.env.FAKE_LOG!, { force: true });
+  }
+
+  it("refuses while the array still has a task queued, even with the merge waiting on it", async () => {
+    submitted("100_1 RUNNING None\n101 PENDING Dependency\n");
+    const r = await runCli("slurm", "--resume", out, "--no-wait");
+    expectUserError(r);
+    expect(r.stderr).toMatch(/still queued or running \(100_1, 101\)/);
+    expect(log()).toBe("");
+  });
+
+  it("refuses while the merge is running", async () => {
+    submitted("101 RUNNING None\n");
+    const r = await runCli("slurm", "--resume", out, "--no-wait");
+    expectUserError(r);
+    expect(r.stderr).toMatch(/still queued or running \(101\)/);
+    expect(log()).toBe("");
+  });
+
+  it("cancels a merge left pending (reason Dependency) by an array that ended with shards incomplete, before Slurm marks it, and resubmits", async () => {
+    submitted("101 PENDING Dependency\n");
+    const r = await runCli("slurm", "--resume", out, "--no-wait");
+    expect(r.code, r.stderr).toBe(0);
+    const calls = log().trim().split("\n");
+    expect(calls[0]).toBe("scancel 101");
+    expect(calls[1]).toMatch(/^sbatch --parsable --array=0-1 .*shards\.sbatch$/);
+    expect(calls[2]).toMatch(/^sbatch --parsable --dependency=afterok:200 .*merge\.sbatch$/);
+    const job = JSON.parse(readFileSync(join(out, "slurm/job.json"), "utf8"));
+    expect(job.submissions.map((s: { shardsJob: string }) => s.shardsJob)).toEqual(["100", "200"]);
+  });
+});
