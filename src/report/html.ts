@@ -5,8 +5,6 @@
 // same run gives the same bytes.
 
 import { basename, resolve } from "node:path";
-import { version as vegaVersion } from "vega";
-import { version as vegaLiteVersion } from "vega-lite";
 import { PARAMS, type ParamName } from "../model/params.js";
 import { VERSION } from "../version.js";
 import type { Chart } from "./charts.js";
@@ -129,7 +127,8 @@ function summaryTable(run: RunData): string {
 }
 
 /** The whole page. `charts` carry their rendered SVG; `notes` explain missing or cut charts. */
-export function renderPage(run: RunData, charts: RenderedChart[], notes: string[]): string {
+/** `libraries`: the Vega and Vega-Lite versions the charts were rendered with (chartLibraryVersions). */
+export function renderPage(run: RunData, charts: RenderedChart[], notes: string[], libraries: { vega: string; vegaLite: string }): string {
   const names = run.manifest.spec.scenarios.map((s) => s.name);
   const folder = basename(resolve(run.dir));
   const title = `migsim report: ${names.join(", ")}`;
@@ -165,7 +164,7 @@ ${figures}
 <section id="summary"><h2>Summary</h2>
 ${summaryTable(run)}
 </section>
-<footer>Made by <code>migsim report</code> (migsim ${h(VERSION)}, Vega ${h(vegaVersion)}, Vega-Lite ${h(vegaLiteVersion)}) from <code>${h(folder)}/manifest.json</code>, <code>timeseries.csv</code>, <code>flows.csv</code> and <code>summary.csv</code>. The page is self-contained: it loads no scripts, fonts, styles or data. Column definitions: docs/outputs.md in the migsim repository.</footer>
+<footer>Made by <code>migsim report</code> (migsim ${h(VERSION)}, Vega ${h(libraries.vega)}, Vega-Lite ${h(libraries.vegaLite)}) from <code>${h(folder)}/manifest.json</code>, <code>timeseries.csv</code>, <code>flows.csv</code> and <code>summary.csv</code>. The page is self-contained: it loads no scripts, fonts, styles or data. Column definitions: docs/outputs.md in the migsim repository.</footer>
 </main>
 </body>
 </html>

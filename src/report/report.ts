@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { buildCharts, renderSvg } from "./charts.js";
+import { buildCharts, chartLibraryVersions, renderSvg } from "./charts.js";
 import { loadRun } from "./data.js";
 import { type RenderedChart, renderPage } from "./html.js";
 
@@ -43,7 +43,7 @@ export async function writeReport(dir: string, opts: ReportOptions = {}): Promis
   const rendered: RenderedChart[] = [];
   for (const c of charts) rendered.push({ ...c, svg: await renderSvg(c.spec) });
   const html = join(dir, "report.html");
-  writeFileAtomic(html, renderPage(run, rendered, notes));
+  writeFileAtomic(html, renderPage(run, rendered, notes, await chartLibraryVersions()));
   const svgs: string[] = [];
   if (opts.exportSvg !== undefined) {
     try {

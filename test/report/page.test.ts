@@ -73,6 +73,8 @@ describe("report.html", () => {
     expect(html).toMatch(/<title>migsim report: baseline, risky<\/title>/);
     expect(html).toContain(`<dt>migsim version</dt><dd>${m.migsim}</dd>`);
     expect(html).toContain("<dt>root seed</dt><dd>7</dd>");
+    // The footer names the chart libraries' versions (loaded when the charts are rendered).
+    expect(html).toMatch(/Vega \d+\.\d+\.\d+, Vega-Lite \d+\.\d+\.\d+\)/);
     expect(html).toContain("<dt>replicates</dt><dd>2</dd>");
     expect(html).toMatch(/<dt>scale<\/dt><dd>0\.004 /);
     for (const s of m.spec.scenarios) for (const f of s.files) expect(html).toContain(f.sha256);
@@ -95,7 +97,7 @@ describe("report.html", () => {
     const run = await loadRun(dir);
     run.manifest.spec.scenarios[0]!.description = "</p><script>alert(1)</script>";
     run.manifest.spec.scenarios[0]!.policy[0]!.note = '<img src="https://e.org/x.png">';
-    const page = renderPage(run, [], []);
+    const page = renderPage(run, [], [], { vega: "6", vegaLite: "6" });
     expect(page).not.toMatch(/<script|<img/);
     expect(page).toContain("&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
   });
