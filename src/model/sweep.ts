@@ -20,14 +20,8 @@ import { RNG_WORDS } from "./population.js";
 import { hazardBound, updateDecisionBounds } from "./screen.js";
 import type { SimState } from "./state.js";
 import { decideAgent } from "./transitions/decide.js";
-import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
-import { familyAfterEvent, familyEventProbs, mayBringFamily } from "./transitions/family.js";
-import { hasFamilyAtOrigin } from "./transitions/hazards.js";
-
-/** 1 for the statuses whose months count as work status for permanent residency (accrueAgent). */
-const ON_WORK_STATUS = new Uint8Array(Status.RETURNED);
-ON_WORK_STATUS[Status.SSW2] = 1;
-ON_WORK_STATUS[Status.SIE] = 1;
+import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, ON_WORK_STATUS, updateAccrualRates } from "./transitions/earnings.js";
+import { familyAfterEvent, familyDrawDue, familyEventProbs, mayBringFamily } from "./transitions/family.js";
 
 export function sweepMonth(s: SimState, firstEntrant: number): void {
   const pop = s.pop;
@@ -43,13 +37,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
 
   // This month's rates (accrueAgent's). Choices that differ from agent to agent at random are
   // looked up rather than branched on: a mispredicted branch costs more than the whole lookup.
-  const { wageIndex, irregularWageYen, livingCostYen, repayShare, remitShare, saveShare, dueByMonthsInJapan } = r;
-  const overtimeFactorByCode = new Float64Array(PAY_OVERTIME + 1);
-  overtimeFactorByCode[0] = 1;
-  overtimeFactorByCode[PAY_OVERTIME] = r.overtimeFactor;
-  const skillGainByCode = new Float64Array(PAY_PROMOTER + 1);
-  skillGainByCode[0] = r.skillPerMonth;
-  skillGainByCode[PAY_PROMOTER] = r.cultivatedSkillPerMonth;
+  const { wageIndex, irregularWageYen, livingCostYen, repayShare, remitShare, saveShare, dueByMonthsInJapan, overtimeFactorByCode, skillGainByCode } = r;
   // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
   const payCode = s.payCodes.code;
   const underpayByCode = s.payCodes.underpay;
@@ -130,14 +118,13 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
 
     // Family life (applyFamilyLife): a partnership for a single agent, or family joining.
     const f = family[i]!;
-    const single = (f & Family.partner) === 0;
-    if (single || (mayBring[st] === 1 && hasFamilyAtOrigin(f))) {
+    if (familyDrawDue(f, mayBring[st] === 1)) {
       x = ALEA_MULTIPLIER * s0 + c;
       c = Math.floor(x / TWO_32);
       s0 = s1;
       s1 = s2;
       s2 = x - c * TWO_32;
-      if (s2 * INV_TWO_32 < (single ? formProb : joinProb)) family[i] = familyAfterEvent(f);
+      if (s2 * INV_TWO_32 < ((f & Family.partner) === 0 ? formProb : joinProb)) family[i] = familyAfterEvent(f);
     }
     rng[j] = c;
     rng[j + 1] = s0;

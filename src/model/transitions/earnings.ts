@@ -2,7 +2,7 @@
 // savings, skill, Japanese and co-national ties. Deterministic: no random draws.
 
 import { Status } from "../codes.js";
-import type { Employers } from "../employers.js";
+import { type Employers, PAY_OVERTIME, PAY_PROMOTER } from "../employers.js";
 import type { Population } from "../population.js";
 import type { SimState } from "../state.js";
 
@@ -34,7 +34,18 @@ export interface AccrualRates {
    */
   dueByMonthsInJapan: Uint8Array;
   dueBuiltFor: [number, number];
+  /**
+   * By an employer's pay code (employers.ts): the pay factor of overtime (1 without) and the
+   * month's skill gain (cultivated at a promoter). The sweep looks them up instead of branching.
+   */
+  overtimeFactorByCode: Float64Array;
+  skillGainByCode: Float64Array;
 }
+
+/** 1 for the statuses whose months count as work status for permanent residency (rules.md), by status. */
+export const ON_WORK_STATUS = new Uint8Array(Status.RETURNED);
+ON_WORK_STATUS[Status.SSW2] = 1;
+ON_WORK_STATUS[Status.SIE] = 1;
 
 export const MONTH_LEVEL_DUE = 1;
 export const MONTH_TIE_DUE = 2;
@@ -44,6 +55,7 @@ export function createAccrualRates(): AccrualRates {
     wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, repayShare: 0, remitShare: 0, saveShare: 1,
     skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
     dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
+    overtimeFactorByCode: new Float64Array(PAY_OVERTIME + 1), skillGainByCode: new Float64Array(PAY_PROMOTER + 1),
   };
 }
 
@@ -61,6 +73,10 @@ export function updateAccrualRates(s: SimState, r: AccrualRates): void {
   r.skillPerMonth = p.skillGrowthPerYear / 12;
   r.cultivatedSkillPerMonth = r.skillPerMonth * p.cultivationSkillMultiplier;
   r.monthsPerLevel = p.monthsPerJapaneseLevel;
+  r.overtimeFactorByCode[0] = 1;
+  r.overtimeFactorByCode[PAY_OVERTIME] = r.overtimeFactor;
+  r.skillGainByCode[0] = r.skillPerMonth;
+  r.skillGainByCode[PAY_PROMOTER] = r.cultivatedSkillPerMonth;
   // Deterministic tie growth: one more co-national contact every `tieEvery` months.
   r.tieEveryMonths = p.networkTiesPerYear > 0 ? Math.max(1, Math.round(12 / p.networkTiesPerYear)) : 0;
   if (!Object.is(r.dueBuiltFor[0], r.monthsPerLevel) || !Object.is(r.dueBuiltFor[1], r.tieEveryMonths)) {
@@ -98,7 +114,7 @@ export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i:
   pop.monthsInJapan[i] = mj;
   pop.monthsInStatus[i] = pop.monthsInStatus[i]! + 1;
   pop.monthsWithEmployer[i] = pop.monthsWithEmployer[i]! + 1;
-  if (st === Status.SSW2 || st === Status.SIE) pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + 1;
+  pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
 
   const wage = wageOf(pop, emp, r, i, st);
   pop.wageYenPerMonth[i] = wage;

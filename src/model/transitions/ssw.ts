@@ -15,6 +15,12 @@ export function ssw2Eligible(s: SimState, i: number): boolean {
   return sectorOpen && pop.monthsInStatus[i]! >= s.params.ssw2MinMonthsInSsw1;
 }
 
+/** Hazard of moving up to SSW2 for SSW1 holder i (0 unless `eligible`, ssw2Eligible): grows with skill. */
+export function ssw2Hazard(s: SimState, i: number, eligible: boolean): number {
+  const p = s.params;
+  return eligible ? (p.ssw2HazardPerMonth * s.pop.skill[i]!) / p.ssw2SkillReference : 0;
+}
+
 export function decideSsw1(s: SimState, i: number, u: number): void {
   const p = s.params;
   const pop = s.pop;
@@ -27,7 +33,7 @@ export function decideSsw1(s: SimState, i: number, u: number): void {
   }
   const h = s.hazards;
   h[0] = jobChangeHazard(s, i, p.sswJobChangeHazardPerMonth);
-  h[1] = eligible ? (p.ssw2HazardPerMonth * pop.skill[i]!) / p.ssw2SkillReference : 0;
+  h[1] = ssw2Hazard(s, i, eligible);
   h[2] = returnHazard(s, i, p.sswReturnHazardPerMonth);
   h[3] = onwardHazard(s, i);
   switch (chooseCompeting(h, 4, u)) {
