@@ -27,7 +27,11 @@ export function updateMonthContext(s: SimState, t: number): void {
   // SSW1 stock 2019-2021); while the SSW (i) cap is reached, nobody enters SSW1 (rules.md).
   if (p.sswAvailable) s.sswOpenMonths++;
   ctx.ssw1Open = p.sswAvailable && !(p.ssw1StockCapOn && ssw1Stock(s) >= series.ssw1StockCap[t]! * inputs.scale);
-  ctx.sswSponsorFactor = ctx.ssw1Open ? Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape : 0;
+  const ramp = Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape;
+  ctx.sswSponsorFactor = ctx.ssw1Open ? p.sswUptakeInitialShare + (1 - p.sswUptakeInitialShare) * ramp : 0;
+  // Changes of status from TI to SSW1 were processed in number only once the procedures were
+  // set up (ssw_stock.csv: a step from 219 holders at 2019-09 to 1,621 at 2019-12).
+  ctx.ssw1Processing = ctx.ssw1Open && s.sswOpenMonths > p.sswProcessingStartMonths;
 }
 
 /** SSW1 holders in Japan now: last month's end-of-month count when the sweep kept one. */

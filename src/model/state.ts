@@ -58,6 +58,11 @@ export interface MonthContext {
   ssw1Open: boolean;
   /** Multiplier of employers' sponsorship probabilities: the uptake ramp, 0 while SSW1 is closed. */
   sswSponsorFactor: number;
+  /**
+   * Interns' changes of status to SSW1 are processed this month (sswProcessingStartMonths after
+   * SSW opened); before, a sponsored intern waits on TI stage 4.
+   */
+  ssw1Processing: boolean;
 }
 
 /** Window of the SIE retention cohorts: five years (OECD 2024, data:other_figures). */
@@ -141,7 +146,7 @@ export function createState(
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
-      ssw1Open: false, sswSponsorFactor: 0,
+      ssw1Open: false, sswSponsorFactor: 0, ssw1Processing: false,
     },
     sswOpenMonths: 0,
     entryNationalityShare: inputs.entryNationalityShare,

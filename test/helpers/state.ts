@@ -102,8 +102,9 @@ export interface TestStateOptions {
  * given are seeded; `decisions`, `life` and `jobs` default to each agent's own generator.
  */
 export function makeState(o: TestStateOptions = {}): SimState {
-  // Full SSW uptake from the first month (sswUptakeRampMonths 1) unless a test sets the ramp.
-  const params = { ...defaultParams(), sswUptakeRampMonths: 1, ...o.params } as Params;
+  // Full SSW uptake and processing from the first month (sswUptakeRampMonths 1,
+  // sswProcessingStartMonths 0) unless a test sets them.
+  const params = { ...defaultParams(), sswUptakeRampMonths: 1, sswProcessingStartMonths: 0, ...o.params } as Params;
   const inputs = flatInputs(params, o.months ?? 12);
   const shared = {
     entries: o.streams?.entries ?? seeded("entries"),

@@ -3,7 +3,8 @@ import { EventCode, NO_STATUS, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { decideAll } from "../../src/model/step.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
-import { decideIntern, esdWaitMonths } from "../../src/model/transitions/intern.js";
+import { updateMonthContext } from "../../src/model/context.js";
+import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone } from "../../src/model/transitions/intern.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { type AgentInit, makeEmployers, makeState, scripted } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
@@ -153,6 +154,83 @@ describe("decideIntern: completion of TI-3 at 60 months", () => {
     decideIntern(s, 0, 0);
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(3);
+  });
+});
+
+describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingStartMonths)", () => {
+  // SSW opens in month 0 of these states (sswOpenMonths 1); processing starts after 3 months.
+  const backlog = { sswAvailable: true, ti3Available: false, sswProcessingStartMonths: 3, sswEarlyProcessingProbPerMonth: 0.1 };
+  const ti2 = { monthsInStatus: 36, tiStage: 2 };
+
+  it("a sponsored intern finishing TI-2 before processing starts waits on TI stage 4: still TI, no event", () => {
+    const s = intern(ti2, backlog);
+    expect(s.ctx.ssw1Processing).toBe(false);
+    decideIntern(s, 0, D.promoterSponsorProb - 1e-9);
+    expect(s.pop.status[0]).toBe(Status.TI);
+    expect(s.pop.tiStage[0]).toBe(TI_AWAITING_SSW1);
+    expect(s.pop.employer[0]).toBe(0);
+    expect(s.log!.length).toBe(0);
+    expect(totalFlows(s)).toBe(0);
+  });
+
+  it("an unsponsored one still goes home, and a TI-3 completer waits like a TI-2 one", () => {
+    const home = intern(ti2, backlog);
+    decideIntern(home, 0, D.promoterSponsorProb);
+    expect(home.pop.status[0]).toBe(Status.RETURNED);
+    const ti3 = intern({ monthsInStatus: 60, tiStage: 3 }, backlog);
+    decideIntern(ti3, 0, 0);
+    expect(ti3.pop.tiStage[0]).toBe(TI_AWAITING_SSW1);
+  });
+
+  it("before processing starts, a waiting intern moves with sswEarlyProcessingProbPerMonth and otherwise waits, hazards off", () => {
+    const early = intern({ tiStage: TI_AWAITING_SSW1, monthsInStatus: 37 }, backlog);
+    decideIntern(early, 0, 0.1 - 1e-9);
+    expect(early.pop.status[0]).toBe(Status.SSW1);
+    expect(events(early)).toEqual(["transfer:TI->SSW1"]);
+    expect(flow(early, EventCode.transfer, Status.TI, Status.SSW1, 0)).toBe(1);
+
+    // Waiting replaces the month's hazards: a certain abscond hazard is not applied.
+    const waits = intern({ tiStage: TI_AWAITING_SSW1, monthsInStatus: 37 }, { ...backlog, abscondBaseHazardPerMonth: CERTAIN });
+    decideIntern(waits, 0, 0.1);
+    expect(waits.pop.status[0]).toBe(Status.TI);
+    expect(waits.pop.tiStage[0]).toBe(TI_AWAITING_SSW1);
+    expect(waits.log!.length).toBe(0);
+  });
+
+  it("moves whatever the draw once processing runs (month 4 after SSW opened)", () => {
+    const s = intern({ tiStage: TI_AWAITING_SSW1, monthsInStatus: 37 }, backlog);
+    for (let t = 1; t <= 2; t++) updateMonthContext(s, t);
+    expect(s.ctx.ssw1Processing).toBe(false); // 3 months since SSW opened
+    updateMonthContext(s, 3);
+    expect(s.ctx.ssw1Processing).toBe(true); // 4 months
+    decideIntern(s, 0, 0.999);
+    expect(s.pop.status[0]).toBe(Status.SSW1);
+    expect(s.pop.promisedWageYenPerMonth[0]).toBeCloseTo(D.ssw1WageYenPerMonth * Math.fround(1.1), 0);
+  });
+
+  it("goes home if SSW1 closes while they wait", () => {
+    const s = intern({ tiStage: TI_AWAITING_SSW1, monthsInStatus: 37 }, backlog);
+    s.ctx.ssw1Open = false; // e.g. the SSW (i) cap reached
+    decideIntern(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(s)).toEqual(["return:TI->RETURNED"]);
+  });
+
+  it("waiting is a milestone, so the decision screen never skips a waiting intern", () => {
+    expect(internAtMilestone(false, TI_AWAITING_SSW1, 0)).toBe(true);
+    expect(internAtMilestone(false, 2, 35)).toBe(false);
+  });
+
+  it("sponsorship starts at sswUptakeInitialShare of the full level and ramps to it over sswUptakeRampMonths", () => {
+    const params = { ...backlog, sswUptakeInitialShare: 0.2, sswUptakeRampMonths: 4, sswUptakeRampShape: 2 };
+    const s = intern(ti2, params);
+    const factors = [s.ctx.sswSponsorFactor];
+    for (let t = 1; t <= 5; t++) {
+      updateMonthContext(s, t);
+      factors.push(s.ctx.sswSponsorFactor);
+    }
+    // 0.2 + 0.8 (m / 4)^2 for m = 1..6 months since opening, at most 1.
+    [1, 2, 3, 4, 5, 6].forEach((m, k) => expect(factors[k]).toBeCloseTo(0.2 + 0.8 * Math.min(1, m / 4) ** 2, 12));
   });
 });
 

@@ -12,15 +12,20 @@ const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
 const TI2_END_MONTHS = 36; // TI-2: 2 more years
 const TI3_END_MONTHS = 60; // TI-3: 2 more years, 5 years at most
 const ESD_MONTHS = 36; // Employment for Skill Development: 3 years of training
+/**
+ * TITP stage of an intern whose employer has sponsored them into SSW1 before changes of status
+ * were processed in number (sswProcessingStartMonths): they keep working, waiting for the change.
+ */
+export const TI_AWAITING_SSW1 = 4;
 
 /**
  * Whether an intern (ESD or not, TITP stage, months in status) has reached a scheduled
- * milestone this month: the end of ESD training or of a TITP stage. Milestones replace the
- * month's hazards (decideIntern).
+ * milestone this month: the end of ESD training or of a TITP stage, or a month of waiting for
+ * the change to SSW1. Milestones replace the month's hazards (decideIntern).
  */
 export function internAtMilestone(esd: boolean, stage: number, monthsInStatus: number): boolean {
   if (esd) return monthsInStatus >= ESD_MONTHS;
-  return (stage === 1 && monthsInStatus >= TI1_MONTHS) || (stage === 2 && monthsInStatus >= TI2_END_MONTHS) ||
+  return stage === TI_AWAITING_SSW1 || (stage === 1 && monthsInStatus >= TI1_MONTHS) || (stage === 2 && monthsInStatus >= TI2_END_MONTHS) ||
     (stage === 3 && monthsInStatus >= TI3_END_MONTHS);
 }
 
@@ -39,6 +44,15 @@ function sponsorProb(s: SimState, i: number): number {
   return (e >= 0 && s.employers.promoter[e] === 1 ? p.promoterSponsorProb : p.otherSponsorProb) * s.ctx.sswSponsorFactor;
 }
 
+/**
+ * A sponsored intern moves to SSW1 if changes of status are processed this month, and otherwise
+ * waits on TI_AWAITING_SSW1.
+ */
+function sponsored(s: SimState, i: number): void {
+  if (s.ctx.ssw1Processing) toSsw1(s, i);
+  else s.pop.tiStage[i] = TI_AWAITING_SSW1;
+}
+
 function toSsw1(s: SimState, i: number): void {
   const e = s.pop.employer[i]!;
   moveStatus(s, i, Status.SSW1);
@@ -55,6 +69,13 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   const esd = pop.esd[i] === 1;
 
   // Scheduled milestones replace this month's hazards.
+  if (stage === TI_AWAITING_SSW1) {
+    // Waiting for the change of status: granted once processing runs, or by chance before;
+    // if SSW1 closes meanwhile (cap reached, status abolished), the intern goes home.
+    if (!s.ctx.ssw1Open) moveStatus(s, i, Status.RETURNED);
+    else if (s.ctx.ssw1Processing || u < p.sswEarlyProcessingProbPerMonth) toSsw1(s, i);
+    return;
+  }
   if (esd && m >= ESD_MONTHS) {
     if (s.ctx.ssw1Open && u < p.esdSsw1PassProb) toSsw1(s, i);
     else moveStatus(s, i, Status.RETURNED);
@@ -68,13 +89,13 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
     const pSponsor = sponsorProb(s, i);
     const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
-    if (u < pSponsor) toSsw1(s, i);
+    if (u < pSponsor) sponsored(s, i);
     else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
   if (!esd && stage === 3 && m >= TI3_END_MONTHS) {
-    if (u < sponsorProb(s, i)) toSsw1(s, i);
+    if (u < sponsorProb(s, i)) sponsored(s, i);
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
