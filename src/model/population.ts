@@ -29,8 +29,6 @@ export interface Population {
   monthsOnWorkStatus: Uint16Array;
   /** Contract wage, yen per month at 2023 prices: status pay x the hiring employer's wage level, raised by job changes; before the wage index, underpayment and overtime. */
   promisedWageYenPerMonth: Float32Array;
-  /** Pay actually received this month, yen. */
-  wageYenPerMonth: Float32Array;
   debtYen: Float32Array;
   savingsYen: Float32Array;
   remittedYen: Float32Array;
@@ -79,7 +77,6 @@ export function createPopulation(capacity: number): Population {
     monthsWithEmployer: newField(Uint16Array, "monthsWithEmployer", n),
     monthsOnWorkStatus: newField(Uint16Array, "monthsOnWorkStatus", n),
     promisedWageYenPerMonth: newField(Float32Array, "promisedWageYenPerMonth", n),
-    wageYenPerMonth: newField(Float32Array, "wageYenPerMonth", n),
     debtYen: newField(Float32Array, "debtYen", n),
     savingsYen: newField(Float32Array, "savingsYen", n),
     remittedYen: newField(Float32Array, "remittedYen", n),
@@ -120,7 +117,7 @@ type ArrayField = {
 export const AGENT_FIELDS: readonly ArrayField[] = [
   "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "ageMonths",
   "monthsInJapan", "monthsInStatus", "monthsWithEmployer", "monthsOnWorkStatus",
-  "promisedWageYenPerMonth", "wageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
+  "promisedWageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
   "rng",
 ];

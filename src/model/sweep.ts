@@ -42,7 +42,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   const payCode = s.payCodes.code;
   const underpayByCode = s.payCodes.underpay;
   const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
-    monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+    monthsOnWorkStatus, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
     japaneseLevel, networkTies, rng } = pop;
 
   for (let i = 0, n = pop.size; i < n; i++) {
@@ -69,7 +69,6 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
           wage *= overtimeFactorByCode[code & PAY_OVERTIME]!; // x 1 without overtime: the same number
         }
       }
-      wageYenPerMonth[i] = wage;
       const surplus = wage > livingCostYen ? wage - livingCostYen : 0;
       const debt = debtYen[i]!;
       let repay = surplus * repayShare;

@@ -40,7 +40,7 @@ describe("accrueMonth: money", () => {
     const surplus = D.tiWageYenPerMonth - D.livingCostYenPerMonth;
     const repay = surplus * D.debtRepaymentShare;
     const rest = surplus - repay;
-    expectNear(s.pop.wageYenPerMonth[0]!, D.tiWageYenPerMonth);
+    expectNear(wageThisMonth(s, 0), D.tiWageYenPerMonth);
     expectNear(s.pop.debtYen[0]!, 1e6 - repay);
     expectNear(s.pop.remittedYen[0]!, rest * D.remittanceShare);
     expectNear(s.pop.savingsYen[0]!, rest * (1 - D.remittanceShare));
@@ -56,7 +56,7 @@ describe("accrueMonth: money", () => {
     const debtBefore = agents.map((a) => a.debtYen ?? 0);
     accrueMonth(s);
     for (let i = 0; i < agents.length; i++) {
-      const surplus = Math.max(0, s.pop.wageYenPerMonth[i]! - D.livingCostYenPerMonth);
+      const surplus = Math.max(0, wageThisMonth(s, i) - D.livingCostYenPerMonth);
       const repaid = debtBefore[i]! - s.pop.debtYen[i]!;
       expect(repaid).toBeGreaterThanOrEqual(0);
       expectNear(repaid + s.pop.remittedYen[i]! + s.pop.savingsYen[i]!, surplus, 1e-6);

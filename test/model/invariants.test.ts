@@ -9,6 +9,7 @@ import {
 } from "../../src/model/codes.js";
 import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
 import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
+import { wageThisMonth } from "../../src/model/transitions/earnings.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
 import { describeEvent, loggedEvents } from "./support.js";
@@ -21,7 +22,7 @@ const sum = (a: ArrayLike<number>): number => {
 
 /** Statuses whose holders change employer (PR job changes are not tracked). */
 const JOB_CHANGE_STATUSES: readonly number[] = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE];
-const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "wageYenPerMonth", "promisedWageYenPerMonth"] as const;
+const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "promisedWageYenPerMonth"] as const;
 
 /** Row of the agent with this id (ids are strictly increasing along the rows), or -1. */
 function rowOf(s: SimState, id: number): number {
@@ -70,9 +71,11 @@ function agentViolations(s: SimState, t: number): string[] {
     if ((st === Status.TI || st === Status.SSW1 || st === Status.SSW2) && pop.sector[i]! >= MANUAL_SECTOR_COUNT) bad(i, "TI/SSW in the professional sector");
     if (st === Status.SIE && pop.sector[i] !== Sector.professional) bad(i, `SIE in sector ${pop.sector[i]}`);
     // Non-negative and finite (NaN fails the comparison too).
-    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && pop.wageYenPerMonth[i]! >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
-      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + pop.wageYenPerMonth[i]! + pop.promisedWageYenPerMonth[i]!)) {
+    const wage = wageThisMonth(s, i);
+    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && wage >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
+      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + wage + pop.promisedWageYenPerMonth[i]!)) {
       for (const f of MONEY_FIELDS) bad(i, `${f} = ${pop[f][i]}`);
+      bad(i, `pay this month = ${wage}`);
     }
     const sk = pop.skill[i]!;
     if (!(sk >= 0 && sk <= 1)) bad(i, `skill ${sk}`);

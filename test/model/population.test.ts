@@ -22,7 +22,6 @@ function filled(n: number, capacity = n): Population {
     pop.monthsWithEmployer[i] = k % 30;
     pop.monthsOnWorkStatus[i] = k % 20;
     pop.promisedWageYenPerMonth[i] = 180000 + k;
-    pop.wageYenPerMonth[i] = 170000 + k;
     pop.debtYen[i] = 1000 * k;
     pop.savingsYen[i] = 2000 * k;
     pop.remittedYen[i] = 3000 * k;

@@ -117,7 +117,6 @@ export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i:
   pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
 
   const wage = wageOf(pop, emp, r, i, st);
-  pop.wageYenPerMonth[i] = wage;
   const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
   const debt = pop.debtYen[i]!;
   let repay = surplus * r.repayShare;
