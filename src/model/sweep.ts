@@ -20,7 +20,7 @@ import { RNG_WORDS } from "./population.js";
 import { hazardBound, updateDecisionBounds } from "./screen.js";
 import type { SimState } from "./state.js";
 import { decideAgent } from "./transitions/decide.js";
-import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, ON_WORK_STATUS, updateAccrualRates } from "./transitions/earnings.js";
+import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
 import { familyAfterEvent, familyDrawDue, familyEventProbs, mayBringFamily } from "./transitions/family.js";
 
 export function sweepMonth(s: SimState, firstEntrant: number): void {
@@ -41,8 +41,8 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
   const payCode = s.payCodes.code;
   const underpayByCode = s.payCodes.underpay;
-  const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
-    monthsOnWorkStatus, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+  const month = r.month;
+  const { status, nationality, family, employer, inJapanSinceMonth, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
     japaneseLevel, networkTies, rng } = pop;
 
   for (let i = 0, n = pop.size; i < n; i++) {
@@ -50,13 +50,9 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
     if (st >= Status.RETURNED) continue; // left Japan
 
     if (i < firstEntrant) {
-      // Accrual (accrueAgent): time, pay, debt, remittances and savings, skill, language, ties.
-      ageMonths[i] = ageMonths[i]! + 1;
-      const mj = monthsInJapan[i]! + 1;
-      monthsInJapan[i] = mj;
-      monthsInStatus[i] = monthsInStatus[i]! + 1;
-      monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
-      monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
+      // Accrual (accrueAgent): pay, debt, remittances and savings, skill, language, ties. Time
+      // counts need nothing: they are the month minus the agent's month stamps.
+      const mj = month - inJapanSinceMonth[i]!;
       const e = employer[i]!;
       const code = e >= 0 ? payCode[e]! : 0;
       let wage: number;

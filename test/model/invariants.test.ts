@@ -10,6 +10,7 @@ import {
 import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
 import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
 import { wageThisMonth } from "../../src/model/transitions/earnings.js";
+import { timeCounts } from "../helpers/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
 import { describeEvent, loggedEvents } from "./support.js";
@@ -81,13 +82,15 @@ function agentViolations(s: SimState, t: number): string[] {
     if (!(sk >= 0 && sk <= 1)) bad(i, `skill ${sk}`);
     if (pop.japaneseLevel[i]! > 5) bad(i, `japaneseLevel ${pop.japaneseLevel[i]}`);
     if (pop.networkTies[i]! > 20) bad(i, `networkTies ${pop.networkTies[i]}`);
-    if (pop.monthsInStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsInStatus ${pop.monthsInStatus[i]} > monthsInJapan ${pop.monthsInJapan[i]}`);
-    if (pop.monthsWithEmployer[i]! > pop.monthsInJapan[i]!) bad(i, `monthsWithEmployer > monthsInJapan`);
-    if (pop.monthsOnWorkStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsOnWorkStatus > monthsInJapan`);
-    if (pop.ageMonths[i]! < 18 * 12) bad(i, `age ${pop.ageMonths[i]} months`);
-    if (st === Status.TI && pop.esd[i] === 0 && pop.monthsInStatus[i]! > 60) bad(i, `TITP intern past 5 years`);
-    if (st === Status.TI && pop.esd[i] === 1 && pop.monthsInStatus[i]! > 36) bad(i, `ESD intern past 3 years`);
-    if (st === Status.SSW1 && pop.monthsInStatus[i]! > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
+    const t = timeCounts(s, i);
+    if (t.monthsInStatus > t.monthsInJapan) bad(i, `monthsInStatus ${t.monthsInStatus} > monthsInJapan ${t.monthsInJapan}`);
+    if (t.monthsWithEmployer > t.monthsInJapan) bad(i, `monthsWithEmployer > monthsInJapan`);
+    if (t.monthsOnWorkStatus > t.monthsInJapan) bad(i, `monthsOnWorkStatus > monthsInJapan`);
+    if (t.monthsInStatus < 0 || t.monthsWithEmployer < 0 || t.monthsOnWorkStatus < 0) bad(i, `negative time count ${JSON.stringify(t)}`);
+    if (t.ageMonths < 18 * 12) bad(i, `age ${t.ageMonths} months`);
+    if (st === Status.TI && pop.esd[i] === 0 && t.monthsInStatus > 60) bad(i, `TITP intern past 5 years`);
+    if (st === Status.TI && pop.esd[i] === 1 && t.monthsInStatus > 36) bad(i, `ESD intern past 3 years`);
+    if (st === Status.SSW1 && t.monthsInStatus > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
   }
   return out;
 }
