@@ -73,11 +73,14 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   pop.sector[i] = sector;
   const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
   pop.employer[i] = e;
+  // Read at once: the employer is one of many at random, so this read often misses the cache, and
+  // its wait then overlaps the draws below instead of stalling at the contract wage.
+  const wageLevel = s.employers.wageLevel[e]!;
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
     + p.entryAgeSdYears * normal(draw);
   pop.birthMonth[i] = now - Math.max(18 * 12, Math.round(ageYears * 12));
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
-  pop.promisedWageYenPerMonth[i] = baseWage * s.employers.wageLevel[e]!;
+  pop.promisedWageYenPerMonth[i] = baseWage * wageLevel;
   if (kind === EntryKind.TI) {
     pop.tiStage[i] = 1;
     pop.esd[i] = p.esdActive ? 1 : 0;
