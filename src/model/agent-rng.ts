@@ -47,7 +47,7 @@ export function agentDraw(pop: Population, i: number): number {
   const rng = pop.rng;
   const j = RNG_WORDS * i; // [j] = c, [j + 1] = s0, [j + 2] = s1, [j + 3] = s2
   const x = ALEA_MULTIPLIER * rng[j + 1]! + rng[j]!;
-  const c = Math.floor(x / TWO_32);
+  const c = Math.floor(x * INV_TWO_32); // x / 2^32 exactly (a power of two), without a divide
   const s2 = x - c * TWO_32;
   rng[j + 1] = rng[j + 2]!;
   rng[j + 2] = rng[j + 3]!;

@@ -20,6 +20,8 @@ export const STATUS_COUNT = STATUS_CODES.length;
 /** Statuses below this code are held by someone living in Japan. */
 export const FIRST_EXIT_STATUS = Status.RETURNED;
 export const isExit = (s: number): boolean => s >= FIRST_EXIT_STATUS;
+/** Statuses whose months count as work status for permanent residency (rules.md): SSW2 and SIE. */
+export const isWorkStatus = (s: number): boolean => s === Status.SSW2 || s === Status.SIE;
 
 export const Nationality = { VN: 0, CN: 1, ID: 2, PH: 3, MM: 4, KH: 5, OTHER: 6 } as const;
 export type Nationality = (typeof Nationality)[keyof typeof Nationality];

@@ -149,13 +149,30 @@ export function createEmployerPayCodes(): EmployerPayCodes {
 function payTraitsUnchanged(e: Employers, out: EmployerPayCodes): boolean {
   const from = out.builtFrom;
   if (from.employers !== e || from.underpayBits.length !== e.count) return false;
-  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, e.count);
-  const { offersOvertime, promoter } = e;
-  let diff = 0;
-  for (let k = 0, n = e.count; k < n; k++) {
-    diff |= (shareBits[k]! ^ from.underpayBits[k]!) | (offersOvertime[k]! ^ from.offersOvertime[k]!) | (promoter[k]! ^ from.promoter[k]!);
-  }
+  const n = e.count;
+  const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, n);
+  let diff = bytesDiff(e.offersOvertime, from.offersOvertime, n) | bytesDiff(e.promoter, from.promoter, n);
+  for (let k = 0; k < n; k++) diff |= shareBits[k]! ^ from.underpayBits[k]!;
   return diff === 0;
+}
+
+/**
+ * The XORs of a[k] and b[k] for k < n OR-ed together: 0 when the first n bytes are equal. Four
+ * bytes at a time where both start on a word (as arrays with buffers of their own do): this
+ * check runs every month over every employer.
+ */
+function bytesDiff(a: Uint8Array, b: Uint8Array, n: number): number {
+  let diff = 0;
+  let k = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = n >>> 2;
+    const a32 = new Uint32Array(a.buffer, a.byteOffset, words);
+    const b32 = new Uint32Array(b.buffer, b.byteOffset, words);
+    for (let w = 0; w < words; w++) diff |= a32[w]! ^ b32[w]!;
+    k = 4 * words;
+  }
+  for (; k < n; k++) diff |= a[k]! ^ b[k]!;
+  return diff;
 }
 
 /**

@@ -3,7 +3,7 @@
 // the next compaction (removeExited), which runs once leavers are a set share of the rows; every
 // per-agent loop skips exit rows, so leavers cost next to nothing.
 
-import { NATIONALITY_COUNT, STATUS_COUNT, isExit } from "./codes.js";
+import { NATIONALITY_COUNT, STATUS_COUNT, isExit, isWorkStatus } from "./codes.js";
 
 export interface Population {
   /** Live rows; arrays are sized to `capacity`. */
@@ -21,16 +21,29 @@ export interface Population {
   sector: Uint8Array;
   /** Row in Employers, -1 when not employed by a registered employer (IRREGULAR, ASYLUM). */
   employer: Int32Array;
-  ageMonths: Uint16Array;
-  monthsInJapan: Uint16Array;
-  monthsInStatus: Uint16Array;
-  monthsWithEmployer: Uint16Array;
-  /** Months on a status that counts as work status for permanent residency (SSW2, SIE). */
-  monthsOnWorkStatus: Uint16Array;
+  // Time is kept as the month each span began (a month stamp), not as counters: a count is the
+  // month now minus the stamp (ageMonths, monthsInJapan & co. below), so no month has to add 1
+  // to every agent's counters (five read-modify-writes per agent-month in the sweep). Months are
+  // on the run's clock (month 0 is the first simulated month; the initial population is stamped as
+  // at the end of month -1), and a count read in month t is the count after month t's accrual,
+  // which is what the monthly counters held.
+  /** Month of birth: age in months = month - birthMonth. */
+  birthMonth: Int16Array;
+  /** Month the agent arrived in Japan: months in Japan (all statuses) = month - inJapanSinceMonth. */
+  inJapanSinceMonth: Int16Array;
+  /** Month of the last status change (not of a TI stage change or a job change). */
+  statusSinceMonth: Int16Array;
+  /** Month the agent started with its employer, or lost it (IRREGULAR, ASYLUM, exit). */
+  employerSinceMonth: Int16Array;
+  /**
+   * Months on a status that counts as work status for permanent residency (SSW2, SIE) are
+   * `workStatusMonthsBanked` (those of work statuses left) plus, while on a work status,
+   * month - workStatusSinceMonth (see monthsOnWorkStatus).
+   */
+  workStatusMonthsBanked: Uint16Array;
+  workStatusSinceMonth: Int16Array;
   /** Contract wage, yen per month at 2023 prices: status pay x the hiring employer's wage level, raised by job changes; before the wage index, underpayment and overtime. */
   promisedWageYenPerMonth: Float32Array;
-  /** Pay actually received this month, yen. */
-  wageYenPerMonth: Float32Array;
   debtYen: Float32Array;
   savingsYen: Float32Array;
   remittedYen: Float32Array;
@@ -73,13 +86,13 @@ export function createPopulation(capacity: number): Population {
     nationality: newField(Uint8Array, "nationality", n),
     sector: newField(Uint8Array, "sector", n),
     employer: newField(Int32Array, "employer", n),
-    ageMonths: newField(Uint16Array, "ageMonths", n),
-    monthsInJapan: newField(Uint16Array, "monthsInJapan", n),
-    monthsInStatus: newField(Uint16Array, "monthsInStatus", n),
-    monthsWithEmployer: newField(Uint16Array, "monthsWithEmployer", n),
-    monthsOnWorkStatus: newField(Uint16Array, "monthsOnWorkStatus", n),
+    birthMonth: newField(Int16Array, "birthMonth", n),
+    inJapanSinceMonth: newField(Int16Array, "inJapanSinceMonth", n),
+    statusSinceMonth: newField(Int16Array, "statusSinceMonth", n),
+    employerSinceMonth: newField(Int16Array, "employerSinceMonth", n),
+    workStatusMonthsBanked: newField(Uint16Array, "workStatusMonthsBanked", n),
+    workStatusSinceMonth: newField(Int16Array, "workStatusSinceMonth", n),
     promisedWageYenPerMonth: newField(Float32Array, "promisedWageYenPerMonth", n),
-    wageYenPerMonth: newField(Float32Array, "wageYenPerMonth", n),
     debtYen: newField(Float32Array, "debtYen", n),
     savingsYen: newField(Float32Array, "savingsYen", n),
     remittedYen: newField(Float32Array, "remittedYen", n),
@@ -118,9 +131,9 @@ type ArrayField = {
 
 /** Every per-agent array, for growing and compacting in one place. */
 export const AGENT_FIELDS: readonly ArrayField[] = [
-  "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "ageMonths",
-  "monthsInJapan", "monthsInStatus", "monthsWithEmployer", "monthsOnWorkStatus",
-  "promisedWageYenPerMonth", "wageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
+  "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "birthMonth",
+  "inJapanSinceMonth", "statusSinceMonth", "employerSinceMonth", "workStatusMonthsBanked", "workStatusSinceMonth",
+  "promisedWageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
   "rng",
 ];
@@ -151,14 +164,20 @@ export function ensureCapacity(pop: Population, extra: number): void {
 }
 
 /**
- * Appends one zeroed row and returns its index; the caller sets its attributes. Rows beyond
- * `size` are always zero (new arrays are, and compaction clears the rows it frees), so only the
- * non-zero defaults are written here.
+ * Appends one zeroed row for an agent arriving in month `month` and returns its index; the caller
+ * sets its attributes. Rows beyond `size` are always zero (new arrays are, and compaction clears
+ * the rows it frees), so only the non-zero defaults are written here: no employer, and time in
+ * Japan, in status, with the employer and on a work status all starting now (counts 0).
  */
-export function addAgent(pop: Population): number {
+export function addAgent(pop: Population, month: number): number {
   const i = pop.size++;
   pop.id[i] = pop.nextId++;
   pop.employer[i] = -1;
+  pop.birthMonth[i] = month;
+  pop.inJapanSinceMonth[i] = month;
+  pop.statusSinceMonth[i] = month;
+  pop.employerSinceMonth[i] = month;
+  pop.workStatusSinceMonth[i] = month;
   return i;
 }
 
@@ -181,6 +200,7 @@ export function removeExited(pop: Population): void {
     if (f === "rng") compactRng(pop.rng, keep, w);
     else if (a instanceof Uint8Array) compactU8(a, keep, w);
     else if (a instanceof Uint16Array) compactU16(a, keep, w);
+    else if (a instanceof Int16Array) compactI16(a, keep, w);
     else if (a instanceof Uint32Array) compactU32(a, keep, w);
     else if (a instanceof Int32Array) compactI32(a, keep, w);
     else compactF32(a, keep, w);
@@ -194,6 +214,9 @@ function compactU8(a: Uint8Array, keep: Int32Array, n: number): void {
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
 }
 function compactU16(a: Uint16Array, keep: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
+}
+function compactI16(a: Int16Array, keep: Int32Array, n: number): void {
   for (let k = 0; k < n; k++) a[k] = a[keep[k]!]!;
 }
 function compactU32(a: Uint32Array, keep: Int32Array, n: number): void {
@@ -214,6 +237,18 @@ function compactRng(a: Uint32Array, keep: Int32Array, n: number): void {
     a[to + 2] = a[from + 2]!;
     a[to + 3] = a[from + 3]!;
   }
+}
+
+// Time counts of agent i in month `month` (s.ctx.month), from its month stamps.
+
+export const ageMonths = (pop: Population, i: number, month: number): number => month - pop.birthMonth[i]!;
+export const monthsInJapan = (pop: Population, i: number, month: number): number => month - pop.inJapanSinceMonth[i]!;
+export const monthsInStatus = (pop: Population, i: number, month: number): number => month - pop.statusSinceMonth[i]!;
+export const monthsWithEmployer = (pop: Population, i: number, month: number): number => month - pop.employerSinceMonth[i]!;
+/** Months spent on a work status (SSW2, SIE), counting the current one if it is. */
+export function monthsOnWorkStatus(pop: Population, i: number, month: number): number {
+  const banked = pop.workStatusMonthsBanked[i]!;
+  return isWorkStatus(pop.status[i]!) ? banked + (month - pop.workStatusSinceMonth[i]!) : banked;
 }
 
 /** Agents in Japan by status x nationality, plus the exits so far (`exits`). Fills `out`. */

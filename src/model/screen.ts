@@ -150,7 +150,7 @@ export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: numbe
   const pop = s.pop;
   if (st === Status.TI) {
     const esd = pop.esd[i] === 1;
-    if (internAtMilestone(esd, pop.tiStage[i]!, pop.monthsInStatus[i]!)) return NaN;
+    if (internAtMilestone(esd, pop.tiStage[i]!, s.ctx.month - pop.statusSinceMonth[i]!)) return NaN; // months in status
     // The debt term of abscondHazard, exactly as it computes it (written out: a call here cost 3% of
     // a run); the rest from the table.
     const contract = pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex;
@@ -160,7 +160,7 @@ export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: numbe
   }
   if (st === Status.SSW1) {
     const p = s.params;
-    if (pop.monthsInStatus[i]! >= p.ssw1CapMonths) return NaN;
+    if (s.ctx.month - pop.statusSinceMonth[i]! >= p.ssw1CapMonths) return NaN; // months in status at the cap
     const ssw2 = ssw2Hazard(s, i, ssw2Eligible(s, i));
     return (b.ssw1NonSsw2 + pos(ssw2)) * BOUND_SLACK;
   }

@@ -20,7 +20,7 @@ import { RNG_WORDS } from "./population.js";
 import { hazardBound, updateDecisionBounds } from "./screen.js";
 import type { SimState } from "./state.js";
 import { decideAgent } from "./transitions/decide.js";
-import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, ON_WORK_STATUS, updateAccrualRates } from "./transitions/earnings.js";
+import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
 import { familyAfterEvent, familyDrawDue, familyEventProbs, mayBringFamily } from "./transitions/family.js";
 
 export function sweepMonth(s: SimState, firstEntrant: number): void {
@@ -41,35 +41,45 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
   const payCode = s.payCodes.code;
   const underpayByCode = s.payCodes.underpay;
-  const { status, nationality, family, employer, ageMonths, monthsInJapan, monthsInStatus, monthsWithEmployer,
-    monthsOnWorkStatus, promisedWageYenPerMonth, wageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+  const month = r.month;
+  const { status, nationality, family, employer, inJapanSinceMonth, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
     japaneseLevel, networkTies, rng } = pop;
+  // Constants from other modules, copied once: an imported binding is read from its module cell
+  // (and checked) at every use in the loop, and the JIT does not fold it into the code.
+  const multiplier = ALEA_MULTIPLIER;
+  const twoTo32 = TWO_32;
+  const twoToMinus32 = INV_TWO_32;
+  const payOvertime = PAY_OVERTIME;
+  const payPromoter = PAY_PROMOTER;
+  const underpayShift = PAY_UNDERPAY_SHIFT;
+  const levelDue = MONTH_LEVEL_DUE;
+  const tieDue = MONTH_TIE_DUE;
+  const nationalities = NATIONALITY_COUNT;
+  const returned = Status.RETURNED;
+  const irregular = Status.IRREGULAR;
+  const asylum = Status.ASYLUM;
+  const partner = Family.partner;
 
   for (let i = 0, n = pop.size; i < n; i++) {
     let st = status[i]!;
-    if (st >= Status.RETURNED) continue; // left Japan
+    if (st >= returned) continue; // left Japan
 
     if (i < firstEntrant) {
-      // Accrual (accrueAgent): time, pay, debt, remittances and savings, skill, language, ties.
-      ageMonths[i] = ageMonths[i]! + 1;
-      const mj = monthsInJapan[i]! + 1;
-      monthsInJapan[i] = mj;
-      monthsInStatus[i] = monthsInStatus[i]! + 1;
-      monthsWithEmployer[i] = monthsWithEmployer[i]! + 1;
-      monthsOnWorkStatus[i] = monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
+      // Accrual (accrueAgent): pay, debt, remittances and savings, skill, language, ties. Time
+      // counts need nothing: they are the month minus the agent's month stamps.
+      const mj = month - inJapanSinceMonth[i]!;
       const e = employer[i]!;
       const code = e >= 0 ? payCode[e]! : 0;
       let wage: number;
-      if (st === Status.IRREGULAR || st === Status.ASYLUM) {
+      if (st === irregular || st === asylum) {
         wage = irregularWageYen;
       } else {
         wage = promisedWageYenPerMonth[i]! * wageIndex;
         if (e >= 0) {
-          wage *= 1 - underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
-          wage *= overtimeFactorByCode[code & PAY_OVERTIME]!; // x 1 without overtime: the same number
+          wage *= 1 - underpayByCode[code >> underpayShift]!;
+          wage *= overtimeFactorByCode[code & payOvertime]!; // x 1 without overtime: the same number
         }
       }
-      wageYenPerMonth[i] = wage;
       const surplus = wage > livingCostYen ? wage - livingCostYen : 0;
       const debt = debtYen[i]!;
       let repay = surplus * repayShare;
@@ -78,27 +88,29 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       const rest = surplus - repay;
       remittedYen[i] = remittedYen[i]! + rest * remitShare;
       savingsYen[i] = savingsYen[i]! + rest * saveShare;
-      const sk = skill[i]! + skillGainByCode[code & PAY_PROMOTER]!;
+      const sk = skill[i]! + skillGainByCode[code & payPromoter]!;
       skill[i] = sk > 1 ? 1 : sk;
       const due = dueByMonthsInJapan[mj]!;
       if (due !== 0) {
-        if ((due & MONTH_LEVEL_DUE) !== 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
-        if ((due & MONTH_TIE_DUE) !== 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
+        if ((due & levelDue) !== 0 && japaneseLevel[i]! < 5) japaneseLevel[i] = japaneseLevel[i]! + 1;
+        if ((due & tieDue) !== 0 && networkTies[i]! < 20) networkTies[i] = networkTies[i]! + 1;
       }
     }
 
-    // The decision draw (agentDraw), with the generator's state kept in registers.
+    // The decision draw (agentDraw), with the generator's state kept in registers. x * 2^-32 is
+    // x / 2^32 exactly (a power of two: only the exponent changes), and a multiply is far quicker
+    // than a divide.
     const j = RNG_WORDS * i;
     let c = rng[j]!;
     let s0 = rng[j + 1]!;
     let s1 = rng[j + 2]!;
     let s2 = rng[j + 3]!;
-    let x = ALEA_MULTIPLIER * s0 + c;
-    c = Math.floor(x / TWO_32);
+    let x = multiplier * s0 + c;
+    c = Math.floor(x * twoToMinus32);
     s0 = s1;
     s1 = s2;
-    s2 = x - c * TWO_32;
-    const u = s2 * INV_TWO_32;
+    s2 = x - c * twoTo32;
+    const u = s2 * twoToMinus32;
     // Most agents' draws clear the bound of their hazards (screen.ts): they stay, nothing to do.
     if (!(u >= hazardBound(s, bounds, i, st))) {
       // The full decision, which may take more draws of the agent's generator (a new employer, an
@@ -113,25 +125,25 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       s1 = rng[j + 2]!;
       s2 = rng[j + 3]!;
       st = status[i]!;
-      if (st >= Status.RETURNED) continue; // left this month
+      if (st >= returned) continue; // left this month
     }
 
     // Family life (applyFamilyLife): a partnership for a single agent, or family joining.
     const f = family[i]!;
     if (familyDrawDue(f, mayBring[st] === 1)) {
-      x = ALEA_MULTIPLIER * s0 + c;
-      c = Math.floor(x / TWO_32);
+      x = multiplier * s0 + c;
+      c = Math.floor(x * twoToMinus32);
       s0 = s1;
       s1 = s2;
-      s2 = x - c * TWO_32;
-      if (s2 * INV_TWO_32 < ((f & Family.partner) === 0 ? formProb : joinProb)) family[i] = familyAfterEvent(f);
+      s2 = x - c * twoTo32;
+      if (s2 * twoToMinus32 < ((f & partner) === 0 ? formProb : joinProb)) family[i] = familyAfterEvent(f);
     }
     rng[j] = c;
     rng[j + 1] = s0;
     rng[j + 2] = s1;
     rng[j + 3] = s2;
 
-    live[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
+    live[st * nationalities + nationality[i]!]! += 1;
   }
   s.liveStocksMonth = s.ctx.month;
 }

@@ -5,13 +5,46 @@ import { NATIONALITY_COUNT, SECTOR_COUNT, STATUS_COUNT, Status } from "../../src
 import type { Employers } from "../../src/model/employers.js";
 import type { ModelInputs } from "../../src/model/inputs.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
-import { AGENT_FIELDS, addAgent } from "../../src/model/population.js";
+import {
+  AGENT_FIELDS, addAgent, ageMonths, monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer,
+} from "../../src/model/population.js";
 import { type SimState, type Streams, type Uniform, createState } from "../../src/model/state.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { uniformFromSeed } from "../../src/engine/rng.js";
 import { seedAgentStream } from "../../src/model/agent-rng.js";
 
-export type AgentInit = Partial<Record<(typeof AGENT_FIELDS)[number], number>>;
+/**
+ * Time counts a test may give an agent instead of month stamps: they are the counts in month 0,
+ * the month makeState's state is in (stamp = 0 - count), as the monthly counters were.
+ */
+export const TIME_COUNTS = ["ageMonths", "monthsInJapan", "monthsInStatus", "monthsWithEmployer", "monthsOnWorkStatus"] as const;
+export type TimeCount = (typeof TIME_COUNTS)[number];
+export type AgentInit = Partial<Record<(typeof AGENT_FIELDS)[number] | TimeCount, number>>;
+
+/** Agent i's time counts in the state's month (or in month `m`), from its month stamps. */
+export function timeCounts(s: SimState, i: number, m = s.ctx.month): Record<TimeCount, number> {
+  return {
+    ageMonths: ageMonths(s.pop, i, m),
+    monthsInJapan: monthsInJapan(s.pop, i, m),
+    monthsInStatus: monthsInStatus(s.pop, i, m),
+    monthsWithEmployer: monthsWithEmployer(s.pop, i, m),
+    monthsOnWorkStatus: monthsOnWorkStatus(s.pop, i, m),
+  };
+}
+
+/** Sets agent i's time counts as of month `month` (each given count's stamp is month - count). */
+export function setTimeCounts(s: SimState, i: number, month: number, c: Partial<Record<TimeCount, number>>): void {
+  const pop = s.pop;
+  if (c.ageMonths !== undefined) pop.birthMonth[i] = month - c.ageMonths;
+  if (c.monthsInJapan !== undefined) pop.inJapanSinceMonth[i] = month - c.monthsInJapan;
+  if (c.monthsInStatus !== undefined) pop.statusSinceMonth[i] = month - c.monthsInStatus;
+  if (c.monthsWithEmployer !== undefined) pop.employerSinceMonth[i] = month - c.monthsWithEmployer;
+  if (c.monthsOnWorkStatus !== undefined) {
+    // All banked; a current work status counts on from now.
+    pop.workStatusMonthsBanked[i] = c.monthsOnWorkStatus;
+    pop.workStatusSinceMonth[i] = month;
+  }
+}
 export type EmployerInit = Partial<{ isSme: number; rural: number; wageLevel: number; underpayShare: number; offersOvertime: number; promoter: number }>;
 
 /** A generator that returns the given values in turn, then repeats the last. */
@@ -119,13 +152,16 @@ export function makeState(o: TestStateOptions = {}): SimState {
   // Hand-built agents get their own generators seeded as entrants' are (unless a test scripts them).
   const agentSeeds = seeded("agents");
   for (const a of o.agents ?? []) {
-    const i = addAgent(s.pop);
+    const i = addAgent(s.pop, 0);
     seedAgentStream(s.pop, i, agentSeeds);
     s.pop.status[i] = Status.TI;
     s.pop.tiStage[i] = 1;
     s.pop.employer[i] = 0;
     s.pop.promisedWageYenPerMonth[i] = params.tiWageYenPerMonth;
-    for (const [k, v] of Object.entries(a)) (s.pop as unknown as Record<string, Int32Array>)[k]![i] = v as number;
+    for (const [k, v] of Object.entries(a)) {
+      if (!(TIME_COUNTS as readonly string[]).includes(k)) (s.pop as unknown as Record<string, Int32Array>)[k]![i] = v as number;
+    }
+    setTimeCounts(s, i, 0, a);
   }
   updateMonthContext(s, 0);
   return s;

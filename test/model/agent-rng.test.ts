@@ -7,7 +7,7 @@ import { Status } from "../../src/model/codes.js";
 describe("agent generators", () => {
   it("are bit-identical to seedrandom's Alea from the same state", () => {
     const pop = createPopulation(4);
-    const i = addAgent(pop);
+    const i = addAgent(pop, 0);
     seedAgentStream(pop, i, seedrandom.alea("seed of agent"));
     const j = 4 * i; // c, s0, s1, s2
     const state = { c: pop.rng[j]!, s0: pop.rng[j + 1]! / 2 ** 32, s1: pop.rng[j + 2]! / 2 ** 32, s2: pop.rng[j + 3]! / 2 ** 32 };
@@ -19,7 +19,7 @@ describe("agent generators", () => {
     const make = () => {
       const pop = createPopulation(4);
       const seeds = seedrandom.alea("seeds");
-      for (let k = 0; k < 3; k++) seedAgentStream(pop, addAgent(pop), seeds);
+      for (let k = 0; k < 3; k++) seedAgentStream(pop, addAgent(pop, 0), seeds);
       return pop;
     };
     const a = make();
@@ -39,7 +39,7 @@ describe("agent generators", () => {
     const pop = createPopulation(200);
     let close = 0;
     for (let a = 0; a < 200; a++) {
-      const i = addAgent(pop);
+      const i = addAgent(pop, 0);
       seedAgentStream(pop, i, shared);
       const next: number[] = [];
       const copy = seedrandom.alea("shared"); // re-create the shared stream up to this point
@@ -53,7 +53,7 @@ describe("agent generators", () => {
 
   it("draw uniformly on [0, 1)", () => {
     const pop = createPopulation(1);
-    seedAgentStream(pop, addAgent(pop), seedrandom.alea("uniform"));
+    seedAgentStream(pop, addAgent(pop, 0), seedrandom.alea("uniform"));
     const n = 100000;
     let sum = 0;
     let below = 0;

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Status } from "../../src/model/codes.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { defaultParams } from "../../src/model/params.js";
+import type { SimState } from "../../src/model/state.js";
 import { accrueMonth, wageThisMonth } from "../../src/model/transitions/earnings.js";
-import { type AgentInit, makeEmployers, makeState } from "../helpers/state.js";
+import { type AgentInit, makeEmployers, makeState, timeCounts } from "../helpers/state.js";
 import { counting, expectNear } from "./support.js";
 
 const D = defaultParams();
@@ -40,7 +41,7 @@ describe("accrueMonth: money", () => {
     const surplus = D.tiWageYenPerMonth - D.livingCostYenPerMonth;
     const repay = surplus * D.debtRepaymentShare;
     const rest = surplus - repay;
-    expectNear(s.pop.wageYenPerMonth[0]!, D.tiWageYenPerMonth);
+    expectNear(wageThisMonth(s, 0), D.tiWageYenPerMonth);
     expectNear(s.pop.debtYen[0]!, 1e6 - repay);
     expectNear(s.pop.remittedYen[0]!, rest * D.remittanceShare);
     expectNear(s.pop.savingsYen[0]!, rest * (1 - D.remittanceShare));
@@ -56,7 +57,7 @@ describe("accrueMonth: money", () => {
     const debtBefore = agents.map((a) => a.debtYen ?? 0);
     accrueMonth(s);
     for (let i = 0; i < agents.length; i++) {
-      const surplus = Math.max(0, s.pop.wageYenPerMonth[i]! - D.livingCostYenPerMonth);
+      const surplus = Math.max(0, wageThisMonth(s, i) - D.livingCostYenPerMonth);
       const repaid = debtBefore[i]! - s.pop.debtYen[i]!;
       expect(repaid).toBeGreaterThanOrEqual(0);
       expectNear(repaid + s.pop.remittedYen[i]! + s.pop.savingsYen[i]!, surplus, 1e-6);
@@ -99,17 +100,23 @@ describe("accrueMonth: money", () => {
   });
 });
 
+/** The next month's context and accrual: time counts follow the month (month stamps, population.ts). */
+function nextMonth(s: SimState): void {
+  updateMonthContext(s, s.ctx.month + 1);
+  accrueMonth(s);
+}
+
 describe("accrueMonth: time, skill, language and ties", () => {
-  it("advances every counter by one month and counts work-status months only on SSW2 and SIE", () => {
+  it("time counts advance one a month and work-status months only on SSW2 and SIE", () => {
     const statuses = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
     const s = makeState({ agents: statuses.map((status) => ({ status, tiStage: status === Status.TI ? 1 : 0, ageMonths: 300, monthsInJapan: 10, monthsInStatus: 5, monthsWithEmployer: 3, monthsOnWorkStatus: 2 })) });
-    accrueMonth(s);
+    nextMonth(s);
     statuses.forEach((st, i) => {
-      expect(s.pop.ageMonths[i]).toBe(301);
-      expect(s.pop.monthsInJapan[i]).toBe(11);
-      expect(s.pop.monthsInStatus[i]).toBe(6);
-      expect(s.pop.monthsWithEmployer[i]).toBe(4);
-      expect(s.pop.monthsOnWorkStatus[i], `status ${st}`).toBe(st === Status.SSW2 || st === Status.SIE ? 3 : 2);
+      expect(timeCounts(s, i).ageMonths).toBe(301);
+      expect(timeCounts(s, i).monthsInJapan).toBe(11);
+      expect(timeCounts(s, i).monthsInStatus).toBe(6);
+      expect(timeCounts(s, i).monthsWithEmployer).toBe(4);
+      expect(timeCounts(s, i).monthsOnWorkStatus, `status ${st}`).toBe(st === Status.SSW2 || st === Status.SIE ? 3 : 2);
     });
   });
 
@@ -125,7 +132,7 @@ describe("accrueMonth: time, skill, language and ties", () => {
   it("gains a JLPT level every monthsPerJapaneseLevel months in Japan, up to N1 (5)", () => {
     const n = D.monthsPerJapaneseLevel;
     const s = makeState({ agents: [{ monthsInJapan: n - 1, japaneseLevel: 1 }, { monthsInJapan: n - 2, japaneseLevel: 1 }, { monthsInJapan: 2 * n - 1, japaneseLevel: 5 }] });
-    accrueMonth(s);
+    nextMonth(s);
     expect(s.pop.japaneseLevel[0]).toBe(2);
     expect(s.pop.japaneseLevel[1]).toBe(1);
     expect(s.pop.japaneseLevel[2]).toBe(5);
@@ -134,15 +141,15 @@ describe("accrueMonth: time, skill, language and ties", () => {
   it("gains a co-national tie every 12 / networkTiesPerYear months, up to 20", () => {
     const every = Math.round(12 / D.networkTiesPerYear);
     const s = makeState({ agents: [{ monthsInJapan: every - 1, networkTies: 3 }, { monthsInJapan: every, networkTies: 3 }, { monthsInJapan: 5 * every - 1, networkTies: 20 }] });
-    accrueMonth(s);
+    nextMonth(s);
     expect(s.pop.networkTies[0]).toBe(4);
     expect(s.pop.networkTies[1]).toBe(3);
     expect(s.pop.networkTies[2]).toBe(20);
   });
 
   it("gains no ties when networkTiesPerYear is 0", () => {
-    const s = makeState({ agents: [{ monthsInJapan: 5, networkTies: 3 }], params: { networkTiesPerYear: 0 } });
-    for (let m = 0; m < 24; m++) accrueMonth(s);
+    const s = makeState({ agents: [{ monthsInJapan: 5, networkTies: 3 }], params: { networkTiesPerYear: 0 }, months: 25 });
+    for (let m = 0; m < 24; m++) nextMonth(s);
     expect(s.pop.networkTies[0]).toBe(3);
   });
 

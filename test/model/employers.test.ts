@@ -196,6 +196,24 @@ describe("updateEmployerPayCodes", () => {
     }
   });
 
+  it("rebuilds the codes when any employer's trait changes, also in the last, partial word of the flags", () => {
+    const e = makeEmployers([{}, {}, {}]);
+    expect(e.count % 4).not.toBe(0);
+    const codes = createEmployerPayCodes();
+    updateEmployerPayCodes(e, codes);
+    for (const k of [0, 5, e.count - 1]) {
+      e.promoter[k] = 1 - e.promoter[k]!;
+      updateEmployerPayCodes(e, codes);
+      expect((codes.code[k]! & PAY_PROMOTER) !== 0, `promoter ${k}`).toBe(e.promoter[k] === 1);
+      e.offersOvertime[k] = 1 - e.offersOvertime[k]!;
+      updateEmployerPayCodes(e, codes);
+      expect((codes.code[k]! & PAY_OVERTIME) !== 0, `overtime ${k}`).toBe(e.offersOvertime[k] === 1);
+      e.underpayShare[k] = 0.25;
+      updateEmployerPayCodes(e, codes);
+      expect(codes.underpay[codes.code[k]! >> PAY_UNDERPAY_SHIFT], `underpay ${k}`).toBe(0.25);
+    }
+  });
+
   it("is not usable when employers have more distinct shares than a code can index", () => {
     const e = makeEmployers(Array.from({ length: 70 }, (_, k) => ({ underpayShare: k / 100 })));
     expect(updateEmployerPayCodes(e, createEmployerPayCodes())).toBe(false);

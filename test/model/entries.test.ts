@@ -3,7 +3,7 @@ import { ENTRY_STATUSES, EventCode, NATIONALITY_COUNT, NO_STATUS, Nationality, S
 import { defaultParams } from "../../src/model/params.js";
 import { EntryKind, addEntries, createEntrant, seedInitialPopulation, stochasticRound } from "../../src/model/transitions/entries.js";
 import { ensureCapacity, getAgent } from "../../src/model/population.js";
-import { makeEmployers, makeState, seeded } from "../helpers/state.js";
+import { makeEmployers, makeState, seeded, timeCounts } from "../helpers/state.js";
 import { counting, flow, loggedEvents } from "./support.js";
 
 const D = defaultParams();
@@ -46,9 +46,9 @@ describe("createEntrant", () => {
     expect(s.pop.debtYen[i]).toBeGreaterThan(0);
     expect(s.pop.japaneseLevel[i]).toBe(1);
     expect(s.pop.skill[i]).toBeCloseTo(D.entrySkillTi, 6);
-    expect(s.pop.ageMonths[i]).toBeGreaterThanOrEqual(18 * 12);
-    expect(s.pop.monthsInJapan[i]).toBe(0);
-    expect(s.pop.monthsInStatus[i]).toBe(0);
+    expect(timeCounts(s, i).ageMonths).toBeGreaterThanOrEqual(18 * 12);
+    expect(timeCounts(s, i).monthsInJapan).toBe(0);
+    expect(timeCounts(s, i).monthsInStatus).toBe(0);
   });
 
   it("marks interns as ESD interns once esdActive", () => {
@@ -249,21 +249,23 @@ describe("seedInitialPopulation", () => {
     const s = seededPopulation();
     for (let i = 0; i < s.pop.size; i++) {
       const st = s.pop.status[i]!;
-      const m = s.pop.monthsInStatus[i]!;
+      // As seeded: the end of month -1, before month 0 is stepped.
+      const seeded = timeCounts(s, i, -1);
+      const m = seeded.monthsInStatus;
       if (st === Status.TI) {
         expect(m).toBeLessThan(36);
         expect(s.pop.tiStage[i]).toBe(m < 12 ? 1 : 2);
-        expect(s.pop.monthsInJapan[i]).toBe(m);
+        expect(seeded.monthsInJapan).toBe(m);
       } else {
         expect(s.pop.tiStage[i]).toBe(0);
         expect(m).toBeLessThan(60);
       }
       if (st === Status.IRREGULAR || st === Status.ASYLUM) expect(s.pop.employer[i]).toBe(-1);
       else expect(s.employers.sector[s.pop.employer[i]!]).toBe(s.pop.sector[i]);
-      if (st === Status.SIE) expect(s.pop.monthsOnWorkStatus[i]).toBe(m);
+      if (st === Status.SIE) expect(seeded.monthsOnWorkStatus).toBe(m);
       expect(s.pop.debtYen[i]).toBeGreaterThanOrEqual(0);
       expect(s.pop.skill[i]).toBeLessThanOrEqual(1);
-      expect(s.pop.ageMonths[i]).toBeGreaterThanOrEqual(18 * 12 + s.pop.monthsInJapan[i]!);
+      expect(seeded.ageMonths).toBeGreaterThanOrEqual(18 * 12 + seeded.monthsInJapan);
     }
   });
 

@@ -6,7 +6,7 @@ import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone } from "../../src/model/transitions/intern.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
-import { type AgentInit, makeEmployers, makeState, scripted } from "../helpers/state.js";
+import { type AgentInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
 
 const D = defaultParams();
@@ -63,7 +63,7 @@ describe("decideIntern: completion of TI-2 at 36 months", () => {
     decideIntern(s, 0, D.promoterSponsorProb - 1e-9);
     expect(s.pop.status[0]).toBe(Status.SSW1);
     expect(s.pop.tiStage[0]).toBe(0);
-    expect(s.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(0);
     // Same employer, SSW pay at that employer's wage level.
     expect(s.pop.employer[0]).toBe(0);
     expect(s.pop.promisedWageYenPerMonth[0]).toBeCloseTo(D.ssw1WageYenPerMonth * Math.fround(1.1), 0);
@@ -284,7 +284,7 @@ describe("decideIntern: Employment for Skill Development interns", () => {
       expect(s.pop.employer[0], `sector ${sector}, ${months} months`).toBe(moves ? first + 1 : first);
       expect(events(s)).toEqual(moves ? ["job_change:TI->TI"] : []);
       if (moves) {
-        expect(s.pop.monthsWithEmployer[0]).toBe(0);
+        expect(timeCounts(s, 0).monthsWithEmployer).toBe(0);
         expect(s.pop.jobChanges[0]).toBe(1);
         expect(s.employers.sector[s.pop.employer[0]!]).toBe(sector);
       }
@@ -353,7 +353,7 @@ describe("decideIntern: monthly competing options", () => {
     expect(s.pop.status[0]).toBe(Status.IRREGULAR);
     expect(s.pop.employer[0]).toBe(-1);
     expect(s.pop.tiStage[0]).toBe(0);
-    expect(s.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(0);
     expect(events(s)).toEqual(["abscond:TI->IRREGULAR"]);
     expect(flow(s, EventCode.abscond, Status.TI, Status.IRREGULAR, 0)).toBe(1);
   });

@@ -9,6 +9,8 @@ import {
 } from "../../src/model/codes.js";
 import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
 import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
+import { wageThisMonth } from "../../src/model/transitions/earnings.js";
+import { timeCounts } from "../helpers/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
 import { describeEvent, loggedEvents } from "./support.js";
@@ -21,7 +23,7 @@ const sum = (a: ArrayLike<number>): number => {
 
 /** Statuses whose holders change employer (PR job changes are not tracked). */
 const JOB_CHANGE_STATUSES: readonly number[] = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE];
-const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "wageYenPerMonth", "promisedWageYenPerMonth"] as const;
+const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "promisedWageYenPerMonth"] as const;
 
 /** Row of the agent with this id (ids are strictly increasing along the rows), or -1. */
 function rowOf(s: SimState, id: number): number {
@@ -70,21 +72,25 @@ function agentViolations(s: SimState, t: number): string[] {
     if ((st === Status.TI || st === Status.SSW1 || st === Status.SSW2) && pop.sector[i]! >= MANUAL_SECTOR_COUNT) bad(i, "TI/SSW in the professional sector");
     if (st === Status.SIE && pop.sector[i] !== Sector.professional) bad(i, `SIE in sector ${pop.sector[i]}`);
     // Non-negative and finite (NaN fails the comparison too).
-    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && pop.wageYenPerMonth[i]! >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
-      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + pop.wageYenPerMonth[i]! + pop.promisedWageYenPerMonth[i]!)) {
+    const wage = wageThisMonth(s, i);
+    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && wage >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
+      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + wage + pop.promisedWageYenPerMonth[i]!)) {
       for (const f of MONEY_FIELDS) bad(i, `${f} = ${pop[f][i]}`);
+      bad(i, `pay this month = ${wage}`);
     }
     const sk = pop.skill[i]!;
     if (!(sk >= 0 && sk <= 1)) bad(i, `skill ${sk}`);
     if (pop.japaneseLevel[i]! > 5) bad(i, `japaneseLevel ${pop.japaneseLevel[i]}`);
     if (pop.networkTies[i]! > 20) bad(i, `networkTies ${pop.networkTies[i]}`);
-    if (pop.monthsInStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsInStatus ${pop.monthsInStatus[i]} > monthsInJapan ${pop.monthsInJapan[i]}`);
-    if (pop.monthsWithEmployer[i]! > pop.monthsInJapan[i]!) bad(i, `monthsWithEmployer > monthsInJapan`);
-    if (pop.monthsOnWorkStatus[i]! > pop.monthsInJapan[i]!) bad(i, `monthsOnWorkStatus > monthsInJapan`);
-    if (pop.ageMonths[i]! < 18 * 12) bad(i, `age ${pop.ageMonths[i]} months`);
-    if (st === Status.TI && pop.esd[i] === 0 && pop.monthsInStatus[i]! > 60) bad(i, `TITP intern past 5 years`);
-    if (st === Status.TI && pop.esd[i] === 1 && pop.monthsInStatus[i]! > 36) bad(i, `ESD intern past 3 years`);
-    if (st === Status.SSW1 && pop.monthsInStatus[i]! > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
+    const t = timeCounts(s, i);
+    if (t.monthsInStatus > t.monthsInJapan) bad(i, `monthsInStatus ${t.monthsInStatus} > monthsInJapan ${t.monthsInJapan}`);
+    if (t.monthsWithEmployer > t.monthsInJapan) bad(i, `monthsWithEmployer > monthsInJapan`);
+    if (t.monthsOnWorkStatus > t.monthsInJapan) bad(i, `monthsOnWorkStatus > monthsInJapan`);
+    if (t.monthsInStatus < 0 || t.monthsWithEmployer < 0 || t.monthsOnWorkStatus < 0) bad(i, `negative time count ${JSON.stringify(t)}`);
+    if (t.ageMonths < 18 * 12) bad(i, `age ${t.ageMonths} months`);
+    if (st === Status.TI && pop.esd[i] === 0 && t.monthsInStatus > 60) bad(i, `TITP intern past 5 years`);
+    if (st === Status.TI && pop.esd[i] === 1 && t.monthsInStatus > 36) bad(i, `ESD intern past 3 years`);
+    if (st === Status.SSW1 && t.monthsInStatus > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
   }
   return out;
 }

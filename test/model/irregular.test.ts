@@ -3,7 +3,7 @@ import { EventCode, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { decideAsylum, decideIrregular } from "../../src/model/transitions/irregular.js";
-import { makeState, scripted } from "../helpers/state.js";
+import { makeState, scripted, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, counting, describeEvent, flow, loggedEvents } from "./support.js";
 
 const D = defaultParams();
@@ -79,7 +79,7 @@ describe("decideAsylum", () => {
   it("waits while no decision comes (hazards 0), drawing nothing from the life stream", () => {
     const { s, life } = asylum({ asylumDecisionHazardPerMonth: 0 }, [0]);
     expect(s.pop.status[0]).toBe(Status.ASYLUM);
-    expect(s.pop.monthsInStatus[0]).toBe(20);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(20);
     expect(life.calls).toBe(0);
   });
 
@@ -92,7 +92,7 @@ describe("decideAsylum", () => {
   it("after a rejection, a repeat application keeps ASYLUM and restarts the wait (no event) while repeat applications stop deportation", () => {
     const { s, life } = asylum({ repeatApplicationsStopDeportation: true }, [D.asylumReapplyProb - 1e-9, 0]);
     expect(s.pop.status[0]).toBe(Status.ASYLUM);
-    expect(s.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(0);
     expect(s.log!.length).toBe(0);
     expect(life.calls).toBe(1);
   });
@@ -105,7 +105,7 @@ describe("decideAsylum", () => {
 
     const kept = asylum({ repeatApplicationsStopDeportation: false }, [0, D.asylumRejectedDeportProb]);
     expect(kept.s.pop.status[0]).toBe(Status.ASYLUM);
-    expect(kept.s.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(kept.s, 0).monthsInStatus).toBe(0);
     expect(kept.s.log!.length).toBe(0);
   });
 
@@ -116,7 +116,7 @@ describe("decideAsylum", () => {
       const back = asylum({ repeatApplicationsStopDeportation: stop }, [D.asylumReapplyProb, D.asylumRejectedDeportProb]);
       expect(back.s.pop.status[0]).toBe(Status.IRREGULAR);
       expect(back.s.pop.employer[0]).toBe(-1);
-      expect(back.s.pop.monthsInStatus[0]).toBe(0);
+      expect(timeCounts(back.s, 0).monthsInStatus).toBe(0);
       expect(events(back.s)).toEqual(["transfer:ASYLUM->IRREGULAR"]);
       expect(flow(back.s, EventCode.transfer, Status.ASYLUM, Status.IRREGULAR, 0)).toBe(1);
     }

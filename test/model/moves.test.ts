@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EventCode, Family, NATIONALITY_COUNT, Sector, Status } from "../../src/model/codes.js";
+import { updateMonthContext } from "../../src/model/context.js";
 import { pickEmployer } from "../../src/model/employers.js";
 import { defaultParams } from "../../src/model/params.js";
 import { changeEmployer, moveStatus } from "../../src/model/transitions/moves.js";
-import { makeEmployers, makeState, scripted } from "../helpers/state.js";
+import { makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
 import { describeEvent, flow, loggedEvents } from "./support.js";
 
 const D = defaultParams();
@@ -26,7 +27,7 @@ describe("changeEmployer", () => {
         expect(e).toBeGreaterThanOrEqual(first);
         expect(e).toBeLessThan(first + 4);
         expect(s.pop.status[0]).toBe(Status.SSW1);
-        expect(s.pop.monthsWithEmployer[0]).toBe(0);
+        expect(timeCounts(s, 0).monthsWithEmployer).toBe(0);
         expect(loggedEvents(s).map(describeEvent)).toEqual(["job_change:SSW1->SSW1"]);
         expect(flow(s, EventCode.job_change, Status.SSW1, Status.SSW1, 2)).toBe(1);
       }
@@ -89,11 +90,25 @@ describe("moveStatus", () => {
     moveStatus(s, 0, Status.SSW1);
     expect(s.pop.status[0]).toBe(Status.SSW1);
     expect(s.pop.tiStage[0]).toBe(0);
-    expect(s.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(0);
     // Still registered with the same employer.
     expect(s.pop.employer[0]).toBe(1);
-    expect(s.pop.monthsWithEmployer[0]).toBe(20);
+    expect(timeCounts(s, 0).monthsWithEmployer).toBe(20);
     expect(loggedEvents(s).map(describeEvent)).toEqual(["transfer:TI->SSW1"]);
+  });
+
+  it("keeps the months on a work status of a status left, and counts those of a new one from the move", () => {
+    const s = makeState({ agents: [{ status: Status.SSW1, tiStage: 0, sector: Sector.construction, employer: 2, monthsOnWorkStatus: 0 }], months: 30 });
+    updateMonthContext(s, 3);
+    expect(timeCounts(s, 0).monthsOnWorkStatus).toBe(0); // SSW1 is not a work status
+    moveStatus(s, 0, Status.SSW2);
+    expect(timeCounts(s, 0).monthsOnWorkStatus).toBe(0);
+    updateMonthContext(s, 10);
+    expect(timeCounts(s, 0).monthsOnWorkStatus).toBe(7);
+    moveStatus(s, 0, Status.PR);
+    updateMonthContext(s, 25);
+    expect(timeCounts(s, 0).monthsOnWorkStatus).toBe(7);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(15);
   });
 
   it("drops the employer on leaving the registered labour market", () => {
@@ -101,7 +116,7 @@ describe("moveStatus", () => {
       const s = makeState({ agents: [{ employer: 1, monthsWithEmployer: 7 }] });
       moveStatus(s, 0, to);
       expect(s.pop.employer[0], `to ${to}`).toBe(-1);
-      expect(s.pop.monthsWithEmployer[0]).toBe(0);
+      expect(timeCounts(s, 0).monthsWithEmployer).toBe(0);
     }
   });
 

@@ -9,20 +9,20 @@ import type { Population } from "../../src/model/population.js";
 function filled(n: number, capacity = n): Population {
   const pop = createPopulation(capacity);
   for (let k = 0; k < n; k++) {
-    const i = addAgent(pop);
+    const i = addAgent(pop, 0);
     pop.status[i] = k % 7;
     pop.tiStage[i] = k % 7 === Status.TI ? 1 + (k % 3) : 0;
     pop.esd[i] = k % 2;
     pop.nationality[i] = k % NATIONALITY_COUNT;
     pop.sector[i] = k % 6;
     pop.employer[i] = k % 5 === 0 ? -1 : k;
-    pop.ageMonths[i] = 300 + k;
-    pop.monthsInJapan[i] = k;
-    pop.monthsInStatus[i] = k % 40;
-    pop.monthsWithEmployer[i] = k % 30;
-    pop.monthsOnWorkStatus[i] = k % 20;
+    pop.birthMonth[i] = -300 - k;
+    pop.inJapanSinceMonth[i] = -k;
+    pop.statusSinceMonth[i] = -(k % 40);
+    pop.employerSinceMonth[i] = -(k % 30);
+    pop.workStatusMonthsBanked[i] = k % 20;
+    pop.workStatusSinceMonth[i] = -(k % 25);
     pop.promisedWageYenPerMonth[i] = 180000 + k;
-    pop.wageYenPerMonth[i] = 170000 + k;
     pop.debtYen[i] = 1000 * k;
     pop.savingsYen[i] = 2000 * k;
     pop.remittedYen[i] = 3000 * k;
@@ -47,24 +47,25 @@ describe("createPopulation and addAgent", () => {
     for (const f of AGENT_FIELDS) expect(pop[f].length).toBe(16 * fieldWidth(f));
   });
 
-  it("appends zeroed rows with fresh ids and no employer, also in rows freed by compaction", () => {
+  it("appends zeroed rows with fresh ids, no employer and time spans starting in the given month, also in rows freed by compaction", () => {
     const pop = createPopulation(4);
-    const first = addAgent(pop);
-    const second = addAgent(pop);
+    const first = addAgent(pop, 0);
+    const second = addAgent(pop, 0);
     pop.debtYen[first] = 99;
     pop.status[first] = Status.RETURNED; // leaves; its row is reclaimed below
     pop.debtYen[second] = 42;
     pop.status[second] = Status.SIE;
     removeExited(pop);
     expect(pop.size).toBe(1);
-    const a = addAgent(pop); // row 1, last held by `second` before compaction moved it to row 0
+    const a = addAgent(pop, 7); // row 1, last held by `second` before compaction moved it to row 0
     expect(a).toBe(1);
     expect(pop.id[a]).toBe(2);
     expect(pop.nextId).toBe(3);
     const r = getAgent(pop, a);
     for (const [f, v] of Object.entries(r)) {
       if (f === "id") continue;
-      expect(v, f).toBe(f === "employer" ? -1 : 0);
+      const startsNow = ["birthMonth", "inJapanSinceMonth", "statusSinceMonth", "employerSinceMonth", "workStatusSinceMonth"].includes(f);
+      expect(v, f).toBe(f === "employer" ? -1 : startsNow ? 7 : 0);
     }
   });
 });
@@ -90,7 +91,7 @@ describe("ensureCapacity", () => {
       expect(pop[f].constructor, f).toBe(createPopulation(1)[f].constructor);
     }
     // New rows can be added up to the capacity, and ids continue.
-    for (let k = 0; k < 50; k++) addAgent(pop);
+    for (let k = 0; k < 50; k++) addAgent(pop, 0);
     expect(pop.size).toBe(66);
     expect(pop.id[65]).toBe(65);
     expect(rows(pop).slice(0, 16)).toEqual(before);
@@ -100,7 +101,7 @@ describe("ensureCapacity", () => {
     const pop = filled(16, 16);
     ensureCapacity(pop, 100);
     for (let k = 0; k < 100; k++) {
-      const i = addAgent(pop);
+      const i = addAgent(pop, 0);
       pop.status[i] = k % 2 === 0 ? Status.RETURNED : Status.SIE;
     }
     removeExited(pop);
@@ -156,7 +157,7 @@ describe("removeExited", () => {
     expect(pop.size).toBe(0);
     expect(countLive(pop)).toBe(0);
     expect(pop.nextId).toBe(9);
-    expect(pop.id[addAgent(pop)]).toBe(9);
+    expect(pop.id[addAgent(pop, 0)]).toBe(9);
   });
 });
 

@@ -3,7 +3,7 @@ import { EventCode, Family, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { decideSsw1, decideSsw2, ssw2Eligible } from "../../src/model/transitions/ssw.js";
-import { type AgentInit, makeState } from "../helpers/state.js";
+import { type AgentInit, makeState, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, describeEvent, flow, loggedEvents } from "./support.js";
 
 const D = defaultParams();
@@ -32,7 +32,7 @@ describe("decideSsw1: the 5-year cap", () => {
     decideSsw1(up, 0, D.ssw2AtCapProb - 1e-9);
     expect(up.pop.status[0]).toBe(Status.SSW2);
     expect(up.pop.employer[0]).toBe(CONSTR);
-    expect(up.pop.monthsInStatus[0]).toBe(0);
+    expect(timeCounts(up, 0).monthsInStatus).toBe(0);
     expect(events(up)).toEqual(["transfer:SSW1->SSW2"]);
 
     const home = ssw1({ sector: Sector.construction, employer: CONSTR, monthsInStatus: D.ssw1CapMonths });
@@ -116,7 +116,7 @@ describe("decideSsw1: monthly options", () => {
     decideSsw1(s, 0, 0.5);
     expect(s.pop.status[0]).toBe(Status.SSW1);
     expect(s.pop.employer[0]).toBe(MANUF + 1);
-    expect(s.pop.monthsInStatus[0]).toBe(10);
+    expect(timeCounts(s, 0).monthsInStatus).toBe(10);
     expect(events(s)).toEqual(["job_change:SSW1->SSW1"]);
   });
 

@@ -4,7 +4,7 @@ import { countLive } from "../../src/model/population.js";
 import { decideAll, stepMonth } from "../../src/model/step.js";
 import { accrueMonth } from "../../src/model/transitions/earnings.js";
 import { applyFamilyLife } from "../../src/model/transitions/family.js";
-import { type AgentInit, makeState } from "../helpers/state.js";
+import { type AgentInit, makeState, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, counting, loggedEvents } from "./support.js";
 
 const mix: AgentInit[] = [
@@ -50,7 +50,7 @@ describe("leavers' rows", () => {
     s.rng.life = life;
     accrueMonth(s);
     applyFamilyLife(s);
-    expect(s.pop.monthsInJapan[0]).toBe(7);
+    expect(timeCounts(s, 0).monthsInJapan).toBe(7);
     expect(s.pop.debtYen[0]).toBe(50);
     expect(s.pop.family[0]).toBe(0);
     expect(life.calls).toBe(0);

@@ -1,5 +1,6 @@
-// Monthly accrual for everyone in Japan: time counters, pay, debt repayment, remittances and
-// savings, skill, Japanese and co-national ties. Deterministic: no random draws.
+// Monthly accrual for everyone in Japan: pay, debt repayment, remittances and savings, skill,
+// Japanese and co-national ties. Deterministic: no random draws. Time in Japan, in status and so
+// on needs no accrual: it is kept as month stamps (population.ts), and the counts follow the month.
 
 import { Status } from "../codes.js";
 import { type Employers, PAY_OVERTIME, PAY_PROMOTER } from "../employers.js";
@@ -12,6 +13,8 @@ import type { SimState } from "../state.js";
  * used to evaluate, so precomputing it changes no bit.
  */
 export interface AccrualRates {
+  /** The month (s.ctx.month): time counts are this minus the agents' month stamps. */
+  month: number;
   wageIndex: number;
   /** Pay of IRREGULAR and ASYLUM agents this month, yen. */
   irregularWageYen: number;
@@ -28,7 +31,7 @@ export interface AccrualRates {
   /** One more co-national contact every `tieEveryMonths` months in Japan (0: none). */
   tieEveryMonths: number;
   /**
-   * By months in Japan after this month's accrual (1 .. 65536): MONTH_LEVEL_DUE if a JLPT level
+   * By months in Japan after this month's accrual (0 .. 65536): MONTH_LEVEL_DUE if a JLPT level
    * is due (mj % monthsPerLevel === 0), MONTH_TIE_DUE if a new tie is. Saves the sweep two
    * integer divisions per agent; rebuilt only when the two periods change.
    */
@@ -42,17 +45,12 @@ export interface AccrualRates {
   skillGainByCode: Float64Array;
 }
 
-/** 1 for the statuses whose months count as work status for permanent residency (rules.md), by status. */
-export const ON_WORK_STATUS = new Uint8Array(Status.RETURNED);
-ON_WORK_STATUS[Status.SSW2] = 1;
-ON_WORK_STATUS[Status.SIE] = 1;
-
 export const MONTH_LEVEL_DUE = 1;
 export const MONTH_TIE_DUE = 2;
 
 export function createAccrualRates(): AccrualRates {
   return {
-    wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, repayShare: 0, remitShare: 0, saveShare: 1,
+    month: 0, wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, repayShare: 0, remitShare: 0, saveShare: 1,
     skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
     dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
     overtimeFactorByCode: new Float64Array(PAY_OVERTIME + 1), skillGainByCode: new Float64Array(PAY_PROMOTER + 1),
@@ -63,6 +61,7 @@ export function createAccrualRates(): AccrualRates {
 export function updateAccrualRates(s: SimState, r: AccrualRates): void {
   const p = s.params;
   const wageIndex = s.ctx.wageIndex;
+  r.month = s.ctx.month;
   r.wageIndex = wageIndex;
   r.irregularWageYen = p.irregularWageYenPerMonth * wageIndex;
   r.overtimeFactor = 1 + p.overtimePremiumShare;
@@ -109,15 +108,8 @@ export function wageThisMonth(s: SimState, i: number): number {
 
 /** One month of work and life for agent i, who is in Japan with status st. */
 export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): void {
-  pop.ageMonths[i] = pop.ageMonths[i]! + 1;
-  const mj = pop.monthsInJapan[i]! + 1;
-  pop.monthsInJapan[i] = mj;
-  pop.monthsInStatus[i] = pop.monthsInStatus[i]! + 1;
-  pop.monthsWithEmployer[i] = pop.monthsWithEmployer[i]! + 1;
-  pop.monthsOnWorkStatus[i] = pop.monthsOnWorkStatus[i]! + ON_WORK_STATUS[st]!;
-
+  const mj = r.month - pop.inJapanSinceMonth[i]!; // months in Japan, this month included
   const wage = wageOf(pop, emp, r, i, st);
-  pop.wageYenPerMonth[i] = wage;
   const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
   const debt = pop.debtYen[i]!;
   let repay = surplus * r.repayShare;

@@ -63,7 +63,8 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   const pop = s.pop;
   const draw = ruralSme ? s.rng.policy : s.rng.entries;
   const match = ruralSme ? s.rng.policy : s.rng.matching;
-  const i = addAgent(pop);
+  const now = s.ctx.month;
+  const i = addAgent(pop, now);
   seedAgentStream(pop, i, draw);
   const status = KIND_STATUS[kind]!;
   pop.status[i] = status;
@@ -72,11 +73,14 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   pop.sector[i] = sector;
   const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
   pop.employer[i] = e;
+  // Read at once: the employer is one of many at random, so this read often misses the cache, and
+  // its wait then overlaps the draws below instead of stalling at the contract wage.
+  const wageLevel = s.employers.wageLevel[e]!;
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
     + p.entryAgeSdYears * normal(draw);
-  pop.ageMonths[i] = Math.max(18 * 12, Math.round(ageYears * 12));
+  pop.birthMonth[i] = now - Math.max(18 * 12, Math.round(ageYears * 12));
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
-  pop.promisedWageYenPerMonth[i] = baseWage * s.employers.wageLevel[e]!;
+  pop.promisedWageYenPerMonth[i] = baseWage * wageLevel;
   if (kind === EntryKind.TI) {
     pop.tiStage[i] = 1;
     pop.esd[i] = p.esdActive ? 1 : 0;
@@ -150,6 +154,8 @@ function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
  */
 export function seedInitialPopulation(s: SimState): void {
   const { inputs, params: p, pop, rng } = s;
+  // Month stamps are set as at the end of month -1: month 0's accrual is these agents' next month.
+  const seededAt = -1;
   for (let st = 0; st < Status.RETURNED; st++) {
     for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
       const n = stochasticRound(inputs.initialStock[st * NATIONALITY_COUNT + nat]! * inputs.scale, rng.entries());
@@ -163,17 +169,20 @@ export function seedInitialPopulation(s: SimState): void {
         // Months already spent: TI within the 3-year TITP course; others within 5 years (assumption).
         const span = st === Status.TI ? 36 : 60;
         const m = Math.floor(rng.entries() * span);
-        pop.monthsInStatus[i] = m;
-        pop.monthsWithEmployer[i] = m;
-        pop.monthsInJapan[i] = st === Status.TI || st === Status.SIE ? m : m + 36;
-        pop.ageMonths[i] = pop.ageMonths[i]! + pop.monthsInJapan[i]!;
+        const inJapan = st === Status.TI || st === Status.SIE ? m : m + 36;
+        const entryAge = s.ctx.month - pop.birthMonth[i]!; // as createEntrant drew it
+        pop.birthMonth[i] = seededAt - (entryAge + inJapan);
+        pop.inJapanSinceMonth[i] = seededAt - inJapan;
+        pop.statusSinceMonth[i] = seededAt - m;
+        pop.employerSinceMonth[i] = seededAt - m;
+        // SIEs have been on a work status all their months in status; SSW2s start counting now.
+        pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
-        if (st === Status.SIE) pop.monthsOnWorkStatus[i] = m;
         if (st === Status.IRREGULAR || st === Status.ASYLUM) pop.employer[i] = -1;
         // Debt already repaid at the contract wage over the months spent.
         const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! - p.livingCostYenPerMonth) * p.debtRepaymentShare;
-        pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * pop.monthsInJapan[i]!);
-        pop.skill[i] = Math.min(1, pop.skill[i]! + (p.skillGrowthPerYear * pop.monthsInJapan[i]!) / 12);
+        pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * inJapan);
+        pop.skill[i] = Math.min(1, pop.skill[i]! + (p.skillGrowthPerYear * inJapan) / 12);
       }
     }
   }

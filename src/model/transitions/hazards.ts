@@ -2,6 +2,7 @@
 // the month's context and the agent's own drivers; each driver cites its finding.
 
 import { Family } from "../codes.js";
+import { monthsInJapan, monthsOnWorkStatus } from "../population.js";
 import type { SimState } from "../state.js";
 
 const FAMILY_IN_JAPAN = Family.partnerInJapan | Family.childrenInJapan;
@@ -68,5 +69,6 @@ export function jobChangeHazard(s: SimState, i: number, base: number): number {
 /** Whether agent i meets the permanent-residency rule (10 years' stay, 5 on a work status). */
 export function prEligible(s: SimState, i: number): boolean {
   const p = s.params;
-  return s.pop.monthsInJapan[i]! >= p.prMinMonthsInJapan && s.pop.monthsOnWorkStatus[i]! >= p.prMinMonthsOnWorkStatus;
+  const month = s.ctx.month;
+  return monthsInJapan(s.pop, i, month) >= p.prMinMonthsInJapan && monthsOnWorkStatus(s.pop, i, month) >= p.prMinMonthsOnWorkStatus;
 }

@@ -3,6 +3,7 @@
 // where the rules allow (TITP 'unavoidable' transfers; ESD own-will changes after 1-2 years).
 
 import { Sector, Status } from "../codes.js";
+import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { chooseCompeting } from "./competing.js";
 import { abscondHazard } from "./hazards.js";
@@ -64,7 +65,7 @@ function toSsw1(s: SimState, i: number): void {
 export function decideIntern(s: SimState, i: number, u: number): void {
   const pop = s.pop;
   const p = s.params;
-  const m = pop.monthsInStatus[i]!;
+  const m = monthsInStatus(pop, i, s.ctx.month);
   const stage = pop.tiStage[i]!;
   const esd = pop.esd[i] === 1;
 
@@ -106,7 +107,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   const e = pop.employer[i]!;
   const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
   if (esd) {
-    h[2] = pop.monthsWithEmployer[i]! >= esdWaitMonths(pop.sector[i]!)
+    h[2] = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!)
       ? p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness * Math.exp(p.esdJobChangeShortfallLogHrPerShare * shortfall)
       : 0;
   } else {

@@ -40,7 +40,7 @@ export function decideAsylum(s: SimState, i: number, u: number): void {
     if (!p.repeatApplicationsStopDeportation && life(i) < p.asylumRejectedDeportProb) {
       moveStatus(s, i, Status.DEPORTED);
     } else {
-      s.pop.monthsInStatus[i] = 0; // a new application: the wait starts again
+      s.pop.statusSinceMonth[i] = s.ctx.month; // a new application: the wait starts again
     }
     return;
   }

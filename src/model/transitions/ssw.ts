@@ -2,6 +2,7 @@
 // onward, and a forced exit at the 5-year cap. SSW2: change employer, PR when eligible,
 // return, onward. @see data/rules.md
 import { Sector, Status } from "../codes.js";
+import { monthsInStatus } from "../population.js";
 import type { SimState } from "../state.js";
 import { chooseCompeting } from "./competing.js";
 import { jobChangeHazard, onwardHazard, prEligible, returnHazard } from "./hazards.js";
@@ -12,7 +13,7 @@ export function ssw2Eligible(s: SimState, i: number): boolean {
   const pop = s.pop;
   // rules.md: SSW2 in 2 fields until 2023 (construction; shipbuilding folded in manufacturing), 11 from 2023-06.
   const sectorOpen = s.ctx.ssw2AllSectors || pop.sector[i] === Sector.construction;
-  return sectorOpen && pop.monthsInStatus[i]! >= s.params.ssw2MinMonthsInSsw1;
+  return sectorOpen && monthsInStatus(pop, i, s.ctx.month) >= s.params.ssw2MinMonthsInSsw1;
 }
 
 /** Hazard of moving up to SSW2 for SSW1 holder i (0 unless `eligible`, ssw2Eligible): grows with skill. */
@@ -25,7 +26,7 @@ export function decideSsw1(s: SimState, i: number, u: number): void {
   const p = s.params;
   const pop = s.pop;
   const eligible = ssw2Eligible(s, i);
-  if (pop.monthsInStatus[i]! >= p.ssw1CapMonths) {
+  if (monthsInStatus(pop, i, s.ctx.month) >= p.ssw1CapMonths) {
     // The 5-year cap: move up to SSW2 or leave.
     if (eligible && u < p.ssw2AtCapProb) moveStatus(s, i, Status.SSW2);
     else moveStatus(s, i, Status.RETURNED);
