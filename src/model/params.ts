@@ -207,17 +207,17 @@ export const PARAMS = {
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
   },
   sswUptakeInitialShare: {
-    default: 0, unit: "share", range: [0, 0.3],
+    default: 0.06582, unit: "share", range: [0, 0.3],
     description: "Share of the full sponsorship level (promoterSponsorProb / otherSponsorProb) reached as soon as SSW opens; the uptake ramp adds the rest over sswUptakeRampMonths",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "some employers sponsored their interns from the start (seed 001: promoting SMEs), but their changes of status waited for the procedures (sswProcessingStartMonths): the step from 219 SSW1 holders at 2019-09 to 1,621 at 2019-12 (ssw_stock.csv) needs a backlog that the ramp alone does not build; fitted by ABC (docs/calibration.md)" },
   },
   sswProcessingStartMonths: {
-    default: 6, unit: "months", range: [0, 12],
+    default: 8.371, unit: "months", range: [0, 12],
     description: "Months after SSW opens before interns' changes of status to SSW1 are processed in number: an intern sponsored before then keeps working for the employer, waiting (TI stage 4), and moves when processing starts (or earlier with sswEarlyProcessingProbPerMonth)",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by ABC (docs/calibration.md)" },
   },
   sswEarlyProcessingProbPerMonth: {
-    default: 0.1, unit: "probability per month", range: [0, 0.5],
+    default: 0.07404, unit: "probability per month", range: [0, 0.5],
     description: "Monthly chance that a waiting sponsored intern's change of status to SSW1 is granted before sswProcessingStartMonths",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted by ABC with sswProcessingStartMonths (docs/calibration.md)" },
   },

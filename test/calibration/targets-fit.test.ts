@@ -6,7 +6,9 @@
 // nationality) are reported in the fit, not fitted, and not checked here.
 // Sampling noise of the mean is small against the tolerances except for the first SSW1 count
 // (219 holders in 2019-09 = about 22 simulated agents per replicate: the sd of a 5-replicate mean
-// is sqrt(22 / 5) / 22 = 10% of the count), which is why the fit report shows its interval.
+// is sqrt(22 / 5) / 22 = 10% of the count, more with the launch backlog's early transfers), which
+// is why the fit report shows its interval. The seeds are fixed, so the check is repeatable; a
+// change of the model's streams can move that count by its noise alone.
 import { describe, expect, it } from "vitest";
 import { fitRows } from "../../src/calibrate/fit.js";
 import { loadTargets, observeTargets } from "../../src/calibrate/targets.js";
@@ -22,29 +24,14 @@ const inputs = targetInputs(loadScenario("scenarios/baseline.yaml"), targets, SC
 const values = Array.from({ length: REPLICATES }, (_, r) => observeTargets(targets, simulate(inputs, taskSeed(1, r + 1), { collectEvents: false }), inputs));
 const rows = fitRows(targets, values);
 
-// Known miss of the calibrated baseline (docs/calibration.md, "Fit"): the model's smooth SSW uptake
-// ramp does not reproduce the jump of SSW1 holders from 219 to 1,621 in the last quarter of 2019.
-// Issue 5 stays open on it. It is checked against a looser bound here so that it cannot quietly
-// get worse: a factor of 3.
-const KNOWN_MISSES: Record<string, number> = {
-  "ssw1_stock ALL 2019-12": 2 / 3,
-};
-
 describe("baseline (scale 0.1, 5 replicates) against every fitted target", () => {
   const fitted = rows.filter((r) => r.target.weight > 0 && r.within !== "not simulated");
-  const checked = fitted.filter((r) => !(r.target.id in KNOWN_MISSES));
-  const misses = fitted.filter((r) => r.target.id in KNOWN_MISSES);
   it("covers every weighted target from the model's start (2014) to 2021", () => {
     expect(fitted.length).toBe(targets.filter((t) => t.weight > 0 && t.firstMonthAbs >= inputs.startMonthAbs).length);
-    expect(misses.length).toBe(Object.keys(KNOWN_MISSES).length);
-    expect(checked.length).toBeGreaterThanOrEqual(30);
+    expect(fitted.length).toBeGreaterThanOrEqual(34);
   });
-  it.each(checked.map((r) => [r.target.id, r] as const))("%s within its tolerance", (_, r) => {
+  it.each(fitted.map((r) => [r.target.id, r] as const))("%s within its tolerance", (_, r) => {
     const rel = r.mean / r.target.observed - 1;
     expect(Math.abs(rel), `simulated ${r.mean.toPrecision(5)} vs observed ${r.target.observed} (${(rel * 100).toFixed(1)}%, tolerance ${r.target.tolerance * 100}%)`).toBeLessThanOrEqual(r.target.tolerance);
-  });
-  it.each(misses.map((r) => [r.target.id, r] as const))("%s (known miss) within its regression bound", (id, r) => {
-    const rel = r.mean / r.target.observed - 1;
-    expect(Math.abs(rel), `simulated ${r.mean.toPrecision(5)} vs observed ${r.target.observed} (${(rel * 100).toFixed(1)}%)`).toBeLessThanOrEqual(KNOWN_MISSES[id]!);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
 import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
 import { wageThisMonth } from "../../src/model/transitions/earnings.js";
+import { TI_AWAITING_SSW1 } from "../../src/model/transitions/intern.js";
 import { timeCounts } from "../helpers/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
@@ -64,7 +65,9 @@ function agentViolations(s: SimState, t: number): string[] {
       continue;
     }
     const stage = pop.tiStage[i]!;
-    if (st === Status.TI ? stage < 1 || stage > 3 : stage !== 0) bad(i, `tiStage ${stage}`);
+    if (st === Status.TI ? stage < 1 || stage > TI_AWAITING_SSW1 : stage !== 0) bad(i, `tiStage ${stage}`);
+    // Sponsored interns wait only while changes of status to SSW1 are not processed in number.
+    if (stage === TI_AWAITING_SSW1 && (pop.esd[i] === 1 || s.ctx.ssw1Processing || !s.ctx.ssw1Open)) bad(i, "waiting for SSW1 while it is processed or closed");
     const unregistered = st === Status.IRREGULAR || st === Status.ASYLUM;
     if (unregistered ? e !== -1 : e < 0 || e >= emp.count) bad(i, `employer ${e}`);
     if (!unregistered && emp.sector[e] !== pop.sector[i]) bad(i, `employer ${e} of sector ${emp.sector[e]} but agent in sector ${pop.sector[i]}`);
@@ -88,7 +91,9 @@ function agentViolations(s: SimState, t: number): string[] {
     if (t.monthsOnWorkStatus > t.monthsInJapan) bad(i, `monthsOnWorkStatus > monthsInJapan`);
     if (t.monthsInStatus < 0 || t.monthsWithEmployer < 0 || t.monthsOnWorkStatus < 0) bad(i, `negative time count ${JSON.stringify(t)}`);
     if (t.ageMonths < 18 * 12) bad(i, `age ${t.ageMonths} months`);
-    if (st === Status.TI && pop.esd[i] === 0 && t.monthsInStatus > 60) bad(i, `TITP intern past 5 years`);
+    // TI-3 ends at 60 months; a sponsored intern may then wait up to sswProcessingStartMonths.
+    const tiMaxMonths = 60 + (stage === TI_AWAITING_SSW1 ? Math.ceil(s.params.sswProcessingStartMonths) : 0);
+    if (st === Status.TI && pop.esd[i] === 0 && t.monthsInStatus > tiMaxMonths) bad(i, `TITP intern past 5 years (and the wait for SSW1)`);
     if (st === Status.TI && pop.esd[i] === 1 && t.monthsInStatus > 36) bad(i, `ESD intern past 3 years`);
     if (st === Status.SSW1 && t.monthsInStatus > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
   }
