@@ -74,6 +74,22 @@ function expectedWorkersBySector(inputs: ModelInputs): Float64Array {
   return out;
 }
 
+/**
+ * Months SSW had existed before the run's first month, when a policy step before the start opened
+ * it (a run starting after 2019-04): the uptake ramp and the processing start count from the
+ * opening, not from the run's start.
+ */
+function sswMonthsBeforeStart(inputs: ModelInputs): number {
+  // SSW available by the parameters alone (no dated step) counts from the run's start.
+  let openedAt: number | null = null;
+  for (const step of inputs.policy) {
+    if (step.month > 0 || step.set.sswAvailable === undefined) continue;
+    if (!step.set.sswAvailable) openedAt = null;
+    else if (openedAt === null) openedAt = step.month;
+  }
+  return openedAt === null ? 0 : -openedAt;
+}
+
 /** Builds employers and the initial population; month 0 has not been stepped yet. */
 export function initSimulation(inputs: ModelInputs, seed: number, collectEvents: boolean): SimState {
   const rng = createStreams(seed);
@@ -84,6 +100,7 @@ export function initSimulation(inputs: ModelInputs, seed: number, collectEvents:
   for (const v of inputs.initialStock) initial += v;
   const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, collectEvents);
   Object.assign(s.params, firstParams);
+  s.sswOpenMonths = sswMonthsBeforeStart(inputs);
   for (const mix of inputs.entryNationalityShareFrom) if (mix.month <= 0) s.entryNationalityShare = mix.shares;
   seedInitialPopulation(s);
   return s;

@@ -23,8 +23,9 @@ export function updateMonthContext(s: SimState, t: number): void {
   ctx.jobChangeTightness = tightness ** p.jobChangeTightnessElasticity;
   ctx.returnYenFactor = ctx.yenValueIndex ** p.returnYenElasticity;
   ctx.ssw2AllSectors = p.ssw2AllSectors;
-  // SSW uptake rises over sswUptakeRampMonths after the status opens (calibrated to the
-  // SSW1 stock 2019-2021); while the SSW (i) cap is reached, nobody enters SSW1 (rules.md).
+  // SSW uptake starts at sswUptakeInitialShare and rises over sswUptakeRampMonths after the
+  // status opens (calibrated to the SSW1 stock 2019-2021); while the SSW (i) cap is reached,
+  // nobody enters SSW1 (rules.md).
   if (p.sswAvailable) s.sswOpenMonths++;
   ctx.ssw1Open = p.sswAvailable && !(p.ssw1StockCapOn && ssw1Stock(s) >= series.ssw1StockCap[t]! * inputs.scale);
   const ramp = Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape;

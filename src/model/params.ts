@@ -203,7 +203,7 @@ export const PARAMS = {
   },
   sswUptakeRampShape: {
     default: 2.769, unit: "exponent", range: [1, 4],
-    description: "Shape of the uptake ramp: sponsorship is the full level times sswUptakeInitialShare + (1 - sswUptakeInitialShare) (months since SSW opened / sswUptakeRampMonths) to this power, at most 1 (1 = linear; higher = slower start)",
+    description: "Shape of the uptake ramp: sponsorship is the full level x (s + (1 - s) x min(1, m / sswUptakeRampMonths)^shape), with s = sswUptakeInitialShare and m the months of SSW so far (1 = linear; higher = slower start)",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
   },
   sswUptakeInitialShare: {
@@ -213,7 +213,7 @@ export const PARAMS = {
   },
   sswProcessingStartMonths: {
     default: 8.371, unit: "months", range: [0, 12],
-    description: "Months after SSW opens before interns' changes of status to SSW1 are processed in number: an intern sponsored before then keeps working for the employer, waiting (TI stage 4), and moves when processing starts (or earlier with sswEarlyProcessingProbPerMonth)",
+    description: "Months after SSW opens before interns' changes of status to SSW1 are processed in number: processing starts in the first month whose count of SSW months (the opening month is 1) exceeds this, so only whole months matter; an intern sponsored before then keeps working for the employer, waiting (TI stage 4), and moves when processing starts (or earlier with sswEarlyProcessingProbPerMonth)",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by ABC (docs/calibration.md)" },
   },
   sswEarlyProcessingProbPerMonth: {

@@ -56,7 +56,7 @@ export interface MonthContext {
   ssw2AllSectors: boolean;
   /** SSW1 can be entered this month: the status exists and the SSW (i) cap is not reached. */
   ssw1Open: boolean;
-  /** Multiplier of employers' sponsorship probabilities: the uptake ramp, 0 while SSW1 is closed. */
+  /** Multiplier of employers' sponsorship probabilities: the uptake ramp from its initial share, 0 while SSW1 is closed. */
   sswSponsorFactor: number;
   /**
    * Interns' changes of status to SSW1 are processed this month (sswProcessingStartMonths after

@@ -197,7 +197,7 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
     expect(waits.log!.length).toBe(0);
   });
 
-  it("moves whatever the draw once processing runs (month 4 after SSW opened)", () => {
+  it("moves whatever the draw once processing runs (the 4th month of SSW)", () => {
     const s = intern({ tiStage: TI_AWAITING_SSW1, monthsInStatus: 37 }, backlog);
     for (let t = 1; t <= 2; t++) updateMonthContext(s, t);
     expect(s.ctx.ssw1Processing).toBe(false); // 3 months since SSW opened

@@ -24,10 +24,10 @@ export const TI_AWAITING_SSW1 = 4;
  * milestone this month: the end of ESD training or of a TITP stage, or a month of waiting for
  * the change to SSW1. Milestones replace the month's hazards (decideIntern).
  */
-export function internAtMilestone(esd: boolean, stage: number, monthsInStatus: number): boolean {
-  if (esd) return monthsInStatus >= ESD_MONTHS;
-  return stage === TI_AWAITING_SSW1 || (stage === 1 && monthsInStatus >= TI1_MONTHS) || (stage === 2 && monthsInStatus >= TI2_END_MONTHS) ||
-    (stage === 3 && monthsInStatus >= TI3_END_MONTHS);
+export function internAtMilestone(esd: boolean, stage: number, months: number): boolean {
+  if (esd) return months >= ESD_MONTHS;
+  return stage === TI_AWAITING_SSW1 || (stage === 1 && months >= TI1_MONTHS) || (stage === 2 && months >= TI2_END_MONTHS) ||
+    (stage === 3 && months >= TI3_END_MONTHS);
 }
 
 /** ESD waiting period before an own-will employer change (rules.md, law of June 2024). */
@@ -49,7 +49,7 @@ function sponsorProb(s: SimState, i: number): number {
  * A sponsored intern moves to SSW1 if changes of status are processed this month, and otherwise
  * waits on TI_AWAITING_SSW1.
  */
-function sponsored(s: SimState, i: number): void {
+function sponsorIntoSsw1(s: SimState, i: number): void {
   if (s.ctx.ssw1Processing) toSsw1(s, i);
   else s.pop.tiStage[i] = TI_AWAITING_SSW1;
 }
@@ -77,6 +77,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     else if (s.ctx.ssw1Processing || u < p.sswEarlyProcessingProbPerMonth) toSsw1(s, i);
     return;
   }
+  // ESD completers pass a test; they are not sponsored, so they do not wait for processing.
   if (esd && m >= ESD_MONTHS) {
     if (s.ctx.ssw1Open && u < p.esdSsw1PassProb) toSsw1(s, i);
     else moveStatus(s, i, Status.RETURNED);
@@ -90,13 +91,13 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
     const pSponsor = sponsorProb(s, i);
     const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
-    if (u < pSponsor) sponsored(s, i);
+    if (u < pSponsor) sponsorIntoSsw1(s, i);
     else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
   if (!esd && stage === 3 && m >= TI3_END_MONTHS) {
-    if (u < sponsorProb(s, i)) sponsored(s, i);
+    if (u < sponsorProb(s, i)) sponsorIntoSsw1(s, i);
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
