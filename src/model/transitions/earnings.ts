@@ -4,7 +4,7 @@
 
 import { Status } from "../codes.js";
 import { type Employers, PAY_OVERTIME, PAY_PROMOTER } from "../employers.js";
-import type { Population } from "../population.js";
+import { type Population, monthsInJapan } from "../population.js";
 import type { SimState } from "../state.js";
 
 /**
@@ -108,7 +108,7 @@ export function wageThisMonth(s: SimState, i: number): number {
 
 /** One month of work and life for agent i, who is in Japan with status st. */
 export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): void {
-  const mj = r.month - pop.inJapanSinceMonth[i]!; // months in Japan, this month included
+  const mj = monthsInJapan(pop, i, r.month); // this month included
   const wage = wageOf(pop, emp, r, i, st);
   const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
   const debt = pop.debtYen[i]!;

@@ -5,7 +5,7 @@ import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_CO
 import { ENTRY_KINDS } from "../inputs.js";
 import { pickEmployer, pickRuralSme } from "../employers.js";
 import { seedAgentStream } from "../agent-rng.js";
-import { addAgent, ensureCapacity } from "../population.js";
+import { addAgent, ageMonths, ensureCapacity } from "../population.js";
 import { type SimState, type Uniform, recordEvent } from "../state.js";
 
 /** Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE. */
@@ -170,7 +170,7 @@ export function seedInitialPopulation(s: SimState): void {
         const span = st === Status.TI ? 36 : 60;
         const m = Math.floor(rng.entries() * span);
         const inJapan = st === Status.TI || st === Status.SIE ? m : m + 36;
-        const entryAge = s.ctx.month - pop.birthMonth[i]!; // as createEntrant drew it
+        const entryAge = ageMonths(pop, i, s.ctx.month); // as createEntrant drew it
         pop.birthMonth[i] = seededAt - (entryAge + inJapan);
         pop.inJapanSinceMonth[i] = seededAt - inJapan;
         pop.statusSinceMonth[i] = seededAt - m;

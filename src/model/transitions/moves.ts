@@ -4,6 +4,7 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
 import { pickEmployer } from "../employers.js";
+import { monthsInJapan } from "../population.js";
 import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, type SimState, recordEvent } from "../state.js";
 
 /** Moves agent i to status `to`, recording the event that move implies. */
@@ -27,7 +28,7 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
     pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
     s.exits[to * NATIONALITY_COUNT + pop.nationality[i]!]! += 1;
     s.exitedRows++;
-    const m = now - pop.inJapanSinceMonth[i]!; // months in Japan
+    const m = monthsInJapan(pop, i, now);
     s.exitMonthsHist[m < EXIT_HIST_MONTHS ? m : EXIT_HIST_MONTHS]! += 1;
     if (pop.jobChanges[i]! > 0) s.exitedWithJobChange++;
     // SIEs only leave SIE by exit or PR (TRANSITIONS), so an SIE leaving within five years is an
