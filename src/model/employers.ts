@@ -145,15 +145,21 @@ export function createEmployerPayCodes(): EmployerPayCodes {
   };
 }
 
-/** Whether employers' pay traits are what the codes were built from (a pass with no branch per employer). */
-function payTraitsUnchanged(e: Employers, out: EmployerPayCodes): boolean {
+/**
+ * 0 when employers' pay traits are what the codes were built from, else not 0 (a pass with no
+ * branch per employer). Returns the number rather than `diff === 0`: V8 compiles this function
+ * on stack (OSR) in its first long loop, before the compare after the loop has ever run, and the
+ * compare then deoptimised it again and again (up to 70 times a run); the caller's compare has
+ * its type feedback from the first month on.
+ */
+function payTraitsDiff(e: Employers, out: EmployerPayCodes): number {
   const from = out.builtFrom;
-  if (from.employers !== e || from.underpayBits.length !== e.count) return false;
+  if (from.employers !== e || from.underpayBits.length !== e.count) return 1;
   const n = e.count;
   const shareBits = new Uint32Array(e.underpayShare.buffer, e.underpayShare.byteOffset, n);
   let diff = bytesDiff(e.offersOvertime, from.offersOvertime, n) | bytesDiff(e.promoter, from.promoter, n);
   for (let k = 0; k < n; k++) diff |= shareBits[k]! ^ from.underpayBits[k]!;
-  return diff === 0;
+  return diff;
 }
 
 /**
@@ -180,7 +186,7 @@ function bytesDiff(a: Uint8Array, b: Uint8Array, n: number): number {
  * month, rebuilt only when they changed). Returns out.usable.
  */
 export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boolean {
-  if (payTraitsUnchanged(e, out)) return out.usable;
+  if (payTraitsDiff(e, out) === 0) return out.usable;
   const n = e.count;
   if (out.code.length < n) out.code = new Uint8Array(n);
   const { code } = out;
