@@ -14,10 +14,9 @@
 // Scheduled steps that are not hazards (TI milestones, the SSW1 cap) always take the full
 // decision; the sweep checks for them before the screen.
 
-import { Status } from "./codes.js";
+import { Sector, Status } from "./codes.js";
 import type { SimState } from "./state.js";
 import { internAtMilestone } from "./transitions/intern.js";
-import { ssw2Eligible, ssw2Hazard } from "./transitions/ssw.js";
 
 /** Relative padding of every bound: covers rounding (about 1e-15) many times over. */
 const BOUND_SLACK = 1 + 1e-6;
@@ -159,10 +158,16 @@ export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: numbe
     return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
   }
   if (st === Status.SSW1) {
+    // ssw2Hazard(s, i, ssw2Eligible(s, i)) written out so that the first SSW1 holder screened
+    // takes every read and compare (no short cuts): this is inlined into the sweep, and each one
+    // first reached later (an eligible holder, a holder at the cap) deoptimised the whole sweep.
     const p = s.params;
-    if (s.ctx.month - pop.statusSinceMonth[i]! >= p.ssw1CapMonths) return NaN; // months in status at the cap
-    const ssw2 = ssw2Hazard(s, i, ssw2Eligible(s, i));
-    return (b.ssw1NonSsw2 + pos(ssw2)) * BOUND_SLACK;
+    const months = s.ctx.month - pop.statusSinceMonth[i]!; // months in status
+    const sectorOpen = pop.sector[i] === Sector.construction || s.ctx.ssw2AllSectors;
+    const eligible = months >= p.ssw2MinMonthsInSsw1;
+    const ssw2 = pos((p.ssw2HazardPerMonth * pop.skill[i]!) / p.ssw2SkillReference);
+    const atCap = months >= p.ssw1CapMonths;
+    return atCap ? NaN : (b.ssw1NonSsw2 + (sectorOpen && eligible ? ssw2 : 0)) * BOUND_SLACK;
   }
   return b.totalByStatus[st]!;
 }

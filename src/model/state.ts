@@ -146,7 +146,10 @@ export function createState(
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
-      ssw1Open: false, sswSponsorFactor: 0, ssw1Processing: false,
+      // NaN until updateMonthContext sets it, not 0: V8 stores a field first given a small integer
+      // as one, and the first fraction assigned to it (the SSW uptake, in 2019) changed the
+      // object's layout and deoptimised every function that reads the context.
+      ssw1Open: false, sswSponsorFactor: NaN, ssw1Processing: false,
     },
     sswOpenMonths: 0,
     entryNationalityShare: inputs.entryNationalityShare,

@@ -21,7 +21,7 @@ import { hazardBound, updateDecisionBounds } from "./screen.js";
 import type { SimState } from "./state.js";
 import { decideAgent } from "./transitions/decide.js";
 import { MONTH_LEVEL_DUE, MONTH_TIE_DUE, updateAccrualRates } from "./transitions/earnings.js";
-import { familyAfterEvent, familyDrawDue, familyEventProbs, mayBringFamily } from "./transitions/family.js";
+import { FAMILY_DRAW_DUE, familyAfterEvent, familyEventProbs, mayBringFamily } from "./transitions/family.js";
 
 export function sweepMonth(s: SimState, firstEntrant: number): void {
   const pop = s.pop;
@@ -34,6 +34,9 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   for (let st = 0; st < Status.RETURNED; st++) mayBring[st] = mayBringFamily(st, s.params) ? 1 : 0;
   const live = s.liveStocks;
   live.fill(0);
+  // Set before the loop, not after: V8 compiles this function on stack inside the loop, and code
+  // after the loop that had not run yet deoptimised it at the end of month after month.
+  s.liveStocksMonth = s.ctx.month;
 
   // This month's rates (accrueAgent's). Choices that differ from agent to agent at random are
   // looked up rather than branched on: a mispredicted branch costs more than the whole lookup.
@@ -59,6 +62,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   const irregular = Status.IRREGULAR;
   const asylum = Status.ASYLUM;
   const partner = Family.partner;
+  const familyDue = FAMILY_DRAW_DUE;
 
   for (let i = 0, n = pop.size; i < n; i++) {
     let st = status[i]!;
@@ -130,7 +134,7 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
 
     // Family life (applyFamilyLife): a partnership for a single agent, or family joining.
     const f = family[i]!;
-    if (familyDrawDue(f, mayBring[st] === 1)) {
+    if (familyDue[(mayBring[st]! << 8) | f] === 1) { // familyDrawDue(f, mayBring[st] === 1)
       x = multiplier * s0 + c;
       c = Math.floor(x * twoToMinus32);
       s0 = s1;
@@ -145,5 +149,4 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
 
     live[st * nationalities + nationality[i]!]! += 1;
   }
-  s.liveStocksMonth = s.ctx.month;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Family, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
-import { applyFamilyLife } from "../../src/model/transitions/family.js";
+import { FAMILY_DRAW_DUE, applyFamilyLife, familyDrawDue } from "../../src/model/transitions/family.js";
 import { makeState } from "../helpers/state.js";
 import { counting } from "./support.js";
 
@@ -83,5 +83,19 @@ describe("applyFamilyLife: partnerships", () => {
       expect(r.draws).toBe(0);
       expect(familyOf(st, 0, {}, [0]).family).toBe(0);
     }
+  });
+});
+
+describe("FAMILY_DRAW_DUE (the sweep's table)", () => {
+  it("is familyDrawDue for every family byte, with and without accompaniment", () => {
+    for (let f = 0; f < 256; f++) {
+      expect(FAMILY_DRAW_DUE[f], `flags ${f}`).toBe(familyDrawDue(f, false) ? 1 : 0);
+      expect(FAMILY_DRAW_DUE[256 + f], `flags ${f}, may bring`).toBe(familyDrawDue(f, true) ? 1 : 0);
+    }
+    // A single agent always draws; a partnered one with family at origin only where it may bring them.
+    expect(FAMILY_DRAW_DUE[0]).toBe(1);
+    expect(FAMILY_DRAW_DUE[Family.partner]).toBe(0);
+    expect(FAMILY_DRAW_DUE[256 + Family.partner]).toBe(1);
+    expect(FAMILY_DRAW_DUE[256 + (Family.partner | Family.partnerInJapan)]).toBe(0);
   });
 });

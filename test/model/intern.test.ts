@@ -221,6 +221,18 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
     expect(internAtMilestone(false, 2, 35)).toBe(false);
   });
 
+  it("milestones fall where the rules put them, for every stage and month", () => {
+    // rules.md: TI-1 ends at 12 months in status, TI-2 at 36, TI-3 at 60; ESD training at 36;
+    // stage 0 (not an intern) never; a waiting intern (stage 4) every month.
+    const endByStage = [Infinity, 12, 36, 60, -Infinity];
+    for (let months = -2; months <= 70; months++) {
+      for (let stage = 0; stage <= 4; stage++) {
+        expect(internAtMilestone(false, stage, months), `stage ${stage}, month ${months}`).toBe(months >= endByStage[stage]!);
+        expect(internAtMilestone(true, stage, months), `ESD, month ${months}`).toBe(months >= 36);
+      }
+    }
+  });
+
   it("sponsorship starts at sswUptakeInitialShare of the full level and ramps to it over sswUptakeRampMonths", () => {
     const params = { ...backlog, sswUptakeInitialShare: 0.2, sswUptakeRampMonths: 4, sswUptakeRampShape: 2 };
     const s = intern(ti2, params);

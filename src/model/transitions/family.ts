@@ -20,6 +20,20 @@ export function familyDrawDue(f: number, mayBring: boolean): boolean {
   return (f & Family.partner) === 0 || (mayBring && hasFamilyAtOrigin(f));
 }
 
+/**
+ * familyDrawDue as a table, by (mayBring ? 256 : 0) + family flags: the sweep looks it up. Its
+ * short-circuited reads, inlined into the sweep, deoptimised it when an agent first took the
+ * path behind them.
+ */
+export const FAMILY_DRAW_DUE: Uint8Array = (() => {
+  const t = new Uint8Array(512);
+  for (let f = 0; f < 256; f++) {
+    t[f] = familyDrawDue(f, false) ? 1 : 0;
+    t[256 + f] = familyDrawDue(f, true) ? 1 : 0;
+  }
+  return t;
+})();
+
 /** The family flags after this month's event: a partnership (formed in Japan) or family joining. */
 export function familyAfterEvent(f: number): number {
   // A partnership formed while in Japan is with someone in Japan.

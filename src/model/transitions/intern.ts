@@ -25,10 +25,16 @@ export const TI_AWAITING_SSW1 = 4;
  * the change to SSW1. Milestones replace the month's hazards (decideIntern).
  */
 export function internAtMilestone(esd: boolean, stage: number, months: number): boolean {
-  if (esd) return months >= ESD_MONTHS;
-  return stage === TI_AWAITING_SSW1 || (stage === 1 && months >= TI1_MONTHS) || (stage === 2 && months >= TI2_END_MONTHS) ||
-    (stage === 3 && months >= TI3_END_MONTHS);
+  return months >= (esd ? ESD_MONTHS : (MILESTONE_MONTHS_BY_STAGE[stage] ?? Infinity));
 }
+
+/**
+ * Months in status at which each TITP stage reaches its milestone: none at stage 0 (not an
+ * intern), every month while waiting for SSW1. A lookup, not a chain of compares: the monthly
+ * sweep inlines this, and a compare first reached years into a run (the first waiting intern,
+ * 2019) deoptimised the whole sweep.
+ */
+const MILESTONE_MONTHS_BY_STAGE = [Infinity, TI1_MONTHS, TI2_END_MONTHS, TI3_END_MONTHS, -Infinity];
 
 /** ESD waiting period before an own-will employer change (rules.md, law of June 2024). */
 export function esdWaitMonths(sector: number): number {
