@@ -4,6 +4,7 @@
 
 import { SECTOR_COUNT } from "./codes.js";
 import type { Params } from "./params.js";
+import type { Population } from "./population.js";
 import type { Uniform } from "./state.js";
 
 export interface Employers {
@@ -125,7 +126,8 @@ const MAX_UNDERPAY_VALUES = 256 >> PAY_UNDERPAY_SHIFT;
 
 /**
  * What the monthly sweep needs of an agent's employer, one byte per employer: overtime, promoter
- * and which of the (few) distinct underpayment shares it has. Three arrays would be 1 MB at
+ * and which of the (few) distinct underpayment shares it has. Code 0 is no underpayment (+0),
+ * overtime or promotion, which is also the code of an agent without an employer. Three arrays would be 1 MB at
  * scale 1 and are read at random (agents' employers); this is a sixth of that and stays in cache.
  */
 export interface EmployerPayCodes {
@@ -134,13 +136,15 @@ export interface EmployerPayCodes {
   underpay: Float32Array;
   /** False when employers have more distinct underpayment shares than a code can index. */
   usable: boolean;
+  /** Rebuilds so far: agents' copies (Population.employerPayCode) are of build `pop.payCodesBuild`. */
+  builds: number;
   /** The traits the codes were built from (shares as Float32 bits), to rebuild only on a change. */
   builtFrom: { employers: Employers | null; underpayBits: Uint32Array; offersOvertime: Uint8Array; promoter: Uint8Array };
 }
 
 export function createEmployerPayCodes(): EmployerPayCodes {
   return {
-    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false,
+    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), usable: false, builds: 0,
     builtFrom: { employers: null, underpayBits: new Uint32Array(0), offersOvertime: new Uint8Array(0), promoter: new Uint8Array(0) },
   };
 }
@@ -187,6 +191,7 @@ function bytesDiff(a: Uint8Array, b: Uint8Array, n: number): number {
  */
 export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boolean {
   if (payTraitsDiff(e, out) === 0) return out.usable;
+  out.builds++;
   const n = e.count;
   if (out.code.length < n) out.code = new Uint8Array(n);
   const { code } = out;
@@ -195,7 +200,11 @@ export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boo
   const shareBits = new Uint32Array(underpayShare.buffer, underpayShare.byteOffset, n);
   out.builtFrom = { employers: e, underpayBits: shareBits.slice(), offersOvertime: offersOvertime.slice(0, n), promoter: promoter.slice(0, n) };
   const valueBits = new Uint32Array(out.underpay.buffer);
-  let distinct = 0;
+  // Value 0 is always a share of +0 (bits 0), so code 0 means no underpayment, overtime or
+  // promotion: the code of an agent without an employer, whose pay the factors of code 0 leave
+  // unchanged (x (1 - 0) x 1), so the sweep needs no test of whether the agent has an employer.
+  valueBits[0] = 0;
+  let distinct = 1;
   for (let k = 0; k < n; k++) {
     const bits = shareBits[k]!;
     let v = 0;
@@ -207,4 +216,16 @@ export function updateEmployerPayCodes(e: Employers, out: EmployerPayCodes): boo
     code[k] = (v << PAY_UNDERPAY_SHIFT) | (offersOvertime[k] === 1 ? PAY_OVERTIME : 0) | (promoter[k] === 1 ? PAY_PROMOTER : 0);
   }
   return (out.usable = true);
+}
+
+/** The pay code an agent of employer row e copies (Population.employerPayCode): 0 without an employer. */
+export function employerPayCode(codes: EmployerPayCodes, e: number): number {
+  return e >= 0 && e < codes.code.length ? codes.code[e]! : 0;
+}
+
+/** Copies every agent's employer's pay code after the codes were rebuilt (a pass over the rows; policies change traits rarely). */
+export function refreshAgentPayCodes(pop: Population, codes: EmployerPayCodes): void {
+  const { employer, employerPayCode: copy } = pop;
+  for (let i = 0, n = pop.size; i < n; i++) copy[i] = employerPayCode(codes, employer[i]!);
+  pop.payCodesBuild = codes.builds;
 }

@@ -21,6 +21,15 @@ export interface Population {
   sector: Uint8Array;
   /** Row in Employers, -1 when not employed by a registered employer (IRREGULAR, ASYLUM). */
   employer: Int32Array;
+  /**
+   * The employer's pay code (employers.ts, EmployerPayCodes; 0 without an employer), copied here
+   * so the monthly sweep reads it in row order: read through `employer`, it was a cache miss at a
+   * random place for most agent-months. Set with the employer (employerPayCode) and refreshed for
+   * every row when the codes are rebuilt (refreshAgentPayCodes).
+   */
+  employerPayCode: Uint8Array;
+  /** The build of the employers' pay codes (EmployerPayCodes.builds) that employerPayCode matches. */
+  payCodesBuild: number;
   // Time is kept as the month each span began (a month stamp), not as counters: a count is the
   // month now minus the stamp (ageMonths, monthsInJapan & co. below), so no month has to add 1
   // to every agent's counters (five read-modify-writes per agent-month in the sweep). Months are
@@ -86,6 +95,8 @@ export function createPopulation(capacity: number): Population {
     nationality: newField(Uint8Array, "nationality", n),
     sector: newField(Uint8Array, "sector", n),
     employer: newField(Int32Array, "employer", n),
+    employerPayCode: newField(Uint8Array, "employerPayCode", n),
+    payCodesBuild: -1,
     birthMonth: newField(Int16Array, "birthMonth", n),
     inJapanSinceMonth: newField(Int16Array, "inJapanSinceMonth", n),
     statusSinceMonth: newField(Int16Array, "statusSinceMonth", n),
@@ -131,7 +142,7 @@ type ArrayField = {
 
 /** Every per-agent array, for growing and compacting in one place. */
 export const AGENT_FIELDS: readonly ArrayField[] = [
-  "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "birthMonth",
+  "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "employerPayCode", "birthMonth",
   "inJapanSinceMonth", "statusSinceMonth", "employerSinceMonth", "workStatusMonthsBanked", "workStatusSinceMonth",
   "promisedWageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",

@@ -3,7 +3,7 @@
 
 import { Status } from "./codes.js";
 import { updateMonthContext } from "./context.js";
-import { updateEmployerPayCodes } from "./employers.js";
+import { refreshAgentPayCodes, updateEmployerPayCodes } from "./employers.js";
 import { removeExited } from "./population.js";
 import type { SimState } from "./state.js";
 import { sweepMonth } from "./sweep.js";
@@ -37,6 +37,7 @@ export function stepMonth(s: SimState, t: number): void {
   updateMonthContext(s, t);
   // One sweep needs each agent's own generator and employers' traits in pay codes (employers.ts).
   if (s.agentStreamsOwn && updateEmployerPayCodes(s.employers, s.payCodes)) {
+    if (s.pop.payCodesBuild !== s.payCodes.builds) refreshAgentPayCodes(s.pop, s.payCodes);
     const firstEntrant = s.pop.size;
     addEntries(s);
     sweepMonth(s, firstEntrant); // accrual (not entrants), decisions, family life, stocks

@@ -4,7 +4,8 @@
 // Why one pass gives the same results as one pass per mechanism (the reference order, step.ts):
 // each agent's draws all come from its own generator, and no agent's month depends on another
 // agent's state, so taking all of one agent's month before the next agent's changes no draw and
-// no value. Requires this month's employer pay codes (updateEmployerPayCodes). Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
+// no value. Requires this month's employer pay codes, copied to the agents' rows
+// (updateEmployerPayCodes, refreshAgentPayCodes). Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
 // accrue: they arrived after the month's accrual.
 //
 // Why it is written out in one loop: this loop is nearly all of a run's time, and one agent's row
@@ -41,11 +42,11 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
   // This month's rates (accrueAgent's). Choices that differ from agent to agent at random are
   // looked up rather than branched on: a mispredicted branch costs more than the whole lookup.
   const { wageIndex, irregularWageYen, livingCostYen, repayShare, remitShare, saveShare, dueByMonthsInJapan, overtimeFactorByCode, skillGainByCode } = r;
-  // The agent's employer's traits, one byte per employer (updateEmployerPayCodes, run by the caller).
-  const payCode = s.payCodes.code;
+  // The agent's employer's traits: its pay code, copied to the agent's row (updateEmployerPayCodes
+  // and refreshAgentPayCodes, run by the caller, keep the copies current).
   const underpayByCode = s.payCodes.underpay;
   const month = r.month;
-  const { status, nationality, family, employer, inJapanSinceMonth, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
+  const { status, nationality, family, employerPayCode, inJapanSinceMonth, promisedWageYenPerMonth, debtYen, savingsYen, remittedYen, skill,
     japaneseLevel, networkTies, rng } = pop;
   // Constants from other modules, copied once: an imported binding is read from its module cell
   // (and checked) at every use in the loop, and the JIT does not fold it into the code.
@@ -72,17 +73,16 @@ export function sweepMonth(s: SimState, firstEntrant: number): void {
       // Accrual (accrueAgent): pay, debt, remittances and savings, skill, language, ties. Time
       // counts need nothing: they are the month minus the agent's month stamps.
       const mj = month - inJapanSinceMonth[i]!;
-      const e = employer[i]!;
-      const code = e >= 0 ? payCode[e]! : 0;
+      // The employer's pay code, or 0 without an employer, whose factors (x (1 - 0) x 1) leave
+      // the pay unchanged, as accrueAgent does by not applying them: the same number.
+      const code = employerPayCode[i]!;
       let wage: number;
       if (st === irregular || st === asylum) {
         wage = irregularWageYen;
       } else {
         wage = promisedWageYenPerMonth[i]! * wageIndex;
-        if (e >= 0) {
-          wage *= 1 - underpayByCode[code >> underpayShift]!;
-          wage *= overtimeFactorByCode[code & payOvertime]!; // x 1 without overtime: the same number
-        }
+        wage *= 1 - underpayByCode[code >> underpayShift]!;
+        wage *= overtimeFactorByCode[code & payOvertime]!; // x 1 without overtime: the same number
       }
       const surplus = wage > livingCostYen ? wage - livingCostYen : 0;
       const debt = debtYen[i]!;

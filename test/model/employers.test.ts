@@ -3,7 +3,7 @@ import { advanceMonth, initSimulation } from "../../src/engine/simulate.js";
 import { SECTOR_COUNT } from "../../src/model/codes.js";
 import {
   type Employers, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT, createEmployerPayCodes, createEmployers, pickEmployer, pickRuralSme,
-  refreshEmployerTraits, updateEmployerPayCodes,
+  employerPayCode, refreshEmployerTraits, updateEmployerPayCodes,
 } from "../../src/model/employers.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { flatInputs, makeEmployers, seeded } from "../helpers/state.js";
@@ -212,6 +212,17 @@ describe("updateEmployerPayCodes", () => {
       updateEmployerPayCodes(e, codes);
       expect(codes.underpay[codes.code[k]! >> PAY_UNDERPAY_SHIFT], `underpay ${k}`).toBe(0.25);
     }
+  });
+
+  it("keeps code 0 for no underpayment, overtime or promotion, the code of an agent without an employer", () => {
+    const e = makeEmployers([{ underpayShare: 0.2, offersOvertime: 1 }, { underpayShare: 0.1, promoter: 1 }, { underpayShare: 0, offersOvertime: 0, promoter: 0 }]);
+    const codes = createEmployerPayCodes();
+    updateEmployerPayCodes(e, codes);
+    expect(Object.is(codes.underpay[0], 0)).toBe(true); // though the first employer's share is 0.2
+    expect(codes.code[2]).toBe(0);
+    expect(codes.code[0]).not.toBe(0);
+    expect(employerPayCode(codes, -1)).toBe(0);
+    expect(employerPayCode(codes, 1)).toBe(codes.code[1]);
   });
 
   it("is not usable when employers have more distinct shares than a code can index", () => {

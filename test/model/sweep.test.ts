@@ -27,9 +27,25 @@ function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return -1;
 }
 
+/**
+ * Every agent's copy of its employer's pay code (which only the sweep reads, and only the sweep's
+ * month keeps current) is the code of its employer, or 0 without one; -1 if so.
+ */
+function firstStalePayCode(s: SimState): number {
+  const { employer, employerPayCode, status } = s.pop;
+  for (let i = 0; i < s.pop.size; i++) {
+    if (status[i]! >= Status.RETURNED) continue;
+    const e = employer[i]!;
+    if (employerPayCode[i] !== (e >= 0 ? s.payCodes.code[e] : 0)) return i;
+  }
+  return -1;
+}
+
 function expectSame(a: SimState, b: SimState, t: number): void {
   expect(a.pop.size, `rows, month ${t}`).toBe(b.pop.size);
+  expect(firstStalePayCode(a), `employerPayCode, month ${t}`).toBe(-1);
   for (const f of AGENT_FIELDS) {
+    if (f === "employerPayCode") continue; // a copy for the sweep, checked above
     expect(firstDifference(a.pop[f].subarray(0, a.pop.size), b.pop[f].subarray(0, b.pop.size)), `${f}, month ${t}`).toBe(-1);
   }
   expect(firstDifference(a.flows, b.flows), `flows, month ${t}`).toBe(-1);
@@ -47,6 +63,8 @@ describe("sweepMonth", () => {
     ["ESD from the start, SSW1 families, permitted asylum work", { esdActive: true, familyAccompanimentSsw1: true, asylumWorkPermitted: true, sswAvailable: true }],
     // SSW opens 2019-04 (the baseline's policy); interns it sponsors wait a year on TI stage 4.
     ["a backlog of sponsored interns", { sswUptakeInitialShare: 0.3, sswProcessingStartMonths: 12, sswEarlyProcessingProbPerMonth: 0.05 }],
+    // Employers' traits change in month 1: the codes are rebuilt and every agent's copy refreshed.
+    ["more promoting and underpaying employers", { promoterShareSme: 0.8, promoterShareLarge: 0.9, underpayingEmployerShare: 0.6, overtimeOfferedShare: 0.2 }],
     ["negative log hazard ratios", { abscondDebtLogHrPerWageMonth: -0.5, returnNetworkLogHrPerTie: 0.05, abscondNoOvertimeLogHr: -1, returnFamilyInJapanLogHr: 1 }],
   ];
   for (const [name, set] of variants) {
@@ -64,6 +82,7 @@ describe("sweepMonth", () => {
         for (let i = 0; i < a.pop.size; i++) if (a.pop.status[i] === Status.TI && a.pop.tiStage[i] === TI_AWAITING_SSW1) waitingMonths++;
       }
       if (name.includes("backlog")) expect(waitingMonths).toBeGreaterThan(0);
+      if (name.includes("employers")) expect(a.payCodes.builds).toBeGreaterThan(1); // rebuilt after the traits changed
     });
   }
 

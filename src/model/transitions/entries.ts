@@ -3,7 +3,7 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
 import { ENTRY_KINDS } from "../inputs.js";
-import { pickEmployer, pickRuralSme } from "../employers.js";
+import { employerPayCode, pickEmployer, pickRuralSme } from "../employers.js";
 import { seedAgentStream } from "../agent-rng.js";
 import { addAgent, ageMonths, ensureCapacity } from "../population.js";
 import { type SimState, type Uniform, recordEvent } from "../state.js";
@@ -73,6 +73,7 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   pop.sector[i] = sector;
   const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
   pop.employer[i] = e;
+  pop.employerPayCode[i] = employerPayCode(s.payCodes, e);
   // Read at once: the employer is one of many at random, so this read often misses the cache, and
   // its wait then overlaps the draws below instead of stalling at the contract wage.
   const wageLevel = s.employers.wageLevel[e]!;
@@ -178,7 +179,10 @@ export function seedInitialPopulation(s: SimState): void {
         // SIEs have been on a work status all their months in status; SSW2s start counting now.
         pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
-        if (st === Status.IRREGULAR || st === Status.ASYLUM) pop.employer[i] = -1;
+        if (st === Status.IRREGULAR || st === Status.ASYLUM) {
+          pop.employer[i] = -1;
+          pop.employerPayCode[i] = 0;
+        }
         // Debt already repaid at the contract wage over the months spent.
         const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! - p.livingCostYenPerMonth) * p.debtRepaymentShare;
         pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * inJapan);

@@ -3,7 +3,7 @@
 // employer) stays consistent.
 
 import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
-import { pickEmployer } from "../employers.js";
+import { employerPayCode, pickEmployer } from "../employers.js";
 import { monthsInJapan } from "../population.js";
 import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, type SimState, recordEvent } from "../state.js";
 
@@ -22,6 +22,7 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   if (isExit(to) || to === Status.IRREGULAR || to === Status.ASYLUM) {
     // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
     pop.employer[i] = -1;
+    pop.employerPayCode[i] = 0;
     pop.employerSinceMonth[i] = now;
   }
   if (isExit(to)) {
@@ -56,6 +57,7 @@ export function changeEmployer(s: SimState, i: number): void {
     if (end - start > 1) next = next + 1 < end ? next + 1 : start;
   }
   pop.employer[i] = next;
+  pop.employerPayCode[i] = employerPayCode(s.payCodes, next);
   pop.employerSinceMonth[i] = s.ctx.month;
   if (pop.jobChanges[i]! < p.careerPlateauJobChanges) {
     pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.jobChangeWageGainShare);
