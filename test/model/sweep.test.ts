@@ -65,6 +65,8 @@ describe("sweepMonth", () => {
     ["a backlog of sponsored interns", { sswUptakeInitialShare: 0.3, sswProcessingStartMonths: 12, sswEarlyProcessingProbPerMonth: 0.05 }],
     // Employers' traits change in month 1: the codes are rebuilt and every agent's copy refreshed.
     ["more promoting and underpaying employers", { promoterShareSme: 0.8, promoterShareLarge: 0.9, underpayingEmployerShare: 0.6, overtimeOfferedShare: 0.2 }],
+    // The periods of JLPT levels and ties change in month 1 (the sweep's table of due months).
+    ["other language and tie periods", { monthsPerJapaneseLevel: 7, networkTiesPerYear: 5 }],
     ["negative log hazard ratios", { abscondDebtLogHrPerWageMonth: -0.5, returnNetworkLogHrPerTie: 0.05, abscondNoOvertimeLogHr: -1, returnFamilyInJapanLogHr: 1 }],
   ];
   for (const [name, set] of variants) {
