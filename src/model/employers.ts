@@ -127,14 +127,17 @@ const MAX_UNDERPAY_VALUES = 256 >> PAY_UNDERPAY_SHIFT;
 /**
  * What the monthly sweep needs of an agent's employer, one byte per employer: overtime, promoter
  * and which of the (few) distinct underpayment shares it has. Code 0 is no underpayment (+0),
- * overtime or promotion, which is also the code of an agent without an employer. Three arrays would be 1 MB at
- * scale 1 and are read at random (agents' employers); this is a sixth of that and stays in cache.
+ * overtime or promotion, which is also the code of an agent without an employer. Each agent keeps
+ * a copy of its employer's code (Population.employerPayCode), which the sweep reads in row order.
  */
 export interface EmployerPayCodes {
   code: Uint8Array;
   /** The distinct values of underpayShare (Float32, so each reads back as the same number). */
   underpay: Float32Array;
-  /** False when employers have more distinct underpayment shares than a code can index. */
+  /**
+   * False when employers have more distinct underpayment shares than a code can index: 64 values,
+   * of which the first is always +0 (so 63 others). The sweep is then not used (step.ts).
+   */
   usable: boolean;
   /** Rebuilds so far: agents' copies (Population.employerPayCode) are of build `pop.payCodesBuild`. */
   builds: number;

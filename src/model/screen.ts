@@ -159,11 +159,14 @@ export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: numbe
   }
   if (st === Status.SSW1) {
     // ssw2Hazard(s, i, ssw2Eligible(s, i)) written out so that the first SSW1 holder screened
-    // takes every read and compare (no short cuts): this is inlined into the sweep, and each one
-    // first reached later (an eligible holder, a holder at the cap) deoptimised the whole sweep.
+    // takes every read and compare (all made before any is combined): this is inlined into the
+    // sweep, and each one first reached later (an eligible holder, a holder at the cap)
+    // deoptimised the whole sweep.
     const p = s.params;
     const months = s.ctx.month - pop.statusSinceMonth[i]!; // months in status
-    const sectorOpen = pop.sector[i] === Sector.construction || s.ctx.ssw2AllSectors;
+    const construction = pop.sector[i] === Sector.construction;
+    const allSectors = s.ctx.ssw2AllSectors;
+    const sectorOpen = construction || allSectors;
     const eligible = months >= p.ssw2MinMonthsInSsw1;
     const ssw2 = pos((p.ssw2HazardPerMonth * pop.skill[i]!) / p.ssw2SkillReference);
     const atCap = months >= p.ssw1CapMonths;

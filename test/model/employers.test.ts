@@ -225,6 +225,15 @@ describe("updateEmployerPayCodes", () => {
     expect(employerPayCode(codes, 1)).toBe(codes.code[1]);
   });
 
+  it("indexes 63 distinct shares besides +0, and no more", () => {
+    const shares = (n: number) => makeEmployers(Array.from({ length: n }, (_, k) => ({ underpayShare: (k + 1) / 100 })));
+    expect(updateEmployerPayCodes(shares(63), createEmployerPayCodes())).toBe(true);
+    expect(updateEmployerPayCodes(shares(64), createEmployerPayCodes())).toBe(false);
+    // With +0 among them, 64 distinct values fit.
+    const withZero = makeEmployers([{ underpayShare: 0 }, ...Array.from({ length: 63 }, (_, k) => ({ underpayShare: (k + 1) / 100 }))]);
+    expect(updateEmployerPayCodes(withZero, createEmployerPayCodes())).toBe(true);
+  });
+
   it("is not usable when employers have more distinct shares than a code can index", () => {
     const e = makeEmployers(Array.from({ length: 70 }, (_, k) => ({ underpayShare: k / 100 })));
     expect(updateEmployerPayCodes(e, createEmployerPayCodes())).toBe(false);
