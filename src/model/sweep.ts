@@ -5,8 +5,8 @@
 // each agent's draws all come from its own generator, and no agent's month depends on another
 // agent's state, so taking all of one agent's month before the next agent's changes no draw and
 // no value. Requires this month's employer pay codes, copied to the agents' rows
-// (updateEmployerPayCodes, refreshAgentPayCodes). Entrants (rows from `firstEntrant` on, added this month) decide and live but do not
-// accrue: they arrived after the month's accrual.
+// (updateEmployerPayCodes, refreshAgentPayCodes). Entrants (rows from `firstEntrant` on, added
+// this month) decide and live but do not accrue: they arrived after the month's accrual.
 //
 // Why it is written out in one loop: this loop is nearly all of a run's time, and one agent's row
 // is then read once, its generator state stays in registers across its two draws, and the JIT
