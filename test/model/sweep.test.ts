@@ -28,8 +28,8 @@ function firstDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /**
- * Every agent's copy of its employer's pay code (which only the sweep reads, and only the sweep's
- * month keeps current) is the code of its employer, or 0 without one; -1 if so.
+ * The first agent in Japan whose copy of its employer's pay code (which only the sweep reads, and
+ * only the sweep's month keeps current) is not its employer's code (0 without one), or -1.
  */
 function firstStalePayCode(s: SimState): number {
   const { employer, employerPayCode, status } = s.pop;
