@@ -14,9 +14,11 @@
 // Scheduled steps that are not hazards (TI milestones, the SSW1 cap) always take the full
 // decision; the sweep checks for them before the screen.
 
-import { Sector, Status } from "./codes.js";
+import { Status } from "./codes.js";
+import { monthsInStatus } from "./population.js";
 import type { SimState } from "./state.js";
 import { internAtMilestone } from "./transitions/intern.js";
+import { ssw2Eligible, ssw2Hazard } from "./transitions/ssw.js";
 
 /** Relative padding of every bound: covers rounding (about 1e-15) many times over. */
 const BOUND_SLACK = 1 + 1e-6;
@@ -158,19 +160,13 @@ export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: numbe
     return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
   }
   if (st === Status.SSW1) {
-    // ssw2Hazard(s, i, ssw2Eligible(s, i)) written out so that the first SSW1 holder screened
-    // takes every read and compare (all made before any is combined): this is inlined into the
-    // sweep, and each one first reached later (an eligible holder, a holder at the cap)
-    // deoptimised the whole sweep.
-    const p = s.params;
-    const months = s.ctx.month - pop.statusSinceMonth[i]!; // months in status
-    const construction = pop.sector[i] === Sector.construction;
-    const allSectors = s.ctx.ssw2AllSectors;
-    const sectorOpen = construction || allSectors;
-    const eligible = months >= p.ssw2MinMonthsInSsw1;
-    const ssw2 = pos((p.ssw2HazardPerMonth * pop.skill[i]!) / p.ssw2SkillReference);
-    const atCap = months >= p.ssw1CapMonths;
-    return atCap ? NaN : (b.ssw1NonSsw2 + (sectorOpen && eligible ? ssw2 : 0)) * BOUND_SLACK;
+    // The SSW2 term is computed for every holder and kept only if eligible, and the cap is tested
+    // last, so that the first SSW1 holder screened takes every read: this is inlined into the
+    // sweep, and a read first reached later (an eligible holder, a holder at the cap) deoptimised it.
+    const eligible = ssw2Eligible(s, i);
+    const ssw2 = pos(ssw2Hazard(s, i, true));
+    const atCap = monthsInStatus(pop, i, s.ctx.month) >= s.params.ssw1CapMonths;
+    return atCap ? NaN : (b.ssw1NonSsw2 + (eligible ? ssw2 : 0)) * BOUND_SLACK;
   }
   return b.totalByStatus[st]!;
 }

@@ -12,8 +12,12 @@ import { changeEmployer, moveStatus } from "./moves.js";
 export function ssw2Eligible(s: SimState, i: number): boolean {
   const pop = s.pop;
   // rules.md: SSW2 in 2 fields until 2023 (construction; shipbuilding folded in manufacturing), 11 from 2023-06.
-  const sectorOpen = s.ctx.ssw2AllSectors || pop.sector[i] === Sector.construction;
-  return sectorOpen && monthsInStatus(pop, i, s.ctx.month) >= s.params.ssw2MinMonthsInSsw1;
+  // Every read is made before any is combined (no short cuts): the decision screen inlines this
+  // into the monthly sweep, and a read first reached years into a run deoptimised the sweep.
+  const construction = pop.sector[i] === Sector.construction;
+  const allSectors = s.ctx.ssw2AllSectors;
+  const longEnough = monthsInStatus(pop, i, s.ctx.month) >= s.params.ssw2MinMonthsInSsw1;
+  return (construction || allSectors) && longEnough;
 }
 
 /** Hazard of moving up to SSW2 for SSW1 holder i (0 unless `eligible`, ssw2Eligible): grows with skill. */
