@@ -7,8 +7,7 @@ import type { RunResult } from "../engine/simulate.js";
 import { UserError } from "../errors.js";
 import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, STATUS_COUNT, Status } from "../model/codes.js";
 import { type ModelInputs, parseMonth } from "../model/inputs.js";
-import { STOCK_CELLS } from "../model/population.js";
-import { FROM_SLOTS, SIE_RETENTION_MONTHS } from "../model/state.js";
+import { FROM_SLOTS, SIE_RETENTION_MONTHS, STOCK_CELLS } from "../model/observers.js";
 
 /** What a target measures. Stocks are end-of-month counts; ti_missing counts abscond events in a calendar year. */
 export const TARGET_METRICS = ["ti_stock", "ssw1_stock", "sie_stock", "ti_missing", "sie_retention_5y"] as const;

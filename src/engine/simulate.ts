@@ -5,9 +5,9 @@
 import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
 import { createEmployers, refreshEmployerTraits } from "../model/employers.js";
 import type { ModelInputs } from "../model/inputs.js";
-import { STOCK_CELLS, countStocks } from "../model/population.js";
-import { FLOW_CELLS, type SimState, createState } from "../model/state.js";
-import { stepMonth } from "../model/step.js";
+import { stepMonth } from "../model/month.js";
+import { FLOW_CELLS, STOCK_CELLS } from "../model/observers.js";
+import { type SimState, createState } from "../model/state.js";
 import { seedInitialPopulation } from "../model/transitions/entries.js";
 import { createStreams } from "./rng.js";
 
@@ -121,21 +121,18 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
   let agentMonths = 0;
   for (let t = 0; t < months; t++) {
     advanceMonth(s, t);
-    if (s.liveStocksMonth === t) {
-      // Counted by the month's sweep (model/sweep.ts): exits are in other cells than agents in Japan.
-      for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = s.exits[k]! + s.liveStocks[k]!;
-    } else {
-      countStocks(s.pop, s.exits, stockRow);
-    }
+    // Agents in Japan as counted by the month's agent-months, plus the exits so far (other cells).
+    const obs = s.obs;
+    for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = obs.exits[k]! + obs.stocks[k]!;
     stocks.set(stockRow, t * STOCK_CELLS);
     let live = 0;
     for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[st * NATIONALITY_COUNT + nat]!;
     agentMonths += live;
-    flowChunks.push(collectFlows(s.flows, t));
+    flowChunks.push(collectFlows(s.obs.flows, t));
     options.onMonth?.(t, live);
   }
-  const log = s.log;
-  let withJobChange = s.exitedWithJobChange;
+  const log = s.obs.log;
+  let withJobChange = s.obs.exitedWithJobChange;
   for (let i = 0; i < s.pop.size; i++) if (s.pop.status[i]! < Status.RETURNED && s.pop.jobChanges[i]! > 0) withJobChange++;
   return {
     months,
@@ -145,8 +142,8 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     agentMonths,
     agentsCreated: s.pop.nextId,
     agentsWithJobChange: withJobChange,
-    exitMonthsHist: s.exitMonthsHist,
-    sieCohorts: s.sieCohorts,
+    exitMonthsHist: s.obs.exitMonthsHist,
+    sieCohorts: s.obs.sieCohorts,
   };
 }
 

@@ -12,10 +12,16 @@
 
 import { type Population, RNG_WORDS } from "./population.js";
 
-/** Alea's multiplier, and 2^32 and 2^-32 as in seedrandom's alea.js (for steps taken in registers, sweep.ts). */
-export const ALEA_MULTIPLIER = 2091639;
-export const TWO_32 = 4294967296;
-export const INV_TWO_32 = 2.3283064365386963e-10;
+/** A uniform draw in [0, 1). Injected: the model never creates its own randomness. */
+export type Uniform = () => number;
+
+/** A draw in [0, 1) for agent i (in a run, from the agent's own generator, agentDraw). */
+export type AgentUniform = (i: number) => number;
+
+/** Alea's multiplier, and 2^32 and 2^-32 as in seedrandom's alea.js. */
+const ALEA_MULTIPLIER = 2091639;
+const TWO_32 = 4294967296;
+const INV_TWO_32 = 2.3283064365386963e-10;
 
 /** MurmurHash3's 32-bit finaliser: a bijective mix of a 32-bit word. */
 function fmix32(x: number): number {
@@ -42,9 +48,8 @@ export function seedAgentStream(pop: Population, i: number, u: () => number): vo
   pop.rng[j] = 1;
 }
 
-/** The next uniform in [0, 1) of agent i's own generator. */
-export function agentDraw(pop: Population, i: number): number {
-  const rng = pop.rng;
+/** The next uniform in [0, 1) of agent i's own generator, whose state is `rng` (Population.rng). */
+export function agentDraw(rng: Uint32Array, i: number): number {
   const j = RNG_WORDS * i; // [j] = c, [j + 1] = s0, [j + 2] = s1, [j + 3] = s2
   const x = ALEA_MULTIPLIER * rng[j + 1]! + rng[j]!;
   const c = Math.floor(x * INV_TWO_32); // x / 2^32 exactly (a power of two), without a divide

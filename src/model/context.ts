@@ -1,7 +1,8 @@
 // This month's context: series values and the factors every agent shares, computed once per
 // month so the per-agent loops only multiply by them.
 
-import { NATIONALITY_COUNT, Status } from "./codes.js";
+import { Status } from "./codes.js";
+import { countStocks, stockOfStatus } from "./observers.js";
 import type { SimState } from "./state.js";
 
 /** Fills s.ctx for month t from the series and the parameters in force. */
@@ -35,15 +36,11 @@ export function updateMonthContext(s: SimState, t: number): void {
   ctx.ssw1Processing = ctx.ssw1Open && s.sswOpenMonths > p.sswProcessingStartMonths;
 }
 
-/** SSW1 holders in Japan now: last month's end-of-month count when the sweep kept one. */
+/**
+ * SSW1 holders in Japan now (before this month's entrants): the count at the end of last month,
+ * made by last month's agent-months, or by counting the rows now when there was none (month 0).
+ */
 function ssw1Stock(s: SimState): number {
-  if (s.liveStocksMonth === s.ctx.month - 1) {
-    let n = 0;
-    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += s.liveStocks[Status.SSW1 * NATIONALITY_COUNT + nat]!;
-    return n;
-  }
-  const status = s.pop.status;
-  let n = 0;
-  for (let i = 0, size = s.pop.size; i < size; i++) if (status[i] === Status.SSW1) n++;
-  return n;
+  if (s.obs.stocksMonth !== s.ctx.month - 1) countStocks(s.obs, s.pop, s.ctx.month - 1);
+  return stockOfStatus(s.obs, Status.SSW1);
 }

@@ -3,7 +3,7 @@
 // the next compaction (removeExited), which runs once leavers are a set share of the rows; every
 // per-agent loop skips exit rows, so leavers cost next to nothing.
 
-import { NATIONALITY_COUNT, STATUS_COUNT, isExit, isWorkStatus } from "./codes.js";
+import { isExit, isWorkStatus } from "./codes.js";
 
 export interface Population {
   /** Live rows; arrays are sized to `capacity`. */
@@ -11,6 +11,8 @@ export interface Population {
   capacity: number;
   /** Next agent id to hand out; ids are unique within a run and never reused. */
   nextId: number;
+  /** Rows holding leavers since the last compaction (removeExited). */
+  exitedRows: number;
   id: Int32Array;
   status: Uint8Array;
   /** Technical-intern stage 1-3 while status is TI, else 0. */
@@ -22,17 +24,16 @@ export interface Population {
   /** Row in Employers, -1 when not employed by a registered employer (IRREGULAR, ASYLUM). */
   employer: Int32Array;
   /**
-   * The employer's pay code (employers.ts, EmployerPayCodes; 0 without an employer), copied here
-   * so the monthly sweep reads it in row order: read through `employer`, it was a cache miss at a
-   * random place for most agent-months. Set with the employer (employerPayCode) and refreshed for
-   * every row when the codes are rebuilt (refreshAgentPayCodes).
+   * A copy of the employer's pay code (pay-codes.ts; 0 without an employer), which accrual reads
+   * in row order. Written only by pay-codes.ts: with the employer (setEmployer) and for every row
+   * when the codes are rebuilt.
    */
   employerPayCode: Uint8Array;
   /** The build of the employers' pay codes (EmployerPayCodes.builds) that employerPayCode matches. */
   payCodesBuild: number;
   // Time is kept as the month each span began (a month stamp), not as counters: a count is the
   // month now minus the stamp (ageMonths, monthsInJapan & co. below), so no month has to add 1
-  // to every agent's counters (five read-modify-writes per agent-month in the sweep). Months are
+  // to every agent's counters (five read-modify-writes per agent-month in the kernel). Months are
   // on the run's clock (month 0 is the first simulated month; the initial population is stamped as
   // at the end of month -1), and a count read in month t is the count after month t's accrual,
   // which is what the monthly counters held.
@@ -70,16 +71,13 @@ export interface Population {
   /**
    * State of the agent's own Alea generator (agent-rng.ts), RNG_WORDS per row: row i's carry c at
    * [4i], then its words s0, s1, s2. One record rather than four arrays: the four words are always
-   * read and written together, and every separate array is one more stream for a sweep to keep
+   * read and written together, and every separate array is one more stream for the kernel to keep
    * in cache.
    */
   rng: Uint32Array;
   /** Scratch row list for compaction. */
   keep: Int32Array;
 }
-
-/** Exits so far, counted by status x nationality when they happen. */
-export type ExitCounts = Float64Array;
 
 export function createPopulation(capacity: number): Population {
   const n = Math.max(16, Math.ceil(capacity));
@@ -88,6 +86,7 @@ export function createPopulation(capacity: number): Population {
     size: 0,
     capacity: n,
     nextId: 0,
+    exitedRows: 0,
     id: newField(Int32Array, "id", n),
     status: newField(Uint8Array, "status", n),
     tiStage: newField(Uint8Array, "tiStage", n),
@@ -200,6 +199,7 @@ export function addAgent(pop: Population, month: number): number {
  */
 export function removeExited(pop: Population): void {
   const { status } = pop;
+  pop.exitedRows = 0;
   if (pop.keep.length < pop.capacity) pop.keep = new Int32Array(pop.capacity);
   const keep = pop.keep;
   let w = 0;
@@ -262,24 +262,12 @@ export function monthsOnWorkStatus(pop: Population, i: number, month: number): n
   return isWorkStatus(pop.status[i]!) ? banked + (month - pop.workStatusSinceMonth[i]!) : banked;
 }
 
-/** Agents in Japan by status x nationality, plus the exits so far (`exits`). Fills `out`. */
-export function countStocks(pop: Population, exits: ExitCounts, out: Float64Array): void {
-  out.set(exits);
-  const { status, nationality } = pop;
-  for (let i = 0; i < pop.size; i++) {
-    const st = status[i]!;
-    if (!isExit(st)) out[st * NATIONALITY_COUNT + nationality[i]!]! += 1;
-  }
-}
-
 /** Agents in Japan (rows whose status is not an exit). */
 export function countLive(pop: Population): number {
   let n = 0;
   for (let i = 0; i < pop.size; i++) if (!isExit(pop.status[i]!)) n++;
   return n;
 }
-
-export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;
 
 /**
  * One agent as a plain object: for tests and debugging only, never in the monthly loop. The

@@ -9,8 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
-import { STOCK_CELLS } from "../model/population.js";
-import { EVENT_LOG_WIDTH, FROM_SLOTS } from "../model/state.js";
+import { EVENT_LOG_WIDTH, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
 import type { Task } from "../run/tasks.js";
 
 /** The columns of each output, in order: the columns first, then extras (+ sweep columns). */

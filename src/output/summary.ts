@@ -6,8 +6,7 @@ import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
-import { STOCK_CELLS } from "../model/population.js";
-import { EXIT_HIST_MONTHS, FROM_SLOTS } from "../model/state.js";
+import { EXIT_HIST_MONTHS, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
 import { STATUS_COUNT } from "../model/codes.js";
 
 export interface Metric {

@@ -10,9 +10,9 @@ import { simulate } from "../../dist/engine/simulate.js";
 import { taskSeed } from "../../dist/engine/rng.js";
 import { EventCode, NATIONALITY_COUNT, NO_STATUS, STATUS_COUNT, Status } from "../../dist/model/codes.js";
 import { parseMonth } from "../../dist/model/inputs.js";
-import { FLOW_CELLS, flowIndex } from "../../dist/model/state.js";
 import { loadScenario } from "../../dist/scenario/load.js";
 import { buildInputs } from "../../dist/scenario/resolve.js";
+import { FLOW_CELLS, flowIndex } from "../../dist/model/observers.js";
 
 const scenarios = new URL("../../scenarios/", import.meta.url).pathname;
 const [replicates = "10", scaleText = "0.005"] = process.argv.slice(2);

@@ -16,8 +16,7 @@ import type { RunResult } from "../../src/engine/simulate.js";
 import { UserError } from "../../src/errors.js";
 import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, Nationality, Status } from "../../src/model/codes.js";
 import { type ModelInputs, parseMonth } from "../../src/model/inputs.js";
-import { STOCK_CELLS } from "../../src/model/population.js";
-import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, flowIndex } from "../../src/model/state.js";
+import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
 
 const HEADER = "metric,nationality,date,observed,tolerance,weight,source";
 const GOOD_ROW = "ti_stock,ALL,2019-12,410972,0.15,1,a source";

@@ -10,10 +10,9 @@ import { simulate } from "../../src/engine/simulate.js";
 import { taskSeed } from "../../src/engine/rng.js";
 import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, STATUS_CODES, STATUS_COUNT } from "../../src/model/codes.js";
 import { parseMonth } from "../../src/model/inputs.js";
-import { STOCK_CELLS } from "../../src/model/population.js";
-import { FROM_SLOTS } from "../../src/model/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
+import { FROM_SLOTS, STOCK_CELLS } from "../../src/model/observers.js";
 
 const SCALE = 0.02;
 const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: SCALE, until: "2021-12" });

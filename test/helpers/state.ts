@@ -8,10 +8,12 @@ import { type Params, defaultParams } from "../../src/model/params.js";
 import {
   AGENT_FIELDS, addAgent, ageMonths, monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer,
 } from "../../src/model/population.js";
-import { type SimState, type Streams, type Uniform, createState } from "../../src/model/state.js";
+import { type SimState, type Streams, createState } from "../../src/model/state.js";
 import { updateMonthContext } from "../../src/model/context.js";
+import { updateMonthTables } from "../../src/model/month.js";
 import { uniformFromSeed } from "../../src/engine/rng.js";
 import { seedAgentStream } from "../../src/model/agent-rng.js";
+import { type Uniform } from "../../src/model/agent-rng.js";
 
 /**
  * Time counts a test may give an agent instead of month stamps: they are the counts in month 0,
@@ -130,9 +132,10 @@ export interface TestStateOptions {
 }
 
 /**
- * A state at month 0 with the month context computed. Agents default to a TI-1 intern of
- * nationality VN in manufacturing at employer 0, contract pay = tiWageYenPerMonth. Streams not
- * given are seeded; `decisions`, `life` and `jobs` default to each agent's own generator.
+ * A state at month 0 with the month's context and tables computed (as at the start of a month's
+ * agent-months). Agents default to a TI-1 intern of nationality VN in manufacturing at employer 0,
+ * contract pay = tiWageYenPerMonth. Streams not given are seeded; `life` and `jobs` default to each
+ * agent's own generator.
  */
 export function makeState(o: TestStateOptions = {}): SimState {
   // Full SSW uptake and processing from the first month (sswUptakeRampMonths 1,
@@ -144,8 +147,7 @@ export function makeState(o: TestStateOptions = {}): SimState {
     matching: o.streams?.matching ?? seeded("matching"),
     policy: o.streams?.policy ?? seeded("policy"),
   };
-  const perAgent: Partial<Pick<Streams, "decisions" | "life" | "jobs">> = {};
-  if (o.streams?.decisions) perAgent.decisions = o.streams.decisions;
+  const perAgent: Partial<Pick<Streams, "life" | "jobs">> = {};
   if (o.streams?.life) perAgent.life = o.streams.life;
   if (o.streams?.jobs) perAgent.jobs = o.streams.jobs;
   const s = createState(inputs, o.employers ?? makeEmployers(), shared, Math.max(16, (o.agents ?? []).length), o.collectEvents ?? true, perAgent);
@@ -164,5 +166,6 @@ export function makeState(o: TestStateOptions = {}): SimState {
     setTimeCounts(s, i, 0, a);
   }
   updateMonthContext(s, 0);
+  updateMonthTables(s);
   return s;
 }

@@ -12,7 +12,7 @@ describe("agent generators", () => {
     const j = 4 * i; // c, s0, s1, s2
     const state = { c: pop.rng[j]!, s0: pop.rng[j + 1]! / 2 ** 32, s1: pop.rng[j + 2]! / 2 ** 32, s2: pop.rng[j + 3]! / 2 ** 32 };
     const reference = seedrandom.alea("", { state });
-    for (let k = 0; k < 10000; k++) expect(agentDraw(pop, i)).toBe(reference());
+    for (let k = 0; k < 10000; k++) expect(agentDraw(pop.rng, i)).toBe(reference());
   });
 
   it("give each agent its own sequence, unaffected by other agents' draws or by compaction", () => {
@@ -25,11 +25,11 @@ describe("agent generators", () => {
     const a = make();
     const b = make();
     // In b, agent 0 draws many times and leaves; agent 2's sequence does not move.
-    for (let k = 0; k < 50; k++) agentDraw(b, 0);
+    for (let k = 0; k < 50; k++) agentDraw(b.rng, 0);
     b.status[0] = Status.RETURNED;
     removeExited(b);
     expect(b.id[1]).toBe(2);
-    for (let k = 0; k < 100; k++) expect(agentDraw(b, 1)).toBe(agentDraw(a, 2));
+    for (let k = 0; k < 100; k++) expect(agentDraw(b.rng, 1)).toBe(agentDraw(a.rng, 2));
   });
 
   it("do not replay the shared stream they were seeded from", () => {
@@ -45,7 +45,7 @@ describe("agent generators", () => {
       const copy = seedrandom.alea("shared"); // re-create the shared stream up to this point
       for (let k = 0; k < 3 * (a + 1); k++) copy();
       for (let k = 0; k < 10; k++) next.push(copy());
-      for (let k = 0; k < 10; k++) if (Math.abs(agentDraw(pop, i) - next[k]!) < 1e-6) close++;
+      for (let k = 0; k < 10; k++) if (Math.abs(agentDraw(pop.rng, i) - next[k]!) < 1e-6) close++;
     }
     // Independent uniforms land within 1e-6 of each other with probability 2e-6: expect none of 2,000.
     expect(close).toBe(0);
@@ -58,7 +58,7 @@ describe("agent generators", () => {
     let sum = 0;
     let below = 0;
     for (let k = 0; k < n; k++) {
-      const u = agentDraw(pop, 0);
+      const u = agentDraw(pop.rng, 0);
       expect(u >= 0 && u < 1).toBe(true);
       sum += u;
       if (u < 0.1) below++;

@@ -1,6 +1,5 @@
 // decideAgent dispatches through a table by status (decide.ts): each status must reach its own
-// decision, and leavers none. The sweep test cannot tell (the sweep and the reference order both
-// call decideAgent), so each status is compared here with its decision called directly.
+// decision, and leavers none. Each status is compared here with its decision called directly.
 
 import { describe, expect, it } from "vitest";
 import { Status } from "../../src/model/codes.js";

@@ -3,9 +3,8 @@ import { Status } from "../../src/model/codes.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { defaultParams } from "../../src/model/params.js";
 import type { SimState } from "../../src/model/state.js";
-import { accrueMonth, wageThisMonth } from "../../src/model/transitions/earnings.js";
 import { type AgentInit, makeEmployers, makeState, timeCounts } from "../helpers/state.js";
-import { counting, expectNear } from "./support.js";
+import { accrueEach, counting, expectNear, wageThisMonth } from "./support.js";
 
 const D = defaultParams();
 // Employer k of every sector: 0 pays in full with overtime, 1 underpays 15% with overtime,
@@ -34,10 +33,10 @@ describe("wageThisMonth", () => {
   });
 });
 
-describe("accrueMonth: money", () => {
+describe("accrueAgent: money", () => {
   it("repays debt out of the surplus and splits the rest into remittances and savings", () => {
     const s = one({ employer: 2, debtYen: 1e6 });
-    accrueMonth(s);
+    accrueEach(s);
     const surplus = D.tiWageYenPerMonth - D.livingCostYenPerMonth;
     const repay = surplus * D.debtRepaymentShare;
     const rest = surplus - repay;
@@ -55,7 +54,7 @@ describe("accrueMonth: money", () => {
     ];
     const s = makeState({ agents, employers: EMP });
     const debtBefore = agents.map((a) => a.debtYen ?? 0);
-    accrueMonth(s);
+    accrueEach(s);
     for (let i = 0; i < agents.length; i++) {
       const surplus = Math.max(0, wageThisMonth(s, i) - D.livingCostYenPerMonth);
       const repaid = debtBefore[i]! - s.pop.debtYen[i]!;
@@ -66,17 +65,17 @@ describe("accrueMonth: money", () => {
 
   it("never leaves debt negative: a small debt is paid off and the rest is split", () => {
     const s = one({ employer: 2, debtYen: 1000 });
-    accrueMonth(s);
+    accrueEach(s);
     expect(s.pop.debtYen[0]).toBe(0);
     const rest = D.tiWageYenPerMonth - D.livingCostYenPerMonth - 1000;
     expectNear(s.pop.remittedYen[0]! + s.pop.savingsYen[0]!, rest);
-    accrueMonth(s);
+    accrueEach(s);
     expect(s.pop.debtYen[0]).toBe(0);
   });
 
   it("pays nothing off and saves nothing when pay does not cover living costs", () => {
     const s = one({ employer: 2, debtYen: 5e5, promisedWageYenPerMonth: D.livingCostYenPerMonth * 0.8, savingsYen: 100, remittedYen: 200 });
-    accrueMonth(s);
+    accrueEach(s);
     expect(s.pop.debtYen[0]).toBe(5e5);
     expect(s.pop.savingsYen[0]).toBe(100);
     expect(s.pop.remittedYen[0]).toBe(200);
@@ -87,7 +86,7 @@ describe("accrueMonth: money", () => {
     let prevSaved = 0;
     let prevDebt = 6e5;
     for (let m = 0; m < 24; m++) {
-      accrueMonth(s);
+      accrueEach(s);
       const debt = s.pop.debtYen[0]!;
       expect(debt).toBeGreaterThanOrEqual(0);
       expect(debt).toBeLessThanOrEqual(prevDebt);
@@ -103,10 +102,10 @@ describe("accrueMonth: money", () => {
 /** The next month's context and accrual: time counts follow the month (month stamps, population.ts). */
 function nextMonth(s: SimState): void {
   updateMonthContext(s, s.ctx.month + 1);
-  accrueMonth(s);
+  accrueEach(s);
 }
 
-describe("accrueMonth: time, skill, language and ties", () => {
+describe("accrueAgent: time, skill, language and ties", () => {
   it("time counts advance one a month and work-status months only on SSW2 and SIE", () => {
     const statuses = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
     const s = makeState({ agents: statuses.map((status) => ({ status, tiStage: status === Status.TI ? 1 : 0, ageMonths: 300, monthsInJapan: 10, monthsInStatus: 5, monthsWithEmployer: 3, monthsOnWorkStatus: 2 })) });
@@ -122,7 +121,7 @@ describe("accrueMonth: time, skill, language and ties", () => {
 
   it("grows skill by skillGrowthPerYear / 12, faster at a promoting employer, capped at 1", () => {
     const s = makeState({ agents: [{ employer: 0, skill: 0.2 }, { employer: 3, skill: 0.2 }, { employer: 0, skill: 0.999 }, { status: Status.IRREGULAR, tiStage: 0, employer: -1, skill: 0.2 }], employers: EMP });
-    accrueMonth(s);
+    accrueEach(s);
     expectNear(s.pop.skill[0]!, 0.2 + D.skillGrowthPerYear / 12);
     expectNear(s.pop.skill[1]!, 0.2 + (D.skillGrowthPerYear / 12) * D.cultivationSkillMultiplier);
     expect(s.pop.skill[2]).toBe(1);
@@ -154,9 +153,9 @@ describe("accrueMonth: time, skill, language and ties", () => {
   });
 
   it("takes no random draw", () => {
-    const streams = { entries: counting([0]), decisions: counting([0]), matching: counting([0]), life: counting([0]) };
+    const streams = { entries: counting([0]), jobs: counting([0]), matching: counting([0]), life: counting([0]) };
     const s = makeState({ agents: [{ debtYen: 1e5 }, { status: Status.SIE, tiStage: 0 }], streams });
-    accrueMonth(s);
-    expect(streams.entries.calls + streams.decisions.calls + streams.matching.calls + streams.life.calls).toBe(0);
+    accrueEach(s);
+    expect(streams.entries.calls + streams.jobs.calls + streams.matching.calls + streams.life.calls).toBe(0);
   });
 });

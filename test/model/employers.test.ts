@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advanceMonth, initSimulation } from "../../src/engine/simulate.js";
 import { SECTOR_COUNT } from "../../src/model/codes.js";
-import {
-  type Employers, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT, createEmployerPayCodes, createEmployers, pickEmployer, pickRuralSme,
-  employerPayCode, refreshEmployerTraits, updateEmployerPayCodes,
-} from "../../src/model/employers.js";
+import { type Employers, createEmployers, pickEmployer, pickRuralSme, refreshEmployerTraits } from "../../src/model/employers.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { flatInputs, makeEmployers, seeded } from "../helpers/state.js";
 
@@ -180,62 +177,5 @@ describe("policy steps in the engine", () => {
     expect(s.params.ti3Available).toBe(true);
     expect(s.employers.promoter.every((v) => v === 1)).toBe(true);
     expect(s.employers.underpayShare.every((v) => v === 0)).toBe(true);
-  });
-});
-
-describe("updateEmployerPayCodes", () => {
-  it("gives each employer its overtime and promoter flags and the index of its exact underpayment share", () => {
-    const e = makeEmployers([{ underpayShare: 0.15, offersOvertime: 1 }, { underpayShare: 0, offersOvertime: 0, promoter: 1 }, { underpayShare: -0 }, { underpayShare: 0.3 }]);
-    const codes = createEmployerPayCodes();
-    expect(updateEmployerPayCodes(e, codes)).toBe(true);
-    for (let k = 0; k < e.count; k++) {
-      const code = codes.code[k]!;
-      expect(Object.is(codes.underpay[code >> PAY_UNDERPAY_SHIFT], e.underpayShare[k])).toBe(true);
-      expect((code & PAY_OVERTIME) !== 0).toBe(e.offersOvertime[k] === 1);
-      expect((code & PAY_PROMOTER) !== 0).toBe(e.promoter[k] === 1);
-    }
-  });
-
-  it("rebuilds the codes when any employer's trait changes, also in the last, partial word of the flags", () => {
-    const e = makeEmployers([{}, {}, {}]);
-    expect(e.count % 4).not.toBe(0);
-    const codes = createEmployerPayCodes();
-    updateEmployerPayCodes(e, codes);
-    for (const k of [0, 5, e.count - 1]) {
-      e.promoter[k] = 1 - e.promoter[k]!;
-      updateEmployerPayCodes(e, codes);
-      expect((codes.code[k]! & PAY_PROMOTER) !== 0, `promoter ${k}`).toBe(e.promoter[k] === 1);
-      e.offersOvertime[k] = 1 - e.offersOvertime[k]!;
-      updateEmployerPayCodes(e, codes);
-      expect((codes.code[k]! & PAY_OVERTIME) !== 0, `overtime ${k}`).toBe(e.offersOvertime[k] === 1);
-      e.underpayShare[k] = 0.25;
-      updateEmployerPayCodes(e, codes);
-      expect(codes.underpay[codes.code[k]! >> PAY_UNDERPAY_SHIFT], `underpay ${k}`).toBe(0.25);
-    }
-  });
-
-  it("keeps code 0 for no underpayment, overtime or promotion, the code of an agent without an employer", () => {
-    const e = makeEmployers([{ underpayShare: 0.2, offersOvertime: 1 }, { underpayShare: 0.1, promoter: 1 }, { underpayShare: 0, offersOvertime: 0, promoter: 0 }]);
-    const codes = createEmployerPayCodes();
-    updateEmployerPayCodes(e, codes);
-    expect(Object.is(codes.underpay[0], 0)).toBe(true); // though the first employer's share is 0.2
-    expect(codes.code[2]).toBe(0);
-    expect(codes.code[0]).not.toBe(0);
-    expect(employerPayCode(codes, -1)).toBe(0);
-    expect(employerPayCode(codes, 1)).toBe(codes.code[1]);
-  });
-
-  it("indexes 63 distinct shares besides +0, and no more", () => {
-    const shares = (n: number) => makeEmployers(Array.from({ length: n }, (_, k) => ({ underpayShare: (k + 1) / 100 })));
-    expect(updateEmployerPayCodes(shares(63), createEmployerPayCodes())).toBe(true);
-    expect(updateEmployerPayCodes(shares(64), createEmployerPayCodes())).toBe(false);
-    // With +0 among them, 64 distinct values fit.
-    const withZero = makeEmployers([{ underpayShare: 0 }, ...Array.from({ length: 63 }, (_, k) => ({ underpayShare: (k + 1) / 100 }))]);
-    expect(updateEmployerPayCodes(withZero, createEmployerPayCodes())).toBe(true);
-  });
-
-  it("is not usable when employers have more distinct shares than a code can index", () => {
-    const e = makeEmployers(Array.from({ length: 70 }, (_, k) => ({ underpayShare: k / 100 })));
-    expect(updateEmployerPayCodes(e, createEmployerPayCodes())).toBe(false);
   });
 });

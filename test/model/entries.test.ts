@@ -173,7 +173,7 @@ describe("addEntries with a local subsidy (seed 003)", () => {
     for (let t = 0; t < months; t++) {
       s.ctx.month = t;
       const start = s.pop.size;
-      const logStart = s.log!.length;
+      const logStart = s.obs.log!.length;
       addEntries(s);
       // Subsidised interns are recorded after the regular entrants of the month: they are
       // the TI entries that come after the month's SIE entries.
@@ -239,9 +239,9 @@ describe("seedInitialPopulation", () => {
     expect(s.pop.size).toBe(64);
     const count = (st: number): number => Array.from(s.pop.status.subarray(0, s.pop.size)).filter((x) => x === st).length;
     expect([count(Status.TI), count(Status.IRREGULAR), count(Status.ASYLUM), count(Status.SIE), count(Status.PR), count(Status.SSW2)]).toEqual([40, 5, 3, 10, 2, 4]);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
     let flows = 0;
-    for (const v of s.flows) flows += v;
+    for (const v of s.obs.flows) flows += v;
     expect(flows).toBe(0);
   });
 
@@ -270,12 +270,12 @@ describe("seedInitialPopulation", () => {
   });
 
   it("draws only from the entries and matching streams", () => {
-    const decisions = counting([0]);
+    const jobs = counting([0]);
     const life = counting([0]);
-    const s = makeState({ streams: { decisions, life } });
+    const s = makeState({ streams: { jobs, life } });
     s.inputs.initialStock[Status.TI * NATIONALITY_COUNT] = 20;
     seedInitialPopulation(s);
     expect(s.pop.size).toBe(20);
-    expect(decisions.calls + life.calls).toBe(0);
+    expect(jobs.calls + life.calls).toBe(0);
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Family, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
-import { FAMILY_DRAW_DUE, applyFamilyLife, familyDrawDue } from "../../src/model/transitions/family.js";
+import { createFamilyTable, familyDrawDue, familyDrawDueThisMonth } from "../../src/model/transitions/family.js";
 import { makeState } from "../helpers/state.js";
-import { counting } from "./support.js";
+import { counting, familyEach } from "./support.js";
 
 const D = defaultParams();
 const AT_ORIGIN = Family.partner | Family.children;
@@ -13,12 +13,12 @@ const IN_JAPAN = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGU
 
 function familyOf(status: number, family: number, params: Partial<Params> = {}, life: number[] = [0]) {
   const stream = counting(life);
-  const s = makeState({ agents: [{ status, tiStage: status === Status.TI ? 1 : 0, family }], params, streams: { life: stream } });
-  applyFamilyLife(s);
+  const s = makeState({ agents: [{ status, tiStage: status === Status.TI ? 1 : 0, family }], params });
+  familyEach(s, stream);
   return { family: s.pop.family[0]!, draws: stream.calls };
 }
 
-describe("applyFamilyLife: family joining", () => {
+describe("family life: family joining", () => {
   it("lets family at origin join only SSW2, SIE and PR holders (SSW1 not by default)", () => {
     for (const st of IN_JAPAN) {
       const joins = st === Status.SSW2 || st === Status.SIE || st === Status.PR;
@@ -50,14 +50,14 @@ describe("applyFamilyLife: family joining", () => {
     expect(familyOf(Status.PR, AT_ORIGIN, { familyJoinHazardPerMonth: 0 }, [0]).family).toBe(AT_ORIGIN);
   });
 
-  it("draws from the life stream only when a join is possible", () => {
+  it("takes a draw only when a join is possible", () => {
     expect(familyOf(Status.TI, AT_ORIGIN).draws).toBe(0);
     expect(familyOf(Status.SIE, ALL_IN_JAPAN).draws).toBe(0);
     expect(familyOf(Status.SIE, AT_ORIGIN).draws).toBe(1);
   });
 });
 
-describe("applyFamilyLife: partnerships", () => {
+describe("family life: partnerships", () => {
   it("forms a partnership, with a partner in Japan, for a single agent with probability 1 - exp(-partnerFormationHazardPerMonth)", () => {
     const p = probFromHazard(D.partnerFormationHazardPerMonth);
     for (const st of IN_JAPAN) {
@@ -75,27 +75,23 @@ describe("applyFamilyLife: partnerships", () => {
     expect(r.draws).toBe(1);
     expect(familyOf(Status.SIE, r.family, {}, [0]).draws).toBe(0);
   });
-
-  it("skips agents who left Japan this month", () => {
-    for (const st of [Status.RETURNED, Status.ONWARD, Status.DEPORTED]) {
-      const r = familyOf(st, AT_ORIGIN, {}, [0]);
-      expect(r.family).toBe(AT_ORIGIN);
-      expect(r.draws).toBe(0);
-      expect(familyOf(st, 0, {}, [0]).family).toBe(0);
-    }
-  });
 });
 
-describe("FAMILY_DRAW_DUE (the sweep's table)", () => {
-  it("is familyDrawDue for every family byte, with and without accompaniment", () => {
-    for (let f = 0; f < 256; f++) {
-      expect(FAMILY_DRAW_DUE[f], `flags ${f}`).toBe(familyDrawDue(f, false) ? 1 : 0);
-      expect(FAMILY_DRAW_DUE[256 + f], `flags ${f}, may bring`).toBe(familyDrawDue(f, true) ? 1 : 0);
+describe("familyDrawDueThisMonth", () => {
+  it("is familyDrawDue for every family byte and status, with and without SSW1 accompaniment", () => {
+    const table = createFamilyTable();
+    for (const familyAccompanimentSsw1 of [false, true]) {
+      table.mayBring.fill(0);
+      for (const st of IN_JAPAN) {
+        const mayBring = st === Status.SSW2 || st === Status.SIE || st === Status.PR || (st === Status.SSW1 && familyAccompanimentSsw1);
+        table.mayBring[st] = mayBring ? 1 : 0;
+        for (let f = 0; f < 256; f++) expect(familyDrawDueThisMonth(table, st, f), `status ${st}, flags ${f}`).toBe(familyDrawDue(f, mayBring));
+      }
     }
     // A single agent always draws; a partnered one with family at origin only where it may bring them.
-    expect(FAMILY_DRAW_DUE[0]).toBe(1);
-    expect(FAMILY_DRAW_DUE[Family.partner]).toBe(0);
-    expect(FAMILY_DRAW_DUE[256 + Family.partner]).toBe(1);
-    expect(FAMILY_DRAW_DUE[256 + (Family.partner | Family.partnerInJapan)]).toBe(0);
+    expect(familyDrawDue(0, false)).toBe(true);
+    expect(familyDrawDue(Family.partner, false)).toBe(false);
+    expect(familyDrawDue(Family.partner, true)).toBe(true);
+    expect(familyDrawDue(Family.partner | Family.partnerInJapan, true)).toBe(false);
   });
 });

@@ -3,8 +3,9 @@ import { Family, Status } from "../../src/model/codes.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import {
-  abscondHazard, hasFamilyAtOrigin, jobChangeHazard, onwardHazard, prEligible, returnHazard,
+  abscondHazard, jobChangeHazard, onwardHazard, prEligible, returnHazard,
 } from "../../src/model/transitions/hazards.js";
+import { hasFamilyAtOrigin } from "../../src/model/transitions/family.js";
 import { type AgentInit, makeEmployers, makeState } from "../helpers/state.js";
 
 const D = defaultParams();

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { EventCode, NO_STATUS, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
-import { decideAll } from "../../src/model/step.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone } from "../../src/model/transitions/intern.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { type AgentInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
-import { CERTAIN, NO_HAZARDS, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
+import { CERTAIN, NO_HAZARDS, decideEach, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
 
 const D = defaultParams();
 const PROMOTER = makeEmployers([{ promoter: 1, wageLevel: 1.1 }, { promoter: 0, wageLevel: 0.9 }]);
@@ -25,7 +24,7 @@ describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
     decideIntern(s, 0, D.ti2ContinuationProb - 1e-9);
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(2);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
     expect(totalFlows(s)).toBe(0);
   });
 
@@ -44,7 +43,7 @@ describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
     decideIntern(s, 0, 0.999);
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(1);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("replaces the month's hazards: at the milestone a certain abscond hazard is not applied", () => {
@@ -98,7 +97,7 @@ describe("decideIntern: completion of TI-2 at 36 months", () => {
     decideIntern(open, 0, D.ti3UptakeProb - 1e-9);
     expect(open.pop.status[0]).toBe(Status.TI);
     expect(open.pop.tiStage[0]).toBe(3);
-    expect(open.log!.length).toBe(0);
+    expect(open.obs.log!.length).toBe(0);
 
     const declined = intern(ti2, { sswAvailable: false, ti3Available: true });
     decideIntern(declined, 0, D.ti3UptakeProb);
@@ -169,7 +168,7 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(TI_AWAITING_SSW1);
     expect(s.pop.employer[0]).toBe(0);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
     expect(totalFlows(s)).toBe(0);
   });
 
@@ -194,7 +193,7 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
     decideIntern(waits, 0, 0.1);
     expect(waits.pop.status[0]).toBe(Status.TI);
     expect(waits.pop.tiStage[0]).toBe(TI_AWAITING_SSW1);
-    expect(waits.log!.length).toBe(0);
+    expect(waits.obs.log!.length).toBe(0);
   });
 
   it("moves whatever the draw once processing runs (the 4th month of SSW)", () => {
@@ -335,7 +334,7 @@ describe("decideIntern: TITP 'unavoidable' transfers", () => {
     const s = intern({ monthsInStatus: 5, employer: 1 }, { tiUnavoidableTransferHazardPerMonth: CERTAIN }, emp);
     decideIntern(s, 0, 0);
     expect(s.pop.employer[0]).toBe(1);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("do not follow the ESD own-will rule for TITP interns", () => {
@@ -349,13 +348,13 @@ describe("decideIntern: monthly competing options", () => {
   it("moves no one when every hazard is 0", () => {
     const agents: AgentInit[] = [];
     for (let k = 0; k < 10; k++) agents.push({ monthsInStatus: k, debtYen: 1e6, brokerTie: 1, networkTies: 20 });
-    const s = makeState({ params: NO_HAZARDS, agents, streams: { decisions: scripted([0]) } });
-    decideAll(s);
+    const s = makeState({ params: NO_HAZARDS, agents });
+    decideEach(s, scripted([0]));
     for (let i = 0; i < 10; i++) {
       expect(s.pop.status[i]).toBe(Status.TI);
       expect(s.pop.employer[i]).toBe(0);
     }
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
     expect(totalFlows(s)).toBe(0);
   });
 

@@ -7,14 +7,21 @@ import {
   ENTRY_STATUSES, EventCode, FIRST_EXIT_STATUS, Family, MANUAL_SECTOR_COUNT, NATIONALITY_COUNT, NO_STATUS,
   SECTOR_COUNT, STATUS_COUNT, Sector, Status, TRANSITIONS, eventForMove, isExit,
 } from "../../src/model/codes.js";
-import { STOCK_CELLS, countLive, countStocks } from "../../src/model/population.js";
-import { FLOW_CELLS, type SimState, flowIndex } from "../../src/model/state.js";
-import { wageThisMonth } from "../../src/model/transitions/earnings.js";
+import { countLive } from "../../src/model/population.js";
+import { type SimState } from "../../src/model/state.js";
 import { TI_AWAITING_SSW1 } from "../../src/model/transitions/intern.js";
 import { timeCounts } from "../helpers/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
-import { describeEvent, loggedEvents } from "./support.js";
+import { describeEvent, loggedEvents, wageThisMonth } from "./support.js";
+import { FLOW_CELLS, STOCK_CELLS, countStocks, createObservers, flowIndex } from "../../src/model/observers.js";
+
+/** Exits so far plus the agents in Japan now, by status x nationality (counted afresh from the rows). */
+function stocksWithExits(s: SimState, out: Float64Array): void {
+  const obs = createObservers(1, false);
+  countStocks(obs, s.pop, s.ctx.month);
+  for (let k = 0; k < STOCK_CELLS; k++) out[k] = s.obs.exits[k]! + obs.stocks[k]!;
+}
 
 const sum = (a: ArrayLike<number>): number => {
   let n = 0;
@@ -105,22 +112,22 @@ describe("invariants of a small baseline run", () => {
     const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.005, until: "2029-12" });
     expect(inputs.months).toBe(192); // 2014-01 to 2029-12
     const s = initSimulation(inputs, 1, true);
-    const log = s.log!;
+    const log = s.obs.log!;
     expect(log.length).toBe(0); // the initial population is not recorded as entries
     expect(agentViolations(s, -1)).toEqual([]);
 
     const stocks = new Float64Array(STOCK_CELLS);
     const before = new Float64Array(STOCK_CELLS);
-    countStocks(s.pop, s.exits, before);
+    stocksWithExits(s, before);
     const seen = { entries: 0, moves: 0, jobChanges: 0, exits: 0 };
     const eventsSeen = new Set<string>();
 
     for (let t = 0; t < inputs.months; t++) {
-      const prevTotal = countLive(s.pop) + sum(s.exits);
-      const prevExits = sum(s.exits);
+      const prevTotal = countLive(s.pop) + sum(s.obs.exits);
+      const prevExits = sum(s.obs.exits);
       const nextIdBefore = s.pop.nextId;
       const logStart = log.length;
-      s.flows.fill(0); // simulate() clears the flows each month; here we step by hand
+      s.obs.flows.fill(0); // simulate() clears the flows each month; here we step by hand
       advanceMonth(s, t);
 
       const events = loggedEvents(s, logStart);
@@ -128,17 +135,17 @@ describe("invariants of a small baseline run", () => {
       const fromLog = new Float64Array(FLOW_CELLS);
       for (const e of events) fromLog[flowIndex(e.event, e.from, e.to, e.nat)]! += 1;
       const mismatched: number[] = [];
-      for (let k = 0; k < FLOW_CELLS; k++) if (fromLog[k] !== s.flows[k]) mismatched.push(k);
+      for (let k = 0; k < FLOW_CELLS; k++) if (fromLog[k] !== s.obs.flows[k]) mismatched.push(k);
       expect(mismatched, `month ${t}: flow cells differing from the log`).toEqual([]);
 
       // Entries this month from the flows.
       let entries = 0;
-      for (const to of ENTRY_STATUSES) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) entries += s.flows[flowIndex(EventCode.entry, NO_STATUS, to, nat)]!;
+      for (const to of ENTRY_STATUSES) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) entries += s.obs.flows[flowIndex(EventCode.entry, NO_STATUS, to, nat)]!;
       expect(entries).toBe(events.filter((e) => e.event === EventCode.entry).length);
       expect(s.pop.nextId - nextIdBefore, `month ${t}: agents created vs entries`).toBe(entries);
 
       // Conservation: agents in Japan + all exits = previous total + entries.
-      const total = countLive(s.pop) + sum(s.exits);
+      const total = countLive(s.pop) + sum(s.obs.exits);
       expect(total, `month ${t}`).toBe(prevTotal + entries);
 
       // Every event is legal and dated this month.
@@ -164,7 +171,7 @@ describe("invariants of a small baseline run", () => {
         if (e.from !== NO_STATUS) expected[e.from * NATIONALITY_COUNT + e.nat]! -= 1;
         expected[e.to * NATIONALITY_COUNT + e.nat]! += 1;
       }
-      countStocks(s.pop, s.exits, stocks);
+      stocksWithExits(s, stocks);
       expect(Array.from(stocks), `month ${t}: stocks vs recorded moves`).toEqual(Array.from(expected));
       before.set(stocks);
 
@@ -180,8 +187,8 @@ describe("invariants of a small baseline run", () => {
 
       // Exits only grow, and by the exit events of the month.
       const exitEvents = events.filter((e) => e.to >= FIRST_EXIT_STATUS).length;
-      expect(sum(s.exits) - prevExits).toBe(exitEvents);
-      expect(s.exits.every((v) => v >= 0 && Number.isInteger(v))).toBe(true);
+      expect(sum(s.obs.exits) - prevExits).toBe(exitEvents);
+      expect(s.obs.exits.every((v) => v >= 0 && Number.isInteger(v))).toBe(true);
 
       expect(agentViolations(s, t)).toEqual([]);
 

@@ -18,7 +18,7 @@ describe("decideIrregular", () => {
     const s = irregular({});
     decideIrregular(s, 0, 0);
     expect(s.pop.status[0]).toBe(Status.IRREGULAR);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("applies for asylum, is deported or goes home, in that order within the leaving mass", () => {
@@ -93,7 +93,7 @@ describe("decideAsylum", () => {
     const { s, life } = asylum({ repeatApplicationsStopDeportation: true }, [D.asylumReapplyProb - 1e-9, 0]);
     expect(s.pop.status[0]).toBe(Status.ASYLUM);
     expect(timeCounts(s, 0).monthsInStatus).toBe(0);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
     expect(life.calls).toBe(1);
   });
 
@@ -106,7 +106,7 @@ describe("decideAsylum", () => {
     const kept = asylum({ repeatApplicationsStopDeportation: false }, [0, D.asylumRejectedDeportProb]);
     expect(kept.s.pop.status[0]).toBe(Status.ASYLUM);
     expect(timeCounts(kept.s, 0).monthsInStatus).toBe(0);
-    expect(kept.s.log!.length).toBe(0);
+    expect(kept.s.obs.log!.length).toBe(0);
   });
 
   it("a rejected applicant who does not re-apply is deported with asylumRejectedDeportProb, else falls back to IRREGULAR", () => {

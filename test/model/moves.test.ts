@@ -78,7 +78,7 @@ describe("changeEmployer", () => {
 
   it("draws its employer from the agent's job stream only", () => {
     const fail = (name: string) => () => { throw new Error(`${name} stream used`); };
-    const s = makeState({ agents: [{}], streams: { decisions: fail("decision"), life: fail("life"), matching: fail("matching"), entries: fail("entries") } });
+    const s = makeState({ agents: [{}], streams: { life: fail("life"), matching: fail("matching"), entries: fail("entries") } });
     changeEmployer(s, 0);
     expect(s.pop.employer[0]).toBe(1);
   });
@@ -130,16 +130,16 @@ describe("moveStatus", () => {
     expect(stay.pop.family[0]).toBe(fam);
   });
 
-  it("counts an exit in s.exits (status x nationality) when it happens, and only exits", () => {
+  it("counts an exit in s.obs.exits (status x nationality) when it happens, and only exits", () => {
     const s = makeState({ agents: [{ nationality: 3 }, { nationality: 5 }, { nationality: 5 }] });
     moveStatus(s, 0, Status.IRREGULAR);
-    expect(s.exits.every((v) => v === 0)).toBe(true);
+    expect(s.obs.exits.every((v) => v === 0)).toBe(true);
     moveStatus(s, 1, Status.RETURNED);
     moveStatus(s, 2, Status.RETURNED);
     moveStatus(s, 0, Status.DEPORTED);
-    expect(s.exits[Status.RETURNED * NATIONALITY_COUNT + 5]).toBe(2);
-    expect(s.exits[Status.DEPORTED * NATIONALITY_COUNT + 3]).toBe(1);
-    expect(s.exits.reduce((a, b) => a + b, 0)).toBe(3);
-    expect(s.exitedRows).toBe(3);
+    expect(s.obs.exits[Status.RETURNED * NATIONALITY_COUNT + 5]).toBe(2);
+    expect(s.obs.exits[Status.DEPORTED * NATIONALITY_COUNT + 3]).toBe(1);
+    expect(s.obs.exits.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(s.pop.exitedRows).toBe(3);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { STOCK_CELLS, countStocks, createObservers } from "../../src/model/observers.js";
 import { NATIONALITY_COUNT, Status } from "../../src/model/codes.js";
 import {
-  AGENT_FIELDS, STOCK_CELLS, addAgent, countLive, countStocks, createPopulation, ensureCapacity, fieldWidth, getAgent, removeExited,
+  AGENT_FIELDS, addAgent, countLive, createPopulation, ensureCapacity, fieldWidth, getAgent, removeExited,
 } from "../../src/model/population.js";
 import type { Population } from "../../src/model/population.js";
 
@@ -127,15 +128,13 @@ describe("removeExited", () => {
   it("leaves the stocks unchanged: exits are counted when they happen, not when rows are reclaimed", () => {
     const pop = filled(30);
     for (const r of [2, 9, 11]) pop.status[r] = Status.ONWARD;
-    const exits = new Float64Array(STOCK_CELLS);
-    exits[Status.ONWARD * NATIONALITY_COUNT] = 3;
-    const before = new Float64Array(STOCK_CELLS);
-    countStocks(pop, exits, before);
+    const obs = createObservers(1, false);
+    countStocks(obs, pop, 0);
+    const before = Array.from(obs.stocks);
     expect(countLive(pop)).toBe(27);
     removeExited(pop);
-    const after = new Float64Array(STOCK_CELLS);
-    countStocks(pop, exits, after);
-    expect(Array.from(after)).toEqual(Array.from(before));
+    countStocks(obs, pop, 0);
+    expect(Array.from(obs.stocks)).toEqual(before);
     expect(countLive(pop)).toBe(27);
     expect(pop.size).toBe(27);
   });
@@ -162,16 +161,16 @@ describe("removeExited", () => {
 });
 
 describe("countStocks", () => {
-  it("is the exits so far plus the agents in Japan by status x nationality (exit rows not counted twice)", () => {
+  it("counts the agents in Japan by status x nationality: leavers' rows not yet reclaimed are not counted", () => {
     const pop = filled(21);
-    pop.status[5] = Status.RETURNED; // a leaver whose row is not reclaimed yet: counted in exits only
-    const exits = new Float64Array(STOCK_CELLS);
-    exits[Status.DEPORTED * NATIONALITY_COUNT + 2] = 4;
-    const out = new Float64Array(STOCK_CELLS).fill(123);
-    countStocks(pop, exits, out);
-    const expected = new Float64Array(exits);
+    pop.status[5] = Status.RETURNED; // a leaver whose row is not reclaimed yet: in the observers' exits only
+    const obs = createObservers(1, false);
+    obs.stocks.fill(123);
+    countStocks(obs, pop, 4);
+    const expected = new Float64Array(STOCK_CELLS);
     for (let i = 0; i < pop.size; i++) if (i !== 5) expected[pop.status[i]! * NATIONALITY_COUNT + pop.nationality[i]!]! += 1;
-    expect(Array.from(out)).toEqual(Array.from(expected));
-    expect(out.reduce((a, b) => a + b, 0)).toBe(24);
+    expect(Array.from(obs.stocks)).toEqual(Array.from(expected));
+    expect(obs.stocks.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(obs.stocksMonth).toBe(4);
   });
 });

@@ -17,7 +17,7 @@ describe("decideSie", () => {
     const s = makeState({ params: NO_HAZARDS, agents: [{ ...sie, monthsInJapan: 300, monthsOnWorkStatus: 300 }] });
     decideSie(s, 0, 0);
     expect(s.pop.status[0]).toBe(Status.SIE);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("obtains PR only when prEligible", () => {
@@ -40,7 +40,7 @@ describe("decideSie", () => {
     expect(s.employers.sector[s.pop.employer[0]!]).toBe(Sector.professional);
     const sswRate = makeState({ params: { ...NO_HAZARDS, sswJobChangeHazardPerMonth: CERTAIN }, agents: [sie] });
     decideSie(sswRate, 0, 0.5);
-    expect(sswRate.log!.length).toBe(0);
+    expect(sswRate.obs.log!.length).toBe(0);
   });
 
   it("returns with the SIE return hazard and moves onward with the onward hazard", () => {
@@ -85,7 +85,7 @@ describe("decidePr", () => {
     decidePr(s, 0, 0.5);
     expect(s.pop.status[0]).toBe(Status.PR);
     expect(s.pop.employer[0]).toBe(PROF);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("splits return and onward in proportion to their hazards", () => {

@@ -108,7 +108,7 @@ describe("decideSsw1: monthly options", () => {
     const s = ssw1({ monthsInStatus: 30, family: Family.partner, savingsYen: 1e7 });
     decideSsw1(s, 0, 0);
     expect(s.pop.status[0]).toBe(Status.SSW1);
-    expect(s.log!.length).toBe(0);
+    expect(s.obs.log!.length).toBe(0);
   });
 
   it("changes employer within the sector, keeping the status", () => {
@@ -181,7 +181,7 @@ describe("decideSsw2", () => {
     expect(jc.pop.employer[0]).toBe(CONSTR + 1);
     const sieRateOnly = makeState({ params: { ...NO_HAZARDS, sieJobChangeHazardPerMonth: CERTAIN, sieReturnHazardPerMonth: CERTAIN }, agents: [ssw2Agent] });
     decideSsw2(sieRateOnly, 0, 0.5);
-    expect(sieRateOnly.log!.length).toBe(0);
+    expect(sieRateOnly.obs.log!.length).toBe(0);
     const ret = makeState({ params: { ...NO_HAZARDS, sswReturnHazardPerMonth: CERTAIN }, agents: [ssw2Agent] });
     decideSsw2(ret, 0, 0.5);
     expect(events(ret)).toEqual(["return:SSW2->RETURNED"]);

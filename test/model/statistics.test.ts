@@ -5,13 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, Status } from "../../src/model/codes.js";
 import { ensureCapacity } from "../../src/model/population.js";
-import { decideAll } from "../../src/model/step.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { EntryKind, addEntries, createEntrant, stochasticRound } from "../../src/model/transitions/entries.js";
-import { applyFamilyLife } from "../../src/model/transitions/family.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { type AgentInit, makeEmployers, makeState, seeded } from "../helpers/state.js";
-import { NO_HAZARDS, flow } from "./support.js";
+import { NO_HAZARDS, decideEach, familyEach, flow } from "./support.js";
 
 const N = 20000;
 const Z = 4;
@@ -37,12 +35,11 @@ describe("absconding in one month", () => {
   it("takes n p interns, p = 1 - exp(-h), within 4 sd = 4 sqrt(n p (1 - p))", () => {
     const s = makeState({
       params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false },
-      agents: many({ monthsInStatus: 5, brokerTie: 1 }),
-      streams: { decisions: seeded("abscond one month") },
+      agents: many({ monthsInStatus: 5, brokerTie: 1 })
     });
     const h = abscondHazard(s, 0);
     expect(h).toBeCloseTo(0.01 * Math.exp(s.params.abscondBrokerLogHr), 12);
-    decideAll(s);
+    decideEach(s, seeded("abscond one month"));
     const absconded = countStatus(s, Status.IRREGULAR);
     expect(absconded + countStatus(s, Status.TI)).toBe(N); // nothing else can happen
     expect(flow(s, EventCode.abscond, Status.TI, Status.IRREGULAR, Nationality.VN)).toBe(absconded);
@@ -53,11 +50,11 @@ describe("absconding in one month", () => {
     // Two groups of N / 2 interns; each group's count is checked against its own p.
     const debt = 6 * 181700;
     const agents = [...many({ monthsInStatus: 5, debtYen: 0 }, N / 2), ...many({ monthsInStatus: 5, debtYen: debt }, N / 2)];
-    const s = makeState({ params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false }, agents, streams: { decisions: seeded("debt hr") } });
+    const s = makeState({ params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false }, agents });
     const h0 = abscondHazard(s, 0);
     const h1 = abscondHazard(s, N / 2);
     expect(h1 / h0).toBeCloseTo(Math.exp(6 * s.params.abscondDebtLogHrPerWageMonth), 5);
-    decideAll(s);
+    decideEach(s, seeded("debt hr"));
     let a0 = 0;
     let a1 = 0;
     for (let i = 0; i < N; i++) if (s.pop.status[i] === Status.IRREGULAR) (i < N / 2 ? a0++ : a1++);
@@ -73,10 +70,9 @@ describe("competing options", () => {
     const H = h[0]! + h[1]! + h[2]!;
     const s = makeState({
       params: { ...NO_HAZARDS, irregularAsylumHazardPerMonth: h[0], asylumWorkPermitted: false, apprehensionHazardPerMonth: h[1], irregularReturnHazardPerMonth: h[2] },
-      agents: many({ status: Status.IRREGULAR, tiStage: 0, employer: -1 }),
-      streams: { decisions: seeded("irregular split") },
+      agents: many({ status: Status.IRREGULAR, tiStage: 0, employer: -1 })
     });
-    decideAll(s);
+    decideEach(s, seeded("irregular split"));
     const counts = [countStatus(s, Status.ASYLUM), countStatus(s, Status.DEPORTED), countStatus(s, Status.RETURNED)];
     const left = counts[0]! + counts[1]! + counts[2]!;
     expect(left + countStatus(s, Status.IRREGULAR)).toBe(N);
@@ -90,12 +86,11 @@ describe("competing options", () => {
     const s = makeState({
       params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.02, asylumWorkPermitted: false, tiEarlyReturnHazardPerMonth: 0.03, tiUnavoidableTransferHazardPerMonth: 0.05 },
       agents: many({ monthsInStatus: 5, employer: 0 }),
-      employers: emp,
-      streams: { decisions: seeded("ti split") },
+      employers: emp
     });
     const h = [abscondHazard(s, 0), 0.03, 0.05];
     const H = h[0]! + h[1]! + h[2]!;
-    decideAll(s);
+    decideEach(s, seeded("ti split"));
     let transfers = 0;
     for (let i = 0; i < N; i++) if (s.pop.status[i] === Status.TI && s.pop.employer[i] === 1) transfers++;
     const counts = [countStatus(s, Status.IRREGULAR), countStatus(s, Status.RETURNED), transfers];
@@ -110,10 +105,9 @@ describe("competing options", () => {
     const H = h.reduce((a, b) => a + b, 0);
     const s = makeState({
       params: { ...NO_HAZARDS, sswJobChangeHazardPerMonth: h[0], ssw2HazardPerMonth: h[1], ssw2AllSectors: true, sswReturnHazardPerMonth: h[2], onwardHazardPerMonth: h[3] },
-      agents: many({ status: Status.SSW1, tiStage: 0, monthsInStatus: 30, skill: 0.5 }),
-      streams: { decisions: seeded("ssw1 split") },
+      agents: many({ status: Status.SSW1, tiStage: 0, monthsInStatus: 30, skill: 0.5 })
     });
-    decideAll(s);
+    decideEach(s, seeded("ssw1 split"));
     let changes = 0;
     for (let i = 0; i < N; i++) if (s.pop.status[i] === Status.SSW1 && s.pop.employer[i] !== 0) changes++;
     const counts = [changes, countStatus(s, Status.SSW2), countStatus(s, Status.RETURNED), countStatus(s, Status.ONWARD)];
@@ -203,18 +197,17 @@ describe("recruitment debt", () => {
 describe("family life", () => {
   it("family joins ~ n (1 - exp(-familyJoinHazardPerMonth)) among eligible agents (4 binomial sd)", () => {
     const s = makeState({
-      agents: many({ status: Status.SIE, tiStage: 0, family: Family.partner | Family.children }),
-      streams: { life: seeded("family join") },
+      agents: many({ status: Status.SIE, tiStage: 0, family: Family.partner | Family.children })
     });
-    applyFamilyLife(s);
+    familyEach(s, seeded("family join"));
     let joined = 0;
     for (let i = 0; i < N; i++) if ((s.pop.family[i]! & Family.partnerInJapan) !== 0) joined++;
     expectBinomial(joined, N, probFromHazard(s.params.familyJoinHazardPerMonth), "families joining");
   });
 
   it("partnerships form ~ n (1 - exp(-partnerFormationHazardPerMonth)) among single agents (4 binomial sd)", () => {
-    const s = makeState({ params: { partnerFormationHazardPerMonth: 0.01 }, agents: many({ family: 0 }), streams: { life: seeded("partners") } });
-    applyFamilyLife(s);
+    const s = makeState({ params: { partnerFormationHazardPerMonth: 0.01 }, agents: many({ family: 0 }) });
+    familyEach(s, seeded("partners"));
     let formed = 0;
     for (let i = 0; i < N; i++) if ((s.pop.family[i]! & Family.partner) !== 0) formed++;
     expectBinomial(formed, N, probFromHazard(0.01), "partnerships");

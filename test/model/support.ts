@@ -1,8 +1,14 @@
 // Small helpers shared by the model tests (not a test file itself: vitest only runs *.test.ts).
 
 import { expect } from "vitest";
-import { EVENT_CODES, NO_STATUS, STATUS_CODES } from "../../src/model/codes.js";
-import { EVENT_LOG_WIDTH, type SimState, type Uniform, flowIndex } from "../../src/model/state.js";
+import { EVENT_CODES, NO_STATUS, STATUS_CODES, Status } from "../../src/model/codes.js";
+import { updateMonthTables } from "../../src/model/month.js";
+import { type SimState } from "../../src/model/state.js";
+import { decideAgent } from "../../src/model/transitions/decide.js";
+import { accrueAgent, wageOf } from "../../src/model/transitions/earnings.js";
+import { familyAfterDraw, familyDrawDueThisMonth } from "../../src/model/transitions/family.js";
+import { EVENT_LOG_WIDTH, flowIndex } from "../../src/model/observers.js";
+import { type Uniform } from "../../src/model/agent-rng.js";
 
 export interface LoggedEvent {
   month: number;
@@ -13,9 +19,9 @@ export interface LoggedEvent {
   to: number;
 }
 
-/** Events in s.log from row offset `fromLength` (in Int32 cells) on. */
+/** Events in s.obs.log from row offset `fromLength` (in Int32 cells) on. */
 export function loggedEvents(s: SimState, fromLength = 0): LoggedEvent[] {
-  const log = s.log;
+  const log = s.obs.log;
   if (log === null) throw new Error("events are not collected in this state");
   const out: LoggedEvent[] = [];
   const d = log.data;
@@ -34,13 +40,13 @@ export function describeEvent(e: Pick<LoggedEvent, "event" | "from" | "to">): st
 /** Sum of all flow cells. */
 export function totalFlows(s: SimState): number {
   let n = 0;
-  for (const v of s.flows) n += v;
+  for (const v of s.obs.flows) n += v;
   return n;
 }
 
 /** The flow count of one (event, from, to, nationality) cell. */
 export function flow(s: SimState, event: number, from: number, to: number, nat: number): number {
-  return s.flows[flowIndex(event, from, to, nat)]!;
+  return s.obs.flows[flowIndex(event, from, to, nat)]!;
 }
 
 /** a is within a relative tolerance of b (the agent arrays are Float32). */
@@ -83,3 +89,40 @@ export const NO_HAZARDS = {
 
 /** A hazard so large that leaving is certain for any draw below 1 - exp(-50). */
 export const CERTAIN = 50;
+
+// The mechanisms applied to every agent in Japan, one mechanism at a time, with the draws a test
+// gives: the kernel (model/kernel.ts) composes the same functions agent by agent.
+
+/** Agent i's pay this month (wageOf), with the month's tables brought up to date first. */
+export function wageThisMonth(s: SimState, i: number): number {
+  updateMonthTables(s);
+  return wageOf(s.pop, s.tables.accrual, i, s.pop.status[i]!);
+}
+
+/** One month's accrual (accrueAgent) of every agent in Japan, with the month's tables brought up to date first. */
+export function accrueEach(s: SimState): void {
+  updateMonthTables(s);
+  for (let i = 0; i < s.pop.size; i++) {
+    const st = s.pop.status[i]!;
+    if (st < Status.RETURNED) accrueAgent(s.pop, s.tables.accrual, i, st);
+  }
+}
+
+/** Every agent in Japan at the start takes its decision (decideAgent) with the next draw of `draw`; movers are not visited twice. */
+export function decideEach(s: SimState, draw: () => number): void {
+  for (let i = 0, n = s.pop.size; i < n; i++) {
+    const st = s.pop.status[i]!;
+    if (st < Status.RETURNED) decideAgent(s, i, st, draw());
+  }
+}
+
+/** Family life of every agent in Japan: a draw of `draw` for each whose family draw is due (familyAfterDraw). */
+export function familyEach(s: SimState, draw: () => number): void {
+  updateMonthTables(s);
+  const t = s.tables.family;
+  for (let i = 0; i < s.pop.size; i++) {
+    const st = s.pop.status[i]!;
+    const f = s.pop.family[i]!;
+    if (st < Status.RETURNED && familyDrawDueThisMonth(t, st, f)) s.pop.family[i] = familyAfterDraw(t, f, draw());
+  }
+}

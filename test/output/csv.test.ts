@@ -5,10 +5,9 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../../src/model/codes.js";
 import { formatMonth } from "../../src/model/inputs.js";
-import { STOCK_CELLS } from "../../src/model/population.js";
-import { FROM_SLOTS } from "../../src/model/state.js";
 import { csvCell, formatTaskCsv, formatTaskRows, taskRowsText } from "../../src/output/csv.js";
 import type { Task } from "../../src/run/tasks.js";
+import { FROM_SLOTS, STOCK_CELLS } from "../../src/model/observers.js";
 
 const START = 2019 * 12; // 2019-01
 const task: Task = { index: 3, scenarioIndex: 0, inputsIndex: 0, scenario: 'odd, "quoted" name', point: 2, replicate: 4, seed: 123456789 };

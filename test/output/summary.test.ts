@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { histMedian, reportMonths, summaryRow, tCritical95 } from "../../src/output/summary.js";
-import { EXIT_HIST_MONTHS } from "../../src/model/state.js";
+import { EXIT_HIST_MONTHS } from "../../src/model/observers.js";
 
 describe("summaryRow", () => {
   it("gives n, mean, sample sd, the t-based 95% CI and percentiles", () => {

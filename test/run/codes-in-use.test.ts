@@ -4,10 +4,9 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/engine/simulate.js";
 import { taskSeed } from "../../src/engine/rng.js";
 import { EVENT_CODES, NATIONALITY_COUNT, STATUS_CODES, STATUS_COUNT } from "../../src/model/codes.js";
-import { STOCK_CELLS } from "../../src/model/population.js";
-import { FROM_SLOTS } from "../../src/model/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
+import { FROM_SLOTS, STOCK_CELLS } from "../../src/model/observers.js";
 
 describe("the baseline at scale 0.01 to 2035-12", () => {
   const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.01 });

@@ -32,10 +32,9 @@ import { type RunResult, simulate } from "../../src/engine/simulate.js";
 import { taskSeed } from "../../src/engine/rng.js";
 import { EventCode, NATIONALITY_COUNT, NO_STATUS, Nationality, STATUS_COUNT, Status } from "../../src/model/codes.js";
 import { formatMonth, parseMonth } from "../../src/model/inputs.js";
-import { STOCK_CELLS } from "../../src/model/population.js";
-import { FLOW_CELLS, flowIndex } from "../../src/model/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
+import { FLOW_CELLS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");

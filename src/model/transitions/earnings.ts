@@ -3,17 +3,16 @@
 // on needs no accrual: it is kept as month stamps (population.ts), and the counts follow the month.
 
 import { Status } from "../codes.js";
-import { type Employers, PAY_OVERTIME, PAY_PROMOTER } from "../employers.js";
+import type { Params } from "../params.js";
+import { type EmployerPayCodes, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT } from "../pay-codes.js";
 import { type Population, monthsInJapan } from "../population.js";
-import type { SimState } from "../state.js";
 
 /**
- * The month's accrual rates, shared by every agent: computed once a month (accrualRates) so the
- * per-agent step only multiplies by them. Each is exactly the expression the per-agent formula
- * used to evaluate, so precomputing it changes no bit.
+ * The month's accrual rates, shared by every agent: computed once a month (updateAccrualRates)
+ * so the per-agent step only multiplies by them or looks them up.
  */
 export interface AccrualRates {
-  /** The month (s.ctx.month): time counts are this minus the agents' month stamps. */
+  /** The month (MonthContext.month): time counts are this minus the agents' month stamps. */
   month: number;
   wageIndex: number;
   /** Pay of IRREGULAR and ASYLUM agents this month, yen. */
@@ -32,17 +31,19 @@ export interface AccrualRates {
   tieEveryMonths: number;
   /**
    * By months in Japan after this month's accrual (0 .. 65536): MONTH_LEVEL_DUE if a JLPT level
-   * is due (mj % monthsPerLevel === 0), MONTH_TIE_DUE if a new tie is. Saves the sweep two
-   * integer divisions per agent; rebuilt only when the two periods change.
+   * is due (mj % monthsPerLevel === 0), MONTH_TIE_DUE if a new tie is; rebuilt only when the two
+   * periods change.
    */
   dueByMonthsInJapan: Uint8Array;
   dueBuiltFor: [number, number];
   /**
-   * By an employer's pay code (employers.ts): the pay factor of overtime (1 without) and the
-   * month's skill gain (cultivated at a promoter). The sweep looks them up instead of branching.
+   * By an employer's pay code (pay-codes.ts): the pay factor of overtime (1 without), the month's
+   * skill gain (cultivated at a promoter) and, by code >> PAY_UNDERPAY_SHIFT, the share of the
+   * contract wage withheld (EmployerPayCodes.underpay).
    */
   overtimeFactorByCode: Float64Array;
   skillGainByCode: Float64Array;
+  underpayByCode: Float32Array;
 }
 
 export const MONTH_LEVEL_DUE = 1;
@@ -54,14 +55,14 @@ export function createAccrualRates(): AccrualRates {
     skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
     dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
     overtimeFactorByCode: new Float64Array(PAY_OVERTIME + 1), skillGainByCode: new Float64Array(PAY_PROMOTER + 1),
+    underpayByCode: new Float32Array(1),
   };
 }
 
-/** Fills `r` from the parameters and this month's context (s.ctx). */
-export function updateAccrualRates(s: SimState, r: AccrualRates): void {
-  const p = s.params;
-  const wageIndex = s.ctx.wageIndex;
-  r.month = s.ctx.month;
+/** Fills `r` for month `month` from the parameters, the month's wage index and employers' pay codes. */
+export function updateAccrualRates(r: AccrualRates, p: Params, month: number, wageIndex: number, codes: EmployerPayCodes): void {
+  r.month = month;
+  r.underpayByCode = codes.underpay;
   r.wageIndex = wageIndex;
   r.irregularWageYen = p.irregularWageYenPerMonth * wageIndex;
   r.overtimeFactor = 1 + p.overtimePremiumShare;
@@ -87,29 +88,23 @@ export function updateAccrualRates(s: SimState, r: AccrualRates): void {
   }
 }
 
-/** Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance and overtime. */
-function wageOf(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): number {
+/**
+ * Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance
+ * and overtime, through its copy of its employer's pay code. Code 0 (no employer, or one that pays
+ * in full without overtime) leaves the contract pay unchanged: x (1 - 0) x 1.
+ */
+export function wageOf(pop: Population, r: AccrualRates, i: number, st: number): number {
   if (st === Status.IRREGULAR || st === Status.ASYLUM) return r.irregularWageYen;
-  const e = pop.employer[i]!;
+  const code = pop.employerPayCode[i]!;
   let wage = pop.promisedWageYenPerMonth[i]! * r.wageIndex;
-  if (e >= 0) {
-    wage *= 1 - emp.underpayShare[e]!;
-    if (emp.offersOvertime[e] === 1) wage *= r.overtimeFactor;
-  }
+  wage *= 1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
+  wage *= r.overtimeFactorByCode[code & PAY_OVERTIME]!;
   return wage;
 }
 
-/** Actual pay of agent i this month, yen: contract x wage index x employer compliance and overtime. */
-export function wageThisMonth(s: SimState, i: number): number {
-  const r = s.accrual;
-  updateAccrualRates(s, r);
-  return wageOf(s.pop, s.employers, r, i, s.pop.status[i]!);
-}
-
-/** One month of work and life for agent i, who is in Japan with status st. */
-export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i: number, st: number): void {
-  const mj = monthsInJapan(pop, i, r.month); // this month included
-  const wage = wageOf(pop, emp, r, i, st);
+/** One month of work and life for agent i, who is in Japan with status st (accrual runs before the month's entries). */
+export function accrueAgent(pop: Population, r: AccrualRates, i: number, st: number): void {
+  const wage = wageOf(pop, r, i, st);
   const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
   const debt = pop.debtYen[i]!;
   let repay = surplus * r.repayShare;
@@ -120,23 +115,11 @@ export function accrueAgent(pop: Population, emp: Employers, r: AccrualRates, i:
   pop.savingsYen[i] = pop.savingsYen[i]! + rest * r.saveShare;
 
   // Seed 001: promoting employers cultivate skills faster.
-  const e = pop.employer[i]!;
-  const sk = pop.skill[i]! + (e >= 0 && emp.promoter[e] === 1 ? r.cultivatedSkillPerMonth : r.skillPerMonth);
+  const sk = pop.skill[i]! + r.skillGainByCode[pop.employerPayCode[i]! & PAY_PROMOTER]!;
   pop.skill[i] = sk > 1 ? 1 : sk;
-  if (mj % r.monthsPerLevel === 0 && pop.japaneseLevel[i]! < 5) pop.japaneseLevel[i] = pop.japaneseLevel[i]! + 1;
-  const tieEvery = r.tieEveryMonths;
-  if (tieEvery > 0 && mj % tieEvery === 0 && pop.networkTies[i]! < 20) pop.networkTies[i] = pop.networkTies[i]! + 1;
-}
-
-/** Advances every agent in Japan by one month of work and life. Runs before this month's entries. */
-export function accrueMonth(s: SimState): void {
-  const r = s.accrual;
-  updateAccrualRates(s, r);
-  const pop = s.pop;
-  const status = pop.status;
-  for (let i = 0, n = pop.size; i < n; i++) {
-    const st = status[i]!;
-    if (st >= Status.RETURNED) continue; // left Japan
-    accrueAgent(pop, s.employers, r, i, st);
-  }
+  // A JLPT level every monthsPerLevel months in Japan, a co-national tie every tieEveryMonths
+  // (this month included).
+  const due = r.dueByMonthsInJapan[monthsInJapan(pop, i, r.month)]!;
+  if ((due & MONTH_LEVEL_DUE) !== 0 && pop.japaneseLevel[i]! < 5) pop.japaneseLevel[i] = pop.japaneseLevel[i]! + 1;
+  if ((due & MONTH_TIE_DUE) !== 0 && pop.networkTies[i]! < 20) pop.networkTies[i] = pop.networkTies[i]! + 1;
 }

@@ -3,10 +3,13 @@
 
 import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
 import { ENTRY_KINDS } from "../inputs.js";
-import { employerPayCode, pickEmployer, pickRuralSme } from "../employers.js";
-import { seedAgentStream } from "../agent-rng.js";
+import { pickEmployer, pickRuralSme } from "../employers.js";
+import { type Uniform, seedAgentStream } from "../agent-rng.js";
+import { recordSieEntrants } from "../observers.js";
+import { setEmployer } from "../pay-codes.js";
 import { addAgent, ageMonths, ensureCapacity } from "../population.js";
-import { type SimState, type Uniform, recordEvent } from "../state.js";
+import type { SimState } from "../state.js";
+import { recordAgentEvent } from "./moves.js";
 
 /** Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE. */
 export const EntryKind = { TI: 0, SSW1: 1, SIE: 2 } as const;
@@ -72,8 +75,7 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   const sector = drawFromShares(s.inputs.entrySectorShare, kind * SECTOR_COUNT, SECTOR_COUNT, draw());
   pop.sector[i] = sector;
   const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
-  pop.employer[i] = e;
-  pop.employerPayCode[i] = employerPayCode(s.payCodes, e);
+  setEmployer(pop, s.payCodes, i, e);
   // Read at once: the employer is one of many at random, so this read often misses the cache, and
   // its wait then overlaps the draws below instead of stalling at the contract wage.
   const wageLevel = s.employers.wageLevel[e]!;
@@ -119,9 +121,9 @@ export function addEntries(s: SimState): void {
       if (n > 0) ensureCapacity(s.pop, n);
       for (let k = 0; k < n; k++) {
         const i = createEntrant(s, kind, nat);
-        recordEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
+        recordAgentEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }
-      if (kind === EntryKind.SIE) s.sieCohorts[2 * t]! += n;
+      if (kind === EntryKind.SIE) recordSieEntrants(s.obs, t, n);
     }
   }
   if (p.localSubsidyYenPerInternYear > 0) addSubsidisedInterns(s, perMonth[0]!);
@@ -143,7 +145,7 @@ function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
     if (n > 0) ensureCapacity(s.pop, n);
     for (let k = 0; k < n; k++) {
       const i = createEntrant(s, EntryKind.TI, nat, true);
-      recordEvent(s, i, EventCode.entry, NO_STATUS, Status.TI);
+      recordAgentEvent(s, i, EventCode.entry, NO_STATUS, Status.TI);
     }
   }
 }
@@ -179,10 +181,7 @@ export function seedInitialPopulation(s: SimState): void {
         // SIEs have been on a work status all their months in status; SSW2s start counting now.
         pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
-        if (st === Status.IRREGULAR || st === Status.ASYLUM) {
-          pop.employer[i] = -1;
-          pop.employerPayCode[i] = 0;
-        }
+        if (st === Status.IRREGULAR || st === Status.ASYLUM) setEmployer(pop, s.payCodes, i, -1);
         // Debt already repaid at the contract wage over the months spent.
         const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! - p.livingCostYenPerMonth) * p.debtRepaymentShare;
         pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * inJapan);

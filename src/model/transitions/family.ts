@@ -3,9 +3,16 @@
 // @see seed 000 (family factors postpone return), data/rules.md (accompaniment by status)
 import { Family, Status } from "../codes.js";
 import type { Params } from "../params.js";
-import type { SimState } from "../state.js";
 import { probFromHazard } from "./competing.js";
-import { hasFamilyAtOrigin } from "./hazards.js";
+
+/** Flags of family living in Japan with the agent. */
+export const FAMILY_IN_JAPAN = Family.partnerInJapan | Family.childrenInJapan;
+
+/** True when partner or children live at origin. */
+export function hasFamilyAtOrigin(f: number): boolean {
+  return ((f & Family.partner) !== 0 && (f & Family.partnerInJapan) === 0) ||
+    ((f & Family.children) !== 0 && (f & Family.childrenInJapan) === 0);
+}
 
 /** Whether an agent of status st may bring family from origin (rules.md). */
 export function mayBringFamily(st: number, p: Params): boolean {
@@ -20,12 +27,8 @@ export function familyDrawDue(f: number, mayBring: boolean): boolean {
   return (f & Family.partner) === 0 || (mayBring && hasFamilyAtOrigin(f));
 }
 
-/**
- * familyDrawDue as a table, by (mayBring ? 256 : 0) + family flags: the sweep looks it up. Its
- * short-circuited reads, inlined into the sweep, deoptimised it when an agent first took the
- * path behind them.
- */
-export const FAMILY_DRAW_DUE: Uint8Array = (() => {
+/** familyDrawDue as a table, by (mayBring ? 256 : 0) + family flags. */
+const FAMILY_DRAW_DUE: Uint8Array = (() => {
   const t = new Uint8Array(512);
   for (let f = 0; f < 256; f++) {
     t[f] = familyDrawDue(f, false) ? 1 : 0;
@@ -42,22 +45,33 @@ export function familyAfterEvent(f: number): number {
   return (g & Family.children) !== 0 ? g | Family.childrenInJapan : g;
 }
 
-/** The month's chances of the two family events: partnership formation and family joining. */
-export function familyEventProbs(p: Params): { formProb: number; joinProb: number } {
-  return { formProb: probFromHazard(p.partnerFormationHazardPerMonth), joinProb: probFromHazard(p.familyJoinHazardPerMonth) };
+/** The month's family rules: who may bring family, and the chances of the two events. */
+export interface FamilyTable {
+  /** 1 where status st may bring family this month (mayBringFamily), by status. */
+  mayBring: Uint8Array;
+  /** Monthly chance that a single agent forms a partnership. */
+  formProb: number;
+  /** Monthly chance that family at origin joins an agent whose status allows it. */
+  joinProb: number;
 }
 
-export function applyFamilyLife(s: SimState): void {
-  const pop = s.pop;
-  const p = s.params;
-  const life = s.rng.life;
-  const { formProb, joinProb } = familyEventProbs(p);
-  const { status, family } = pop;
-  for (let i = 0; i < pop.size; i++) {
-    const st = status[i]!;
-    if (st >= Status.RETURNED) continue;
-    const f = family[i]!;
-    if (!familyDrawDue(f, mayBringFamily(st, p))) continue;
-    if (life(i) < ((f & Family.partner) === 0 ? formProb : joinProb)) family[i] = familyAfterEvent(f);
-  }
+export function createFamilyTable(): FamilyTable {
+  return { mayBring: new Uint8Array(Status.RETURNED), formProb: 0, joinProb: 0 };
+}
+
+/** Fills `t` from the parameters in force this month. */
+export function updateFamilyTable(t: FamilyTable, p: Params): void {
+  for (let st = 0; st < Status.RETURNED; st++) t.mayBring[st] = mayBringFamily(st, p) ? 1 : 0;
+  t.formProb = probFromHazard(p.partnerFormationHazardPerMonth);
+  t.joinProb = probFromHazard(p.familyJoinHazardPerMonth);
+}
+
+/** Whether an agent of status st (in Japan) with family flags f takes a family draw this month. */
+export function familyDrawDueThisMonth(t: FamilyTable, st: number, f: number): boolean {
+  return FAMILY_DRAW_DUE[(t.mayBring[st]! << 8) | f] === 1;
+}
+
+/** The family flags after this month's family draw u (taken only when familyDrawDueThisMonth). */
+export function familyAfterDraw(t: FamilyTable, f: number, u: number): number {
+  return u < ((f & Family.partner) === 0 ? t.formProb : t.joinProb) ? familyAfterEvent(f) : f;
 }

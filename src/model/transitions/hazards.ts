@@ -1,16 +1,16 @@
-// Hazard formulas shared across statuses. Each returns a monthly hazard for agent i from
-// the month's context and the agent's own drivers; each driver cites its finding.
+// Hazard formulas shared across statuses, each beside its upper bound for the decision screen
+// (bounds.ts). Each hazard is a monthly hazard for agent i from the month's context and the
+// agent's own drivers; each driver cites its finding. A bound holds for every agent this month.
 
-import { Family } from "../codes.js";
+import type { Params } from "../params.js";
 import { monthsInJapan, monthsOnWorkStatus } from "../population.js";
 import type { SimState } from "../state.js";
+import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, pos } from "./bounds.js";
+import { FAMILY_IN_JAPAN, hasFamilyAtOrigin } from "./family.js";
 
-const FAMILY_IN_JAPAN = Family.partnerInJapan | Family.childrenInJapan;
-
-/** True when partner or children live at origin. */
-export function hasFamilyAtOrigin(f: number): boolean {
-  return ((f & Family.partner) !== 0 && (f & Family.partnerInJapan) === 0) ||
-    ((f & Family.children) !== 0 && (f & Family.childrenInJapan) === 0);
+/** The debt term of abscondHazard: debt in months of the contract wage x its log hazard ratio. */
+export function abscondDebtLogHr(p: Params, debtYen: number, contractWageYen: number): number {
+  return p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen);
 }
 
 /**
@@ -22,8 +22,7 @@ export function abscondHazard(s: SimState, i: number): number {
   const p = s.params;
   const e = pop.employer[i]!;
   const emp = s.employers;
-  const contract = pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex;
-  let x = p.abscondDebtLogHrPerWageMonth * (pop.debtYen[i]! / contract);
+  let x = abscondDebtLogHr(p, pop.debtYen[i]!, pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex);
   if (e >= 0) {
     x += p.abscondShortfallLogHrPerShare * emp.underpayShare[e]!;
     if (emp.offersOvertime[e] === 0) x += p.abscondNoOvertimeLogHr;
@@ -31,6 +30,23 @@ export function abscondHazard(s: SimState, i: number): number {
   if (pop.brokerTie[i] === 1) x += p.abscondBrokerLogHr;
   x += p.abscondNetworkLogHrPerTie * pop.networkTies[i]!;
   return s.ctx.abscondBaseHazard * Math.exp(x);
+}
+
+/**
+ * Bound of abscondHazard / exp(debt term), by [brokerTie * TIES_VALUES + networkTies]: the
+ * employer terms at their largest (or 0 without an employer), broker and ties exactly.
+ */
+export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
+  const p = s.params;
+  const shortfall = Math.max(p.abscondShortfallLogHrPerShare * b.minUnderpayShare, p.abscondShortfallLogHrPerShare * b.maxUnderpayShare);
+  const employerTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr));
+  const base = s.ctx.abscondBaseHazard;
+  for (let broker = 0; broker < 2; broker++) {
+    for (let ties = 0; ties < TIES_VALUES; ties++) {
+      const x = employerTerms + (broker === 1 ? p.abscondBrokerLogHr : 0) + p.abscondNetworkLogHrPerTie * ties;
+      b.tiAbscondNonDebt[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x) * BOUND_SLACK : 0;
+    }
+  }
 }
 
 /**
@@ -48,12 +64,27 @@ export function returnHazard(s: SimState, i: number, base: number): number {
   return base * s.ctx.returnYenFactor * Math.exp(x);
 }
 
+/** Bound of returnHazard(s, i, base) over every agent: each term of the exponent at its largest. */
+export function returnHazardBound(s: SimState, base: number): number {
+  const p = s.params;
+  const tiesTerm = Math.max(0, p.returnNetworkLogHrPerTie * (TIES_VALUES - 1));
+  const x = tiesTerm + pos(p.returnFamilyAtOriginLogHr) + pos(p.returnFamilyInJapanLogHr) + pos(p.returnSavingsTargetLogHr);
+  const h = base * s.ctx.returnYenFactor;
+  return h > 0 ? h * Math.exp(x) * BOUND_SLACK : 0;
+}
+
 /** Onward move to a third country; family in Japan holds people back as it does for return. */
 export function onwardHazard(s: SimState, i: number): number {
   const p = s.params;
   return (s.pop.family[i]! & FAMILY_IN_JAPAN) !== 0
     ? p.onwardHazardPerMonth * Math.exp(p.returnFamilyInJapanLogHr)
     : p.onwardHazardPerMonth;
+}
+
+/** Bound of onwardHazard over every agent. */
+export function onwardHazardBound(s: SimState): number {
+  const p = s.params;
+  return pos(p.onwardHazardPerMonth) * Math.exp(pos(p.returnFamilyInJapanLogHr)) * BOUND_SLACK;
 }
 
 /**
@@ -66,9 +97,25 @@ export function jobChangeHazard(s: SimState, i: number, base: number): number {
   return s.pop.jobChanges[i]! >= p.careerPlateauJobChanges ? h * p.careerPlateauJobChangeHr : h;
 }
 
+/** Bound of jobChangeHazard(s, i, base) over every agent (before or after the career plateau). */
+export function jobChangeHazardBound(s: SimState, base: number): number {
+  const h = base * s.ctx.jobChangeTightness;
+  return Math.max(0, h, h * s.params.careerPlateauJobChangeHr) * BOUND_SLACK;
+}
+
 /** Whether agent i meets the permanent-residency rule (10 years' stay, 5 on a work status). */
 export function prEligible(s: SimState, i: number): boolean {
   const p = s.params;
   const month = s.ctx.month;
   return monthsInJapan(s.pop, i, month) >= p.prMinMonthsInJapan && monthsOnWorkStatus(s.pop, i, month) >= p.prMinMonthsOnWorkStatus;
+}
+
+/** The permanent-residency hazard of an agent who meets the rule (prEligible), else 0. */
+export function prHazard(s: SimState, eligible: boolean): number {
+  return eligible ? s.params.prHazardPerMonth : 0;
+}
+
+/** Bound of prHazard over every agent. */
+export function prHazardBound(s: SimState): number {
+  return pos(s.params.prHazardPerMonth);
 }

@@ -5,8 +5,9 @@
 import { Sector, Status } from "../codes.js";
 import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
+import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { abscondHazard } from "./hazards.js";
+import { abscondDebtLogHr, abscondHazard, updateAbscondBounds } from "./hazards.js";
 import { changeEmployer, moveStatus } from "./moves.js";
 
 const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
@@ -30,9 +31,7 @@ export function internAtMilestone(esd: boolean, stage: number, months: number): 
 
 /**
  * Months in status at which each TITP stage reaches its milestone: none at stage 0 (not an
- * intern), every month while waiting for SSW1. A lookup, not a chain of compares: the monthly
- * sweep inlines this, and a compare first reached years into a run (the first waiting intern,
- * 2019) deoptimised the whole sweep.
+ * intern), every month while waiting for SSW1 (a table: docs/performance.md).
  */
 const MILESTONE_MONTHS_BY_STAGE = [Infinity, TI1_MONTHS, TI2_END_MONTHS, TI3_END_MONTHS, -Infinity];
 
@@ -108,12 +107,27 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     return;
   }
 
-  const h = s.hazards;
+  const h = s.tables.hazards;
+  switch (chooseCompeting(h, internHazards(s, i, h), u)) {
+    case 0: moveStatus(s, i, Status.IRREGULAR); break;
+    case 1: moveStatus(s, i, Status.RETURNED); break;
+    case 2: changeEmployer(s, i); break;
+    default: break;
+  }
+}
+
+/**
+ * The hazards of intern i this month (between milestones), in h: [0] abscond, [1] go home early,
+ * [2] change employer. Returns how many.
+ */
+export function internHazards(s: SimState, i: number, h: Float64Array): number {
+  const pop = s.pop;
+  const p = s.params;
   h[0] = abscondHazard(s, i);
   h[1] = p.tiEarlyReturnHazardPerMonth;
   const e = pop.employer[i]!;
   const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
-  if (esd) {
+  if (pop.esd[i] === 1) {
     h[2] = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!)
       ? p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness * Math.exp(p.esdJobChangeShortfallLogHrPerShare * shortfall)
       : 0;
@@ -122,10 +136,30 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     // employer breaks the contract (rules.md).
     h[2] = shortfall > 0 ? p.tiUnavoidableTransferHazardPerMonth : 0;
   }
-  switch (chooseCompeting(h, 3, u)) {
-    case 0: moveStatus(s, i, Status.IRREGULAR); break;
-    case 1: moveStatus(s, i, Status.RETURNED); break;
-    case 2: changeEmployer(s, i); break;
-    default: break;
-  }
+  return 3;
+}
+
+/** This month's parts of the interns' bound that hold for every intern (internHazardBound). */
+export function updateInternBounds(s: SimState, b: DecisionBounds): void {
+  const p = s.params;
+  updateAbscondBounds(s, b);
+  const earlyReturn = pos(p.tiEarlyReturnHazardPerMonth);
+  b.tiOtherTitp = earlyReturn + pos(p.tiUnavoidableTransferHazardPerMonth);
+  // The ESD employer change at the largest shortfall term of any employer, as if the wait were over.
+  const esdShortfall = Math.max(p.esdJobChangeShortfallLogHrPerShare * b.minUnderpayShare, p.esdJobChangeShortfallLogHrPerShare * b.maxUnderpayShare);
+  b.tiOtherEsd = earlyReturn + pos(p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness) * Math.exp(pos(esdShortfall)) * BOUND_SLACK;
+}
+
+/**
+ * An upper bound of intern i's total hazard (internHazards) this month, or NaN at a milestone
+ * (decideIntern then takes a scheduled step, not the hazards). The debt term exactly, the rest
+ * from the month's table.
+ */
+export function internHazardBound(s: SimState, b: DecisionBounds, i: number): number {
+  const pop = s.pop;
+  const esd = pop.esd[i] === 1;
+  if (internAtMilestone(esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
+  const debtTerm = abscondDebtLogHr(s.params, pop.debtYen[i]!, pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex);
+  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(debtTerm);
+  return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }

@@ -4,16 +4,29 @@
 // @see seed 003 (Chhour: refugee applications after absconding; refugee policy paper)
 import { Status } from "../codes.js";
 import type { SimState } from "../state.js";
+import { BOUND_SLACK, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
 import { moveStatus } from "./moves.js";
 
-export function decideIrregular(s: SimState, i: number, u: number): void {
+/** An undocumented worker's hazards, in h: [0] apply for asylum, [1] apprehension, [2] go home. Returns how many. */
+export function irregularHazards(s: SimState, h: Float64Array): number {
   const p = s.params;
-  const h = s.hazards;
   h[0] = p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1);
   h[1] = p.apprehensionHazardPerMonth;
   h[2] = p.irregularReturnHazardPerMonth;
-  switch (chooseCompeting(h, 3, u)) {
+  return 3;
+}
+
+/** Bound of irregularHazards this month (they are the same for every undocumented worker). */
+export function irregularHazardBound(s: SimState): number {
+  const p = s.params;
+  return (pos(p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1)) +
+    pos(p.apprehensionHazardPerMonth) + pos(p.irregularReturnHazardPerMonth)) * BOUND_SLACK;
+}
+
+export function decideIrregular(s: SimState, i: number, u: number): void {
+  const h = s.tables.hazards;
+  switch (chooseCompeting(h, irregularHazards(s, h), u)) {
     case 0: moveStatus(s, i, Status.ASYLUM); break;
     case 1: moveStatus(s, i, Status.DEPORTED); break;
     case 2: moveStatus(s, i, Status.RETURNED); break;
@@ -21,12 +34,23 @@ export function decideIrregular(s: SimState, i: number, u: number): void {
   }
 }
 
-export function decideAsylum(s: SimState, i: number, u: number): void {
+/** An asylum applicant's hazards, in h: [0] a decision on the application, [1] go home. Returns how many. */
+export function asylumHazards(s: SimState, h: Float64Array): number {
   const p = s.params;
-  const h = s.hazards;
   h[0] = p.asylumDecisionHazardPerMonth;
   h[1] = p.irregularReturnHazardPerMonth;
-  const k = chooseCompeting(h, 2, u);
+  return 2;
+}
+
+/** Bound of asylumHazards this month. */
+export function asylumHazardBound(s: SimState): number {
+  const p = s.params;
+  return (pos(p.asylumDecisionHazardPerMonth) + pos(p.irregularReturnHazardPerMonth)) * BOUND_SLACK;
+}
+
+export function decideAsylum(s: SimState, i: number, u: number): void {
+  const p = s.params;
+  const k = chooseCompeting(s.tables.hazards, asylumHazards(s, s.tables.hazards), u);
   if (k === 1) {
     moveStatus(s, i, Status.RETURNED);
     return;

@@ -2,17 +2,24 @@
 // as an event and the bookkeeping (the month stamps of status, employer and work status, stage,
 // employer) stays consistent.
 
-import { EventCode, Family, NATIONALITY_COUNT, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
-import { employerPayCode, pickEmployer } from "../employers.js";
+import { EventCode, Family, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
+import { pickEmployer } from "../employers.js";
+import { recordEvent, recordExit } from "../observers.js";
+import { setEmployer } from "../pay-codes.js";
 import { monthsInJapan } from "../population.js";
-import { EXIT_HIST_MONTHS, SIE_RETENTION_MONTHS, type SimState, recordEvent } from "../state.js";
+import type { SimState } from "../state.js";
+
+/** Records agent i's event in this month's observers. */
+export function recordAgentEvent(s: SimState, i: number, event: number, from: number, to: number): void {
+  recordEvent(s.obs, s.pop, s.ctx.month, i, event, from, to);
+}
 
 /** Moves agent i to status `to`, recording the event that move implies. */
 export function moveStatus(s: SimState, i: number, to: Status): void {
   const pop = s.pop;
   const from = pop.status[i]! as Status;
   const now = s.ctx.month;
-  recordEvent(s, i, eventForMove(from, to), from, to);
+  recordAgentEvent(s, i, eventForMove(from, to), from, to);
   // Months on a work status: bank those of the work status left; start counting a new one now.
   if (isWorkStatus(from)) pop.workStatusMonthsBanked[i] = pop.workStatusMonthsBanked[i]! + (now - pop.workStatusSinceMonth[i]!);
   if (isWorkStatus(to)) pop.workStatusSinceMonth[i] = now;
@@ -21,21 +28,13 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   pop.tiStage[i] = 0;
   if (isExit(to) || to === Status.IRREGULAR || to === Status.ASYLUM) {
     // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
-    pop.employer[i] = -1;
-    pop.employerPayCode[i] = 0;
+    setEmployer(pop, s.payCodes, i, -1);
     pop.employerSinceMonth[i] = now;
   }
   if (isExit(to)) {
     pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
-    s.exits[to * NATIONALITY_COUNT + pop.nationality[i]!]! += 1;
-    s.exitedRows++;
-    const m = monthsInJapan(pop, i, now);
-    s.exitMonthsHist[m < EXIT_HIST_MONTHS ? m : EXIT_HIST_MONTHS]! += 1;
-    if (pop.jobChanges[i]! > 0) s.exitedWithJobChange++;
-    // SIEs only leave SIE by exit or PR (TRANSITIONS), so an SIE leaving within five years is an
-    // SIE entrant of month (now - months in Japan); arrivals before the start are not counted.
-    const entryMonth = pop.inJapanSinceMonth[i]!;
-    if (from === Status.SIE && m < SIE_RETENTION_MONTHS && entryMonth >= 0) s.sieCohorts[2 * entryMonth + 1]! += 1;
+    pop.exitedRows++;
+    recordExit(s.obs, pop, i, from, to, monthsInJapan(pop, i, now), pop.inJapanSinceMonth[i]!);
   }
 }
 
@@ -47,7 +46,7 @@ export function changeEmployer(s: SimState, i: number): void {
   const pop = s.pop;
   const p = s.params;
   const st = pop.status[i]!;
-  recordEvent(s, i, EventCode.job_change, st, st);
+  recordAgentEvent(s, i, EventCode.job_change, st, st);
   const old = pop.employer[i]!;
   let next = pickEmployer(s.employers, pop.sector[i]!, s.rng.jobs(i));
   // Never "move" to the same employer when the sector has another one.
@@ -56,8 +55,7 @@ export function changeEmployer(s: SimState, i: number): void {
     const end = s.employers.sectorStart[pop.sector[i]! + 1]!;
     if (end - start > 1) next = next + 1 < end ? next + 1 : start;
   }
-  pop.employer[i] = next;
-  pop.employerPayCode[i] = employerPayCode(s.payCodes, next);
+  setEmployer(pop, s.payCodes, i, next);
   pop.employerSinceMonth[i] = s.ctx.month;
   if (pop.jobChanges[i]! < p.careerPlateauJobChanges) {
     pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.jobChangeWageGainShare);

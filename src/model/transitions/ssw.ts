@@ -4,16 +4,19 @@
 import { Sector, Status } from "../codes.js";
 import { monthsInStatus } from "../population.js";
 import type { SimState } from "../state.js";
+import { BOUND_SLACK, type DecisionBounds, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { jobChangeHazard, onwardHazard, prEligible, returnHazard } from "./hazards.js";
+import {
+  jobChangeHazard, jobChangeHazardBound, onwardHazard, onwardHazardBound, prEligible, prHazard, prHazardBound, returnHazard,
+  returnHazardBound,
+} from "./hazards.js";
 import { changeEmployer, moveStatus } from "./moves.js";
 
 /** Whether SSW1 holder i may take the SSW2 test this month. */
 export function ssw2Eligible(s: SimState, i: number): boolean {
   const pop = s.pop;
   // rules.md: SSW2 in 2 fields until 2023 (construction; shipbuilding folded in manufacturing), 11 from 2023-06.
-  // Every read is made before any is combined (no short cuts): the decision screen inlines this
-  // into the monthly sweep, and a read first reached years into a run deoptimised the sweep.
+  // Every read is made before any is combined (docs/performance.md, 'No short cuts in the screen').
   const construction = pop.sector[i] === Sector.construction;
   const allSectors = s.ctx.ssw2AllSectors;
   const longEnough = monthsInStatus(pop, i, s.ctx.month) >= s.params.ssw2MinMonthsInSsw1;
@@ -26,22 +29,21 @@ export function ssw2Hazard(s: SimState, i: number, eligible: boolean): number {
   return eligible ? (p.ssw2HazardPerMonth * s.pop.skill[i]!) / p.ssw2SkillReference : 0;
 }
 
+/** Whether SSW1 holder i has reached the 5-year cap (decideSsw1 then takes a scheduled step). */
+export function ssw1AtCap(s: SimState, i: number): boolean {
+  return monthsInStatus(s.pop, i, s.ctx.month) >= s.params.ssw1CapMonths;
+}
+
 export function decideSsw1(s: SimState, i: number, u: number): void {
   const p = s.params;
-  const pop = s.pop;
-  const eligible = ssw2Eligible(s, i);
-  if (monthsInStatus(pop, i, s.ctx.month) >= p.ssw1CapMonths) {
+  if (ssw1AtCap(s, i)) {
     // The 5-year cap: move up to SSW2 or leave.
-    if (eligible && u < p.ssw2AtCapProb) moveStatus(s, i, Status.SSW2);
+    if (ssw2Eligible(s, i) && u < p.ssw2AtCapProb) moveStatus(s, i, Status.SSW2);
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
-  const h = s.hazards;
-  h[0] = jobChangeHazard(s, i, p.sswJobChangeHazardPerMonth);
-  h[1] = ssw2Hazard(s, i, eligible);
-  h[2] = returnHazard(s, i, p.sswReturnHazardPerMonth);
-  h[3] = onwardHazard(s, i);
-  switch (chooseCompeting(h, 4, u)) {
+  const h = s.tables.hazards;
+  switch (chooseCompeting(h, ssw1Hazards(s, i, h), u)) {
     case 0: changeEmployer(s, i); break;
     case 1: moveStatus(s, i, Status.SSW2); break;
     case 2: moveStatus(s, i, Status.RETURNED); break;
@@ -50,15 +52,38 @@ export function decideSsw1(s: SimState, i: number, u: number): void {
   }
 }
 
+/** SSW1 holder i's hazards (below the cap), in h: [0] change employer, [1] SSW2, [2] return, [3] onward. Returns how many. */
+export function ssw1Hazards(s: SimState, i: number, h: Float64Array): number {
+  const p = s.params;
+  h[0] = jobChangeHazard(s, i, p.sswJobChangeHazardPerMonth);
+  h[1] = ssw2Hazard(s, i, ssw2Eligible(s, i));
+  h[2] = returnHazard(s, i, p.sswReturnHazardPerMonth);
+  h[3] = onwardHazard(s, i);
+  return 4;
+}
+
+/** This month's bound of the SSW1 hazards other than SSW2's, for every holder (ssw1HazardBound). */
+export function updateSsw1Bounds(s: SimState, b: DecisionBounds): void {
+  const p = s.params;
+  b.ssw1NonSsw2 = jobChangeHazardBound(s, p.sswJobChangeHazardPerMonth) + returnHazardBound(s, p.sswReturnHazardPerMonth) + onwardHazardBound(s);
+}
+
+/**
+ * An upper bound of SSW1 holder i's total hazard (ssw1Hazards) this month, or NaN at the cap. The
+ * SSW2 term exactly (it depends on skill), the rest from the month's table. Every read is made
+ * before any is combined (docs/performance.md, 'No short cuts in the screen').
+ */
+export function ssw1HazardBound(s: SimState, b: DecisionBounds, i: number): number {
+  const eligible = ssw2Eligible(s, i);
+  const ssw2 = pos(ssw2Hazard(s, i, true));
+  const atCap = ssw1AtCap(s, i);
+  return atCap ? NaN : (b.ssw1NonSsw2 + (eligible ? ssw2 : 0)) * BOUND_SLACK;
+}
+
 /** SSW2 and SIE share their options: change employer, PR when eligible, return, onward. */
 export function decideSkilledResident(s: SimState, i: number, u: number, jobChangeBase: number, returnBase: number): void {
-  const p = s.params;
-  const h = s.hazards;
-  h[0] = jobChangeHazard(s, i, jobChangeBase);
-  h[1] = prEligible(s, i) ? p.prHazardPerMonth : 0;
-  h[2] = returnHazard(s, i, returnBase);
-  h[3] = onwardHazard(s, i);
-  switch (chooseCompeting(h, 4, u)) {
+  const h = s.tables.hazards;
+  switch (chooseCompeting(h, skilledResidentHazards(s, i, h, jobChangeBase, returnBase), u)) {
     case 0: changeEmployer(s, i); break;
     case 1: moveStatus(s, i, Status.PR); break;
     case 2: moveStatus(s, i, Status.RETURNED); break;
@@ -67,6 +92,30 @@ export function decideSkilledResident(s: SimState, i: number, u: number, jobChan
   }
 }
 
+/** An SSW2 holder's or SIE's hazards, in h: [0] change employer, [1] PR, [2] return, [3] onward. Returns how many. */
+export function skilledResidentHazards(s: SimState, i: number, h: Float64Array, jobChangeBase: number, returnBase: number): number {
+  h[0] = jobChangeHazard(s, i, jobChangeBase);
+  h[1] = prHazard(s, prEligible(s, i));
+  h[2] = returnHazard(s, i, returnBase);
+  h[3] = onwardHazard(s, i);
+  return 4;
+}
+
+/** Bound of skilledResidentHazards over every agent this month. */
+export function skilledResidentHazardBound(s: SimState, jobChangeBase: number, returnBase: number): number {
+  return jobChangeHazardBound(s, jobChangeBase) + prHazardBound(s) + returnHazardBound(s, returnBase) + onwardHazardBound(s);
+}
+
 export function decideSsw2(s: SimState, i: number, u: number): void {
   decideSkilledResident(s, i, u, s.params.sswJobChangeHazardPerMonth, s.params.sswReturnHazardPerMonth);
+}
+
+/** SSW2 holder i's hazards (skilledResidentHazards). */
+export function ssw2Hazards(s: SimState, i: number, h: Float64Array): number {
+  return skilledResidentHazards(s, i, h, s.params.sswJobChangeHazardPerMonth, s.params.sswReturnHazardPerMonth);
+}
+
+/** Bound of ssw2Hazards over every holder this month. */
+export function ssw2HazardBound(s: SimState): number {
+  return skilledResidentHazardBound(s, s.params.sswJobChangeHazardPerMonth, s.params.sswReturnHazardPerMonth);
 }

@@ -1,0 +1,38 @@
+// One simulated month, as a list (docs/model.md, "Process overview and scheduling"): the month's
+// context, its tables, entrants, the agent-months of everyone in Japan, and compaction of
+// leavers' rows.
+
+import { updateMonthContext } from "./context.js";
+import { agentMonths } from "./kernel.js";
+import { updatePayCodes } from "./pay-codes.js";
+import { removeExited } from "./population.js";
+import type { SimState } from "./state.js";
+import { updateDecisionBounds } from "./transitions/decide.js";
+import { updateAccrualRates } from "./transitions/earnings.js";
+import { addEntries } from "./transitions/entries.js";
+import { updateFamilyTable } from "./transitions/family.js";
+
+/** Compaction runs once leavers fill this share of the rows (amortised O(1) per leaver). */
+const COMPACT_WHEN_EXITED_SHARE = 0.25;
+
+/** The month's tables: employers' pay codes, accrual rates, family rules, the decision screen. */
+export function updateMonthTables(s: SimState): void {
+  const { tables, params: p, ctx } = s;
+  updatePayCodes(s.payCodes, s.employers, s.pop);
+  updateAccrualRates(tables.accrual, p, ctx.month, ctx.wageIndex, s.payCodes);
+  updateFamilyTable(tables.family, p);
+  updateDecisionBounds(s, tables.bounds);
+}
+
+/**
+ * Month t. Entrants need nothing from the month's accrual (they arrive after it), so they are
+ * added before the agent-months, which then take everyone in Japan in one pass.
+ */
+export function stepMonth(s: SimState, t: number): void {
+  updateMonthContext(s, t);
+  updateMonthTables(s);
+  const firstEntrant = s.pop.size;
+  addEntries(s);
+  agentMonths(s, firstEntrant);
+  if (s.pop.exitedRows > s.pop.size * COMPACT_WHEN_EXITED_SHARE) removeExited(s.pop);
+}

@@ -1,0 +1,129 @@
+// What a run observes, apart from the model's state: flows of events, the per-agent event log,
+// exits and the stocks in Japan by status x nationality, leavers by months in Japan, and the SIE
+// retention cohorts. Mechanisms report to these functions; each thing is counted here only.
+
+import { EVENT_COUNT, NATIONALITY_COUNT, NO_STATUS, STATUS_COUNT, Status, isExit } from "./codes.js";
+import type { Population } from "./population.js";
+
+/** Window of the SIE retention cohorts: five years (OECD 2024, data:other_figures). */
+export const SIE_RETENTION_MONTHS = 60;
+
+/** Months in Japan covered by the exit histogram (50 years). */
+export const EXIT_HIST_MONTHS = 600;
+
+/** One row per event: month, agent id, nationality, event, from, to. */
+export const EVENT_LOG_WIDTH = 6;
+export interface EventLog {
+  data: Int32Array;
+  length: number;
+}
+
+/** Cells of a stock table: status x nationality. */
+export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;
+export const stockCell = (status: number, nationality: number): number => status * NATIONALITY_COUNT + nationality;
+
+/** Slots for `from`: every status plus NO_STATUS (entries). */
+export const FROM_SLOTS = STATUS_COUNT + 1;
+export const FLOW_CELLS = EVENT_COUNT * FROM_SLOTS * STATUS_COUNT * NATIONALITY_COUNT;
+export const flowIndex = (event: number, from: number, to: number, nat: number): number =>
+  ((event * FROM_SLOTS + (from === NO_STATUS ? STATUS_COUNT : from)) * STATUS_COUNT + to) * NATIONALITY_COUNT + nat;
+
+export interface Observers {
+  /** Events this month, by flowIndex; the engine reads and clears it. */
+  flows: Float64Array;
+  /** Per-agent event log, or null when events are not collected. */
+  log: EventLog | null;
+  /** Exits so far, by stockCell(exit status, nationality), counted when they happen. */
+  exits: Float64Array;
+  /** Leavers by months spent in Japan at exit (last bin: EXIT_HIST_MONTHS or more). */
+  exitMonthsHist: Float64Array;
+  /** Leavers who had changed employer at least once. */
+  exitedWithJobChange: number;
+  /**
+   * SIE entry cohorts, [2 * entry month]: entrants from abroad, and [2 * entry month + 1]: those of
+   * them who left Japan within SIE_RETENTION_MONTHS (the OECD five-year retention, data:other_figures).
+   */
+  sieCohorts: Float64Array;
+  /** Agents in Japan by stockCell at the end of month stocksMonth (NaN: not counted yet). */
+  stocks: Float64Array;
+  stocksMonth: number;
+}
+
+export function createObservers(months: number, collectEvents: boolean): Observers {
+  return {
+    flows: new Float64Array(FLOW_CELLS),
+    log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
+    exits: new Float64Array(STOCK_CELLS),
+    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
+    exitedWithJobChange: 0,
+    sieCohorts: new Float64Array(2 * months),
+    stocks: new Float64Array(STOCK_CELLS),
+    stocksMonth: NaN,
+  };
+}
+
+/** Counts agent i's event in month `month` in the flows and, if collected, in the per-agent log. */
+export function recordEvent(o: Observers, pop: Population, month: number, i: number, event: number, from: number, to: number): void {
+  const nat = pop.nationality[i]!;
+  o.flows[flowIndex(event, from, to, nat)]! += 1;
+  const log = o.log;
+  if (log === null) return;
+  if (log.length + EVENT_LOG_WIDTH > log.data.length) {
+    // Amortised doubling: rare, and only when events are collected.
+    const grown = new Int32Array(log.data.length * 2);
+    grown.set(log.data.subarray(0, log.length));
+    log.data = grown;
+  }
+  const d = log.data;
+  let k = log.length;
+  d[k++] = month;
+  d[k++] = pop.id[i]!;
+  d[k++] = nat;
+  d[k++] = event;
+  d[k++] = from;
+  d[k++] = to;
+  log.length = k;
+}
+
+/**
+ * Counts agent i's exit to `to` from `from` after `monthsInJapan` months, having arrived in month
+ * `arrivedMonth` (negative: before the run).
+ */
+export function recordExit(o: Observers, pop: Population, i: number, from: number, to: number, monthsInJapan: number, arrivedMonth: number): void {
+  o.exits[stockCell(to, pop.nationality[i]!)]! += 1;
+  o.exitMonthsHist[monthsInJapan < EXIT_HIST_MONTHS ? monthsInJapan : EXIT_HIST_MONTHS]! += 1;
+  if (pop.jobChanges[i]! > 0) o.exitedWithJobChange++;
+  // SIEs only leave SIE by exit or PR (TRANSITIONS), so an SIE leaving within five years is an
+  // SIE entrant of its arrival month; arrivals before the start are not counted.
+  if (from === Status.SIE && monthsInJapan < SIE_RETENTION_MONTHS && arrivedMonth >= 0) o.sieCohorts[2 * arrivedMonth + 1]! += 1;
+}
+
+/** Counts `n` SIE entrants from abroad in month t (the retention cohorts). */
+export function recordSieEntrants(o: Observers, t: number, n: number): void {
+  o.sieCohorts[2 * t]! += n;
+}
+
+/** Starts the count of the stocks in Japan at the end of month t (countInJapan adds each agent). */
+export function startStockCount(o: Observers, t: number): void {
+  o.stocks.fill(0);
+  o.stocksMonth = t;
+}
+
+/** Adds one agent in Japan of status st and nationality nat to the count started by startStockCount. */
+export function countInJapan(o: Observers, st: number, nat: number): void {
+  o.stocks[stockCell(st, nat)]! += 1;
+}
+
+/** Counts every agent in Japan now, as of the end of month t (the initial population, month -1). */
+export function countStocks(o: Observers, pop: Population, t: number): void {
+  startStockCount(o, t);
+  const { status, nationality } = pop;
+  for (let i = 0; i < pop.size; i++) if (!isExit(status[i]!)) countInJapan(o, status[i]!, nationality[i]!);
+}
+
+/** Agents in Japan of status st at the end of month stocksMonth. */
+export function stockOfStatus(o: Observers, st: number): number {
+  let n = 0;
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += o.stocks[stockCell(st, nat)]!;
+  return n;
+}

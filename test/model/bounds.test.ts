@@ -1,0 +1,100 @@
+// The decision screen's bounds (transitions/bounds.ts and each status's bound function, written
+// beside the hazards it bounds). For every status, on random agents under parameters taken at the
+// corners of their documented ranges: the bound is at least the agent's total hazard (the sum that
+// chooseCompeting weighs), or NaN (the agent takes the full decision anyway). A bound below the
+// total would let the screen skip a decision that might have moved the agent.
+
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { Family, SECTOR_COUNT, Status } from "../../src/model/codes.js";
+import { updateMonthContext } from "../../src/model/context.js";
+import { refreshEmployerTraits } from "../../src/model/employers.js";
+import { PARAMS, PARAM_NAMES, type Params } from "../../src/model/params.js";
+import { STATUS_CODES } from "../../src/model/codes.js";
+import { expUpperBound } from "../../src/model/transitions/bounds.js";
+import { hazardBound, hazardsOf, updateDecisionBounds } from "../../src/model/transitions/decide.js";
+import { makeEmployers, makeState, setTimeCounts } from "../helpers/state.js";
+
+const IN_JAPAN = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
+/** Parameter settings per status, and random agents per setting: 10^4 agents per status. */
+const SETTINGS = 200;
+const AGENTS = 50;
+
+describe("hazardBound", () => {
+  for (const st of IN_JAPAN) {
+    it(`is at least the total hazard of ${STATUS_CODES[st]} agents, on 10^4 random agents at the corners of the parameter ranges`, () => {
+      const u = seedrandom.alea(`bounds ${st}`);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(u() * xs.length)]!;
+      // Employer k of every sector: pays in full with overtime, or underpays without (traits re-derived from the params below).
+      const employers = makeEmployers([{}, {}, {}]);
+      const s = makeState({ employers, agents: Array.from({ length: AGENTS }, () => ({ status: st, tiStage: st === Status.TI ? 1 : 0 })) });
+      const h = new Float64Array(8);
+      let screened = 0; // agents with a finite bound, so the check is not vacuous
+      for (let k = 0; k < SETTINGS; k++) {
+        // Each parameter at one end of its range, or (one time in four) anywhere in it; flags at random.
+        const p = s.params as unknown as Record<string, number | boolean>;
+        for (const name of PARAM_NAMES) {
+          const spec = PARAMS[name];
+          if (!("range" in spec)) p[name] = u() < 0.5;
+          else {
+            const [lo, hi] = spec.range;
+            const v = u() < 0.25 ? lo + u() * (hi - lo) : u() < 0.5 ? lo : hi;
+            p[name] = "integer" in spec && spec.integer ? Math.round(v) : v;
+          }
+        }
+        // The month's series anywhere from a slack to a tight labour market, a weak to a strong yen.
+        s.inputs.series.jobOpeningsRatio[0] = pick([0.5, 1, 1.6, 3]);
+        s.inputs.series.yenValueIndex[0] = pick([0.5, 0.8, 1, 1.3]);
+        s.inputs.series.wageIndex[0] = pick([0.8, 1, 1.2]);
+        for (let e = 0; e < employers.count; e++) {
+          employers.underpayDraw[e] = u();
+          employers.overtimeDraw[e] = u();
+          employers.promoterDraw[e] = u();
+        }
+        refreshEmployerTraits(employers, s.params as Params);
+        updateMonthContext(s, 0);
+        updateDecisionBounds(s, s.tables.bounds);
+        const pop = s.pop;
+        for (let i = 0; i < AGENTS; i++) {
+          pop.esd[i] = u() < 0.5 ? 1 : 0;
+          pop.tiStage[i] = st === Status.TI ? pick([1, 2, 3, 4]) : 0;
+          pop.sector[i] = Math.floor(u() * SECTOR_COUNT);
+          pop.employer[i] = st === Status.IRREGULAR || st === Status.ASYLUM ? -1 : pick([-1, 3 * pop.sector[i]!, 3 * pop.sector[i]! + 1, 3 * pop.sector[i]! + 2]);
+          pop.promisedWageYenPerMonth[i] = pick([50000, 180000, 400000]) * (0.5 + u());
+          pop.debtYen[i] = pick([0, 1e5, 1e6, 3e6]) * u();
+          pop.savingsYen[i] = pick([0, 1e6, 1e7]) * u();
+          pop.family[i] = pick([0, Family.partner, Family.partner | Family.children, Family.partner | Family.partnerInJapan, 0xff & Math.floor(u() * 256)]);
+          pop.skill[i] = u();
+          pop.jobChanges[i] = pick([0, 1, 3, 10, 255]);
+          pop.brokerTie[i] = u() < 0.5 ? 1 : 0;
+          pop.networkTies[i] = pick([0, 5, 20, 255]);
+          const months = (): number => pick([0, 11, 12, 24, 36, 59, 60, 120, 600]);
+          setTimeCounts(s, i, 0, { monthsInJapan: months(), monthsInStatus: months(), monthsWithEmployer: months(), monthsOnWorkStatus: months() });
+
+          const bound = hazardBound(s, s.tables.bounds, i, st);
+          if (Number.isNaN(bound)) continue;
+          screened++;
+          let total = 0;
+          const n = hazardsOf(s, i, st, h);
+          for (let j = 0; j < n; j++) total += h[j]!;
+          if (!(bound >= total)) {
+            expect.fail(`setting ${k}, agent ${i}: bound ${bound} < total hazard ${total} (${Array.from(h.subarray(0, n)).join(", ")})`);
+          }
+        }
+      }
+      expect(screened).toBeGreaterThan((SETTINGS * AGENTS) / 4);
+    });
+  }
+});
+
+describe("expUpperBound", () => {
+  it("is at least exp(y) and within 1/32 in y of it, over the table's range", () => {
+    for (let y = -40; y <= 40; y += 0.0137) {
+      const b = expUpperBound(y);
+      expect(b).toBeGreaterThanOrEqual(Math.exp(y));
+      if (y > -32 && y < 32) expect(Math.log(b) - y).toBeLessThanOrEqual(1 / 32 + 1e-5);
+    }
+    expect(expUpperBound(NaN)).toBe(Infinity);
+    expect(expUpperBound(1000)).toBe(Infinity);
+  });
+});
