@@ -4,10 +4,10 @@
 import { join } from "node:path";
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import type { TopLevelSpec } from "vega-lite";
+import { writeFileAtomic } from "../output/atomic.js";
 import { writeCsvAtomic } from "../output/csv.js";
 import { tCritical95 } from "../output/summary.js";
-import { renderSvg } from "../report/charts.js";
-import { writeFileAtomic } from "../report/report.js";
+import { renderSvg } from "../output/svg.js";
 import { type Target, scaledError, targetDistance } from "./targets.js";
 
 export const FIT_COLUMNS = [

@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { writeFileAtomic } from "../output/atomic.js";
 import { dataFileHashes, sha256File, type Shard } from "../output/manifest.js";
-import { writeFileAtomic } from "../report/report.js";
 import { shardTasks } from "../run/experiment.js";
 import { type SlurmResources, sbatch, sbatchDirectives, scancel, scriptPreamble, shellQuote, waitForJobs } from "../run/slurm.js";
 import type { ResolvedScenario } from "../scenario/load.js";

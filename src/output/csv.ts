@@ -1,16 +1,29 @@
 // Writes a run's results to CSV with csv-stringify. Files grow as NAME.csv.partial, by
 // synchronous appends (so after each task the bytes on disk are known and can be checkpointed),
-// and are renamed into place only when the run completes: a crash never leaves a CSV that
-// looks complete.
+// and are renamed into place only when the run completes (flushed to the device first, atomic.ts):
+// a crash never leaves a CSV that looks complete.
 
-import { closeSync, openSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
 import { EVENT_LOG_WIDTH, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
-import type { Task } from "../run/tasks.js";
+import { renameDurable, writeFileAtomic } from "./atomic.js";
+
+/**
+ * What a task's rows say about it: the scenario, replicate, seed and point columns. The run's Task
+ * (run/tasks.ts) extends it; it is declared here so that output needs nothing from run.
+ */
+export interface TaskIdentity {
+  scenario: string;
+  /** Sweep point within the scenario (0 when it has no sweep). */
+  point: number;
+  replicate: number;
+  /** Seed of all this task's streams, from (root seed, replicate): see engine/rng.ts. */
+  seed: number;
+}
 
 /** The columns of each output, in order: the issue's columns first, then extras (+ sweep columns). */
 export const COLUMNS = {
@@ -61,7 +74,7 @@ export interface TaskCsvSpec {
  * CHUNK_ROWS rows. Pure: the workers call it for timeseries and flows (formatTaskCsv), the main
  * thread for events as it writes them (CsvOutputs.write).
  */
-export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[], emit: (text: string) => void): void {
+export function formatTaskRows(name: OutputName, task: TaskIdentity, r: RunResult, start: number, extra: readonly (string | number)[], emit: (text: string) => void): void {
   // Numbers (month index, counts, agent ids) are written as String(n), as csv-stringify does.
   const head = csvCells([task.scenario, task.replicate]);
   const tail = csvCells(extra);
@@ -110,7 +123,7 @@ export function formatTaskRows(name: OutputName, task: Task, r: RunResult, start
 }
 
 /** A task's rows in one output as one string (small outputs and tests). */
-export function taskRowsText(name: OutputName, task: Task, r: RunResult, start: number, extra: readonly (string | number)[]): string {
+export function taskRowsText(name: OutputName, task: TaskIdentity, r: RunResult, start: number, extra: readonly (string | number)[]): string {
   const parts: string[] = [];
   formatTaskRows(name, task, r, start, extra, (text) => parts.push(text));
   return parts.join("");
@@ -124,7 +137,7 @@ export function taskRowsText(name: OutputName, task: Task, r: RunResult, start: 
 export const WORKER_FORMATTED: readonly OutputName[] = ["timeseries", "flows"];
 
 /** A task's rows in every output of `spec.names`, UTF-8 encoded (transferable from a worker). */
-export function formatTaskCsv(spec: TaskCsvSpec, task: Task, r: RunResult): Uint8Array[] {
+export function formatTaskCsv(spec: TaskCsvSpec, task: TaskIdentity, r: RunResult): Uint8Array[] {
   const encoder = new TextEncoder();
   return spec.names.map((name) => encoder.encode(taskRowsText(name, task, r, spec.startMonthAbs, spec.extra)));
 }
@@ -142,22 +155,23 @@ interface OpenFile {
   fd: number;
 }
 
-export interface CsvOutputsOptions {
+/** `T`: the caller's task type, handed back to sweepCells and startMonthAbs. */
+export interface CsvOutputsOptions<T extends TaskIdentity> {
   dir: string;
   names: readonly OutputName[];
   /** Swept parameter columns (after the fixed ones), empty without sweeps. */
   sweepColumns: readonly string[];
   /** Values of the sweep columns for a task ("" where the task's scenario does not sweep one). */
-  sweepCells: (task: Task) => readonly (string | number)[];
-  startMonthAbs: (task: Task) => number;
+  sweepCells: (task: T) => readonly (string | number)[];
+  startMonthAbs: (task: T) => number;
   /** Resume: keep the partial files, truncated to these sizes, instead of starting afresh. */
   resumeAt?: Record<string, number>;
 }
 
-export class CsvOutputs {
+export class CsvOutputs<T extends TaskIdentity> {
   private readonly files: OpenFile[] = [];
 
-  constructor(private readonly o: CsvOutputsOptions) {
+  constructor(private readonly o: CsvOutputsOptions<T>) {
     for (const name of o.names) {
       const path = join(o.dir, `${name}.csv`);
       const partial = `${path}.partial`;
@@ -175,11 +189,11 @@ export class CsvOutputs {
   }
 
   /** What a worker needs to format a task's rows for these files (formatTaskCsv): the WORKER_FORMATTED ones. */
-  taskSpec(task: Task): TaskCsvSpec {
+  taskSpec(task: T): TaskCsvSpec {
     return { names: this.o.names.filter((n) => WORKER_FORMATTED.includes(n)), startMonthAbs: this.o.startMonthAbs(task), extra: this.extra(task) };
   }
 
-  private extra(task: Task): (string | number)[] {
+  private extra(task: T): (string | number)[] {
     return [task.seed, task.point, ...this.o.sweepCells(task)];
   }
 
@@ -187,7 +201,7 @@ export class CsvOutputs {
    * Appends one task's rows: `formatted`, from formatTaskCsv with taskSpec(task), one buffer per
    * worker-formatted file in order; the other files (events) are formatted here, chunk by chunk.
    */
-  write(task: Task, r: RunResult, formatted: readonly Uint8Array[]): void {
+  write(task: T, r: RunResult, formatted: readonly Uint8Array[]): void {
     const spec = this.taskSpec(task);
     if (formatted.length !== spec.names.length) throw new Error(`CsvOutputs.write: ${formatted.length} buffers for ${spec.names.length} files`);
     for (const f of this.files) {
@@ -201,22 +215,12 @@ export class CsvOutputs {
   close(complete: boolean): string[] {
     for (const f of this.files) closeSync(f.fd);
     if (!complete) return this.files.map((f) => f.partial);
-    for (const f of this.files) renameSync(f.partial, f.path);
+    for (const f of this.files) renameDurable(f.partial, f.path);
     return this.files.map((f) => f.path);
   }
 }
 
-/** Writes a small CSV atomically (temporary file, then rename). */
+/** Writes a small CSV (header and rows, formatted by csv-stringify) atomically: writeFileAtomic. */
 export function writeCsvAtomic(path: string, header: readonly string[], rows: unknown[][]): void {
-  const tmp = `${path}.partial`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, stringify([[...header], ...rows]));
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomic(path, stringify([[...header], ...rows]));
 }

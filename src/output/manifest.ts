@@ -1,14 +1,15 @@
 // manifest.json: everything needed to know and repeat a run: version, the experiment spec
 // (resolved scenarios, seed, replicates, scale, until, events), scenario files and input tables
 // with their sha256, Node version, times, which tasks completed and each output's sha256.
-// Written atomically (temporary file, then rename).
+// Written atomically (atomic.ts).
 
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import { DATA_DIR } from "../scenario/data.js";
+import { writeFileAtomic } from "./atomic.js";
 
 /** What determines the bytes of a run's outputs (with the package version and data/inputs). */
 export interface ExperimentSpec {
@@ -79,9 +80,7 @@ export function dataFileHashes(): { file: string; sha256: string }[] {
 
 export function writeManifest(dir: string, manifest: Manifest): string {
   const path = join(dir, "manifest.json");
-  const tmp = `${path}.partial`;
-  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
   return path;
 }
 

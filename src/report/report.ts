@@ -1,11 +1,13 @@
 // `migsim report`: load a complete run folder, build and render the charts, and write
-// DIR/report.html (and, on request, each chart as an SVG file), each atomically: a temporary
-// file in the same folder, then a rename, so a reader never sees half a page.
+// DIR/report.html (and, on request, each chart as an SVG file), each atomically
+// (output/atomic.ts), so a reader never sees half a page.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { buildCharts, chartLibraryVersions, renderSvg } from "./charts.js";
+import { writeFileAtomic } from "../output/atomic.js";
+import { chartLibraryVersions, renderSvg } from "../output/svg.js";
+import { buildCharts } from "./charts.js";
 import { loadRun } from "./data.js";
 import { type RenderedChart, renderPage } from "./html.js";
 
@@ -18,22 +20,6 @@ export interface ReportResult {
   html: string;
   svgs: string[];
   charts: RenderedChart[];
-}
-
-/** Writes `text` to `path` through a temporary file and a rename. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === "EACCES" || err.code === "EROFS" || err.code === "ENOSPC" || err.code === "EPERM") {
-      throw new UserError(`Cannot write ${path}: ${err.message}.`);
-    }
-    throw e;
-  }
 }
 
 /** Builds the report of the run in `dir`; returns the paths written. */

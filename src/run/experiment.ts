@@ -8,13 +8,14 @@
 // own; instead of summary.csv it keeps each task's byte ranges and metrics (shard-tasks.jsonl),
 // from which `migsim merge` (merge.ts) rebuilds the single-machine outputs byte for byte.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
 import { UserError } from "../errors.js";
 import type { ModelInputs } from "../model/inputs.js";
 import type { Params } from "../model/params.js";
+import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, writeCsvAtomic } from "../output/csv.js";
 import { type ExperimentSpec, type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
@@ -200,7 +201,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   }
   const firstTask = checkpoints.length;
 
-  const csv = new CsvOutputs({
+  const csv = new CsvOutputs<Task>({
     dir: o.out,
     names: outputs,
     sweepColumns,
@@ -264,8 +265,8 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const files = csv.close(complete);
   if (complete && shard) {
     // The summary needs every replicate: `migsim merge` writes it from these lines (none for a shard without tasks).
-    if (existsSync(join(o.out, CHECKPOINTS))) renameSync(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
-    else writeFileSync(join(o.out, SHARD_TASKS), "");
+    if (existsSync(join(o.out, CHECKPOINTS))) renameDurable(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
+    else writeFileAtomic(join(o.out, SHARD_TASKS), "");
     files.push(join(o.out, SHARD_TASKS));
   } else if (complete) {
     writeSummary(o.out, plan, metrics, spec.ciTarget);

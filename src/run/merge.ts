@@ -3,11 +3,13 @@
 // each complete and unchanged since it finished), so a bad set of shards writes nothing. The
 // CSVs are then rebuilt by copying each task's byte range from its shard in task order, and
 // summary.csv is computed from the tasks' metrics: the bytes equal those of `migsim run` with the
-// same scenarios and seed. Files grow as .partial and are renamed into place at the end.
+// same scenarios and seed. Files grow as .partial and are renamed into place at the end, flushed
+// to the device first (output/atomic.ts).
 
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { renameDurable } from "../output/atomic.js";
 import { csvHeader } from "../output/csv.js";
 import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { VERSION } from "../version.js";
@@ -180,7 +182,7 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   const files = outputs.map((n) => join(o.out, `${n}.csv`));
   // Hashed before the renames (same bytes), so only the manifest write is left after them.
   const hashes = partials.map((p) => sha256File(p));
-  outputs.forEach((_, k) => renameSync(partials[k]!, files[k]!));
+  outputs.forEach((_, k) => renameDurable(partials[k]!, files[k]!));
   const summary = join(o.out, "summary.csv");
   const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), { file: relative(o.out, summary), sha256: sha256File(summary) }];
   files.push(summary);

@@ -7,9 +7,10 @@
 //   OUT/slurm/logs/          one log per shard (shard-K.out) and merge.out
 // and, once the merge job has run, the same files a single-machine `migsim run` writes.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { writeFileAtomic } from "../output/atomic.js";
 import { type ExperimentSpec, readManifest, sha256File } from "../output/manifest.js";
 import { VERSION } from "../version.js";
 import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
@@ -113,15 +114,8 @@ function submitScript(job: SlurmJob): string {
   ].join("\n");
 }
 
-function writeAtomic(path: string, text: string, mode?: number): void {
-  const tmp = `${path}.partial`;
-  writeFileSync(tmp, text);
-  if (mode !== undefined) chmodSync(tmp, mode);
-  renameSync(tmp, path);
-}
-
 function saveJob(job: SlurmJob): void {
-  writeAtomic(join(outDir(job), JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
+  writeFileAtomic(join(outDir(job), JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
 }
 
 /** Writes OUT/slurm/ for the experiment; returns the job description. Validation first: nothing is written on error. */
@@ -163,9 +157,9 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
     clearRunFiles(o.out);
   }
   const name = spec.scenarios.map((s) => s.name).join("+").replace(/[^\w.+-]/g, "_").slice(0, 40);
-  writeAtomic(join(o.out, "slurm", "shards.sbatch"), shardsScript(job, name), 0o755);
-  writeAtomic(join(o.out, "slurm", "merge.sbatch"), mergeScript(job, name), 0o755);
-  writeAtomic(join(o.out, "slurm", "submit.sh"), submitScript(job), 0o755);
+  writeFileAtomic(join(o.out, "slurm", "shards.sbatch"), shardsScript(job, name), { mode: 0o755 });
+  writeFileAtomic(join(o.out, "slurm", "merge.sbatch"), mergeScript(job, name), { mode: 0o755 });
+  writeFileAtomic(join(o.out, "slurm", "submit.sh"), submitScript(job), { mode: 0o755 });
   saveJob(job);
   return job;
 }

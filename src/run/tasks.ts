@@ -2,19 +2,15 @@
 // are written.
 
 import { taskSeed } from "../engine/rng.js";
+import type { TaskIdentity } from "../output/csv.js";
 
-export interface Task {
+/** A task: what its rows say about it (scenario, point, replicate, seed: output/csv.ts) and where it sits in the run. */
+export interface Task extends TaskIdentity {
   /** Position in the run; rows are written in this order whatever the thread count. */
   index: number;
   scenarioIndex: number;
   /** Index into the run's inputs (one per scenario and sweep point). */
   inputsIndex: number;
-  scenario: string;
-  /** Sweep point within the scenario (0 when it has no sweep). */
-  point: number;
-  replicate: number;
-  /** Seed of all this task's streams, from (root seed, replicate): see engine/rng.ts. */
-  seed: number;
 }
 
 /** @param pointsPerScenario number of sweep points of each scenario (1 without a sweep) */

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
-import { buildCharts, compareWithBaseline, renderSvg, stocksChart } from "../../src/report/charts.js";
+import { renderSvg } from "../../src/output/svg.js";
+import { buildCharts, compareWithBaseline, stocksChart } from "../../src/report/charts.js";
 import { IN_JAPAN_STATUSES, type RunData, TOTALS, loadRun, meanCi } from "../../src/report/data.js";
 import { TEST_SCENARIO, TINY_SCALE, makeTinyRun } from "./tiny-run.js";
 
