@@ -5,7 +5,7 @@
 import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
 import { createEmployers, refreshEmployerTraits } from "../model/employers.js";
 import type { ModelInputs } from "../model/inputs.js";
-import { stepMonth } from "../model/month.js";
+import { type AgentMonths, stepMonth } from "../model/month.js";
 import { FLOW_CELLS, STOCK_CELLS } from "../model/observers.js";
 import { type SimState, createState } from "../model/state.js";
 import { seedInitialPopulation } from "../model/transitions/entries.js";
@@ -106,10 +106,10 @@ export function initSimulation(inputs: ModelInputs, seed: number, collectEvents:
   return s;
 }
 
-/** Month t of a run: the policy changes due that month, then the model's monthly step. */
-export function advanceMonth(s: SimState, t: number): void {
+/** Month t of a run: the policy changes due that month, then the model's monthly step (with `kernel`, for tests). */
+export function advanceMonth(s: SimState, t: number, kernel?: AgentMonths): void {
   applyPolicy(s, t);
-  stepMonth(s, t);
+  stepMonth(s, t, kernel);
 }
 
 export function simulate(inputs: ModelInputs, seed: number, options: SimulateOptions): RunResult {

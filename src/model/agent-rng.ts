@@ -48,7 +48,10 @@ export function seedAgentStream(pop: Population, i: number, u: () => number): vo
   pop.rng[j] = 1;
 }
 
-/** The next uniform in [0, 1) of agent i's own generator, whose state is `rng` (Population.rng). */
+/**
+ * The next uniform in [0, 1) of agent i's own generator, whose state is `rng` (Population.rng).
+ * @inline
+ */
 export function agentDraw(rng: Uint32Array, i: number): number {
   const j = RNG_WORDS * i; // [j] = c, [j + 1] = s0, [j + 2] = s1, [j + 3] = s2
   const x = ALEA_MULTIPLIER * rng[j + 1]! + rng[j]!;

@@ -5,7 +5,12 @@
 //
 // Why one pass per month, agent by agent: each agent's draws all come from its own generator, and
 // no agent's month depends on another agent's, so the order agent-then-mechanism gives the same
-// results as mechanism-then-agent while reading each row once. JIT notes: docs/performance.md.
+// results as mechanism-then-agent while reading each row once.
+//
+// This file is the kernel's source; the run executes kernel.generated.ts, made from it by
+// `npm run gen:kernel` (scripts/gen-kernel.mjs): the calls to functions marked @inline written
+// out, and the arrays and rates they read copied to locals before the loop (docs/performance.md,
+// 'The generated kernel'). test/model/kernel.test.ts fails when the generated file is stale.
 
 import { Status } from "./codes.js";
 import { agentDraw } from "./agent-rng.js";
@@ -18,17 +23,17 @@ import { familyAfterDraw, familyDrawDueThisMonth } from "./transitions/family.js
 /**
  * Month s.ctx.month of every agent in Japan, with the month's tables filled. Rows from
  * `firstEntrant` on arrived this month, after accrual: they decide and live but do not accrue.
+ * @kernel hoist pop accrual familyTable obs
  */
 export function agentMonths(s: SimState, firstEntrant: number): void {
   const { pop, obs } = s;
   const { accrual, bounds, family: familyTable } = s.tables;
   const { status, nationality, family, rng } = pop;
-  const returned = Status.RETURNED;
   startStockCount(obs, s.ctx.month);
 
   for (let i = 0, n = pop.size; i < n; i++) {
     let st = status[i]!;
-    if (st >= returned) continue; // left Japan
+    if (st >= Status.RETURNED) continue; // left Japan
 
     if (i < firstEntrant) accrueAgent(pop, accrual, i, st);
 
@@ -38,11 +43,14 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     if (!(u >= hazardBound(s, bounds, i, st))) {
       decideAgent(s, i, st, u);
       st = status[i]!;
-      if (st >= returned) continue; // left this month
+      if (st >= Status.RETURNED) continue; // left this month
     }
 
     const f = family[i]!;
-    if (familyDrawDueThisMonth(familyTable, st, f)) family[i] = familyAfterDraw(familyTable, f, agentDraw(rng, i));
+    if (familyDrawDueThisMonth(familyTable, st, f)) {
+      const familyU = agentDraw(rng, i);
+      family[i] = familyAfterDraw(familyTable, f, familyU);
+    }
 
     countInJapan(obs, st, nationality[i]!);
   }

@@ -3,7 +3,7 @@
 // leavers' rows.
 
 import { updateMonthContext } from "./context.js";
-import { agentMonths } from "./kernel.js";
+import { agentMonths } from "./kernel.generated.js";
 import { updatePayCodes } from "./pay-codes.js";
 import { removeExited } from "./population.js";
 import type { SimState } from "./state.js";
@@ -24,15 +24,18 @@ export function updateMonthTables(s: SimState): void {
   updateDecisionBounds(s, tables.bounds);
 }
 
+/** The agent-months of a month (kernel.ts): the generated kernel, or its source in tests of the generator. */
+export type AgentMonths = (s: SimState, firstEntrant: number) => void;
+
 /**
  * Month t. Entrants need nothing from the month's accrual (they arrive after it), so they are
  * added before the agent-months, which then take everyone in Japan in one pass.
  */
-export function stepMonth(s: SimState, t: number): void {
+export function stepMonth(s: SimState, t: number, kernel: AgentMonths = agentMonths): void {
   updateMonthContext(s, t);
   updateMonthTables(s);
   const firstEntrant = s.pop.size;
   addEntries(s);
-  agentMonths(s, firstEntrant);
+  kernel(s, firstEntrant);
   if (s.pop.exitedRows > s.pop.size * COMPACT_WHEN_EXITED_SHARE) removeExited(s.pop);
 }

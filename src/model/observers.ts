@@ -20,6 +20,7 @@ export interface EventLog {
 
 /** Cells of a stock table: status x nationality. */
 export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;
+/** @inline */
 export const stockCell = (status: number, nationality: number): number => status * NATIONALITY_COUNT + nationality;
 
 /** Slots for `from`: every status plus NO_STATUS (entries). */
@@ -109,7 +110,10 @@ export function startStockCount(o: Observers, t: number): void {
   o.stocksMonth = t;
 }
 
-/** Adds one agent in Japan of status st and nationality nat to the count started by startStockCount. */
+/**
+ * Adds one agent in Japan of status st and nationality nat to the count started by startStockCount.
+ * @inline
+ */
 export function countInJapan(o: Observers, st: number, nat: number): void {
   o.stocks[stockCell(st, nat)]! += 1;
 }

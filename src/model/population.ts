@@ -253,6 +253,7 @@ function compactRng(a: Uint32Array, keep: Int32Array, n: number): void {
 // Time counts of agent i in month `month` (s.ctx.month), from its month stamps.
 
 export const ageMonths = (pop: Population, i: number, month: number): number => month - pop.birthMonth[i]!;
+/** @inline */
 export const monthsInJapan = (pop: Population, i: number, month: number): number => month - pop.inJapanSinceMonth[i]!;
 export const monthsInStatus = (pop: Population, i: number, month: number): number => month - pop.statusSinceMonth[i]!;
 export const monthsWithEmployer = (pop: Population, i: number, month: number): number => month - pop.employerSinceMonth[i]!;

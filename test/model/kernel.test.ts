@@ -2,11 +2,15 @@
 // mechanisms. The mechanisms themselves are tested in their own files; here, what the kernel adds:
 // which rows take which mechanism, how many draws, the screen, the stock count and the pay codes.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { advanceMonth, initSimulation } from "../../src/engine/simulate.js";
 import { agentDraw } from "../../src/model/agent-rng.js";
 import { Family, Status } from "../../src/model/codes.js";
-import { agentMonths } from "../../src/model/kernel.js";
+import { agentMonths as sourceKernel } from "../../src/model/kernel.js";
+import { agentMonths } from "../../src/model/kernel.generated.js";
+// @ts-expect-error: a plain-JS build script, without type declarations
+import { KERNEL_GENERATED, generateKernel } from "../../scripts/gen-kernel.mjs";
 import type { Params } from "../../src/model/params.js";
 import { AGENT_FIELDS } from "../../src/model/population.js";
 import type { SimState } from "../../src/model/state.js";
@@ -40,7 +44,15 @@ function stepped(rng: Uint32Array, i: number, steps: number): number[] {
   return Array.from(copy.subarray(4 * i, 4 * i + 4));
 }
 
-describe("agentMonths", () => {
+describe("kernel.generated.ts", () => {
+  it("is what scripts/gen-kernel.mjs makes of kernel.ts and the @inline functions (run `npm run gen:kernel`)", () => {
+    expect(readFileSync(KERNEL_GENERATED, "utf8")).toBe(generateKernel());
+  });
+});
+
+const KERNELS: [string, typeof agentMonths][] = [["kernel.generated.ts", agentMonths], ["kernel.ts", sourceKernel]];
+
+describe.each(KERNELS)("agentMonths (%s)", (_, agentMonths) => {
   it("takes exactly one decision draw per agent in Japan and none for leavers' rows", () => {
     const s = makeState({ params: NO_HAZARDS, agents: mix });
     const expected = mix.map((a, i) => stepped(s.pop.rng, i, a.status! >= Status.RETURNED ? 0 : 1));
@@ -80,9 +92,11 @@ describe("agentMonths", () => {
   });
 });
 
-// Months of a real run (the baseline at a small scale, with a variant from month 1) in two states
-// that differ only in that one has its decision screen switched off: every bound reads as NaN, so
-// every agent takes the full decision. The screen must change nothing, bit for bit.
+// Months of a real run (the baseline at a small scale, with a variant from month 1) in two states:
+// one runs the generated kernel with the decision screen; the other runs the kernel's source
+// (kernel.ts, the mechanisms called, not written out) with its screen switched off: every bound
+// reads as NaN, so every agent takes the full decision. Neither the generator nor the screen may
+// change anything, bit for bit.
 function pair(set: Partial<Params>, until = "2025-12"): [SimState, SimState] {
   const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.004, until });
   inputs.policy.push({ month: 1, set });
@@ -129,7 +143,7 @@ function expectSame(a: SimState, b: SimState, t: number): void {
   expect(firstDifference(a.obs.log!.data.subarray(0, a.obs.log!.length), b.obs.log!.data.subarray(0, b.obs.log!.length)), `events, month ${t}`).toBe(-1);
 }
 
-describe("the decision screen in the kernel", () => {
+describe("the generated kernel and the decision screen", () => {
   const variants: [string, Partial<Params>][] = [
     ["the baseline", {}],
     ["high hazards everywhere", {
@@ -153,7 +167,7 @@ describe("the decision screen in the kernel", () => {
       for (let t = 0; t < a.inputs.months; t++) {
         // advanceMonth applies the policy (the variant from month 1, the baseline's steps after).
         advanceMonth(a, t);
-        advanceMonth(b, t);
+        advanceMonth(b, t, sourceKernel);
         expectSame(a, b, t);
         expect(firstStalePayCode(a), `employerPayCode, month ${t}`).toBe(-1);
         a.obs.flows.fill(0);

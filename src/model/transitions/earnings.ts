@@ -90,19 +90,22 @@ export function updateAccrualRates(r: AccrualRates, p: Params, month: number, wa
 
 /**
  * Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance
- * and overtime, through its copy of its employer's pay code. Code 0 (no employer, or one that pays
- * in full without overtime) leaves the contract pay unchanged: x (1 - 0) x 1.
+ * and overtime, through its copy of its employer's pay code; IRREGULAR and ASYLUM agents earn the
+ * irregular wage. Code 0 (no employer, or one that pays in full without overtime) leaves the
+ * contract pay unchanged: x (1 - 0) x 1.
+ * @inline
  */
 export function wageOf(pop: Population, r: AccrualRates, i: number, st: number): number {
-  if (st === Status.IRREGULAR || st === Status.ASYLUM) return r.irregularWageYen;
   const code = pop.employerPayCode[i]!;
-  let wage = pop.promisedWageYenPerMonth[i]! * r.wageIndex;
-  wage *= 1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!;
-  wage *= r.overtimeFactorByCode[code & PAY_OVERTIME]!;
-  return wage;
+  const contractYen = pop.promisedWageYenPerMonth[i]! * r.wageIndex * (1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!) * r.overtimeFactorByCode[code & PAY_OVERTIME]!;
+  return st === Status.IRREGULAR || st === Status.ASYLUM ? r.irregularWageYen : contractYen;
 }
 
-/** One month of work and life for agent i, who is in Japan with status st (accrual runs before the month's entries). */
+/**
+ * One month of work and life for agent i, who is in Japan with status st (accrual runs before the
+ * month's entries).
+ * @inline
+ */
 export function accrueAgent(pop: Population, r: AccrualRates, i: number, st: number): void {
   const wage = wageOf(pop, r, i, st);
   const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;

@@ -28,7 +28,7 @@ export function familyDrawDue(f: number, mayBring: boolean): boolean {
 }
 
 /** familyDrawDue as a table, by (mayBring ? 256 : 0) + family flags. */
-const FAMILY_DRAW_DUE: Uint8Array = (() => {
+export const FAMILY_DRAW_DUE: Uint8Array = (() => {
   const t = new Uint8Array(512);
   for (let f = 0; f < 256; f++) {
     t[f] = familyDrawDue(f, false) ? 1 : 0;
@@ -66,12 +66,18 @@ export function updateFamilyTable(t: FamilyTable, p: Params): void {
   t.joinProb = probFromHazard(p.familyJoinHazardPerMonth);
 }
 
-/** Whether an agent of status st (in Japan) with family flags f takes a family draw this month. */
+/**
+ * Whether an agent of status st (in Japan) with family flags f takes a family draw this month.
+ * @inline
+ */
 export function familyDrawDueThisMonth(t: FamilyTable, st: number, f: number): boolean {
   return FAMILY_DRAW_DUE[(t.mayBring[st]! << 8) | f] === 1;
 }
 
-/** The family flags after this month's family draw u (taken only when familyDrawDueThisMonth). */
+/**
+ * The family flags after this month's family draw u (taken only when familyDrawDueThisMonth).
+ * @inline
+ */
 export function familyAfterDraw(t: FamilyTable, f: number, u: number): number {
   return u < ((f & Family.partner) === 0 ? t.formProb : t.joinProb) ? familyAfterEvent(f) : f;
 }
