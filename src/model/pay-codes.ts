@@ -36,7 +36,7 @@ export function createEmployerPayCodes(): EmployerPayCodes {
   };
 }
 
-/** 0 when employers' pay traits are what the codes were built from, else not 0. */
+/** 0 when employers' pay traits are what the codes were built from, else not 0 (docs/performance.md, 'JIT notes'). */
 function payTraitsDiff(e: Employers, out: EmployerPayCodes): number {
   const from = out.builtFrom;
   if (from.employers !== e || from.underpayBits.length !== e.count) return 1;

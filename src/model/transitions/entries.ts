@@ -76,8 +76,7 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   pop.sector[i] = sector;
   const e = ruralSme ? pickRuralSme(s.employers, sector, match()) : pickEmployer(s.employers, sector, match());
   setEmployer(pop, s.payCodes, i, e);
-  // Read at once: the employer is one of many at random, so this read often misses the cache, and
-  // its wait then overlaps the draws below instead of stalling at the contract wage.
+  // Read at once (docs/performance.md, 'Entrants').
   const wageLevel = s.employers.wageLevel[e]!;
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
     + p.entryAgeSdYears * normal(draw);

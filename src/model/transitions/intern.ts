@@ -31,7 +31,7 @@ export function internAtMilestone(esd: boolean, stage: number, months: number): 
 
 /**
  * Months in status at which each TITP stage reaches its milestone: none at stage 0 (not an
- * intern), every month while waiting for SSW1 (a table: docs/performance.md).
+ * intern), every month while waiting for SSW1 (a table: docs/performance.md, 'No short cuts in the screen').
  */
 const MILESTONE_MONTHS_BY_STAGE = [Infinity, TI1_MONTHS, TI2_END_MONTHS, TI3_END_MONTHS, -Infinity];
 
