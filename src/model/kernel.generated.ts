@@ -12,8 +12,8 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     startStockCount(obs, s.ctx.month);
     // Read once for the month (scripts/gen-kernel.mjs: hoisted).
     const pop_employerPayCode = pop.employerPayCode;
-    const pop_promisedWageYenPerMonth = pop.promisedWageYenPerMonth;
     const accrual_wageIndex = accrual.wageIndex;
+    const pop_promisedWageYenPerMonth = pop.promisedWageYenPerMonth;
     const accrual_underpayByCode = accrual.underpayByCode;
     const accrual_overtimeFactorByCode = accrual.overtimeFactorByCode;
     const accrual_irregularWageYen = accrual.irregularWageYen;
@@ -43,8 +43,8 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
             continue; // left Japan
         if (i < firstEntrant) {
             const code$2 = pop_employerPayCode[i]!;
-            const contractYen$2 = pop_promisedWageYenPerMonth[i]! * accrual_wageIndex * (1 - accrual_underpayByCode[code$2 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual_overtimeFactorByCode[code$2 & 1 /* PAY_OVERTIME */]!;
-            const wage$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual_irregularWageYen : contractYen$2;
+            const paidYen$2 = (pop_promisedWageYenPerMonth[i]! * accrual_wageIndex) * (1 - accrual_underpayByCode[code$2 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual_overtimeFactorByCode[code$2 & 1 /* PAY_OVERTIME */]!;
+            const wage$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual_irregularWageYen : paidYen$2;
             const surplus$1 = wage$1 > accrual_livingCostYen ? wage$1 - accrual_livingCostYen : 0;
             const debt$1 = pop_debtYen[i]!;
             let repay$1 = surplus$1 * accrual_repayShare;
@@ -64,15 +64,15 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         }
         // Exactly one decision draw per agent-month. Most draws clear the bound of the agent's
         // hazards: it stays, and its hazards need not be computed.
-        const j$4 = 4 /* RNG_WORDS */ * i;
-        const x$4 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$4 + 1]! + rng[j$4]!;
-        const c$4 = Math.floor(x$4 * 2.3283064365386963e-10 /* INV_TWO_32 */);
-        const s2$4 = x$4 - c$4 * 4294967296 /* TWO_32 */;
-        rng[j$4 + 1] = rng[j$4 + 2]!;
-        rng[j$4 + 2] = rng[j$4 + 3]!;
-        rng[j$4 + 3] = s2$4;
-        rng[j$4] = c$4;
-        const u = s2$4 * 2.3283064365386963e-10 /* INV_TWO_32 */;
+        const j$5 = 4 /* RNG_WORDS */ * i;
+        const x$5 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$5 + 1]! + rng[j$5]!;
+        const c$5 = Math.floor(x$5 * 2.3283064365386963e-10 /* INV_TWO_32 */);
+        const s2$5 = x$5 - c$5 * 4294967296 /* TWO_32 */;
+        rng[j$5 + 1] = rng[j$5 + 2]!;
+        rng[j$5 + 2] = rng[j$5 + 3]!;
+        rng[j$5 + 3] = s2$5;
+        rng[j$5] = c$5;
+        const u = s2$5 * 2.3283064365386963e-10 /* INV_TWO_32 */;
         if (!(u >= hazardBound(s, bounds, i, st))) {
             decideAgent(s, i, st, u);
             st = status[i]!;
@@ -81,20 +81,20 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         }
         const f = family[i]!;
         if ((FAMILY_DRAW_DUE$[(familyTable_mayBring[st]! << 8) | f] === 1)) {
-            const j$6 = 4 /* RNG_WORDS */ * i;
-            const x$6 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$6 + 1]! + rng[j$6]!;
-            const c$6 = Math.floor(x$6 * 2.3283064365386963e-10 /* INV_TWO_32 */);
-            const s2$6 = x$6 - c$6 * 4294967296 /* TWO_32 */;
-            rng[j$6 + 1] = rng[j$6 + 2]!;
-            rng[j$6 + 2] = rng[j$6 + 3]!;
-            rng[j$6 + 3] = s2$6;
-            rng[j$6] = c$6;
-            const familyU = s2$6 * 2.3283064365386963e-10 /* INV_TWO_32 */;
+            const j$7 = 4 /* RNG_WORDS */ * i;
+            const x$7 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$7 + 1]! + rng[j$7]!;
+            const c$7 = Math.floor(x$7 * 2.3283064365386963e-10 /* INV_TWO_32 */);
+            const s2$7 = x$7 - c$7 * 4294967296 /* TWO_32 */;
+            rng[j$7 + 1] = rng[j$7 + 2]!;
+            rng[j$7 + 2] = rng[j$7 + 3]!;
+            rng[j$7 + 3] = s2$7;
+            rng[j$7] = c$7;
+            const familyU = s2$7 * 2.3283064365386963e-10 /* INV_TWO_32 */;
             family[i] = (familyU < ((f & 1 /* Family.partner */) === 0 ? familyTable_formProb : familyTable_joinProb) ? familyAfterEvent(f) : f);
         }
         {
-            const nat$8 = nationality[i]!;
-            obs_stocks[(st * NATIONALITY_COUNT$ + nat$8)]! += 1;
+            const nat$9 = nationality[i]!;
+            obs_stocks[(st * NATIONALITY_COUNT$ + nat$9)]! += 1;
         }
     }
 }

@@ -89,6 +89,15 @@ export function updateAccrualRates(r: AccrualRates, p: Params, month: number, wa
 }
 
 /**
+ * Agent i's contract wage this month, yen: its contract at 2023 prices x the month's wage index
+ * (before underpayment and overtime).
+ * @inline
+ */
+export function contractWageYen(pop: Population, i: number, wageIndex: number): number {
+  return pop.promisedWageYenPerMonth[i]! * wageIndex;
+}
+
+/**
  * Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance
  * and overtime, through its copy of its employer's pay code; IRREGULAR and ASYLUM agents earn the
  * irregular wage. Code 0 (no employer, or one that pays in full without overtime) leaves the
@@ -97,8 +106,8 @@ export function updateAccrualRates(r: AccrualRates, p: Params, month: number, wa
  */
 export function wageOf(pop: Population, r: AccrualRates, i: number, st: number): number {
   const code = pop.employerPayCode[i]!;
-  const contractYen = pop.promisedWageYenPerMonth[i]! * r.wageIndex * (1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!) * r.overtimeFactorByCode[code & PAY_OVERTIME]!;
-  return st === Status.IRREGULAR || st === Status.ASYLUM ? r.irregularWageYen : contractYen;
+  const paidYen = contractWageYen(pop, i, r.wageIndex) * (1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!) * r.overtimeFactorByCode[code & PAY_OVERTIME]!;
+  return st === Status.IRREGULAR || st === Status.ASYLUM ? r.irregularWageYen : paidYen;
 }
 
 /**

@@ -2,15 +2,15 @@
 // (bounds.ts). Each hazard is a monthly hazard for agent i from the month's context and the
 // agent's own drivers; each driver cites its finding. A bound holds for every agent this month.
 
-import type { Params } from "../params.js";
 import { monthsInJapan, monthsOnWorkStatus } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, pos } from "./bounds.js";
+import { contractWageYen } from "./earnings.js";
 import { FAMILY_IN_JAPAN, hasFamilyAtOrigin } from "./family.js";
 
-/** The debt term of abscondHazard: debt in months of the contract wage x its log hazard ratio. */
-export function abscondDebtLogHr(p: Params, debtYen: number, contractWageYen: number): number {
-  return p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen);
+/** The debt term of abscondHazard for agent i: debt in months of this month's contract wage x its log hazard ratio. */
+export function abscondDebtLogHr(s: SimState, i: number): number {
+  return s.params.abscondDebtLogHrPerWageMonth * (s.pop.debtYen[i]! / contractWageYen(s.pop, i, s.ctx.wageIndex));
 }
 
 /**
@@ -22,7 +22,7 @@ export function abscondHazard(s: SimState, i: number): number {
   const p = s.params;
   const e = pop.employer[i]!;
   const emp = s.employers;
-  let x = abscondDebtLogHr(p, pop.debtYen[i]!, pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex);
+  let x = abscondDebtLogHr(s, i);
   if (e >= 0) {
     x += p.abscondShortfallLogHrPerShare * emp.underpayShare[e]!;
     if (emp.offersOvertime[e] === 0) x += p.abscondNoOvertimeLogHr;

@@ -159,7 +159,6 @@ export function internHazardBound(s: SimState, b: DecisionBounds, i: number): nu
   const pop = s.pop;
   const esd = pop.esd[i] === 1;
   if (internAtMilestone(esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
-  const debtTerm = abscondDebtLogHr(s.params, pop.debtYen[i]!, pop.promisedWageYenPerMonth[i]! * s.ctx.wageIndex);
-  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(debtTerm);
+  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondDebtLogHr(s, i));
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }
