@@ -25,23 +25,23 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const KERNEL_SOURCE = join(ROOT, "src/model/kernel.ts");
 export const KERNEL_GENERATED = join(ROOT, "src/model/kernel.generated.ts");
 
-class GenError extends Error {}
+export class GenError extends Error {}
 
-/** The generated kernel's text. */
-export function generateKernel() {
-  const program = ts.createProgram([KERNEL_SOURCE], {
+/** The generated kernel's text (from `source`, to be written at `output`: imports are relative to it). */
+export function generateKernel(source = KERNEL_SOURCE, output = KERNEL_GENERATED) {
+  const program = ts.createProgram([source], {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     strict: true, noEmit: true, types: [], skipLibCheck: true,
   });
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(KERNEL_SOURCE);
-  const kernels = source.statements.filter((st) => ts.isFunctionDeclaration(st) && tagText(st, "kernel") !== undefined);
-  if (kernels.length !== 1) throw new GenError(`${rel(KERNEL_SOURCE)}: expected one function tagged @kernel, found ${kernels.length}`);
+  const file = program.getSourceFile(source);
+  const kernels = file.statements.filter((st) => ts.isFunctionDeclaration(st) && tagText(st, "kernel") !== undefined);
+  if (kernels.length !== 1) throw new GenError(`${rel(source)}: expected one function tagged @kernel, found ${kernels.length}`);
   const kernel = kernels[0];
   const hoistTag = tagText(kernel, "kernel").trim().split(/\s+/);
-  if (hoistTag[0] !== "hoist") throw new GenError(`${rel(KERNEL_SOURCE)}: the @kernel tag reads "@kernel hoist NAME ...", got "@kernel ${hoistTag.join(" ")}"`);
+  if (hoistTag[0] !== "hoist") throw new GenError(`${rel(source)}: the @kernel tag reads "@kernel hoist NAME ...", got "@kernel ${hoistTag.join(" ")}"`);
 
-  const g = new Generator(checker, new Set(hoistTag.slice(1)));
+  const g = new Generator(checker, new Set(hoistTag.slice(1)), output);
   const fnText = g.emitKernel(kernel);
   const imports = [...g.imports.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -101,8 +101,9 @@ const SIMPLE_ARGUMENT = (n) =>
   (ts.isPropertyAccessExpression(n) && SIMPLE_ARGUMENT(n.expression)) || (ts.isNonNullExpression(n) && SIMPLE_ARGUMENT(n.expression));
 
 class Generator {
-  constructor(checker, hoistRoots) {
+  constructor(checker, hoistRoots, output) {
     this.checker = checker;
+    this.output = output;
     this.hoistRoots = hoistRoots;
     /** module specifier -> name -> type-only */
     this.imports = new Map();
@@ -121,7 +122,7 @@ class Generator {
   emitKernel(kernel) {
     const env = { params: new Map(), locals: new Map(), kernelFile: kernel.getSourceFile(), inLoop: false, kernel };
     const loops = kernel.body.statements.filter((st) => ts.isForStatement(st));
-    if (loops.length !== 1) throw new GenError(`${rel(KERNEL_SOURCE)}: the kernel's body must have exactly one top-level for loop`);
+    if (loops.length !== 1) throw new GenError(`${rel(kernel.getSourceFile().fileName)}: the kernel's body must have exactly one top-level for loop`);
     this.loop = loops[0];
     const text = this.emit(kernel, env);
     const decls = [...this.hoists.entries()].map(([name, init]) => `const ${name} = ${init};`).join("\n");
@@ -285,14 +286,13 @@ class Generator {
   /** Records the import of a module-level declaration of another file that the output names. */
   importIfModuleLevel(id, sym, env) {
     const decl = sym.valueDeclaration ?? sym.declarations?.[0];
-    if (!decl) return;
+    if (!decl || !isTopLevel(decl)) return; // locals, parameters, properties
     const file = decl.getSourceFile();
-    if (file.isDeclarationFile || file === env.kernelFile && !isTopLevel(decl)) return;
-    if (!isTopLevel(decl)) return;
-    if (file === env.kernelFile) return; // the kernel's own module-level names: none but the kernel
-    const exported = ts.getCombinedModifierFlags(decl.kind === ts.SyntaxKind.VariableDeclaration ? decl : decl) & ts.ModifierFlags.Export;
-    if (!exported) throw new GenError(`${id.text} (${rel(file.fileName)}) is used by an @inline function but is not exported`);
-    let spec = relative(dirname(KERNEL_GENERATED), file.fileName).replace(/\.ts$/, ".js");
+    if (file.isDeclarationFile || file === env.kernelFile) return; // globals (Math); the kernel itself
+    if (!(ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export)) {
+      throw new GenError(`${id.text} (${rel(file.fileName)}) is used by an @inline function but is not exported`);
+    }
+    let spec = relative(dirname(this.output), file.fileName).replace(/\.ts$/, ".js");
     if (!spec.startsWith(".")) spec = `./${spec}`;
     const isType = ts.isInterfaceDeclaration(decl) || ts.isTypeAliasDeclaration(decl);
     if (!this.imports.has(spec)) this.imports.set(spec, new Map());
