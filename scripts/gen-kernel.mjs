@@ -83,17 +83,49 @@ function inlineShape(decl) {
   if (tagText(decl, "inline") === undefined) return undefined;
   const name = decl.name.getText();
   if (!fn.body) throw new GenError(`${name}: an @inline function needs a body`);
-  if (!ts.isBlock(fn.body)) return { name, params: fn.parameters, statements: [], result: fn.body, file: decl.getSourceFile() };
+  if (!ts.isBlock(fn.body)) {
+    checkPure(fn.body, `${name} (${rel(decl.getSourceFile().fileName)})`);
+    return { name, params: fn.parameters, statements: [], result: fn.body, file: decl.getSourceFile() };
+  }
   const statements = [...fn.body.statements];
   let result;
   if (statements.length > 0 && ts.isReturnStatement(statements[statements.length - 1])) result = statements.pop().expression;
+  const where = `${name} (${rel(decl.getSourceFile().fileName)})`;
   const visit = (n) => {
-    if (ts.isReturnStatement(n)) throw new GenError(`${name} (${rel(decl.getSourceFile().fileName)}): an @inline function may return only in its last statement`);
-    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) throw new GenError(`${where}: an @inline function may return only in its last statement`);
+    if (ts.isFunctionLike(n)) throw new GenError(`${where}: an @inline function may not define functions`);
+    if (ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n)) throw new GenError(`${where}: an @inline function may not destructure (its locals are renamed one by one)`);
+    if (writtenName(n) !== undefined && fn.parameters.some((p) => p.name.getText() === writtenName(n))) {
+      throw new GenError(`${where}: an @inline function may not assign to its parameter ${writtenName(n)}`);
+    }
     ts.forEachChild(n, visit);
   };
   statements.forEach(visit);
+  if (result) {
+    visit(result);
+    if (statements.length === 0) checkPure(result, where);
+  }
   return { name, params: fn.parameters, statements, result, file: decl.getSourceFile() };
+}
+
+/** The name an assignment or ++/-- writes to, if it writes a plain name. */
+function writtenName(n) {
+  if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(n.left)) return n.left.text;
+  if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+    (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && ts.isIdentifier(n.operand)) return n.operand.text;
+  return undefined;
+}
+
+/** Refuses an expression that writes anything: a single-expression @inline body is substituted in place. */
+function checkPure(e, where) {
+  const visit = (n) => {
+    const writes = (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+      ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken));
+    if (writes) throw new GenError(`${where}: an @inline function made of one expression may not assign`);
+    if (ts.isFunctionLike(n)) throw new GenError(`${where}: an @inline function may not define functions`);
+    ts.forEachChild(n, visit);
+  };
+  visit(e);
 }
 
 const SIMPLE_ARGUMENT = (n) =>
@@ -121,6 +153,22 @@ class Generator {
   /** The kernel function's text, with the hoisted reads declared before its loop. */
   emitKernel(kernel) {
     const env = { params: new Map(), locals: new Map(), kernelFile: kernel.getSourceFile(), inLoop: false, kernel };
+    // The kernel's own names: the roots to hoist (by symbol, so a shadowing name is not taken for
+    // one), and every name it declares, which an inlined body's names must not collide with.
+    this.rootSymbols = new Map();
+    this.kernelNames = new Set();
+    const collect = (n) => {
+      if ((ts.isVariableDeclaration(n) || ts.isBindingElement(n) || ts.isParameter(n)) && ts.isIdentifier(n.name)) {
+        this.kernelNames.add(n.name.text);
+        if (this.hoistRoots.has(n.name.text)) {
+          if ([...this.rootSymbols.values()].includes(n.name.text)) throw new GenError(`${rel(env.kernelFile.fileName)}: the hoisted root ${n.name.text} is declared twice in the kernel`);
+          this.rootSymbols.set(this.symbolOf(n.name), n.name.text);
+        }
+      }
+      ts.forEachChild(n, collect);
+    };
+    collect(kernel);
+    for (const r of this.hoistRoots) if (![...this.rootSymbols.values()].includes(r)) throw new GenError(`${rel(env.kernelFile.fileName)}: @kernel hoist names ${r}, which the kernel does not declare`);
     const loops = kernel.body.statements.filter((st) => ts.isForStatement(st));
     if (loops.length !== 1) throw new GenError(`${rel(kernel.getSourceFile().fileName)}: the kernel's body must have exactly one top-level for loop`);
     this.loop = loops[0];
@@ -204,14 +252,17 @@ class Generator {
   expand(call, env) {
     const target = this.inlineTarget(call);
     const serial = ++this.serial;
-    const inner = { params: new Map(), locals: new Map(), kernelFile: env.kernelFile, inLoop: env.inLoop };
+    const inner = { params: new Map(), locals: new Map(), kernelFile: env.kernelFile, inLoop: env.inLoop, inlined: true };
     let pre = "";
     target.params.forEach((p, k) => {
       const arg = call.arguments[k];
       if (!arg) throw new GenError(`call to ${target.name}: missing argument ${p.name.getText()}`);
       const sym = this.symbolOf(p.name);
       const text = this.emit(arg, env);
-      if (SIMPLE_ARGUMENT(arg)) {
+      // Names and literals are substituted; anything else (a property or element read) is read once,
+      // where the call was, into a temporary, so the body cannot change what it stands for.
+      const substitute = ts.isIdentifier(arg) || ts.isNumericLiteral(arg) || (target.statements.length === 0 && SIMPLE_ARGUMENT(arg));
+      if (substitute) {
         inner.params.set(sym, { text, root: ts.isIdentifier(arg) ? this.rootOf(arg, env) : undefined });
       } else {
         const temp = `${p.name.getText()}$${serial}`;
@@ -229,15 +280,12 @@ class Generator {
     return { pre, expr };
   }
 
-  /** The hoisting root a name stands for: a kernel local named in @kernel hoist, or a parameter bound to one. */
+  /** The hoisting root a name stands for: a kernel local named in @kernel hoist (by symbol), or a parameter bound to one. */
   rootOf(id, env) {
     const sym = this.symbolOf(id);
     const bound = env.params.get(sym);
     if (bound) return bound.root;
-    if (env.locals.has(sym)) return undefined;
-    const decl = sym?.valueDeclaration;
-    if (decl && decl.getSourceFile() === env.kernelFile && this.hoistRoots.has(id.text)) return id.text;
-    return undefined;
+    return this.rootSymbols.get(sym);
   }
 
   rewriteIdentifier(id, env) {
@@ -249,7 +297,9 @@ class Generator {
     if (local) return local;
     const literal = numericConstant(sym);
     if (literal !== undefined) return `${literal} /* ${id.text} */`;
-    this.importIfModuleLevel(id, sym, env);
+    if (this.importIfModuleLevel(id, sym, env) && env.inlined && this.kernelNames.has(id.text)) {
+      throw new GenError(`${id.text}: an @inline function names another module's ${id.text}, which the kernel declares as a local of its own; rename one`);
+    }
     // Another module's constant (not a function) read in the loop: once, before it (V8 reads a
     // module binding from its cell, with a check, at every use).
     const decl = sym.valueDeclaration;
@@ -275,7 +325,7 @@ class Generator {
           ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken));
         if (written) throw new GenError(`${node.getText()}: a field of a hoisted root (${root}) is written in the loop`);
         if (ts.isCallExpression(p) && p.expression === node) return undefined; // a method call stays a call
-        const local = `${root}_${node.name.text}`;
+        const local = `${root}$${node.name.text}`;
         if (!this.hoists.has(local)) this.hoists.set(local, `${root}.${node.name.text}`);
         return local;
       }
@@ -286,9 +336,9 @@ class Generator {
   /** Records the import of a module-level declaration of another file that the output names. */
   importIfModuleLevel(id, sym, env) {
     const decl = sym.valueDeclaration ?? sym.declarations?.[0];
-    if (!decl || !isTopLevel(decl)) return; // locals, parameters, properties
+    if (!decl || !isTopLevel(decl)) return false; // locals, parameters, properties
     const file = decl.getSourceFile();
-    if (file.isDeclarationFile || file === env.kernelFile) return; // globals (Math); the kernel itself
+    if (file.isDeclarationFile || file === env.kernelFile) return false; // globals (Math); the kernel itself
     if (!(ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export)) {
       throw new GenError(`${id.text} (${rel(file.fileName)}) is used by an @inline function but is not exported`);
     }
@@ -298,6 +348,7 @@ class Generator {
     if (!this.imports.has(spec)) this.imports.set(spec, new Map());
     const names = this.imports.get(spec);
     names.set(id.text, (names.get(id.text) ?? true) && isType);
+    return true;
   }
 }
 

@@ -11,56 +11,56 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     const { status, nationality, family, rng } = pop;
     startStockCount(obs, s.ctx.month);
     // Read once for the month (scripts/gen-kernel.mjs: hoisted).
-    const pop_employerPayCode = pop.employerPayCode;
-    const accrual_wageIndex = accrual.wageIndex;
-    const pop_promisedWageYenPerMonth = pop.promisedWageYenPerMonth;
-    const accrual_underpayByCode = accrual.underpayByCode;
-    const accrual_overtimeFactorByCode = accrual.overtimeFactorByCode;
-    const accrual_irregularWageYen = accrual.irregularWageYen;
-    const accrual_livingCostYen = accrual.livingCostYen;
-    const pop_debtYen = pop.debtYen;
-    const accrual_repayShare = accrual.repayShare;
-    const pop_remittedYen = pop.remittedYen;
-    const accrual_remitShare = accrual.remitShare;
-    const pop_savingsYen = pop.savingsYen;
-    const accrual_saveShare = accrual.saveShare;
-    const pop_skill = pop.skill;
-    const accrual_skillGainByCode = accrual.skillGainByCode;
-    const accrual_dueByMonthsInJapan = accrual.dueByMonthsInJapan;
-    const accrual_month = accrual.month;
-    const pop_inJapanSinceMonth = pop.inJapanSinceMonth;
-    const pop_japaneseLevel = pop.japaneseLevel;
-    const pop_networkTies = pop.networkTies;
+    const pop$employerPayCode = pop.employerPayCode;
+    const accrual$wageIndex = accrual.wageIndex;
+    const pop$promisedWageYenPerMonth = pop.promisedWageYenPerMonth;
+    const accrual$underpayByCode = accrual.underpayByCode;
+    const accrual$overtimeFactorByCode = accrual.overtimeFactorByCode;
+    const accrual$irregularWageYen = accrual.irregularWageYen;
+    const accrual$livingCostYen = accrual.livingCostYen;
+    const pop$debtYen = pop.debtYen;
+    const accrual$repayShare = accrual.repayShare;
+    const pop$remittedYen = pop.remittedYen;
+    const accrual$remitShare = accrual.remitShare;
+    const pop$savingsYen = pop.savingsYen;
+    const accrual$saveShare = accrual.saveShare;
+    const pop$skill = pop.skill;
+    const accrual$skillGainByCode = accrual.skillGainByCode;
+    const accrual$dueByMonthsInJapan = accrual.dueByMonthsInJapan;
+    const accrual$month = accrual.month;
+    const pop$inJapanSinceMonth = pop.inJapanSinceMonth;
+    const pop$japaneseLevel = pop.japaneseLevel;
+    const pop$networkTies = pop.networkTies;
     const FAMILY_DRAW_DUE$ = FAMILY_DRAW_DUE;
-    const familyTable_mayBring = familyTable.mayBring;
-    const familyTable_formProb = familyTable.formProb;
-    const familyTable_joinProb = familyTable.joinProb;
-    const obs_stocks = obs.stocks;
+    const familyTable$mayBring = familyTable.mayBring;
+    const familyTable$formProb = familyTable.formProb;
+    const familyTable$joinProb = familyTable.joinProb;
+    const obs$stocks = obs.stocks;
     const NATIONALITY_COUNT$ = NATIONALITY_COUNT;
     for (let i = 0, n = pop.size; i < n; i++) {
         let st = status[i]!;
         if (st >= 7 /* Status.RETURNED */)
             continue; // left Japan
         if (i < firstEntrant) {
-            const code$2 = pop_employerPayCode[i]!;
-            const paidYen$2 = (pop_promisedWageYenPerMonth[i]! * accrual_wageIndex) * (1 - accrual_underpayByCode[code$2 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual_overtimeFactorByCode[code$2 & 1 /* PAY_OVERTIME */]!;
-            const wage$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual_irregularWageYen : paidYen$2;
-            const surplus$1 = wage$1 > accrual_livingCostYen ? wage$1 - accrual_livingCostYen : 0;
-            const debt$1 = pop_debtYen[i]!;
-            let repay$1 = surplus$1 * accrual_repayShare;
+            const code$2 = pop$employerPayCode[i]!;
+            const paidYen$2 = (pop$promisedWageYenPerMonth[i]! * accrual$wageIndex) * (1 - accrual$underpayByCode[code$2 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual$overtimeFactorByCode[code$2 & 1 /* PAY_OVERTIME */]!;
+            const wage$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual$irregularWageYen : paidYen$2;
+            const surplus$1 = wage$1 > accrual$livingCostYen ? wage$1 - accrual$livingCostYen : 0;
+            const debt$1 = pop$debtYen[i]!;
+            let repay$1 = surplus$1 * accrual$repayShare;
             if (repay$1 > debt$1)
                 repay$1 = debt$1;
-            pop_debtYen[i] = debt$1 - repay$1;
+            pop$debtYen[i] = debt$1 - repay$1;
             const rest$1 = surplus$1 - repay$1;
-            pop_remittedYen[i] = pop_remittedYen[i]! + rest$1 * accrual_remitShare;
-            pop_savingsYen[i] = pop_savingsYen[i]! + rest$1 * accrual_saveShare;
-            const sk$1 = pop_skill[i]! + accrual_skillGainByCode[pop_employerPayCode[i]! & 2 /* PAY_PROMOTER */]!;
-            pop_skill[i] = sk$1 > 1 ? 1 : sk$1;
-            const due$1 = accrual_dueByMonthsInJapan[(accrual_month - pop_inJapanSinceMonth[i]!)]!;
-            if ((due$1 & 1 /* MONTH_LEVEL_DUE */) !== 0 && pop_japaneseLevel[i]! < 5)
-                pop_japaneseLevel[i] = pop_japaneseLevel[i]! + 1;
-            if ((due$1 & 2 /* MONTH_TIE_DUE */) !== 0 && pop_networkTies[i]! < 20)
-                pop_networkTies[i] = pop_networkTies[i]! + 1;
+            pop$remittedYen[i] = pop$remittedYen[i]! + rest$1 * accrual$remitShare;
+            pop$savingsYen[i] = pop$savingsYen[i]! + rest$1 * accrual$saveShare;
+            const sk$1 = pop$skill[i]! + accrual$skillGainByCode[pop$employerPayCode[i]! & 2 /* PAY_PROMOTER */]!;
+            pop$skill[i] = sk$1 > 1 ? 1 : sk$1;
+            const due$1 = accrual$dueByMonthsInJapan[(accrual$month - pop$inJapanSinceMonth[i]!)]!;
+            if ((due$1 & 1 /* MONTH_LEVEL_DUE */) !== 0 && pop$japaneseLevel[i]! < 5)
+                pop$japaneseLevel[i] = pop$japaneseLevel[i]! + 1;
+            if ((due$1 & 2 /* MONTH_TIE_DUE */) !== 0 && pop$networkTies[i]! < 20)
+                pop$networkTies[i] = pop$networkTies[i]! + 1;
         }
         // Exactly one decision draw per agent-month. Most draws clear the bound of the agent's
         // hazards: it stays, and its hazards need not be computed.
@@ -80,7 +80,7 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
                 continue; // left this month
         }
         const f = family[i]!;
-        if ((FAMILY_DRAW_DUE$[(familyTable_mayBring[st]! << 8) | f] === 1)) {
+        if ((FAMILY_DRAW_DUE$[(familyTable$mayBring[st]! << 8) | f] === 1)) {
             const j$7 = 4 /* RNG_WORDS */ * i;
             const x$7 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$7 + 1]! + rng[j$7]!;
             const c$7 = Math.floor(x$7 * 2.3283064365386963e-10 /* INV_TWO_32 */);
@@ -90,11 +90,11 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
             rng[j$7 + 3] = s2$7;
             rng[j$7] = c$7;
             const familyU = s2$7 * 2.3283064365386963e-10 /* INV_TWO_32 */;
-            family[i] = (familyU < ((f & 1 /* Family.partner */) === 0 ? familyTable_formProb : familyTable_joinProb) ? familyAfterEvent(f) : f);
+            family[i] = (familyU < ((f & 1 /* Family.partner */) === 0 ? familyTable$formProb : familyTable$joinProb) ? familyAfterEvent(f) : f);
         }
         {
             const nat$9 = nationality[i]!;
-            obs_stocks[(st * NATIONALITY_COUNT$ + nat$9)]! += 1;
+            obs$stocks[(st * NATIONALITY_COUNT$ + nat$9)]! += 1;
         }
     }
 }
