@@ -6,7 +6,7 @@ import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.
 import { createEmployers, refreshEmployerTraits } from "../model/employers.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { type AgentMonths, stepMonth } from "../model/month.js";
-import { FLOW_CELLS, STOCK_CELLS } from "../model/observers.js";
+import { FLOW_CELLS, STOCK_CELLS, stockCell } from "../model/observers.js";
 import { type SimState, createState } from "../model/state.js";
 import { seedInitialPopulation } from "../model/transitions/entries.js";
 import { createStreams } from "./rng.js";
@@ -126,7 +126,7 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = obs.exits[k]! + obs.stocks[k]!;
     stocks.set(stockRow, t * STOCK_CELLS);
     let live = 0;
-    for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[st * NATIONALITY_COUNT + nat]!;
+    for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[stockCell(st, nat)]!;
     agentMonths += live;
     flowChunks.push(collectFlows(s.obs.flows, t));
     options.onMonth?.(t, live);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Family, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
-import { createFamilyTable, familyDrawDue, familyDrawDueThisMonth } from "../../src/model/transitions/family.js";
+import { createFamilyTable, familyDrawDue, familyDrawDueThisMonth, mayBringFamily, updateFamilyTable } from "../../src/model/transitions/family.js";
 import { makeState } from "../helpers/state.js";
 import { counting, familyEach } from "./support.js";
 
@@ -81,12 +81,13 @@ describe("familyDrawDueThisMonth", () => {
   it("is familyDrawDue for every family byte and status, with and without SSW1 accompaniment", () => {
     const table = createFamilyTable();
     for (const familyAccompanimentSsw1 of [false, true]) {
-      table.mayBring.fill(0);
+      const p = { ...D, familyAccompanimentSsw1 };
+      updateFamilyTable(table, p);
       for (const st of IN_JAPAN) {
-        const mayBring = st === Status.SSW2 || st === Status.SIE || st === Status.PR || (st === Status.SSW1 && familyAccompanimentSsw1);
-        table.mayBring[st] = mayBring ? 1 : 0;
-        for (let f = 0; f < 256; f++) expect(familyDrawDueThisMonth(table, st, f), `status ${st}, flags ${f}`).toBe(familyDrawDue(f, mayBring));
+        for (let f = 0; f < 256; f++) expect(familyDrawDueThisMonth(table, st, f), `status ${st}, flags ${f}`).toBe(familyDrawDue(f, mayBringFamily(st, p)));
       }
+      // The flag opens accompaniment, and so the join draw, to SSW1 holders with family at origin.
+      expect(familyDrawDueThisMonth(table, Status.SSW1, AT_ORIGIN)).toBe(familyAccompanimentSsw1);
     }
     // A single agent always draws; a partnered one with family at origin only where it may bring them.
     expect(familyDrawDue(0, false)).toBe(true);

@@ -12,38 +12,35 @@ import { decidePr, decideSie, prHazards, prHazardsBound, sieHazardBound, sieHaza
 import { decideSsw1, decideSsw2, ssw1HazardBound, ssw1Hazards, ssw2HazardBound, ssw2Hazards, updateSsw1Bounds } from "./ssw.js";
 
 type Decide = (s: SimState, i: number, u: number) => void;
+type Hazards = (s: SimState, i: number, h: Float64Array) => number;
 
-/** Each status's decision, by status code (a table: docs/performance.md, 'Decisions by table'). */
-const DECIDE_BY_STATUS: (Decide | undefined)[] = new Array<Decide | undefined>(Status.RETURNED).fill(undefined);
-DECIDE_BY_STATUS[Status.TI] = decideIntern;
-DECIDE_BY_STATUS[Status.SSW1] = decideSsw1;
-DECIDE_BY_STATUS[Status.SSW2] = decideSsw2;
-DECIDE_BY_STATUS[Status.SIE] = decideSie;
-DECIDE_BY_STATUS[Status.IRREGULAR] = decideIrregular;
-DECIDE_BY_STATUS[Status.ASYLUM] = decideAsylum;
-DECIDE_BY_STATUS[Status.PR] = decidePr;
+/**
+ * Each status's rules, by status code: its decision, and the competing hazards the decision weighs
+ * between its scheduled steps (for tests of the screen's bounds). The decision is called through
+ * this table (docs/performance.md, 'Decisions by table').
+ */
+const RULES_BY_STATUS: ({ decide: Decide; hazards: Hazards } | undefined)[] = new Array(Status.RETURNED).fill(undefined);
+RULES_BY_STATUS[Status.TI] = { decide: decideIntern, hazards: internHazards };
+RULES_BY_STATUS[Status.SSW1] = { decide: decideSsw1, hazards: ssw1Hazards };
+RULES_BY_STATUS[Status.SSW2] = { decide: decideSsw2, hazards: ssw2Hazards };
+RULES_BY_STATUS[Status.SIE] = { decide: decideSie, hazards: sieHazards };
+RULES_BY_STATUS[Status.IRREGULAR] = { decide: decideIrregular, hazards: (s, _i, h) => irregularHazards(s, h) };
+RULES_BY_STATUS[Status.ASYLUM] = { decide: decideAsylum, hazards: (s, _i, h) => asylumHazards(s, h) };
+RULES_BY_STATUS[Status.PR] = { decide: decidePr, hazards: prHazards };
 
 /** Agent i (status st, in Japan) takes this month's decision with its decision draw u. */
 export function decideAgent(s: SimState, i: number, st: number, u: number): void {
-  const decide = DECIDE_BY_STATUS[st];
-  if (decide !== undefined) decide(s, i, u);
+  const rules = RULES_BY_STATUS[st];
+  if (rules !== undefined) rules.decide(s, i, u);
 }
 
 /**
  * Agent i's competing hazards this month (status st, in Japan, not at a scheduled step), in h;
- * returns how many. What each status's decision weighs; for tests of the screen's bounds.
+ * returns how many (0 for a status with none).
  */
 export function hazardsOf(s: SimState, i: number, st: number, h: Float64Array): number {
-  switch (st) {
-    case Status.TI: return internHazards(s, i, h);
-    case Status.SSW1: return ssw1Hazards(s, i, h);
-    case Status.SSW2: return ssw2Hazards(s, i, h);
-    case Status.SIE: return sieHazards(s, i, h);
-    case Status.IRREGULAR: return irregularHazards(s, h);
-    case Status.ASYLUM: return asylumHazards(s, h);
-    case Status.PR: return prHazards(s, i, h);
-    default: return 0;
-  }
+  const rules = RULES_BY_STATUS[st];
+  return rules === undefined ? 0 : rules.hazards(s, i, h);
 }
 
 /** Fills `b` for this month: after the month's context, with this month's parameters and employers. */

@@ -3,11 +3,12 @@
 // where the rules allow (TITP 'unavoidable' transfers; ESD own-will changes after 1-2 years).
 
 import { Sector, Status } from "../codes.js";
+import type { Params } from "../params.js";
 import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { abscondDebtLogHr, abscondHazard, updateAbscondBounds } from "./hazards.js";
+import { abscondDebtLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
 import { changeEmployer, moveStatus } from "./moves.js";
 
 const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
@@ -116,6 +117,11 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   }
 }
 
+/** The shortfall term of an ESD intern's own-will employer change, for an employer withholding `underpayShare`. */
+function esdShortfallLogHr(p: Params, underpayShare: number): number {
+  return p.esdJobChangeShortfallLogHrPerShare * underpayShare;
+}
+
 /**
  * The hazards of intern i this month (between milestones), in h: [0] abscond, [1] go home early,
  * [2] change employer. Returns how many.
@@ -129,7 +135,7 @@ export function internHazards(s: SimState, i: number, h: Float64Array): number {
   const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
   if (pop.esd[i] === 1) {
     h[2] = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!)
-      ? p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness * Math.exp(p.esdJobChangeShortfallLogHrPerShare * shortfall)
+      ? jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall))
       : 0;
   } else {
     // TITP: no change at the intern's own will; 'unavoidable' transfers only where the
@@ -146,8 +152,8 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
   const earlyReturn = pos(p.tiEarlyReturnHazardPerMonth);
   b.tiOtherTitp = earlyReturn + pos(p.tiUnavoidableTransferHazardPerMonth);
   // The ESD employer change at the largest shortfall term of any employer, as if the wait were over.
-  const esdShortfall = Math.max(p.esdJobChangeShortfallLogHrPerShare * b.minUnderpayShare, p.esdJobChangeShortfallLogHrPerShare * b.maxUnderpayShare);
-  b.tiOtherEsd = earlyReturn + pos(p.esdJobChangeHazardPerMonth * s.ctx.jobChangeTightness) * Math.exp(pos(esdShortfall)) * BOUND_SLACK;
+  const esdShortfall = Math.max(esdShortfallLogHr(p, b.minUnderpayShare), esdShortfallLogHr(p, b.maxUnderpayShare));
+  b.tiOtherEsd = earlyReturn + pos(jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth)) * Math.exp(pos(esdShortfall)) * BOUND_SLACK;
 }
 
 /**

@@ -3,15 +3,21 @@
 // negligible, refugee_applications.csv), then re-apply, be deported, or fall back to IRREGULAR.
 // @see seed 003 (Chhour: refugee applications after absconding; refugee policy paper)
 import { Status } from "../codes.js";
+import type { Params } from "../params.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
 import { moveStatus } from "./moves.js";
 
+/** The hazard of applying for refugee status: higher while applicants may work (asylumWorkPermitted). */
+function irregularAsylumHazard(p: Params): number {
+  return p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1);
+}
+
 /** An undocumented worker's hazards, in h: [0] apply for asylum, [1] apprehension, [2] go home. Returns how many. */
 export function irregularHazards(s: SimState, h: Float64Array): number {
   const p = s.params;
-  h[0] = p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1);
+  h[0] = irregularAsylumHazard(p);
   h[1] = p.apprehensionHazardPerMonth;
   h[2] = p.irregularReturnHazardPerMonth;
   return 3;
@@ -20,7 +26,7 @@ export function irregularHazards(s: SimState, h: Float64Array): number {
 /** Bound of irregularHazards this month (they are the same for every undocumented worker). */
 export function irregularHazardBound(s: SimState): number {
   const p = s.params;
-  return (pos(p.irregularAsylumHazardPerMonth * (p.asylumWorkPermitted ? p.asylumWorkPermitAsylumHr : 1)) +
+  return (pos(irregularAsylumHazard(p)) +
     pos(p.apprehensionHazardPerMonth) + pos(p.irregularReturnHazardPerMonth)) * BOUND_SLACK;
 }
 

@@ -2,12 +2,13 @@
 // as an event and the bookkeeping (the month stamps of status, employer and work status, stage,
 // employer) stays consistent.
 
-import { EventCode, Family, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
+import { EventCode, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
 import { pickEmployer } from "../employers.js";
 import { recordEvent, recordExit } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
 import { monthsInJapan } from "../population.js";
 import type { SimState } from "../state.js";
+import { FAMILY_IN_JAPAN } from "./family.js";
 
 /** Records agent i's event in this month's observers. */
 export function recordAgentEvent(s: SimState, i: number, event: number, from: number, to: number): void {
@@ -32,7 +33,7 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
     pop.employerSinceMonth[i] = now;
   }
   if (isExit(to)) {
-    pop.family[i] = pop.family[i]! & ~(Family.partnerInJapan | Family.childrenInJapan);
+    pop.family[i] = pop.family[i]! & ~FAMILY_IN_JAPAN;
     pop.exitedRows++;
     recordExit(s.obs, pop, i, from, to, monthsInJapan(pop, i, now), pop.inJapanSinceMonth[i]!);
   }
