@@ -81,7 +81,7 @@ export interface Population {
 
 export function createPopulation(capacity: number): Population {
   const n = Math.max(16, Math.ceil(capacity));
-  // One literal with every field (an object given its fields one by one by name would be slower to read).
+  // One literal with every field (docs/performance.md, 'JIT notes').
   return {
     size: 0,
     capacity: n,
@@ -127,7 +127,7 @@ const PAGE_BYTES = 4096;
  * A zeroed array of n elements for a field, starting 128 bytes x the field's place in
  * AGENT_FIELDS into a page. Large
  * arrays are page-aligned, so without the stagger row i of every 4-byte field would fall in the
- * same L1 cache set, and a sweep over more fields than the cache has ways (eight) would evict its
+ * same L1 cache set, and a loop over more fields than the cache has ways (eight) would evict its
  * own lines at every row; staggered, the fields' rows fall in different sets.
  */
 function newField<T>(type: TypedArrayType<T>, field: ArrayField, n: number): T {
