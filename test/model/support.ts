@@ -5,7 +5,7 @@ import { EVENT_CODES, NO_STATUS, STATUS_CODES, Status } from "../../src/model/co
 import { updateMonthTables } from "../../src/model/month.js";
 import { type SimState } from "../../src/model/state.js";
 import { decideAgent } from "../../src/model/transitions/decide.js";
-import { accrueAgent, wageOf } from "../../src/model/transitions/earnings.js";
+import { accrueAgent, updateAccrualRates, wageOf } from "../../src/model/transitions/earnings.js";
 import { familyAfterDraw, familyDrawDueThisMonth } from "../../src/model/transitions/family.js";
 import { EVENT_LOG_WIDTH, flowIndex } from "../../src/model/observers.js";
 import { type Uniform } from "../../src/model/agent-rng.js";
@@ -93,9 +93,12 @@ export const CERTAIN = 50;
 // The mechanisms applied to every agent in Japan, one mechanism at a time, with the draws a test
 // gives: the kernel (model/kernel.ts) composes the same functions agent by agent.
 
-/** Agent i's pay this month (wageOf), with the month's tables brought up to date first. */
+/**
+ * Agent i's pay this month (wageOf), with the month's accrual rates brought up to date with its
+ * context first (employers' pay codes are as the month's tables left them).
+ */
 export function wageThisMonth(s: SimState, i: number): number {
-  updateMonthTables(s);
+  updateAccrualRates(s.tables.accrual, s.params, s.ctx.month, s.ctx.wageIndex, s.payCodes);
   return wageOf(s.pop, s.tables.accrual, i, s.pop.status[i]!);
 }
 
