@@ -1,9 +1,11 @@
 // The migsim command line (yargs). Errors a user can fix are printed as one paragraph with
-// exit code 2; nothing else is printed for them (no stack trace).
+// exit code 2, or 3 when the disk or the permissions are at fault (errors.ts); nothing else is
+// printed for them (no stack trace).
 
 import yargs from "yargs";
-import { UserError } from "../errors.js";
+import { UserError, ioError } from "../errors.js";
 import { TaskError } from "../run/pool.js";
+import { quote } from "../scenario/quote.js";
 import { VERSION } from "../version.js";
 import { calibrateCommand, candidatesCommand, fitCommand } from "./commands/calibrate.js";
 import { diffCommand } from "./commands/diff.js";
@@ -16,6 +18,39 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { slurmCommand } from "./commands/slurm.js";
 import { validateCommand } from "./commands/validate.js";
+
+/** Looks like a value, not a flag: anything not starting with "-", or a negative number ("--seed -1"). */
+const isValue = (token: string): boolean => !token.startsWith("-") || /^-\d/.test(token);
+
+/** The flags of a command by type, as yargs' getOptions() has them. */
+export interface FlagTypes {
+  boolean: readonly string[];
+  number: readonly string[];
+  string: readonly string[];
+}
+
+/**
+ * What yargs would let through silently, in words (null when none): a flag that takes a value given
+ * none (`--threads` last, or followed by another flag) gets its default, or "" for a text flag
+ * (`--out` alone would write into the current folder), and a switch given a value other than true or
+ * false (`--events=maybe`) is read as false. `raw`: the arguments as typed; `options`: the
+ * command's flags by type (yargs' getOptions()).
+ */
+export function flagValueProblem(raw: readonly string[], options: FlagTypes): string | null {
+  const end = raw.indexOf("--");
+  const tokens = end < 0 ? raw : raw.slice(0, end);
+  for (const [k, token] of tokens.entries()) {
+    const m = /^--(no-)?([^=]+)(?:=(.*))?$/s.exec(token);
+    if (!m) continue;
+    const [, negated, name, value] = m as unknown as [string, string | undefined, string, string | undefined];
+    if (options.boolean.includes(name)) {
+      if (value !== undefined && value !== "true" && value !== "false") return `--${negated ?? ""}${name} is a switch: give it alone (or --no-${name}), or as --${name}=true or --${name}=false; got ${quote(value)}`;
+    } else if (!negated && value === undefined && (options.number.includes(name) || options.string.includes(name)) && !(k + 1 < tokens.length && isValue(tokens[k + 1]!))) {
+      return `--${name} needs a value (e.g. --${name} VALUE), but none follows it`;
+    }
+  }
+  return null;
+}
 
 export function buildCli(argv: string[]) {
   return yargs(argv)
@@ -34,6 +69,12 @@ export function buildCli(argv: string[]) {
     .command(fitCommand)
     .command(calibrateCommand)
     .command(candidatesCommand)
+    .check((_, options) => {
+      // @types/yargs types these as aliases; yargs passes getOptions(), which has the flags by type.
+      const problem = flagValueProblem(argv, options as unknown as FlagTypes);
+      if (problem) throw new UserError(`${problem}.`);
+      return true;
+    }, true)
     .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
@@ -58,6 +99,12 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof TaskError) {
       process.stderr.write(`migsim: ${e.message}\nCompleted tasks are kept (see manifest.json).${process.env.MIGSIM_DEBUG ? `\n${e.detail}` : ""}\n`);
       return 1;
+    }
+    // A disk or permission fault that no writer named (each should): still the user's to fix, exit code 3.
+    const io = ioError(e, (e as NodeJS.ErrnoException).path ?? "a file");
+    if (io instanceof UserError) {
+      process.stderr.write(`migsim: ${io.message}\n`);
+      return io.exitCode;
     }
     const err = e as Error;
     process.stderr.write(`migsim: internal error: ${err.message}\n${process.env.MIGSIM_DEBUG ? `${err.stack}\n` : "(set MIGSIM_DEBUG=1 for the stack trace)\n"}`);

@@ -6,12 +6,19 @@
 // Writers that append to NAME.partial over a long run (csv.ts, run/merge.ts) use renameDurable at
 // the end instead of writeFileAtomic.
 
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { UserError } from "../errors.js";
+import { ioError } from "../errors.js";
 
-/** Error codes that say the disk or the permissions are the problem, not migsim: a user can act on them. */
-const ENVIRONMENT_ERRORS = new Set(["EACCES", "EROFS", "ENOSPC", "EPERM"]);
+/**
+ * Writes every byte of `data` at the descriptor's position: writeSync may write fewer bytes than
+ * asked (a full disk, a signal), and a short write ignored would silently drop the rest; on a
+ * full disk the retry then throws ENOSPC.
+ */
+export function writeAllSync(fd: number, data: Uint8Array): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+}
 
 /** Flushes a file's bytes and size to the device (fsync(2)); the file must exist. */
 export function fsyncFile(path: string): void {
@@ -54,9 +61,14 @@ export function fsyncDir(dir: string): void {
  * after it, so the rename is kept.
  */
 export function renameDurable(from: string, to: string): void {
-  fsyncFile(from);
-  renameSync(from, to);
-  fsyncDir(dirname(to));
+  try {
+    fsyncFile(from);
+    renameSync(from, to);
+    fsyncDir(dirname(to));
+  } catch (e) {
+    // fsync is where a full disk shows on file systems that allocate late (NFS, XFS, ext4 with delalloc).
+    throw ioError(e, to);
+  }
 }
 
 export interface AtomicWriteOptions {
@@ -68,8 +80,8 @@ export interface AtomicWriteOptions {
  * Writes `data` to `path` atomically and durably (see the top of this file). The temporary file is
  * PATH.<pid>.partial: unique per process, so two processes writing the same name cannot mix their
  * bytes, and ending in .partial, which a run folder's --overwrite clears (run/experiment.ts). It
- * is removed if anything fails. A full disk, a read-only folder or missing permission is a
- * UserError naming the file; anything else is rethrown as it is.
+ * is removed if anything fails. A full disk, a read-only folder, missing permission or a failing
+ * device is an IoError naming the file and what to do (errors.ts); anything else is rethrown as it is.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const tmp = `${path}.${process.pid}.partial`;
@@ -85,9 +97,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     renameSync(tmp, path);
     fsyncDir(dirname(path));
   } catch (e) {
-    rmSync(tmp, { force: true });
-    const err = e as NodeJS.ErrnoException;
-    if (err.code !== undefined && ENVIRONMENT_ERRORS.has(err.code)) throw new UserError(`Cannot write ${path}: ${err.message}.`);
-    throw e;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The first error says more (a device that failed the write may fail this too).
+    }
+    throw ioError(e, path);
   }
 }

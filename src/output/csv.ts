@@ -1,16 +1,19 @@
 // Writes a run's results to CSV with csv-stringify. Files grow as NAME.csv.partial, by
-// synchronous appends (so after each task the bytes on disk are known and can be checkpointed),
-// and are renamed into place only when the run completes (flushed to the device first, atomic.ts):
-// a crash never leaves a CSV that looks complete.
+// synchronous appends (so after each task the bytes on disk are known and can be checkpointed,
+// with the sha256 of the task's rows in each file, which --resume checks), and are renamed into
+// place only when the run completes (flushed to the device first, atomic.ts): a crash never
+// leaves a CSV that looks complete. A disk or permission fault is an IoError naming the file.
 
-import { closeSync, openSync, statSync, truncateSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, openSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { RunResult } from "../engine/simulate.js";
+import { ioError } from "../errors.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
 import { EVENT_LOG_WIDTH, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
-import { renameDurable, writeFileAtomic } from "./atomic.js";
+import { renameDurable, writeAllSync, writeFileAtomic } from "./atomic.js";
 
 /**
  * What a task's rows say about it: the scenario, replicate, seed and point columns. The run's Task
@@ -142,12 +145,6 @@ export function formatTaskCsv(spec: TaskCsvSpec, task: TaskIdentity, r: RunResul
   return spec.names.map((name) => encoder.encode(taskRowsText(name, task, r, spec.startMonthAbs, spec.extra)));
 }
 
-/** Writes every byte (writeSync may write fewer than asked, e.g. on a full disk; it then throws on the retry). */
-function writeAll(fd: number, data: Uint8Array): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-}
-
 interface OpenFile {
   name: OutputName;
   path: string;
@@ -176,10 +173,19 @@ export class CsvOutputs<T extends TaskIdentity> {
       const path = join(o.dir, `${name}.csv`);
       const partial = `${path}.partial`;
       const keep = o.resumeAt?.[name];
-      if (keep !== undefined) truncateSync(partial, keep); // drop rows of tasks after the checkpoint
-      const fd = openSync(partial, keep !== undefined ? "a" : "w");
-      if (keep === undefined) writeAll(fd, Buffer.from(csvHeader(name, o.sweepColumns), "utf8"));
-      this.files.push({ name, path, partial, fd });
+      try {
+        if (keep !== undefined) truncateSync(partial, keep); // drop rows of tasks after the checkpoint
+        const fd = openSync(partial, keep !== undefined ? "a" : "w");
+        this.files.push({ name, path, partial, fd });
+        if (keep === undefined) writeAllSync(fd, Buffer.from(csvHeader(name, o.sweepColumns), "utf8"));
+      } catch (e) {
+        try {
+          this.closeAll();
+        } catch {
+          // the first error says more
+        }
+        throw ioError(e, partial);
+      }
     }
   }
 
@@ -200,23 +206,50 @@ export class CsvOutputs<T extends TaskIdentity> {
   /**
    * Appends one task's rows: `formatted`, from formatTaskCsv with taskSpec(task), one buffer per
    * worker-formatted file in order; the other files (events) are formatted here, chunk by chunk.
+   * Returns the sha256 of the bytes appended to each file (the task's checkpoint keeps them).
    */
-  write(task: T, r: RunResult, formatted: readonly Uint8Array[]): void {
+  write(task: T, r: RunResult, formatted: readonly Uint8Array[]): Record<string, string> {
     const spec = this.taskSpec(task);
     if (formatted.length !== spec.names.length) throw new Error(`CsvOutputs.write: ${formatted.length} buffers for ${spec.names.length} files`);
+    const digests: Record<string, string> = {};
     for (const f of this.files) {
-      const k = spec.names.indexOf(f.name);
-      if (k >= 0) writeAll(f.fd, formatted[k]!);
-      else formatTaskRows(f.name, task, r, spec.startMonthAbs, spec.extra, (text) => writeAll(f.fd, Buffer.from(text, "utf8")));
+      const hash = createHash("sha256");
+      const append = (bytes: Uint8Array): void => {
+        hash.update(bytes);
+        writeAllSync(f.fd, bytes);
+      };
+      try {
+        const k = spec.names.indexOf(f.name);
+        if (k >= 0) append(formatted[k]!);
+        else formatTaskRows(f.name, task, r, spec.startMonthAbs, spec.extra, (text) => append(Buffer.from(text, "utf8")));
+      } catch (e) {
+        throw ioError(e, f.partial);
+      }
+      digests[f.name] = hash.digest("hex");
     }
+    return digests;
+  }
+
+  /** Closes every file; the first error (e.g. EIO reported at close on NFS) is thrown after all are closed. */
+  private closeAll(): void {
+    let first: unknown = null;
+    for (const f of this.files.splice(0)) {
+      try {
+        closeSync(f.fd);
+      } catch (e) {
+        first ??= ioError(e, f.partial);
+      }
+    }
+    if (first) throw first;
   }
 
   /** Closes the files; with `complete`, moves them into place. Returns the final or partial paths. */
   close(complete: boolean): string[] {
-    for (const f of this.files) closeSync(f.fd);
-    if (!complete) return this.files.map((f) => f.partial);
-    for (const f of this.files) renameDurable(f.partial, f.path);
-    return this.files.map((f) => f.path);
+    const files = [...this.files];
+    this.closeAll();
+    if (!complete) return files.map((f) => f.partial);
+    for (const f of files) renameDurable(f.partial, f.path);
+    return files.map((f) => f.path);
   }
 }
 

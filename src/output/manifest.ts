@@ -59,17 +59,35 @@ export interface Manifest {
   streams: { derivation: string; purposes: readonly string[] };
 }
 
-/** sha256 of a file, read in 1 MiB pieces (outputs can exceed what one Buffer holds). */
-export function sha256File(path: string): string {
-  const hash = createHash("sha256");
+/**
+ * sha256 of each byte range [bounds[k], bounds[k + 1]) of a file, read once in 1 MiB pieces
+ * (outputs can exceed what one Buffer holds). A range past the end of the file hashes what is there.
+ */
+export function sha256Ranges(path: string, bounds: readonly number[]): string[] {
+  const out: string[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, "r");
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const hash = createHash("sha256");
+      const end = bounds[k + 1]!;
+      for (let pos = bounds[k]!, n; pos < end && (n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos)) > 0; pos += n) hash.update(buf.subarray(0, n));
+      out.push(hash.digest("hex"));
+    }
   } finally {
     closeSync(fd);
   }
-  return hash.digest("hex");
+  return out;
+}
+
+/** sha256 of a whole file. */
+export function sha256File(path: string): string {
+  return sha256Ranges(path, [0, Infinity])[0]!;
+}
+
+/** sha256 of an experiment spec as the manifest holds it: what a run's checkpoints were made under. */
+export function specSha256(spec: ExperimentSpec): string {
+  return createHash("sha256").update(JSON.stringify(spec)).digest("hex");
 }
 
 /** The input tables a run read, with their hashes. */

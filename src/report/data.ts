@@ -1,14 +1,17 @@
 // Reading a finished run folder for `migsim report`: manifest.json, timeseries.csv, flows.csv and
 // summary.csv (streamed with csv-parse and aggregated on the fly, so large runs fit in memory),
 // plus the observed TI stock in data/observed/. Counts stay in simulated agents here; each
-// series carries the scale that converts them to national figures.
+// series carries the scale that converts them to national figures. Each CSV is hashed as it is
+// read and refused unless its sha256 is the one manifest.json records: a report never shows a
+// file changed (edited, truncated, damaged) after the run finished.
 
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { mean, sampleStandardDeviation } from "simple-statistics";
-import { UserError } from "../errors.js";
+import { UserError, ioError } from "../errors.js";
 import { FIRST_EXIT_STATUS, NATIONALITY_CODES, STATUS_CODES } from "../model/codes.js";
 import { type Manifest, readManifest } from "../output/manifest.js";
 import { COLUMNS } from "../output/csv.js";
@@ -117,15 +120,36 @@ export function checkRunFolder(dir: string): Manifest {
     const done = m.tasks.filter((t) => t.complete).length;
     throw new UserError(`The run in ${dir} is incomplete (${done} of ${m.tasks.length} tasks done, per ${path}); finish it with migsim run --resume ${dir}, then make the report.`);
   }
-  for (const f of ["timeseries.csv", "flows.csv", "summary.csv"]) {
+  for (const f of REPORTED) {
     if (!existsSync(join(dir, f))) throw new UserError(`${join(dir, f)} is missing from the run folder ${dir}; re-run it (migsim reproduce ${path}) to get every output.`);
+    if (!m.outputs.some((o) => o.file === f && typeof o.sha256 === "string")) {
+      throw new UserError(`${path} records no sha256 for ${f}, so ${join(dir, f)} cannot be checked; the manifest was changed or not written by migsim run: re-run it (migsim reproduce ${path} --out ANOTHER_DIR) and report that.`);
+    }
   }
   return m;
 }
 
-/** Streams the rows of a CSV as string arrays after checking that its header starts with `expected`. */
-async function* csvRows(path: string, expected: readonly string[]): AsyncGenerator<string[], void, undefined> {
-  const parser = createReadStream(path).pipe(parse({ relax_column_count: false }));
+/** The files the report reads, each checked against the sha256 manifest.json records. */
+const REPORTED = ["timeseries.csv", "flows.csv", "summary.csv"] as const;
+type Reported = (typeof REPORTED)[number];
+
+/** Refuses a file whose bytes are not the ones the run finished with (`actual`: their sha256). */
+function checkSha256(dir: string, m: Manifest, file: Reported, actual: string): void {
+  if (actual === m.outputs.find((o) => o.file === file)!.sha256) return;
+  const manifestPath = join(dir, "manifest.json");
+  throw new UserError(`${join(dir, file)} changed after the run finished (its sha256 differs from the one ${manifestPath} records), so the report would not show the run; re-create it (migsim reproduce ${manifestPath} --out ANOTHER_DIR) and report that.`);
+}
+
+/**
+ * Streams the rows of a CSV as string arrays after checking that its header starts with `expected`,
+ * then checks the sha256 of all its bytes against the manifest's.
+ */
+async function* csvRows(dir: string, m: Manifest, file: Reported, expected: readonly string[]): AsyncGenerator<string[], void, undefined> {
+  const path = join(dir, file);
+  const hash = createHash("sha256");
+  const input = createReadStream(path);
+  input.on("data", (chunk) => hash.update(chunk));
+  const parser = input.pipe(parse({ relax_column_count: false }));
   let first = true;
   try {
     for await (const rec of parser as AsyncIterable<string[]>) {
@@ -140,9 +164,13 @@ async function* csvRows(path: string, expected: readonly string[]): AsyncGenerat
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
+    const io = ioError(e, path, "read");
+    if (io !== e) throw io;
     throw new UserError(`${path} cannot be read as CSV: ${(e as Error).message}.`);
   }
   if (first) throw new UserError(`${path} is empty; expected the columns ${expected.join(",")} (see docs/outputs.md).`);
+  // The parser has ended, so has the file: every byte went through the hash.
+  checkSha256(dir, m, file, hash.digest("hex"));
 }
 
 const num = (s: string | undefined, path: string, what: string): number => {
@@ -208,11 +236,11 @@ function columnIndex<C extends readonly string[]>(columns: C): Record<C[number],
   return Object.fromEntries(columns.map((c, k) => [c, k])) as Record<C[number], number>;
 }
 
-async function readTimeseries(dir: string, series: Map<string, Series>): Promise<void> {
+async function readTimeseries(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "timeseries.csv");
   const c = COLUMNS.timeseries;
   const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, status: iStatus, count: iCount, point: iPoint } = columnIndex(c);
-  for await (const row of csvRows(path, c)) {
+  for await (const row of csvRows(dir, m, "timeseries.csv", c)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
     const t = num(row[iMonth], path, "month");
     const byRep = s.stocks.get(row[iStatus]!);
@@ -229,11 +257,11 @@ async function readTimeseries(dir: string, series: Map<string, Series>): Promise
   }
 }
 
-async function readFlows(dir: string, series: Map<string, Series>): Promise<void> {
+async function readFlows(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "flows.csv");
   const c = COLUMNS.flows;
   const { scenario: iScen, replicate: iRep, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = columnIndex(c);
-  for await (const row of csvRows(path, c)) {
+  for await (const row of csvRows(dir, m, "flows.csv", c)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
     const n = num(row[iCount], path, "count");
     const event = row[iEvent]!;
@@ -259,9 +287,11 @@ async function readFlows(dir: string, series: Map<string, Series>): Promise<void
   }
 }
 
-function readSummary(dir: string): { rows: SummaryRow[]; sweepColumns: string[] } {
+function readSummary(dir: string, m: Manifest): { rows: SummaryRow[]; sweepColumns: string[] } {
   const path = join(dir, "summary.csv");
-  const records = parseSync(readFileSync(path, "utf8"), { skip_empty_lines: true }) as string[][];
+  const bytes = readFileSync(path);
+  checkSha256(dir, m, "summary.csv", createHash("sha256").update(bytes).digest("hex"));
+  const records = parseSync(bytes.toString("utf8"), { skip_empty_lines: true }) as string[][];
   const header = records[0] ?? [];
   if (SUMMARY_COLUMNS.some((c, k) => header[k] !== c)) {
     throw new UserError(`${path}: expected the columns ${SUMMARY_COLUMNS.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
@@ -301,9 +331,9 @@ export async function loadRun(dir: string): Promise<RunData> {
   const list = seriesFromManifest(manifest);
   if (list.length === 0) throw new UserError(`${join(dir, "manifest.json")} lists no tasks, so there is nothing to report.`);
   const byKey = new Map(list.map((s) => [seriesKey(s.scenario, s.point), s]));
-  await readTimeseries(dir, byKey);
-  await readFlows(dir, byKey);
-  const { rows, sweepColumns } = readSummary(dir);
+  await readTimeseries(dir, manifest, byKey);
+  await readFlows(dir, manifest, byKey);
+  const { rows, sweepColumns } = readSummary(dir, manifest);
   const baseline = list.find((s) => s.scenario === "baseline" && s.point === 0) ?? list[0]!;
   return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, observedTi: readObservedTiStock() };
 }

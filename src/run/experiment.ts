@@ -4,23 +4,30 @@
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
 //
+// The folder is locked while the run writes it (output/lock.ts). Each checkpoint carries the
+// sha256 of its task's rows and of the spec, which --resume checks before building on them. A
+// disk or permission fault is an IoError (exit code 3) that says how to resume once it is fixed.
+//
 // A shard (`--shard K/N`) runs only tasks K, K+N, K+2N, ... of the same plan into a folder of its
 // own; instead of summary.csv it keeps each task's byte ranges and metrics (shard-tasks.jsonl),
 // from which `migsim merge` (merge.ts) rebuilds the single-machine outputs byte for byte.
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
-import { UserError } from "../errors.js";
+import { UserError, ioError, withIoHint } from "../errors.js";
 import type { ModelInputs } from "../model/inputs.js";
 import type { Params } from "../model/params.js";
 import { renameDurable, writeFileAtomic } from "../output/atomic.js";
-import { CsvOutputs, type OutputName, writeCsvAtomic } from "../output/csv.js";
-import { type ExperimentSpec, type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
+import { type FolderLock, lockFolder } from "../output/lock.js";
+import { type ExperimentSpec, type Manifest, type Shard, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
 import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
+import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
 import { VERSION } from "../version.js";
 import { runTasks } from "./pool.js";
 import { type Task, buildTasks } from "./tasks.js";
@@ -38,6 +45,8 @@ export interface RunOptions {
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   onTaskDone?: (task: Task, result: RunResult) => void;
   shouldStop?: () => boolean;
+  /** Called when every task is done and the files are being finished (renamed, summary.csv, manifest.json). */
+  onFinishing?: () => void;
   /** Substitute worker script, for tests. */
   workerFile?: string;
 }
@@ -62,6 +71,11 @@ export interface Checkpoint {
   task: number;
   /** Size of each partial CSV after the task's rows: the task's rows end there. */
   sizes: Record<string, number>;
+  /** sha256 of the task's rows in each partial CSV (its bytes from the previous task's size, or the header, to `sizes`); --resume checks them. */
+  digests?: Record<string, string>;
+  /** The root seed and the sha256 of the spec (specSha256) the task ran under: --resume refuses a manifest edited since. */
+  seed?: number;
+  spec?: string;
   metrics: Metric[];
 }
 
@@ -87,22 +101,42 @@ export function checkOutputDir(dir: string, overwrite: boolean, hint = `choose a
   }
 }
 
-/** With --overwrite: the earlier run's files, finished or partial, go (nothing else in the folder). */
+/** With --overwrite: the earlier run's files, finished or partial, go (nothing else in the folder, and not the lock). */
 export function clearRunFiles(dir: string): void {
   for (const f of readdirSync(dir)) {
-    if (RUN_FILES.includes(f) || f === CHECKPOINTS || f.endsWith(".partial")) rmSync(join(dir, f), { force: true });
+    if (!(RUN_FILES.includes(f) || f === CHECKPOINTS || f.endsWith(".partial"))) continue;
+    try {
+      rmSync(join(dir, f), { force: true });
+    } catch (e) {
+      throw ioError(e, join(dir, f));
+    }
   }
 }
 
-/** Makes `dir` ready for a new run's files: refuses to replace a run without `overwrite`, creates it, clears the old run's files. */
-export function prepareRunDir(dir: string, overwrite: boolean, hint?: string): void {
+/**
+ * Makes `dir` ready for a new run's files and returns its lock (output/lock.ts), which the caller
+ * releases: refuses to replace a run without `overwrite`, creates the folder, takes its lock before
+ * anything in it is touched (so a run in progress there is refused, --overwrite included), checks
+ * again under the lock (the folder may have changed meanwhile), clears the old run's files.
+ */
+export function prepareRunDir(dir: string, overwrite: boolean, command: readonly string[], hint?: string): FolderLock {
   checkOutputDir(dir, overwrite, hint);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
+    const io = ioError(e, dir, "create");
+    if (io !== e) throw io;
     throw new UserError(`Cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
   }
-  clearRunFiles(dir);
+  const lock = lockFolder(dir, command);
+  try {
+    checkOutputDir(dir, overwrite, hint);
+    clearRunFiles(dir);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  return lock;
 }
 
 /** The CSVs a run writes per task (events.csv only with --events). */
@@ -119,9 +153,9 @@ export interface Plan {
 
 /** Expands the spec to its inputs (per scenario and sweep point) and tasks; touches no files. */
 export function planExperiment(spec: ExperimentSpec): Plan {
+  // The checks of `migsim validate`, and the task count, before any task list is built.
+  validateScenarios(spec.scenarios, spec);
   const names = spec.scenarios.map((s) => s.name);
-  const dup = names.find((n, k) => names.indexOf(n) !== k);
-  if (dup) throw new UserError(`Two scenarios are named "${dup}": give one a different 'name:' so their rows can be told apart.`);
   const sweeps = spec.scenarios.map((s) => expandSweep(s.sweep, s.files[0]?.path ?? s.name));
   const inputs: ModelInputs[] = [];
   spec.scenarios.forEach((s, k) => {
@@ -138,23 +172,33 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   return { tasks, inputs, sweeps, sweepColumns };
 }
 
-/** The checkpoint lines of a file (a torn last line is dropped). */
-export function readCheckpoints(dir: string, file = CHECKPOINTS): Checkpoint[] {
-  const path = join(dir, file);
-  if (!existsSync(path)) return [];
-  const out: Checkpoint[] = [];
+/** The checkpoint lines of a file, each with the byte offset where it ends (a torn last line is dropped). */
+function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: number[] } {
+  const checkpoints: Checkpoint[] = [];
+  const ends: number[] = [];
+  if (!existsSync(path)) return { checkpoints, ends };
+  let end = 0;
   for (const line of readFileSync(path, "utf8").split("\n")) {
+    end += Buffer.byteLength(line) + 1;
     if (line.trim() === "") continue;
     try {
-      out.push(JSON.parse(line) as Checkpoint);
+      checkpoints.push(JSON.parse(line) as Checkpoint);
     } catch {
       break; // a torn last line: the checkpoint before it is the last good one
     }
+    ends.push(end);
   }
-  return out;
+  return { checkpoints, ends };
+}
+
+/** The checkpoint lines of a file (a torn last line is dropped). */
+export function readCheckpoints(dir: string, file = CHECKPOINTS): Checkpoint[] {
+  return readCheckpointLines(join(dir, file)).checkpoints;
 }
 
 export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promise<ExperimentResult> {
+  // A resumed run's spec comes from its manifest: checked like scenario files before use.
+  if (o.resume) validateExperimentSpec(spec, `Manifest ${join(o.out, "manifest.json")}`);
   const plan = planExperiment(spec);
   const { tasks, inputs, sweeps, sweepColumns } = plan;
   const shard = o.shard ?? null;
@@ -162,122 +206,212 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const dataFiles = dataFileHashes();
   const outputs = outputNames(spec);
 
-  // Where to start: afresh, or after the last checkpoint whose bytes are all on disk.
-  let checkpoints: Checkpoint[] = [];
-  let resumeAt: Record<string, number> | undefined;
-  let startedAt = new Date().toISOString();
-  if (o.resume) {
-    const prev = readManifest(join(o.out, "manifest.json"));
-    if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume.`);
-    if (JSON.stringify(prev.shard ?? null) !== JSON.stringify(shard)) throw new UserError(`Run in ${o.out} is ${prev.shard ? `shard ${prev.shard.index}/${prev.shard.count}` : "not a shard"}; resume it as it was started.`);
-    if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
-    if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
-    startedAt = prev.startedAt;
-    // A crash after a shard's checkpoints became shard-tasks.jsonl but before its manifest said
-    // complete: they are still its checkpoints (all of them, so nothing runs again).
-    if (existsSync(join(o.out, SHARD_TASKS))) renameSync(join(o.out, SHARD_TASKS), join(o.out, CHECKPOINTS));
-    // A crash while the run was being finished may have renamed some files already: take them back.
-    for (const n of outputs) {
-      const partial = join(o.out, `${n}.csv.partial`);
-      const final = join(o.out, `${n}.csv`);
-      if (!existsSync(partial) && existsSync(final)) renameSync(final, partial);
-    }
-    const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? statSync(join(o.out, `${n}.csv.partial`)).size : -1);
-    const onDisk: Record<string, number> = {};
-    for (const n of outputs) onDisk[n] = sizes(n);
-    if (Object.values(onDisk).some((v) => v < 0)) throw new UserError(`Run in ${o.out}: its partial CSV files are missing; it cannot be resumed.`);
-    const all = readCheckpoints(o.out);
-    // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
-    let k = 0;
-    while (k < all.length && all[k]!.task === mine[k]?.index && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
-    checkpoints = all.slice(0, k);
-    // Without any checkpoint the partial files are started afresh (resumeAt undefined).
-    resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
-    // Rewrite the checkpoint file to the kept prefix.
-    rmSync(join(o.out, CHECKPOINTS), { force: true });
-    for (const c of checkpoints) appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify(c)}\n`);
-  } else {
-    prepareRunDir(o.out, o.overwrite);
-  }
-  const firstTask = checkpoints.length;
-
-  const csv = new CsvOutputs<Task>({
-    dir: o.out,
-    names: outputs,
-    sweepColumns,
-    sweepCells: (task) => sweepCells(plan, task),
-    startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs,
-    ...(resumeAt && { resumeAt }),
-  });
-  const metrics: Metric[][] = checkpoints.map((c) => c.metrics);
-  let agentMonths = 0;
-
-  const manifest = (complete: boolean, files: string[]): Manifest => ({
-    migsim: VERSION,
-    command: o.command,
-    spec,
-    shard,
-    dataFiles,
-    threads: o.threads,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    startedAt,
-    finishedAt: complete ? new Date().toISOString() : null,
-    complete,
-    tasks: mine.map((t, k) => {
-      const sw = sweeps[t.scenarioIndex]!;
-      const values = sw.points[t.point]!;
-      return {
-        index: t.index, scenario: t.scenario, point: t.point, sweep: Object.fromEntries(sw.names.map((n, j) => [n, values[j]!])),
-        replicate: t.replicate, seed: t.seed, complete: k < metrics.length,
-      };
-    }),
-    outputs: files.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) })),
-    streams: { derivation: "sha256 of (root seed, replicate) -> task seed; sha256 of (task seed, purpose) -> Alea seed", purposes: STREAM_PURPOSES },
-  });
-  // The manifest exists from the start, so an interrupted run can be resumed.
-  writeManifest(o.out, manifest(false, []));
-
-  o.onStart?.(mine, inputs, firstTask);
-  let failure: unknown = null;
+  // One process at a time in the folder (output/lock.ts), from before anything in it is touched.
+  const lock = o.resume ? lockFolder(o.out, o.command) : prepareRunDir(o.out, o.overwrite, o.command);
+  // Once the manifest exists the run can be resumed: a disk fault from then on says how.
+  let resumable = o.resume;
   try {
-    await runTasks(mine.slice(firstTask), inputs, {
-      threads: o.threads,
-      collectEvents: spec.events,
-      ...(o.onProgress && { onProgress: o.onProgress }),
-      ...(o.shouldStop && { shouldStop: o.shouldStop }),
-      ...(o.workerFile && { workerFile: o.workerFile }),
-      csv: (task) => csv.taskSpec(task),
-      onResult: (task, result, rows) => {
-        if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
-        csv.write(task, result, rows);
-        const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
-        metrics.push(m);
-        appendFileSync(join(o.out, CHECKPOINTS), `${JSON.stringify({ task: task.index, sizes: csv.sizes(), metrics: m } satisfies Checkpoint)}\n`);
-        agentMonths += result.agentMonths;
-        o.onTaskDone?.(task, result);
-      },
-    });
+    return await runLocked();
   } catch (e) {
-    failure = e;
+    throw resumable ? withIoHint(e, `The run in ${o.out} keeps its completed tasks: once that is fixed, continue it with migsim run --resume ${o.out}.`) : e;
+  } finally {
+    lock.release();
   }
-  const complete = failure === null && metrics.length === mine.length;
-  const files = csv.close(complete);
-  if (complete && shard) {
-    // The summary needs every replicate: `migsim merge` writes it from these lines (none for a shard without tasks).
-    if (existsSync(join(o.out, CHECKPOINTS))) renameDurable(join(o.out, CHECKPOINTS), join(o.out, SHARD_TASKS));
-    else writeFileAtomic(join(o.out, SHARD_TASKS), "");
-    files.push(join(o.out, SHARD_TASKS));
-  } else if (complete) {
-    writeSummary(o.out, plan, metrics, spec.ciTarget);
-    files.push(join(o.out, "summary.csv"));
+
+  async function runLocked(): Promise<ExperimentResult> {
+    const checkpointsPath = join(o.out, CHECKPOINTS);
+    // What every checkpoint records of the spec: --resume refuses a manifest edited since.
+    const runSpec = specSha256(spec);
+    // Where to start: afresh, or after the last checkpoint whose bytes are all on disk.
+    let checkpoints: Checkpoint[] = [];
+    let resumeAt: Record<string, number> | undefined;
+    let startedAt = new Date().toISOString();
+    if (o.resume) {
+      const prev = readManifest(join(o.out, "manifest.json"));
+      if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume.`);
+      if (JSON.stringify(prev.shard ?? null) !== JSON.stringify(shard)) throw new UserError(`Run in ${o.out} is ${prev.shard ? `shard ${prev.shard.index}/${prev.shard.count}` : "not a shard"}; resume it as it was started.`);
+      if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
+      if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);
+      startedAt = prev.startedAt;
+      // A crash after a shard's checkpoints became shard-tasks.jsonl but before its manifest said
+      // complete: they are still its checkpoints (all of them, so nothing runs again).
+      if (existsSync(join(o.out, SHARD_TASKS))) renameSync(join(o.out, SHARD_TASKS), checkpointsPath);
+      // A crash while the run was being finished may have renamed some files already: take them back.
+      for (const n of outputs) {
+        const partial = join(o.out, `${n}.csv.partial`);
+        const final = join(o.out, `${n}.csv`);
+        if (!existsSync(partial) && existsSync(final)) renameSync(final, partial);
+      }
+      const sizes = (n: string): number => (existsSync(join(o.out, `${n}.csv.partial`)) ? statSync(join(o.out, `${n}.csv.partial`)).size : -1);
+      const onDisk: Record<string, number> = {};
+      for (const n of outputs) onDisk[n] = sizes(n);
+      if (Object.values(onDisk).some((v) => v < 0)) throw new UserError(`Run in ${o.out}: its partial CSV files are missing; it cannot be resumed.`);
+      const { checkpoints: all, ends } = readCheckpointLines(checkpointsPath);
+      // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
+      let k = 0;
+      while (k < all.length && all[k]!.task === mine[k]?.index && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
+      checkpoints = all.slice(0, k);
+      verifyCheckpoints(o.out, spec, runSpec, checkpoints, outputs, sweepColumns);
+      // Without any checkpoint the partial files are started afresh (resumeAt undefined).
+      resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
+      keepCheckpointLines(checkpointsPath, k > 0 ? ends[k - 1]! : 0);
+    }
+    const firstTask = checkpoints.length;
+
+    const csv = new CsvOutputs<Task>({
+      dir: o.out,
+      names: outputs,
+      sweepColumns,
+      sweepCells: (task) => sweepCells(plan, task),
+      startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs,
+      ...(resumeAt && { resumeAt }),
+    });
+    const metrics: Metric[][] = checkpoints.map((c) => c.metrics);
+    let agentMonths = 0;
+
+    const manifest = (complete: boolean, files: string[]): Manifest => ({
+      migsim: VERSION,
+      command: o.command,
+      spec,
+      shard,
+      dataFiles,
+      threads: o.threads,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      startedAt,
+      finishedAt: complete ? new Date().toISOString() : null,
+      complete,
+      tasks: mine.map((t, k) => {
+        const sw = sweeps[t.scenarioIndex]!;
+        const values = sw.points[t.point]!;
+        return {
+          index: t.index, scenario: t.scenario, point: t.point, sweep: Object.fromEntries(sw.names.map((n, j) => [n, values[j]!])),
+          replicate: t.replicate, seed: t.seed, complete: k < metrics.length,
+        };
+      }),
+      outputs: files.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) })),
+      streams: { derivation: "sha256 of (root seed, replicate) -> task seed; sha256 of (task seed, purpose) -> Alea seed", purposes: STREAM_PURPOSES },
+    });
+    // The manifest exists from the start, so an interrupted run can be resumed.
+    writeManifest(o.out, manifest(false, []));
+    resumable = true;
+
+    o.onStart?.(mine, inputs, firstTask);
+    let failure: unknown = null;
+    try {
+      await runTasks(mine.slice(firstTask), inputs, {
+        threads: o.threads,
+        collectEvents: spec.events,
+        ...(o.onProgress && { onProgress: o.onProgress }),
+        ...(o.shouldStop && { shouldStop: o.shouldStop }),
+        ...(o.workerFile && { workerFile: o.workerFile }),
+        csv: (task) => csv.taskSpec(task),
+        onResult: (task, result, rows) => {
+          if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
+          // The rows first, then their checkpoint: a crash between the two loses only this task.
+          const digests = csv.write(task, result, rows);
+          const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
+          const line = `${JSON.stringify({ task: task.index, sizes: csv.sizes(), digests, seed: spec.seed, spec: runSpec, metrics: m } satisfies Checkpoint)}\n`;
+          try {
+            appendFileSync(checkpointsPath, line);
+          } catch (e) {
+            throw ioError(e, checkpointsPath);
+          }
+          metrics.push(m);
+          agentMonths += result.agentMonths;
+          o.onTaskDone?.(task, result);
+        },
+      });
+    } catch (e) {
+      failure = e;
+    }
+    if (failure !== null) {
+      // The first fault says what to fix. Closing and the manifest's list of completed tasks are
+      // best effort (on a full disk they may fail too): the checkpoints decide what --resume keeps.
+      try {
+        csv.close(false);
+      } catch {
+        // reported by the first fault
+      }
+      try {
+        writeManifest(o.out, manifest(false, []));
+      } catch {
+        // the manifest written at the start still allows --resume
+      }
+      throw failure;
+    }
+    const complete = metrics.length === mine.length;
+    if (complete) o.onFinishing?.();
+    // Each step of the finish is short but may wait on the disk: a Ctrl-C is heard between them.
+    await betweenSteps();
+    const files = csv.close(complete);
+    if (complete && shard) {
+      // The summary needs every replicate: `migsim merge` writes it from these lines (none for a shard without tasks).
+      if (existsSync(checkpointsPath)) renameDurable(checkpointsPath, join(o.out, SHARD_TASKS));
+      else writeFileAtomic(join(o.out, SHARD_TASKS), "");
+      files.push(join(o.out, SHARD_TASKS));
+    } else if (complete) {
+      await betweenSteps();
+      writeSummary(o.out, plan, metrics, spec.ciTarget);
+      files.push(join(o.out, "summary.csv"));
+    }
+    await betweenSteps();
+    // Completed tasks keep their rows; the manifest says which tasks they are.
+    writeManifest(o.out, manifest(complete, complete ? files : []));
+    // Only now: a crash before the complete manifest still finds every checkpoint on --resume.
+    if (complete && !shard) rmSync(checkpointsPath, { force: true });
+    return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: mine.length, agentMonths };
   }
-  // Completed tasks keep their rows; the manifest says which tasks they are.
-  writeManifest(o.out, manifest(complete, complete ? files : []));
-  // Only now: a crash before the complete manifest still finds every checkpoint on --resume.
-  if (complete && !shard) rmSync(join(o.out, CHECKPOINTS), { force: true });
-  if (failure) throw failure;
-  return { dir: o.out, files: [...files, join(o.out, "manifest.json")], complete, tasksDone: metrics.length, tasks: mine.length, agentMonths };
+}
+
+/** Lets the event loop run once (a signal handler, e.g. Ctrl-C) between steps of synchronous work. */
+const betweenSteps = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Drops the checkpoint lines after the first `keepBytes` bytes. One truncation, not a rewrite:
+ * deleting the file and writing the kept lines back would lose them all to a crash in between,
+ * and a crash before or after a truncation leaves the kept lines whole.
+ */
+function keepCheckpointLines(path: string, keepBytes: number): void {
+  if (!existsSync(path)) return;
+  const size = statSync(path).size;
+  // One byte short: the last kept line lacks its newline (a write cut just before it); add it, or
+  // the next checkpoint would be appended to that line.
+  if (keepBytes > size) appendFileSync(path, "\n");
+  else if (keepBytes < size) truncateSync(path, keepBytes);
+}
+
+/**
+ * Refuses to build on checkpointed work that changed since it was written (--resume): a manifest
+ * whose spec (or seed) was edited, or a partial CSV whose header or rows of a checkpointed task
+ * no longer have the sha256 recorded. Lines written before checkpoints had digests are not checked.
+ */
+function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, checkpoints: readonly Checkpoint[], outputs: readonly OutputName[], sweepColumns: readonly string[]): void {
+  if (checkpoints.length === 0) return; // the partial files start afresh
+  const manifestPath = join(dir, "manifest.json");
+  const afresh = `start the run afresh (migsim reproduce ${manifestPath} --out ANOTHER_DIR, or migsim run ... --overwrite --out ${dir})`;
+  const seeds = checkpoints.find((c) => c.seed !== undefined && c.seed !== spec.seed);
+  if (seeds) {
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (seed ${seeds.seed} -> ${spec.seed}): its completed tasks ran with seed ${seeds.seed}, and the rest would not match them. Restore seed ${seeds.seed} in ${manifestPath} to resume, or ${afresh}.`);
+  }
+  if (checkpoints.some((c) => c.spec !== undefined && c.spec !== runSpec)) {
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events or CI target, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
+  }
+  for (const n of outputs) {
+    const partial = join(dir, `${n}.csv.partial`);
+    const header = Buffer.from(csvHeader(n, sweepColumns), "utf8");
+    const digests = sha256Ranges(partial, [0, header.length, ...checkpoints.map((c) => c.sizes[n]!)]);
+    if (digests[0] !== createHash("sha256").update(header).digest("hex")) {
+      throw new UserError(`${partial} does not start with the header of this run's ${n}.csv, so it was changed or damaged since the run started; it cannot be resumed: ${afresh}.`);
+    }
+    checkpoints.forEach((c, k) => {
+      const recorded = c.digests?.[n];
+      if (recorded === undefined || recorded === digests[k + 1]) return;
+      throw new UserError(
+        `${partial} does not hold the rows ${CHECKPOINTS} recorded for task ${c.task} (its line ${k + 1}): their sha256 differs, so the file was changed or damaged after that task finished. Resuming would build on them: delete line ${k + 1} and the lines after it from ${join(dir, CHECKPOINTS)} (those tasks then run again), or ${afresh}.`,
+      );
+    });
+  }
 }
 
 /** A task's values of the run's sweep columns ("" where its scenario does not sweep one). */

@@ -4,14 +4,17 @@
 // CSVs are then rebuilt by copying each task's byte range from its shard in task order, and
 // summary.csv is computed from the tasks' metrics: the bytes equal those of `migsim run` with the
 // same scenarios and seed. Files grow as .partial and are renamed into place at the end, flushed
-// to the device first (output/atomic.ts).
+// to the device first (output/atomic.ts). The output folder is locked while the merge writes it
+// (output/lock.ts), and a shard folder another migsim process holds is refused.
 
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { UserError } from "../errors.js";
-import { renameDurable } from "../output/atomic.js";
+import { UserError, ioError, withIoHint } from "../errors.js";
+import { renameDurable, writeAllSync } from "../output/atomic.js";
 import { csvHeader } from "../output/csv.js";
+import { checkNotInUse } from "../output/lock.js";
 import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { validateExperimentSpec } from "../scenario/validate.js";
 import { VERSION } from "../version.js";
 import { type Checkpoint, SHARD_TASKS, outputNames, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
 
@@ -40,6 +43,7 @@ function readShard(dir: string): Omit<ShardFolder, "tasks"> {
   if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a shard folder; name the folders that migsim run --shard K/N --out wrote.`);
   if (!existsSync(path)) throw new UserError(`${path} is missing, so ${dir} is not a shard folder (or its shard never started); run it with migsim run ... --shard K/N --out ${dir}.`);
   const manifest = readManifest(path);
+  validateExperimentSpec(manifest.spec, `Manifest ${path}`);
   if (!manifest.shard) throw new UserError(`${dir} holds a whole run, not a shard (its manifest has no "shard"); merge takes the folders of migsim run --shard K/N.`);
   if (manifest.complete !== true) {
     const done = (manifest.tasks ?? []).filter((t) => t.complete).length;
@@ -65,14 +69,18 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   return "";
 }
 
-/** Copies bytes [start, end) of one file to an open descriptor. */
-function copyRange(fromPath: string, start: number, end: number, toFd: number, buf: Buffer): void {
+/** Copies bytes [start, end) of one file to an open descriptor (`toPath` names it in errors). */
+function copyRange(fromPath: string, start: number, end: number, toFd: number, toPath: string, buf: Buffer): void {
   const fd = openSync(fromPath, "r");
   try {
     for (let pos = start; pos < end; ) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
       if (n <= 0) throw new UserError(`${fromPath} ends at byte ${pos}, before byte ${end} its shard-tasks.jsonl expects; the shard folder is damaged: re-run that shard.`);
-      writeSync(toFd, buf, 0, n);
+      try {
+        writeAllSync(toFd, buf.subarray(0, n));
+      } catch (e) {
+        throw ioError(e, toPath);
+      }
       pos += n;
     }
   } finally {
@@ -80,7 +88,11 @@ function copyRange(fromPath: string, start: number, end: number, toFd: number, b
   }
 }
 
-export function mergeShards(dirs: readonly string[], o: { out: string; overwrite: boolean; command: string[] }): MergeResult {
+/** Bytes copied between two turns of the event loop, so a Ctrl-C is heard during a long merge. */
+const COPY_BYTES_PER_TURN = 64 << 20;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function mergeShards(dirs: readonly string[], o: { out: string; overwrite: boolean; command: string[] }): Promise<MergeResult> {
   if (dirs.length === 0) throw new UserError("Name the shard folders to merge, e.g. migsim merge out/shard-* --out out/merged.");
   // 1. Every folder is a complete shard of the same experiment, made with these input tables.
   const read = dirs.map(readShard);
@@ -115,6 +127,11 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   const located: { shard: ShardFolder; position: number }[] = [];
   for (let k = 0; k < count; k++) {
     const s = byIndex.get(k)!;
+    // Another migsim process writing a shard (e.g. run --overwrite into it) would change it under the merge.
+    checkNotInUse(s.dir);
+    // Every file read below must be one the manifest vouches for.
+    const unlisted = [...outputs.map((n) => `${n}.csv`), SHARD_TASKS].find((f) => !s.manifest.outputs.some((g) => g.file === f));
+    if (unlisted) throw new UserError(`${join(s.dir, "manifest.json")} does not list ${unlisted} among its outputs, so ${join(s.dir, unlisted)} cannot be checked against its sha256; the folder is damaged: ${rerun(s)}.`);
     for (const f of s.manifest.outputs) {
       const path = join(s.dir, f.file);
       if (!existsSync(path)) throw new UserError(`${path} is missing from ${s.dir} (${describeShard(s.shard)}); ${rerun(s)}.`);
@@ -133,59 +150,92 @@ export function mergeShards(dirs: readonly string[], o: { out: string; overwrite
   // 4. Write: header, then each task's rows from its shard, in task order.
   const into = shards.find((s) => resolve(s.dir) === resolve(o.out));
   if (into) throw new UserError(`--out ${o.out} is one of the shard folders (${describeShard(into.shard)}); merge into another folder, or the shard would be replaced while it is read.`);
-  prepareRunDir(o.out, o.overwrite, "merge into another --out, or pass --overwrite to replace it");
-  const manifest = (complete: boolean, outputs: Manifest["outputs"]): Manifest => ({
-    ...first.manifest,
-    command: o.command,
-    shard: null,
-    threads: first.manifest.threads,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
-    finishedAt: complete ? new Date().toISOString() : null,
-    complete,
-    tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
-    outputs,
-    mergedFrom: shards.map((s) => ({
-      dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
-      startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
-    })),
-  });
-  // Until the end the folder says it is incomplete, so a merge killed midway never looks finished.
-  writeManifest(o.out, manifest(false, []));
-  const partials: string[] = [];
-  const buf = Buffer.allocUnsafe(1 << 20);
+  const lock = prepareRunDir(o.out, o.overwrite, o.command, "merge into another --out, or pass --overwrite to replace it");
   try {
-    for (const name of outputs) {
-      const header = csvHeader(name, plan.sweepColumns);
-      const headerBytes = Buffer.byteLength(header);
-      const partial = join(o.out, `${name}.csv.partial`);
-      partials.push(partial);
-      const fd = openSync(partial, "w");
-      try {
-        writeSync(fd, header);
-        for (const task of plan.tasks) {
-          const { shard: s, position: p } = located[task.index]!;
-          const start = p === 0 ? headerBytes : s.tasks[p - 1]!.sizes[name]!;
-          copyRange(join(s.dir, `${name}.csv`), start, s.tasks[p]!.sizes[name]!, fd, buf);
-        }
-      } finally {
-        closeSync(fd);
-      }
-    }
-    const metrics = plan.tasks.map((t) => located[t.index]!.shard.tasks[located[t.index]!.position]!.metrics);
-    writeSummary(o.out, plan, metrics, spec.ciTarget);
+    return await writeMerged();
   } catch (e) {
-    for (const p of partials) rmSync(p, { force: true });
-    throw e;
+    throw withIoHint(e, `The shards are unchanged: once that is fixed, run the merge again (with --overwrite, as ${o.out} now holds an unfinished merge).`);
+  } finally {
+    lock.release();
   }
-  const files = outputs.map((n) => join(o.out, `${n}.csv`));
-  // Hashed before the renames (same bytes), so only the manifest write is left after them.
-  const hashes = partials.map((p) => sha256File(p));
-  outputs.forEach((_, k) => renameDurable(partials[k]!, files[k]!));
-  const summary = join(o.out, "summary.csv");
-  const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), { file: relative(o.out, summary), sha256: sha256File(summary) }];
-  files.push(summary);
-  writeManifest(o.out, manifest(true, recorded));
-  return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
+
+  async function writeMerged(): Promise<MergeResult> {
+    const manifest = (complete: boolean, outputs: Manifest["outputs"]): Manifest => ({
+      ...first.manifest,
+      command: o.command,
+      shard: null,
+      threads: first.manifest.threads,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
+      finishedAt: complete ? new Date().toISOString() : null,
+      complete,
+      tasks: shards.flatMap((s) => s.manifest.tasks).sort((a, b) => a.index - b.index),
+      outputs,
+      mergedFrom: shards.map((s) => ({
+        dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
+        startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
+      })),
+    });
+    // Until the end the folder says it is incomplete, so a merge killed midway never looks finished.
+    writeManifest(o.out, manifest(false, []));
+    const partials: string[] = [];
+    // Half-copied files go on any exit before the renames, a Ctrl-C's included (output/lock.ts exits from its handler).
+    const dropPartials = (): void => {
+      for (const p of partials) rmSync(p, { force: true });
+    };
+    process.on("exit", dropPartials);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    try {
+      let sinceTurn = 0;
+      for (const name of outputs) {
+        const header = csvHeader(name, plan.sweepColumns);
+        const headerBytes = Buffer.byteLength(header);
+        const partial = join(o.out, `${name}.csv.partial`);
+        partials.push(partial);
+        let fd: number;
+        try {
+          fd = openSync(partial, "w");
+        } catch (e) {
+          throw ioError(e, partial);
+        }
+        try {
+          try {
+            writeAllSync(fd, Buffer.from(header, "utf8"));
+          } catch (e) {
+            throw ioError(e, partial);
+          }
+          for (const task of plan.tasks) {
+            const { shard: s, position: p } = located[task.index]!;
+            const start = p === 0 ? headerBytes : s.tasks[p - 1]!.sizes[name]!;
+            const end = s.tasks[p]!.sizes[name]!;
+            copyRange(join(s.dir, `${name}.csv`), start, end, fd, partial, buf);
+            sinceTurn += end - start;
+            if (sinceTurn >= COPY_BYTES_PER_TURN) {
+              sinceTurn = 0;
+              await nextTurn();
+            }
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }
+      const metrics = plan.tasks.map((t) => located[t.index]!.shard.tasks[located[t.index]!.position]!.metrics);
+      writeSummary(o.out, plan, metrics, spec.ciTarget);
+    } catch (e) {
+      dropPartials();
+      throw e;
+    } finally {
+      process.off("exit", dropPartials);
+    }
+    const files = outputs.map((n) => join(o.out, `${n}.csv`));
+    // Hashed before the renames (same bytes), so only the manifest write is left after them.
+    const hashes = partials.map((p) => sha256File(p));
+    outputs.forEach((_, k) => renameDurable(partials[k]!, files[k]!));
+    const summary = join(o.out, "summary.csv");
+    const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), { file: relative(o.out, summary), sha256: sha256File(summary) }];
+    files.push(summary);
+    writeManifest(o.out, manifest(true, recorded));
+    return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
+  }
 }

@@ -6,11 +6,15 @@
 //   OUT/slurm/job.json       what was written and every submission (read by --resume)
 //   OUT/slurm/logs/          one log per shard (shard-K.out) and merge.out
 // and, once the merge job has run, the same files a single-machine `migsim run` writes.
+// The process that writes, submits and follows a Slurm run holds the lock of OUT/slurm (not of
+// OUT, which the merge job locks while it writes the merged run; output/lock.ts), so two of
+// them cannot submit the same shards twice.
 
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError, ioError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomic.js";
+import { type FolderLock, checkNotInUse, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, readManifest, sha256File } from "../output/manifest.js";
 import { VERSION } from "../version.js";
 import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
@@ -118,8 +122,12 @@ function saveJob(job: SlurmJob): void {
   writeFileAtomic(join(outDir(job), JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
 }
 
-/** Writes OUT/slurm/ for the experiment; returns the job description. Validation first: nothing is written on error. */
-export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: string; shards: number; resources: SlurmResources; overwrite: boolean }): SlurmJob {
+/**
+ * Writes OUT/slurm/ for the experiment; returns the job description and the lock of OUT/slurm,
+ * which the caller releases when it no longer submits or follows. Validation first: nothing is
+ * written on error.
+ */
+export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: string; shards: number; resources: SlurmResources; overwrite: boolean; command: readonly string[] }): { job: SlurmJob; lock: FolderLock } {
   const plan = planExperiment(spec);
   if (o.shards > plan.tasks.length) {
     throw new UserError(`--shards ${o.shards} is more than the ${plan.tasks.length} tasks of this run (scenarios x sweep points x replicates); use at most ${plan.tasks.length}.`);
@@ -127,9 +135,12 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
   const chdir = process.cwd();
   checkSlurmPath(chdir, "The working folder");
   checkSlurmPath(o.out, "--out");
-  if (existsSync(join(o.out, JOB_FILE)) && !o.overwrite) {
-    throw new UserError(`${o.out} already holds a Slurm run (${join(o.out, JOB_FILE)}); continue it with migsim slurm --resume ${o.out}, choose another --out, or pass --overwrite to replace it.`);
-  }
+  const refuseTaken = (): void => {
+    if (existsSync(join(o.out, JOB_FILE)) && !o.overwrite) {
+      throw new UserError(`${o.out} already holds a Slurm run (${join(o.out, JOB_FILE)}); continue it with migsim slurm --resume ${o.out}, choose another --out, or pass --overwrite to replace it.`);
+    }
+  };
+  refuseTaken();
   if (existsSync(join(o.out, JOB_FILE))) refuseWhileQueued(readSlurmJob(o.out), o.out, "replace it");
   checkOutputDir(o.out, o.overwrite);
   const job: SlurmJob = {
@@ -148,20 +159,38 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
   try {
     mkdirSync(join(o.out, "slurm", "logs"), { recursive: true });
   } catch (e) {
+    const io = ioError(e, join(o.out, "slurm"), "create");
+    if (io !== e) throw io;
     throw new UserError(`Cannot create ${join(o.out, "slurm")}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder that can be created and written).`);
   }
-  if (o.overwrite) {
-    rmSync(join(o.out, "shards"), { recursive: true, force: true });
-    rmSync(join(o.out, "slurm", "logs"), { recursive: true, force: true });
-    mkdirSync(join(o.out, "slurm", "logs"), { recursive: true });
-    clearRunFiles(o.out);
+  const lock = lockFolder(join(o.out, "slurm"), o.command);
+  try {
+    // OUT itself only while its files are replaced: a merge (job or command) there is refused meanwhile.
+    const outLock = lockFolder(o.out, o.command);
+    try {
+      refuseTaken(); // again, under the locks: another migsim slurm may have written it meanwhile
+      if (o.overwrite) {
+        const shards = join(o.out, "shards");
+        // A shard still running here (a job, or migsim run --shard by hand) would write into what is deleted.
+        if (existsSync(shards)) for (const k of readdirSync(shards)) checkNotInUse(join(shards, k));
+        rmSync(shards, { recursive: true, force: true });
+        rmSync(join(o.out, "slurm", "logs"), { recursive: true, force: true });
+        mkdirSync(join(o.out, "slurm", "logs"), { recursive: true });
+        clearRunFiles(o.out);
+      }
+    } finally {
+      outLock.release();
+    }
+    const name = spec.scenarios.map((s) => s.name).join("+").replace(/[^\w.+-]/g, "_").slice(0, 40);
+    writeFileAtomic(join(o.out, "slurm", "shards.sbatch"), shardsScript(job, name), { mode: 0o755 });
+    writeFileAtomic(join(o.out, "slurm", "merge.sbatch"), mergeScript(job, name), { mode: 0o755 });
+    writeFileAtomic(join(o.out, "slurm", "submit.sh"), submitScript(job), { mode: 0o755 });
+    saveJob(job);
+  } catch (e) {
+    lock.release();
+    throw e;
   }
-  const name = spec.scenarios.map((s) => s.name).join("+").replace(/[^\w.+-]/g, "_").slice(0, 40);
-  writeFileAtomic(join(o.out, "slurm", "shards.sbatch"), shardsScript(job, name), { mode: 0o755 });
-  writeFileAtomic(join(o.out, "slurm", "merge.sbatch"), mergeScript(job, name), { mode: 0o755 });
-  writeFileAtomic(join(o.out, "slurm", "submit.sh"), submitScript(job), { mode: 0o755 });
-  saveJob(job);
-  return job;
+  return { job, lock };
 }
 
 /** Reads OUT/slurm/job.json. */
@@ -253,10 +282,22 @@ function refuseWhileQueued(job: SlurmJob, out: string, action: string): void {
 
 /**
  * What `migsim slurm --resume` submits: the shards not complete (their tasks continue from their
- * last checkpoint) and the merge. Refuses while an earlier submission is still queued or running.
+ * last checkpoint) and the merge. Refuses while an earlier submission is still queued or running,
+ * or while another process holds OUT/slurm. Returns that lock, which the caller releases.
  */
-export function resumeSlurmRun(out: string): { job: SlurmJob; submission: Submission; resubmitted: number[] } {
-  const job = readSlurmJob(out);
+export function resumeSlurmRun(out: string, command: readonly string[]): { job: SlurmJob; submission: Submission; resubmitted: number[]; lock: FolderLock } {
+  readSlurmJob(out); // its message, before the lock's, when OUT is not a Slurm run
+  const lock = lockFolder(join(out, "slurm"), command);
+  try {
+    return { ...resumeLocked(out), lock };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function resumeLocked(out: string): { job: SlurmJob; submission: Submission; resubmitted: number[] } {
+  const job = readSlurmJob(out); // again, under the lock: the last process to hold it may have changed it
   if (job.migsim !== VERSION) throw new UserError(`${out} was written by migsim ${job.migsim}; this is ${VERSION}, whose shards would not merge with the old ones. Start afresh with migsim slurm ... --overwrite.`);
   if (mergedComplete(job)) throw new UserError(`The run in ${out} is already complete (merged): nothing to resume.`);
   refuseWhileQueued(job, out, "resume");

@@ -3,13 +3,14 @@
 // parser gives one) and what was expected.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { type Stats, closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { type ParamName, type Params, PARAM_NAMES, defaultParams } from "../model/params.js";
 import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
+import { clip, clipPath, quote } from "./quote.js";
 import { type ScenarioFile, scenarioSchema, type sweepSchema } from "./schema.js";
 
 export type SweepSpec = z.infer<typeof sweepSchema>;
@@ -45,6 +46,17 @@ interface ParsedFile {
   data: ScenarioFile;
 }
 
+/**
+ * Largest scenario file read: the library's files are a few KiB, and a cap keeps a wrong path (a
+ * log, a data dump) from being read whole.
+ */
+export const MAX_SCENARIO_BYTES = 1 << 20;
+/**
+ * Most alias expansions (`*name`) a scenario file may make (the yaml package's maxAliasCount): a
+ * scenario needs few, and nested aliases grow exponentially (the "billion laughs" file).
+ */
+export const MAX_YAML_ALIASES = 100;
+
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -70,23 +82,37 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   policyStep: ["from", "set", "note"],
 };
 
+/**
+ * The known key nearest to `key`, if it is a near miss: at most 40% of the longer name's
+ * characters edited (at least 2), so `paramz` and `parameters` find `params` and
+ * `abscondBaseHazard` finds `abscondBaseHazardPerMonth`, while unrelated keys get no guess.
+ */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const limit = Math.max(2, Math.floor(0.4 * Math.max(key.length, k.length)));
+    // The distance is at least the difference in length: a long key costs no quadratic work.
+    if (Math.abs(key.length - k.length) > limit) continue;
+    const dist = levenshtein(key.toLowerCase(), k.toLowerCase());
+    if (dist <= limit && dist < bestD) [best, bestD] = [k, dist];
+  }
+  return best;
+}
+
 function suggest(key: string, path: readonly PropertyKey[]): string {
   const last = path.length === 0 ? "" : String(path[path.length - 1]);
   const known = typeof path[path.length - 1] === "number" ? KNOWN_KEYS.policyStep! : KNOWN_KEYS[last] ?? [];
-  let best = "";
-  let bestD = Infinity;
-  for (const k of known) {
-    const dist = levenshtein(key.toLowerCase(), k.toLowerCase());
-    if (dist < bestD) [best, bestD] = [k, dist];
-  }
-  return best && bestD <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : "";
+  const best = nearestKey(key, known);
+  return best ? ` (did you mean "${best}"?)` : "";
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? "(top level)" : path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  return path.length === 0 ? "(top level)" : path.map((p) => (typeof p === "number" ? `[${p}]` : clip(String(p)))).join(".").replace(/\.\[/g, "[");
 }
 
-function formatIssues(file: string, issues: z.core.$ZodIssue[], lineOf: (path: readonly PropertyKey[]) => number | undefined): string {
+/** Schema issues as one paragraph: `prefix`, then up to 8 issues, each with its key path (and line, where lineOf gives one). */
+export function formatIssues(prefix: string, issues: z.core.$ZodIssue[], lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined): string {
   const lines = issues.slice(0, 8).map((issue) => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => {
@@ -99,7 +125,7 @@ function formatIssues(file: string, issues: z.core.$ZodIssue[], lineOf: (path: r
     return `${formatPath(issue.path)}${line ? ` (line ${line})` : ""}: ${issue.message}`;
   });
   const more = issues.length > 8 ? `; and ${issues.length - 8} more` : "";
-  return `Invalid scenario ${file}: ${lines.join("; ")}${more}.`;
+  return `${prefix}: ${lines.join("; ")}${more}.`;
 }
 
 /** "2017" and "2017-01" are the same point: key every point by YYYY-MM so a later one replaces it. */
@@ -107,30 +133,105 @@ export function normaliseSeriesDates(points: Record<string, number>): Record<str
   return Object.fromEntries(Object.entries(points).map(([d, v]) => [d.length === 4 ? `${d}-01` : d, v]));
 }
 
-/** Reads and validates one file, without following `extends`. */
-export function parseScenarioFile(path: string): ParsedFile {
-  let text: string;
+/** A scenario file that does not exist (told apart so an `extends:` can name the file that names it). */
+class MissingFileError extends UserError {}
+
+/** What a file that is not a regular file is, in words. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return "a folder";
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * The text of a scenario file, refused unless it is a regular file of at most MAX_SCENARIO_BYTES.
+ * `label` names it in errors. The file is opened non-blocking and checked on its descriptor
+ * (fstat), so a FIFO is refused instead of waiting for a writer, and a file swapped after the
+ * check is not the one read.
+ */
+function readScenarioText(path: string, label: string): string {
+  let fd: number;
   try {
-    text = readFileSync(path, "utf8");
+    // O_NONBLOCK (absent on Windows, where FIFOs are not files) changes nothing for a regular file.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT" ? `Scenario file ${path} does not exist.` : `Cannot read scenario file ${path}: ${(e as Error).message}.`,
-    );
+    if (code === "ENOENT") throw new MissingFileError(`${label} does not exist.`);
+    if (code === "EISDIR") throw new UserError(`${label} is a folder, not a regular file; name a .yaml, .yml or .json file.`);
+    throw new UserError(`Cannot read ${label.charAt(0).toLowerCase()}${label.slice(1)}: ${code ?? (e as Error).message}.`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`${label} is ${kindOf(st)}, not a regular file; name a .yaml, .yml or .json file.`);
+    const tooBig = (): UserError => new UserError(`${label} is larger than ${MAX_SCENARIO_BYTES} bytes (1 MiB), the most a scenario file may have.`);
+    if (st.size > MAX_SCENARIO_BYTES) throw tooBig();
+    // One byte more than the cap, to notice a file that grew since fstat.
+    const buf = Buffer.allocUnsafe(MAX_SCENARIO_BYTES + 1);
+    let n = 0;
+    for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
+    if (n > MAX_SCENARIO_BYTES) throw tooBig();
+    return buf.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The line of the first alias `*name` in a document (for an alias without its anchor). */
+function lineOfAlias(doc: Document, name: string, lineCounter: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.source !== name || !node.range) return undefined;
+      line = lineCounter.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
+/**
+ * Reads and validates one file, without following `extends`. `extendedBy` names the file whose
+ * `extends:` led here, for errors in reading it.
+ */
+export function parseScenarioFile(path: string, extendedBy?: string): ParsedFile {
+  const label = `Scenario file ${clipPath(path)}${extendedBy ? ` (extended by ${clipPath(extendedBy)})` : ""}`;
+  const text = readScenarioText(path, label);
   const sha256 = createHash("sha256").update(text).digest("hex");
   const ext = extname(path).toLowerCase();
   if (![".yaml", ".yml", ".json"].includes(ext)) {
-    throw new UserError(`Scenario file ${path}: expected a .yaml, .yml or .json file.`);
+    throw new UserError(`${label}: expected a .yaml, .yml or .json file.`);
   }
+  const language = ext === ".json" ? "JSON" : "YAML";
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
+    // The parser reports nesting beyond its stack by the JavaScript error's name, at wherever the
+    // stack ran out (which depends on the stack, so no position is given).
+    if (/call stack/i.test(err.message)) throw new UserError(`${label} is not valid ${language}: its lists or mappings are nested too deeply.`);
     const pos = lineCounter.linePos(err.pos[0]);
-    throw new UserError(`Scenario file ${path} is not valid ${ext === ".json" ? "JSON" : "YAML"}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${err.message.split("\n")[0]}.`);
+    throw new UserError(`${label} is not valid ${language}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${clip(err.message.split("\n")[0]!)}.`);
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // The yaml package throws a ReferenceError for an alias without its anchor and for one
+    // expanded more than maxAliasCount times.
+    const message = (e as Error).message;
+    const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(message);
+    if (unresolved) {
+      const line = lineOfAlias(doc, unresolved[1]!, lineCounter);
+      throw new UserError(`${label} is not valid YAML${line ? ` (line ${line})` : ""}: the alias *${clip(unresolved[1]!)} names no anchor (&${clip(unresolved[1]!)}) set before it.`);
+    }
+    if (/alias count/i.test(message)) {
+      throw new UserError(`${label}: its aliases (*name) expand more than ${MAX_YAML_ALIASES} times, as in an alias bomb; write the values out instead.`);
+    }
+    throw new UserError(`${label} is not valid ${language}: ${clip(message)}.`);
+  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new UserError(`Scenario file ${path}: expected a mapping of keys (description, params, policy, ...) at the top level.`);
   }
@@ -151,8 +252,13 @@ export function parseScenarioFile(path: string): ParsedFile {
     return lineOf(p.slice(0, -1));
   };
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(formatIssues(path, parsed.error.issues, lineOf));
+  if (!parsed.success) throw new UserError(formatIssues(`Invalid scenario ${path}`, parsed.error.issues, lineOf));
   return { path, sha256, data: parsed.data };
+}
+
+/** Refuses an end month before the start month (both YYYY-MM); `where` starts the message. */
+export function checkPeriod(where: string, start: string, end: string): void {
+  if (start > end) throw new UserError(`${where}: end (${end}) is before start (${start}).`);
 }
 
 /** Loads a scenario, following `extends` to the root, and resolves it over the defaults. */
@@ -162,7 +268,7 @@ export function loadScenario(path: string): ResolvedScenario {
   let current: string | undefined = resolve(path);
   while (current !== undefined) {
     if (seen.includes(current)) {
-      throw new UserError(`Scenario ${path}: "extends" forms a cycle: ${[...seen, current].map((f) => basename(f)).join(" -> ")}.`);
+      throw new UserError(`Scenario ${path}: "extends" forms a cycle: ${[...seen, current].map((f) => clip(basename(f))).join(" -> ")}.`);
     }
     seen.push(current);
     let file: ParsedFile;
@@ -171,11 +277,11 @@ export function loadScenario(path: string): ResolvedScenario {
       // to the working folder when the user gave a relative path), so manifests of runs started
       // with relative paths carry no machine-specific absolute paths.
       const shown = current === resolve(path) ? path : isAbsolute(path) ? current : relative(process.cwd(), current);
-      file = parseScenarioFile(shown);
+      file = parseScenarioFile(shown, chain[chain.length - 1]?.path);
     } catch (e) {
-      if (e instanceof UserError && chain.length > 0 && /does not exist/.test(e.message)) {
+      if (e instanceof MissingFileError && chain.length > 0) {
         const child = chain[chain.length - 1]!;
-        throw new UserError(`Scenario ${child.path}: extends: the file ${child.data.extends} (resolved to ${current}) does not exist.`);
+        throw new UserError(`Scenario ${child.path}: extends: the file ${quote(child.data.extends)} (resolved to ${clipPath(current)}) does not exist.`);
       }
       throw e;
     }
@@ -212,7 +318,7 @@ export function loadScenario(path: string): ResolvedScenario {
     }
   }
   const top = chain[0]!;
-  if (start > end) throw new UserError(`Scenario ${top.path}: end (${end}) is before start (${start}).`);
+  checkPeriod(`Scenario ${top.path}`, start, end);
   // Stable sort: at equal months, later entries (children) win.
   policy.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
   return {

@@ -3,7 +3,8 @@
 
 import { z } from "zod";
 import { PARAMS, PARAM_NAMES, type ParamName, type ParamSpec } from "../model/params.js";
-import { SERIES_NAMES } from "../model/inputs.js";
+import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
+import { quote } from "./quote.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const YEAR_OR_MONTH = /^\d{4}(-(0[1-9]|1[0-2]))?$/;
@@ -12,12 +13,16 @@ export const monthSchema = z
   .string({ error: "expected a month as YYYY-MM, e.g. 2027-04" })
   .regex(MONTH, { error: "expected a month as YYYY-MM with month 01-12, e.g. 2027-04" });
 
+/** A number in [lo, hi], each message saying the range and the unit. */
+function rangedNumber([lo, hi]: readonly [number, number], unit: string): z.ZodNumber {
+  return z.number({ error: `expected a number in [${lo}, ${hi}] (${unit})` })
+    .min(lo, { error: `expected at least ${lo} (${unit}); plausible range [${lo}, ${hi}]` })
+    .max(hi, { error: `expected at most ${hi} (${unit}); plausible range [${lo}, ${hi}]` });
+}
+
 function paramSchema(spec: ParamSpec): z.ZodType {
   if (!("range" in spec)) return z.boolean({ error: "expected true or false" }).describe(spec.description);
-  const [lo, hi] = spec.range;
-  let n = z.number({ error: `expected a number in [${lo}, ${hi}] (${spec.unit})` })
-    .min(lo, { error: `expected at least ${lo} (${spec.unit}); plausible range [${lo}, ${hi}]` })
-    .max(hi, { error: `expected at most ${hi} (${spec.unit}); plausible range [${lo}, ${hi}]` });
+  let n = rangedNumber(spec.range, spec.unit);
   if (spec.integer) n = n.int({ error: `expected a whole number (${spec.unit})` });
   return n.describe(`${spec.description} [${spec.unit}]`);
 }
@@ -29,17 +34,44 @@ const paramShape = Object.fromEntries(PARAM_NAMES.map((k) => [k, paramSchema(PAR
 
 export const paramsSchema = z.strictObject(paramShape);
 
-const seriesPoints = z
-  .record(z.string(), z.number({ error: "expected a number" }).min(0, { error: "series values are >= 0" }))
-  .superRefine((points, ctx) => {
-    // Checked here rather than in the key schema so the message reaches the user with the key.
-    for (const key of Object.keys(points)) {
-      if (!YEAR_OR_MONTH.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `series dates are YYYY or YYYY-MM (month 01-12), got "${key}"` });
-    }
-  });
+/**
+ * The plausible range of each exogenous series (docs/model.md, section 6.2). Each reaches well
+ * beyond what was observed, so any scenario within reason fits, and refuses what no scenario
+ * means: a value off by orders of magnitude (1e15 interns a year gave a RangeError inside a worker
+ * and a partial run folder, issue 20) or an index of 0 (raised to an elasticity).
+ */
+export const SERIES_RANGES: Record<SeriesName, { range: readonly [number, number]; unit: string }> = {
+  // Observed annual averages 1.13-1.61 (2017-2025, data/observed/labour_market.csv).
+  jobOpeningsRatio: { range: [0.1, 5], unit: "openings per applicant" },
+  // 1 = mid-2021; 0.78 at 2023-06 (data/observed/exchange_rates.csv): a tenfold move either way.
+  yenValueIndex: { range: [0.1, 10], unit: "index, 1 = mid-2021" },
+  // 1 = 2023; 0.76-1.12 over 2014-2025 (series.csv): a tenfold move either way.
+  wageIndex: { range: [0.1, 10], unit: "index, 1 = 2023" },
+  // At most 184,700 a year (2022, series.csv): about five times that.
+  tiEntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
+  // Above the whole FY2024-2028 cap of 820,000 (data/rules.md) in a single year.
+  ssw1EntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
+  // At most 88,000 a year (2019, series.csv): more than ten times that.
+  sieEntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
+  // 820,000 for FY2024-2028 (data/rules.md): about twelve times that.
+  ssw1StockCap: { range: [0, 10_000_000], unit: "persons, 1:1" },
+};
+
+function seriesPoints(name: SeriesName) {
+  const { range, unit } = SERIES_RANGES[name];
+  return z
+    .record(z.string(), rangedNumber(range, unit))
+    .superRefine((points, ctx) => {
+      // Checked here rather than in the key schema so the message reaches the user with the key.
+      for (const key of Object.keys(points)) {
+        if (!YEAR_OR_MONTH.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `series dates are YYYY or YYYY-MM (month 01-12), got ${quote(key)}` });
+      }
+    })
+    .describe(`Points (date: value) of ${name}, each in [${range[0]}, ${range[1]}] (${unit})`);
+}
 
 export const seriesSchema = z.strictObject(
-  Object.fromEntries(SERIES_NAMES.map((k) => [k, seriesPoints.optional()])) as Record<string, z.ZodOptional<typeof seriesPoints>>,
+  Object.fromEntries(SERIES_NAMES.map((k) => [k, seriesPoints(k).optional()])) as Record<SeriesName, z.ZodOptional<ReturnType<typeof seriesPoints>>>,
 );
 
 export const policyStepSchema = z.strictObject({
@@ -71,6 +103,10 @@ export const sweepSchema = z.strictObject({
   }).optional().describe("A Latin hypercube of n points over [min, max] per parameter"),
 });
 
+export const scaleSchema = z.number({ error: "expected a share of the real population in (0, 1]" })
+  .gt(0, { error: "expected a share of the real population in (0, 1]" })
+  .max(1, { error: "expected a share of the real population in (0, 1]" });
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "expected a lower-case name of letters, digits and '-'" }).optional()
@@ -80,8 +116,7 @@ export const scenarioSchema = z.strictObject({
   extends: z.string().optional().describe("Path of the scenario this one modifies, relative to this file"),
   start: monthSchema.optional().describe("First simulated month"),
   end: monthSchema.optional().describe("Last simulated month"),
-  scale: z.number().gt(0, { error: "expected a share of the real population in (0, 1]" }).max(1).optional()
-    .describe("Share of the real population simulated"),
+  scale: scaleSchema.optional().describe("Share of the real population simulated"),
   params: paramsSchema.optional().describe("Parameter values for the whole run (see `migsim params`)"),
   policy: z.array(policyStepSchema).optional().describe("Time-varying policy: parameter changes from given months"),
   series: seriesSchema.optional().describe("Points that replace the default exogenous series"),

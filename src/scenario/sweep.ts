@@ -13,51 +13,103 @@ export interface SweepPoints {
   points: number[][];
 }
 
+/** Most points a sweep may have (grid x hypercube); each point is a task per replicate. */
 export const MAX_SWEEP_POINTS = 100000;
 
 /** Locale-independent order (localeCompare would make point order depend on LANG). */
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function checkRange(file: string, path: string, name: ParamName, v: number): void {
+type GridValues = number[] | { from: number; to: number; step: number };
+
+/** The grid's parameters with their values, in point order. */
+function gridEntries(spec: SweepSpec): [ParamName, GridValues][] {
+  return (Object.entries(spec.grid ?? {}).filter(([, v]) => v !== undefined) as [ParamName, GridValues][]).sort(([a], [b]) => byCodePoint(a, b));
+}
+
+/** The hypercube's parameters with their [min, max], in column order. */
+function hypercubeDims(spec: SweepSpec): [ParamName, [number, number]][] {
+  const lhs = spec.latinHypercube;
+  return lhs ? (Object.entries(lhs.params).filter(([, v]) => v !== undefined) as [ParamName, [number, number]][]).sort(([a], [b]) => byCodePoint(a, b)) : [];
+}
+
+function checkRange(where: string, path: string, name: ParamName, v: number): void {
   const spec: ParamSpec = PARAMS[name];
-  if (!("range" in spec)) throw new UserError(`Scenario ${file}: ${path}: ${name} is a flag and cannot be swept.`);
+  if (!("range" in spec)) throw new UserError(`${where}: ${path}: ${name} is a flag and cannot be swept.`);
   const [lo, hi] = spec.range;
   if (!(v >= lo && v <= hi)) {
-    throw new UserError(`Scenario ${file}: ${path}: value ${v} is outside ${name}'s plausible range [${lo}, ${hi}] (${spec.unit}).`);
+    throw new UserError(`${where}: ${path}: value ${v} is outside ${name}'s plausible range [${lo}, ${hi}] (${spec.unit}).`);
   }
-  if (spec.integer && !Number.isInteger(v)) throw new UserError(`Scenario ${file}: ${path}: ${name} takes whole numbers, got ${v}.`);
+  if (spec.integer && !Number.isInteger(v)) throw new UserError(`${where}: ${path}: ${name} takes whole numbers, got ${v}.`);
 }
 
-/** Values of a `{ from, to, step }` range, inclusive of `to` up to rounding. */
-function rangeValues(from: number, to: number, step: number): number[] {
+/**
+ * A grid parameter's values: its list, or its `{ from, to, step }` range inclusive of `to` up to
+ * rounding. A range is counted before any array is made, so an empty one or one of more values
+ * than a sweep may have (a step of 1e-12) is refused instead of exhausting memory.
+ */
+function gridValues(where: string, name: ParamName, v: GridValues): number[] {
+  if (Array.isArray(v)) return v;
+  const { from, to, step } = v;
   const n = Math.floor((to - from) / step + 1e-9) + 1;
-  return Array.from({ length: Math.max(0, n) }, (_, k) => Number((from + k * step).toPrecision(12)));
+  if (!(n >= 1)) throw new UserError(`${where}: sweep.grid.${name}: the range is empty (from ${from} is above to ${to}); expected from <= to.`);
+  if (n > MAX_SWEEP_POINTS) {
+    throw new UserError(`${where}: sweep.grid.${name}: from ${from} to ${to} in steps of ${step} is ${Number.isFinite(n) ? n : "infinitely many"} values, more than the ${MAX_SWEEP_POINTS} points a sweep may have; use a larger step.`);
+  }
+  return Array.from({ length: n }, (_, k) => Number((from + k * step).toPrecision(12)));
 }
 
-export function expandSweep(spec: SweepSpec | undefined, file: string): SweepPoints {
-  if (!spec) return { names: [], points: [[]] };
-  const names: ParamName[] = [];
-  let points: number[][] = [[]];
-  const grid = Object.entries(spec.grid ?? {}).filter(([, v]) => v !== undefined).sort(([a], [b]) => byCodePoint(a, b));
-  for (const [key, v] of grid) {
-    const name = key as ParamName;
-    const values = Array.isArray(v) ? v : rangeValues(v!.from, v!.to, v!.step);
-    if (values.length === 0) throw new UserError(`Scenario ${file}: sweep.grid.${name}: the range is empty (to < from).`);
-    values.forEach((x, k) => checkRange(file, `sweep.grid.${name}[${k}]`, name, x));
-    names.push(name);
-    points = points.flatMap((p) => values.map((x) => [...p, x]));
-    if (points.length > MAX_SWEEP_POINTS) throw new UserError(`Scenario ${file}: sweep: more than ${MAX_SWEEP_POINTS} points.`);
+/**
+ * Checks a sweep and returns its number of points (1 without a sweep), without making them:
+ * every value in its parameter's range, ranges not empty, a hypercube's max above its min, no
+ * parameter both in the grid and the hypercube, at most MAX_SWEEP_POINTS points. `where` starts
+ * each message ("Scenario FILE").
+ */
+export function checkSweep(spec: SweepSpec | undefined, where: string): number {
+  if (!spec) return 1;
+  const grid = gridEntries(spec);
+  const dims = hypercubeDims(spec);
+  const dup = grid.find(([name]) => dims.some(([d]) => d === name));
+  if (dup) throw new UserError(`${where}: sweep: ${dup[0]} appears in both grid and latinHypercube; sweep each parameter in one of them.`);
+  const factors: number[] = [];
+  for (const [name, v] of grid) {
+    const values = gridValues(where, name, v);
+    values.forEach((x, k) => checkRange(where, Array.isArray(v) ? `sweep.grid.${name}[${k}]` : `sweep.grid.${name}`, name, x));
+    factors.push(values.length);
   }
   const lhs = spec.latinHypercube;
   if (lhs) {
-    const dims = Object.entries(lhs.params).filter(([, v]) => v !== undefined).sort(([a], [b]) => byCodePoint(a, b)) as [string, [number, number]][];
-    if (dims.length === 0) throw new UserError(`Scenario ${file}: sweep.latinHypercube.params: name at least one parameter with [min, max].`);
+    if (dims.length === 0) throw new UserError(`${where}: sweep.latinHypercube.params: name at least one parameter with [min, max].`);
+    for (const [name, [lo, hi]] of dims) {
+      checkRange(where, `sweep.latinHypercube.params.${name}[0]`, name, lo);
+      checkRange(where, `sweep.latinHypercube.params.${name}[1]`, name, hi);
+      if (!(hi > lo)) throw new UserError(`${where}: sweep.latinHypercube.params.${name}: expected [min, max] with max > min, got [${lo}, ${hi}] (a fixed value goes in params).`);
+    }
+    factors.push(lhs.n);
+  }
+  const points = factors.reduce((a, b) => a * b, 1);
+  if (points > MAX_SWEEP_POINTS) {
+    throw new UserError(`${where}: sweep: ${factors.join(" x ")} = ${points} points, more than the ${MAX_SWEEP_POINTS} a sweep may have; sweep fewer values.`);
+  }
+  return points;
+}
+
+/** The points of a sweep (checked first by checkSweep). `file` names the scenario in errors. */
+export function expandSweep(spec: SweepSpec | undefined, file: string): SweepPoints {
+  const where = `Scenario ${file}`;
+  checkSweep(spec, where);
+  if (!spec) return { names: [], points: [[]] };
+  const names: ParamName[] = [];
+  let points: number[][] = [[]];
+  for (const [name, v] of gridEntries(spec)) {
+    const values = gridValues(where, name, v);
+    names.push(name);
+    points = points.flatMap((p) => values.map((x) => [...p, x]));
+  }
+  const lhs = spec.latinHypercube;
+  if (lhs) {
+    const dims = hypercubeDims(spec);
     const u = seedrandom.alea(`migsim/lhs/${lhs.seed ?? 1}`);
-    const columns: number[][] = dims.map(([key, [lo, hi]]) => {
-      const name = key as ParamName;
-      checkRange(file, `sweep.latinHypercube.params.${name}[0]`, name, lo);
-      checkRange(file, `sweep.latinHypercube.params.${name}[1]`, name, hi);
-      if (!(hi > lo)) throw new UserError(`Scenario ${file}: sweep.latinHypercube.params.${name}: expected [min, max] with max > min.`);
+    const columns: number[][] = dims.map(([name, [lo, hi]]) => {
       // One value in each of n equal strata, strata shuffled (Fisher-Yates) independently per dimension.
       const strata = Array.from({ length: lhs.n }, (_, k) => k);
       for (let k = lhs.n - 1; k > 0; k--) {
@@ -70,12 +122,9 @@ export function expandSweep(spec: SweepSpec | undefined, file: string): SweepPoi
         return "range" in spec && spec.integer ? Math.round(x) : Number(x.toPrecision(12));
       });
     });
-    for (const [key] of dims) names.push(key as ParamName);
+    for (const [name] of dims) names.push(name);
     const design = Array.from({ length: lhs.n }, (_, k) => columns.map((c) => c[k]!));
     points = points.flatMap((p) => design.map((d) => [...p, ...d]));
-    if (points.length > MAX_SWEEP_POINTS) throw new UserError(`Scenario ${file}: sweep: more than ${MAX_SWEEP_POINTS} points.`);
   }
-  const dup = names.find((n, k) => names.indexOf(n) !== k);
-  if (dup) throw new UserError(`Scenario ${file}: sweep: ${dup} appears in both grid and latinHypercube.`);
   return { names, points };
 }

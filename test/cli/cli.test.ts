@@ -92,6 +92,11 @@ describe("bad flags: exit code 2, one paragraph, nothing created", () => {
     { name: "--replicates 1.5", argv: (out) => ["run", BASELINE, "--replicates", "1.5", "--out", out], says: /--replicates .*whole number.*1\.5/ },
     { name: "--replicates 0", argv: (out) => ["run", BASELINE, "--replicates", "0", "--out", out], says: /--replicates/ },
     { name: "--seed -1", argv: (out) => ["run", BASELINE, "--seed", "-1", "--out", out], says: /--seed/ },
+    // yargs reads these silently as false and as the default: refused instead (cli/index.ts).
+    { name: "--events=maybe", argv: (out) => [...run("--events=maybe"), "--out", out], says: /--events is a switch: .*got "maybe"/ },
+    { name: "--threads with no value", argv: (out) => [...run(), "--out", out, "--threads"], says: /--threads needs a value/ },
+    { name: "--threads followed by another flag", argv: (out) => [...run("--threads", "--events"), "--out", out], says: /--threads needs a value/ },
+    { name: "--out with no value (would write into the current folder)", argv: () => [...run(), "--out"], says: /--out needs a value/ },
     { name: "missing scenario file", argv: (out) => ["run", join(ROOT, "scenarios/no-such.yaml"), "--out", out], says: /no-such\.yaml does not exist/ },
     { name: "invalid scenario file", argv: (out) => ["run", join(BAD, "param-near-miss.yaml"), "--out", out], says: /param-near-miss\.yaml.*did you mean "ssw1CapMonths"/ },
     { name: "one bad scenario among good ones", argv: (out) => ["run", BASELINE, join(BAD, "month-13.yaml"), "--out", out], says: /month-13\.yaml/ },

@@ -2,7 +2,7 @@
 // following jobs is tested on a real Slurm in test/slurm/.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectUserError, runCli, snapshot } from "../helpers/cli.js";
@@ -80,6 +80,19 @@ describe("migsim slurm writes a job array, a merge job and a submit script", () 
     expectUserError(r);
     expect(r.stderr).toMatch(/already holds a Slurm run.*--resume/);
     expect(snapshot(out)).toEqual(before);
+  });
+
+  it("--overwrite refuses while a shard folder is in use by a live migsim process (its lock), and keeps everything", async () => {
+    const shard = join(out, "shards", "1");
+    mkdirSync(shard, { recursive: true });
+    // The test runner's parent: alive, on this host, and not this process.
+    writeFileSync(join(shard, ".migsim.lock"), JSON.stringify({ pid: process.ppid, host: hostname(), since: "2030-01-01T00:00:00.000Z", command: `run --resume ${shard}` }));
+    const before = snapshot(out);
+    const r = await runCli("slurm", ...SCENARIOS, "--shards", "2", "--out", out, "--overwrite");
+    expectUserError(r);
+    expect(r.stderr).toContain(`${shard} is in use by migsim (pid ${process.ppid}`);
+    expect(snapshot(out)).toEqual(before);
+    rmSync(join(out, "shards"), { recursive: true });
   });
 });
 
@@ -169,6 +182,20 @@ describe("--resume against a scripted Slurm (sbatch, squeue and scancel stand-in
     expectUserError(r);
     expect(r.stderr).toMatch(/still queued or running \(100_1, 101\)/);
     expect(log()).toBe("");
+  });
+
+  it("refuses while another migsim process submits or follows it (the lock of OUT/slurm), submitting nothing", async () => {
+    submitted("");
+    const lock = join(out, "slurm", ".migsim.lock");
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname(), since: "2030-01-01T00:00:00.000Z", command: `slurm --resume ${out}` }));
+    try {
+      const r = await runCli("slurm", "--resume", out, "--no-wait");
+      expectUserError(r);
+      expect(r.stderr).toContain(`${join(out, "slurm")} is in use by migsim (pid ${process.ppid}`);
+      expect(log()).toBe("");
+    } finally {
+      rmSync(lock);
+    }
   });
 
   it("refuses while the merge is running", async () => {

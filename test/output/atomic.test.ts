@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { UserError } from "../../src/errors.js";
+import { IoError, UserError } from "../../src/errors.js";
 import { fsyncDir, fsyncFile, renameDurable, writeFileAtomic } from "../../src/output/atomic.js";
 
 /** Set `code` to make every fsync throw an error with that code. */
@@ -61,15 +61,34 @@ describe("writeFileAtomic", () => {
     expect(statSync(path).mode & 0o777).toBe(0o755);
   });
 
-  it("a full disk is a UserError naming the file; the earlier file is kept and no temporary file is left", () => {
+  it("a full disk is an IoError (exit code 3) naming the file and what to do; the earlier file is kept and no temporary file is left", () => {
     const dir = freshDir();
     const path = join(dir, "manifest.json");
     writeFileSync(path, "earlier");
     failFsync.code = "ENOSPC";
-    expect(() => writeFileAtomic(path, "later")).toThrow(UserError);
-    expect(() => writeFileAtomic(path, "later")).toThrow(`Cannot write ${path}: ENOSPC: simulated, fsync.`);
+    let error: unknown;
+    try {
+      writeFileAtomic(path, "later");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IoError);
+    expect((error as IoError).exitCode).toBe(3);
+    expect((error as IoError).message).toBe(`Cannot write ${path}: the device is full (ENOSPC); free space on the device that holds ${dir} (or write to another folder).`);
     expect(readFileSync(path, "utf8")).toBe("earlier");
     expect(readdirSync(dir)).toEqual(["manifest.json"]);
+  });
+
+  it.each([
+    ["EROFS", /the file system is read-only \(EROFS\); .* cannot be written: write to a folder on a writable file system\.$/],
+    ["EACCES", /permission denied \(EACCES\); check the permissions of .* \(ls -ld .*\), or write to another folder\.$/],
+    ["EIO", /input\/output error \(EIO\); check the device that holds .* \(dmesg\)/],
+    ["EDQUOT", /your disk quota is used up \(EDQUOT\)/],
+  ])("%s is an IoError saying what to do", (code, says) => {
+    const dir = freshDir();
+    failFsync.code = code;
+    expect(() => writeFileAtomic(join(dir, "a.txt"), "x")).toThrow(says);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("other errors pass through as they are: a missing folder, a folder in the file's place", () => {

@@ -120,6 +120,25 @@ describe("loadRun errors name the folder or file", () => {
     writeFileSync(join(d, "flows.csv"), "a,b,c\n1,2,3\n");
     await userError(d, /flows\.csv: expected the columns scenario,replicate,month,date,event/);
   });
+
+  it("a CSV changed after the run finished, even one that still parses: its sha256 is not the manifest's", async () => {
+    for (const f of ["timeseries.csv", "flows.csv", "summary.csv"]) {
+      const d = copy();
+      // A count's last digit changed: same size, same columns, plausible numbers; only the hash tells.
+      const text = readFileSync(join(d, f), "utf8");
+      const at = text.lastIndexOf(",", text.lastIndexOf(",", text.length - 2) - 1) - 1;
+      writeFileSync(join(d, f), `${text.slice(0, at)}${text[at] === "7" ? "8" : "7"}${text.slice(at + 1)}`);
+      await userError(d, new RegExp(`${f.replace(".", "\\.")} changed after the run finished \\(its sha256 differs from the one .*manifest\\.json records\\).*migsim reproduce`));
+    }
+  });
+
+  it("a manifest that records no sha256 for a file the report reads", async () => {
+    const d = copy();
+    const m = JSON.parse(readFileSync(join(d, "manifest.json"), "utf8")) as { outputs: { file: string }[] };
+    m.outputs = m.outputs.filter((o) => o.file !== "flows.csv");
+    writeFileSync(join(d, "manifest.json"), JSON.stringify(m));
+    await userError(d, /manifest\.json records no sha256 for flows\.csv/);
+  });
 });
 
 describe("charts", () => {

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -393,6 +393,23 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
       cpSync(shard[2]!, gone, { recursive: true });
       rmSync(join(gone, "timeseries.csv"));
       await expectMergeRefused([shard[0]!, shard[1]!, gone], "deleted", [join(gone, "timeseries.csv"), /is missing/]);
+    });
+
+    it("a shard whose manifest does not vouch for a file merge reads (no sha256 listed)", async () => {
+      const bad = join(tmp, "shard-2-unlisted");
+      cpSync(shard[2]!, bad, { recursive: true });
+      const m = JSON.parse(readFileSync(join(bad, "manifest.json"), "utf8")) as Manifest;
+      m.outputs = m.outputs.filter((o) => o.file !== "events.csv");
+      writeFileSync(join(bad, "manifest.json"), JSON.stringify(m, null, 2));
+      await expectMergeRefused([shard[0]!, shard[1]!, bad], "unlisted", [join(bad, "manifest.json"), /does not list events\.csv among its outputs/]);
+    });
+
+    it("a shard folder another live migsim process holds (its lock), naming the process", async () => {
+      const held = join(tmp, "shard-2-held");
+      cpSync(shard[2]!, held, { recursive: true });
+      // The test runner's parent: a live process on this host that is not this one.
+      writeFileSync(join(held, ".migsim.lock"), JSON.stringify({ pid: process.ppid, host: hostname(), since: "2030-01-01T00:00:00.000Z", command: `run --overwrite --out ${held}` }));
+      await expectMergeRefused([shard[0]!, shard[1]!, held], "held", [`${held} is in use by migsim (pid ${process.ppid}`, join(held, ".migsim.lock")]);
     });
 
     it("a folder that does not exist, or a file named instead of a folder", async () => {

@@ -1,14 +1,17 @@
 // Scenario files: the baseline, `extends` chains, and a corpus of malformed files whose errors
 // must name the file, the key path and (for YAML/JSON syntax and schema errors) the line.
 
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
 import { PARAM_NAMES, defaultParams } from "../../src/model/params.js";
-import { SCENARIO_DEFAULTS, loadScenario, parseScenarioFile } from "../../src/scenario/load.js";
+import { MAX_SCENARIO_BYTES, SCENARIO_DEFAULTS, loadScenario, nearestKey, parseScenarioFile } from "../../src/scenario/load.js";
+import { QUOTE_MAX } from "../../src/scenario/quote.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -208,7 +211,16 @@ const BAD: BadCase[] = [
   { file: "policy-unknown-key.yaml", path: /\bpolicy\[0\]\.sett\b/, line: 4, what: /did you mean "set"\?/ },
   { file: "series-unknown-name.yaml", path: /\bseries\.jobOpeningRatio\b/, line: 3, what: /did you mean "jobOpeningsRatio"\?/ },
   { file: "series-bad-date.yaml", path: /\bseries\.jobOpeningsRatio\.2030-13\b/, line: 4, what: /YYYY or YYYY-MM/ },
-  { file: "series-negative.yaml", path: /\bseries\.tiEntriesPerYear\.2030\b/, line: 4, what: />= 0/ },
+  { file: "series-negative.yaml", path: /\bseries\.tiEntriesPerYear\.2030\b/, line: 4, what: /expected at least 0 \(persons\/year, 1:1\); plausible range \[0, 1000000\]/ },
+  { file: "series-too-large.yaml", path: /\bseries\.tiEntriesPerYear\.2015\b/, line: 4, what: /expected at most 1000000 \(persons\/year, 1:1\); plausible range \[0, 1000000\]/ },
+  { file: "series-index-zero.yaml", path: /\bseries\.yenValueIndex\.2027-12\b/, line: 5, what: /expected at least 0\.1 \(index, 1 = mid-2021\)/ },
+  { file: "top-key-parameters.yaml", path: /\bparameters\b/, line: 2, what: /unknown key \(did you mean "params"\?\)/ },
+  { file: "param-prefix.yaml", path: /\bparams\.abscondBaseHazard\b/, line: 3, what: /unknown key \(did you mean "abscondBaseHazardPerMonth"\?\)/ },
+  { file: "alias-unresolved.yaml", path: null, line: 2, what: /is not valid YAML.*the alias \*nope names no anchor/ },
+  { file: "alias-bomb.yaml", path: null, line: null, what: /aliases \(\*name\) expand more than 100 times/ },
+  { file: "deep-nesting.yaml", path: null, line: null, what: /is not valid YAML: its lists or mappings are nested too deeply|sources/ }, // by the parser's stack, or by the schema
+  { file: "extends-dev-zero.yaml", path: /dev\/zero \(extended by [^)]*extends-dev-zero\.yaml\)/, line: null, what: /is a character device, not a regular file/ },
+  { file: "extends-folder.yaml", path: /ok \(extended by [^)]*extends-folder\.yaml\)/, line: null, what: /is a folder, not a regular file/ },
   { file: "bad-name.yaml", path: /\bname\b/, line: 1, what: /lower-case/ },
   { file: "scale-zero.yaml", path: /\bscale\b/, line: 2, what: /\(0, 1\]/ },
   { file: "extends-missing.yaml", path: /\bextends\b/, line: null, what: /no-such-parent\.yaml.*does not exist/ },
@@ -256,5 +268,89 @@ describe("malformed scenario files", () => {
     expect(e.message).toMatch(/params\.feeShareBorneByWorker \(line 10\)/);
     expect(e.message).not.toMatch(/feeCapYen|debtCv/);
     expect(e.message).toMatch(/; and 2 more\.$/);
+  });
+});
+
+/** A folder for the files these tests write (a FIFO, a file over the cap, long keys). */
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "migsim-read-"));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("bounded reading: only regular files of at most 1 MiB", () => {
+  // Each of these would read forever (a device), block forever (a FIFO without a writer) or fail
+  // with a raw EISDIR; the test's own timeout catches a read that blocks.
+  it.each([
+    { name: "/dev/zero", path: () => "/dev/zero", what: /is a character device, not a regular file/ },
+    { name: "/dev/urandom", path: () => "/dev/urandom", what: /is a character device, not a regular file/ },
+    { name: "a folder", path: () => tmp, what: /is a folder, not a regular file/ },
+    {
+      name: "a FIFO",
+      path: () => {
+        const fifo = join(tmp, "pipe.yaml");
+        if (!existsSync(fifo)) execFileSync("mkfifo", [fifo]);
+        return fifo;
+      },
+      what: /is a named pipe \(FIFO\), not a regular file/,
+    },
+  ])("$name is refused without reading it", ({ path, what }) => {
+    if (process.platform === "win32") return; // no /dev, no mkfifo
+    const p = path();
+    const e = userError(() => loadScenario(p));
+    expect(e.message).toContain(`Scenario file ${p} `);
+    expect(e.message).toMatch(what);
+  }, 5000);
+
+  it("refuses a file one byte over the cap, naming the cap, and reads one exactly at it", () => {
+    const head = "description: a large file, mostly one comment\n#";
+    const atCap = join(tmp, "at-cap.yaml");
+    writeFileSync(atCap, `${head}${"x".repeat(MAX_SCENARIO_BYTES - head.length - 1)}\n`);
+    expect(readFileSync(atCap).length).toBe(MAX_SCENARIO_BYTES);
+    expect(loadScenario(atCap).description).toBe("a large file, mostly one comment");
+    const over = join(tmp, "over-cap.yaml");
+    writeFileSync(over, `${head}${"x".repeat(MAX_SCENARIO_BYTES - head.length)}\n`);
+    const e = userError(() => loadScenario(over));
+    expect(e.message).toBe(`Scenario file ${over} is larger than 1048576 bytes (1 MiB), the most a scenario file may have.`);
+  });
+});
+
+describe("errors quote at most about 200 characters of a key or value", () => {
+  const long = "k".repeat(5000);
+
+  it.each([
+    { name: "an unknown top-level key", data: { [long]: 1 }, says: /unknown key/ },
+    { name: "an unknown parameter", data: { params: { [long]: 1 } }, says: /params\.k+… .*unknown key/ },
+    { name: "a series date", data: { series: { wageIndex: { [long]: 1 } } }, says: /series dates are YYYY or YYYY-MM.*got "k+…"/ },
+    { name: "an extends target", data: { extends: `${long}.yaml` }, says: /Cannot read scenario file …k+\.yaml|does not exist/ },
+    { name: "a policy key", data: { policy: [{ from: "2020-01", set: {}, [long]: 1 }] }, says: /policy\[0\]\.k+… .*unknown key/ },
+  ])("$name of 5,000 characters", ({ data, says }) => {
+    const file = join(tmp, "long.json");
+    writeFileSync(file, JSON.stringify(data));
+    const e = userError(() => loadScenario(file));
+    expect(e.message).toMatch(says);
+    expect(e.message).toContain("…");
+    // No run of the key longer than the quote limit, and the message stays short.
+    expect(e.message).not.toContain("k".repeat(QUOTE_MAX + 1));
+    expect(e.message.length).toBeLessThan(file.length + 3 * QUOTE_MAX + 200);
+  });
+});
+
+describe("near misses get a suggestion (edit distance)", () => {
+  const TOP = ["$schema", "name", "description", "sources", "extends", "start", "end", "scale", "params", "policy", "series", "sweep"];
+  it.each([
+    ["parameters", TOP, "params"],
+    ["paramz", TOP, "params"],
+    ["Params", TOP, "params"],
+    ["descripton", TOP, "description"],
+    ["abscondBaseHazard", PARAM_NAMES, "abscondBaseHazardPerMonth"],
+    ["ssw1CapMonth", PARAM_NAMES, "ssw1CapMonths"],
+    ["foo", TOP, undefined],
+    ["colour", TOP, undefined],
+    ["x".repeat(5000), PARAM_NAMES, undefined],
+  ] as const)("%s -> %s", (key, known, expected) => {
+    expect(nearestKey(key, known)).toBe(expected);
   });
 });

@@ -21,8 +21,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option("out", { type: "string", demandOption: true, describe: "Folder for the merged run" })
       .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
       .option("quiet", quietOption) as unknown as Argv<MergeArgs>,
-  handler: (a: ArgumentsCamelCase<MergeArgs>) => {
-    const r = mergeShards(a.shards, { out: a.out, overwrite: a.overwrite, command: process.argv.slice(2) });
+  handler: async (a: ArgumentsCamelCase<MergeArgs>) => {
+    const r = await mergeShards(a.shards, { out: a.out, overwrite: a.overwrite, command: process.argv.slice(2) });
     if (!a.quiet) process.stderr.write(`migsim: merged ${r.shards} shards (${r.tasks} tasks) into ${r.dir}\n`);
   },
 };

@@ -1,8 +1,13 @@
 // `migsim report <dir>`: DIR/report.html, a self-contained page with the run's charts (inline
 // SVG), manifest and summary table. Prints the paths written.
 
+import { statSync } from "node:fs";
 import type { Argv, CommandModule } from "yargs";
+import { withIoHint } from "../../errors.js";
+import { lockFolder } from "../../output/lock.js";
 import { writeReport } from "../../report/report.js";
+
+const isFolder = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 interface ReportArgs {
   dir: string;
@@ -17,7 +22,16 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .positional("dir", { type: "string", demandOption: true, describe: "Folder of a complete run (the --out of migsim run)" })
       .option("export-svg", { type: "string", describe: "Also write each chart as an SVG file into this folder" }) as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
-    const r = await writeReport(argv.dir, argv.exportSvg !== undefined ? { exportSvg: argv.exportSvg } : {});
-    for (const p of [r.html, ...r.svgs]) process.stdout.write(`${p}\n`);
+    // report.html goes into the run folder: not while another migsim process writes there (e.g. run --overwrite).
+    // A folder that is not there is left to writeReport, whose message says what was expected.
+    const lock = isFolder(argv.dir) ? lockFolder(argv.dir, process.argv.slice(2)) : null;
+    try {
+      const r = await writeReport(argv.dir, argv.exportSvg !== undefined ? { exportSvg: argv.exportSvg } : {});
+      for (const p of [r.html, ...r.svgs]) process.stdout.write(`${p}\n`);
+    } catch (e) {
+      throw withIoHint(e, "The run's files are unchanged: once that is fixed, make the report again.");
+    } finally {
+      lock?.release();
+    }
   },
 };

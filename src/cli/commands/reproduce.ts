@@ -3,6 +3,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { dataFileHashes, readManifest } from "../../output/manifest.js";
+import { validateExperimentSpec } from "../../scenario/validate.js";
 import { VERSION } from "../../version.js";
 import { defaultOutDir, executeExperiment, quietOption, threadsOption } from "./run.js";
 
@@ -24,6 +25,7 @@ export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
       .option("quiet", quietOption) as unknown as Argv<ReproduceArgs>,
   handler: async (argv) => {
     const m = readManifest(argv.manifest);
+    validateExperimentSpec(m.spec, `Manifest ${argv.manifest}`);
     if (m.migsim !== VERSION) {
       process.stderr.write(`migsim: warning: the run was made by migsim ${m.migsim}; this is ${VERSION}, so the bytes may differ.\n`);
     }

@@ -1,19 +1,23 @@
 // `migsim run <scenario files...>`: simulate scenarios x replicates into an output folder.
 
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
+import { lockFolder } from "../../output/lock.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
 import { loadScenario } from "../../scenario/load.js";
+import { quote } from "../../scenario/quote.js";
 import { createProgress } from "../progress.js";
 
 /** The options that define an experiment (shared by run and slurm). */
 export interface ExperimentArgs {
   scenarios?: string[];
-  seed: number;
+  /** As typed (a string), so an error can quote it; a number when set in code. */
+  seed: number | string;
   replicates: number;
   scale?: number;
   until?: string;
@@ -76,10 +80,15 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
   const progress = createProgress(mode);
   let interrupted = false;
+  // Every task is done and the files are being finished: a Ctrl-C then says what is left to do.
+  let finishing = false;
   const onSigint = (): void => {
+    // Abandoned: the lock goes at exit (output/lock.ts); checkpoints and partial files stay for --resume.
     if (interrupted) process.exit(130);
     interrupted = true;
-    process.stderr.write("\nmigsim: interrupted; finishing the tasks in progress (Ctrl-C again to abort at once)\n");
+    process.stderr.write(finishing
+      ? `\nmigsim: finishing: renaming the CSVs into place, writing ${opts.shard ? "shard-tasks.jsonl" : "summary.csv"} and manifest.json; press Ctrl-C again to abandon (the run stays resumable)\n`
+      : "\nmigsim: interrupted; finishing the tasks in progress (Ctrl-C again to abort at once)\n");
   };
   process.on("SIGINT", onSigint);
   try {
@@ -97,6 +106,9 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
       onProgress: (k, m, am) => progress.update(k, m, am),
       onTaskDone: (task) => progress.taskDone(task.index),
       shouldStop: () => interrupted,
+      onFinishing: () => {
+        finishing = true;
+      },
     });
     progress.stop();
     if (!opts.quiet || !r.complete) {
@@ -118,7 +130,7 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
 export function experimentOptions(y: Argv) {
   return y
     .positional("scenarios", { type: "string", array: true, describe: "Scenario files (YAML or JSON)" })
-    .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same bytes" })
+    .option("seed", { type: "string", default: 1, describe: "Root seed; the same seed gives the same bytes" })
     .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario and sweep point" })
     .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
     .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
@@ -131,8 +143,9 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   if (!argv.scenarios || argv.scenarios.length === 0) {
     throw new UserError(`Name at least one scenario file, e.g. migsim ${command} scenarios/baseline.yaml (or --resume DIR).`);
   }
-  if (!Number.isInteger(argv.seed) || argv.seed < 0 || argv.seed > 2 ** 32 - 1) {
-    throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${argv.seed}.`);
+  const seed = typeof argv.seed === "number" ? argv.seed : String(argv.seed).trim() === "" ? NaN : Number(argv.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
+    throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${quote(argv.seed)}.`);
   }
   positiveInt("replicates", argv.replicates, 100000);
   if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
@@ -148,7 +161,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   }
   return {
     scenarios: argv.scenarios.map((f) => loadScenario(f)),
-    seed: argv.seed,
+    seed,
     replicates: argv.replicates,
     scale: argv.scale ?? null,
     until: argv.until ?? null,
@@ -171,8 +184,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
-      const prev = readManifest(join(argv.resume, "manifest.json"));
-      await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true, shard: prev.shard ?? null });
+      // Locked before its manifest is read (runExperiment takes the lock again: it is re-entrant), so
+      // a run still in progress there is refused naming its process, whatever its files say now.
+      const lock = existsSync(argv.resume) ? lockFolder(argv.resume, process.argv.slice(2)) : null;
+      try {
+        const prev = readManifest(join(argv.resume, "manifest.json"));
+        await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true, shard: prev.shard ?? null });
+      } finally {
+        lock?.release();
+      }
       return;
     }
     const shard = argv.shard !== undefined ? parseShard(argv.shard) : null;

@@ -125,14 +125,19 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
       .option("wait", { type: "boolean", default: true, describe: "With --submit or --resume: wait for the jobs with progress (--no-wait: submit, record and return)" })
       .option("quiet", quietOption) as unknown as Argv<SlurmArgs>,
   handler: async (a: ArgumentsCamelCase<SlurmArgs>) => {
+    const command = process.argv.slice(2);
     if (a.resume !== undefined) {
-      const { job, submission, resubmitted } = resumeSlurmRun(a.resume);
-      if (!a.quiet) {
-        process.stderr.write(resubmitted.length > 0
-          ? `migsim: resubmitted shard${resubmitted.length > 1 ? "s" : ""} ${resubmitted.join(", ")} of ${job.shards} as job ${submission.shardsJob} (--array=${submission.array}); merge job ${submission.mergeJob}\n`
-          : `migsim: every shard is complete; submitted the merge as job ${submission.mergeJob}\n`);
+      const { job, submission, resubmitted, lock } = resumeSlurmRun(a.resume, command);
+      try {
+        if (!a.quiet) {
+          process.stderr.write(resubmitted.length > 0
+            ? `migsim: resubmitted shard${resubmitted.length > 1 ? "s" : ""} ${resubmitted.join(", ")} of ${job.shards} as job ${submission.shardsJob} (--array=${submission.array}); merge job ${submission.mergeJob}\n`
+            : `migsim: every shard is complete; submitted the merge as job ${submission.mergeJob}\n`);
+        }
+        if (a.wait) await waitWithProgress(job, submission, a.quiet);
+      } finally {
+        lock.release();
       }
-      if (a.wait) await waitWithProgress(job, submission, a.quiet);
       return;
     }
     const spec = experimentSpec(a, "slurm");
@@ -141,17 +146,21 @@ export const slurmCommand: CommandModule<object, SlurmArgs> = {
     if (!Number.isInteger(a.shards) || a.shards < 1 || a.shards > 10_000) throw new UserError(`--shards expects a whole number from 1 to 10000, got ${a.shards}.`);
     const resources = resourcesOf(a);
     const out = a.out ?? defaultOutDir([...spec.scenarios.map((s) => s.name), "slurm"]);
-    const job = writeSlurmRun(spec, { files: a.scenarios!, out, shards: a.shards, resources, overwrite: a.overwrite });
-    const dir = join(out, "slurm");
-    if (!a.submit) {
-      if (!a.quiet) {
-        process.stderr.write(`migsim: wrote ${join(dir, "shards.sbatch")} (${job.tasks} tasks in ${job.shards} shards) and ${join(dir, "merge.sbatch")}.\n`
-          + `Submit with: migsim slurm --resume ${out}   (waits, with progress; or: bash ${join(dir, "submit.sh")}, which returns at once)\n`);
+    const { job, lock } = writeSlurmRun(spec, { files: a.scenarios!, out, shards: a.shards, resources, overwrite: a.overwrite, command });
+    try {
+      const dir = join(out, "slurm");
+      if (!a.submit) {
+        if (!a.quiet) {
+          process.stderr.write(`migsim: wrote ${join(dir, "shards.sbatch")} (${job.tasks} tasks in ${job.shards} shards) and ${join(dir, "merge.sbatch")}.\n`
+            + `Submit with: migsim slurm --resume ${out}   (waits, with progress; or: bash ${join(dir, "submit.sh")}, which returns at once)\n`);
+        }
+        return;
       }
-      return;
+      const submission = submitSlurmRun(job);
+      if (!a.quiet) process.stderr.write(`migsim: submitted shards as job ${submission.shardsJob} (--array=${submission.array}) and the merge as job ${submission.mergeJob} (after every shard succeeded)\n`);
+      if (a.wait) await waitWithProgress(job, submission, a.quiet);
+    } finally {
+      lock.release();
     }
-    const submission = submitSlurmRun(job);
-    if (!a.quiet) process.stderr.write(`migsim: submitted shards as job ${submission.shardsJob} (--array=${submission.array}) and the merge as job ${submission.mergeJob} (after every shard succeeded)\n`);
-    if (a.wait) await waitWithProgress(job, submission, a.quiet);
   },
 };

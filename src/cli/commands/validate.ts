@@ -1,19 +1,20 @@
-// `migsim validate <files...>`: check scenario files without running them.
+// `migsim validate <files...>`: check scenario files without running them, with the checks a run
+// makes (scenario/validate.ts), so a file validate passes is one run accepts.
 
 import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { loadScenario } from "../../scenario/load.js";
-import { buildInputs } from "../../scenario/resolve.js";
+import { validateScenarios } from "../../scenario/validate.js";
 
 export const validateCommand: CommandModule<object, { files: string[] }> = {
   command: "validate <files..>",
-  describe: "Check scenario files (schema, extends, dates) without running them",
+  describe: "Check scenario files (schema, extends, dates, sweep, scale) as run does, without running them",
   builder: (y: Argv) => y.positional("files", { type: "string", array: true, demandOption: true }) as unknown as Argv<{ files: string[] }>,
   handler: (argv) => {
     const errors: string[] = [];
     for (const f of argv.files) {
       try {
-        buildInputs(loadScenario(f));
+        validateScenarios([loadScenario(f)]);
         process.stdout.write(`ok  ${f}\n`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;

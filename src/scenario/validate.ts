@@ -1,0 +1,130 @@
+// One validation for every way a run starts (issue 20). `migsim validate` checks a file with the
+// same function as `run` (validateScenarios), so it never says ok to what a run refuses; a
+// manifest read back for `run --resume`, `reproduce` or `merge` is checked against the schema of
+// a resolved scenario, then by the same function (validateExperimentSpec). All of it happens
+// before a task list is built or anything is written.
+
+import { z } from "zod";
+import { UserError } from "../errors.js";
+import type { ModelInputs } from "../model/inputs.js";
+import { type ResolvedScenario, checkPeriod, formatIssues } from "./load.js";
+import { quote } from "./quote.js";
+import { buildInputs } from "./resolve.js";
+import { monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema } from "./schema.js";
+import { checkSweep } from "./sweep.js";
+
+/**
+ * Most tasks (scenarios x sweep points x replicates) a run may have. The task list is held in
+ * memory and manifest.json lists every task (about 200 bytes each, so 200 MB at the cap), and a
+ * million tasks of even a tenth of a second each is more than a day of CPU time.
+ */
+export const MAX_TASKS = 1_000_000;
+/** Most replicates per scenario and sweep point (as `--replicates` allows). */
+export const MAX_REPLICATES = 100_000;
+
+/** The run options that decide whether scenarios can run (an ExperimentSpec has them all). */
+export interface ScenarioCheckOptions {
+  /** `--scale`, overriding each scenario's scale. */
+  scale?: number | null;
+  /** `--until`, overriding each scenario's end. */
+  until?: string | null;
+  replicates?: number;
+  /** Where the scenarios were read when not from their files, e.g. "Manifest out/manifest.json". */
+  source?: string;
+}
+
+/** x rounded up to two significant digits. */
+function roundUp(x: number): number {
+  const step = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return Number((Math.ceil(x / step) * step).toPrecision(2));
+}
+
+/** Refuses a scale at which the expected initial population is below one agent. */
+function checkScale(where: string, s: ResolvedScenario, inputs: ModelInputs, o: ScenarioCheckOptions): void {
+  const people = inputs.initialStock.reduce((a, b) => a + b, 0);
+  const agents = people * inputs.scale;
+  if (agents >= 1) return;
+  let smallest = roundUp(1 / people);
+  // Two significant digits rounded up can still fall a hair short in floating point.
+  while (smallest * people < 1) smallest = roundUp(smallest * 1.01);
+  const what = o.scale == null ? `${where}: scale ${s.scale}` : o.source ? `${o.source}: spec.scale ${o.scale}` : `--scale ${o.scale}`;
+  throw new UserError(
+    `${what} simulates ${agents.toPrecision(2)} agents at the start (${people} people in data/inputs/initial_stock.csv x the scale), fewer than one; the smallest scale that simulates at least one agent is ${smallest}.`,
+  );
+}
+
+/**
+ * Everything that decides whether scenarios can run beyond each file's schema: end not before
+ * start (and `--until`), the input tables, a scale that simulates at least one agent, the sweep
+ * (see checkSweep), distinct names and at most MAX_TASKS tasks. Throws a UserError naming the
+ * scenario's file (or `o.source`) and the field.
+ */
+export function validateScenarios(scenarios: readonly ResolvedScenario[], o: ScenarioCheckOptions = {}): void {
+  const replicates = o.replicates ?? 1;
+  const points = scenarios.map((s, k) => {
+    const where = o.source ? `${o.source}: spec.scenarios[${k}] (${quote(s.name)})` : `Scenario ${s.files[0]?.path ?? s.name}`;
+    checkPeriod(where, s.start, s.end);
+    const inputs = buildInputs(s, { ...(o.scale != null && { scale: o.scale }), ...(o.until != null && { until: o.until }) });
+    checkScale(where, s, inputs, o);
+    return checkSweep(s.sweep, where);
+  });
+  const names = scenarios.map((s) => s.name);
+  const dup = names.find((n, k) => names.indexOf(n) !== k);
+  if (dup !== undefined) {
+    throw new UserError(`${o.source ? `${o.source}: ` : ""}Two scenarios are named ${quote(dup)}: give one a different 'name:' so their rows can be told apart.`);
+  }
+  // Counted, not listed: the list is built only once the count is known to fit.
+  const allPoints = points.reduce((a, b) => a + b, 0);
+  const tasks = allPoints * replicates;
+  if (tasks > MAX_TASKS) {
+    throw new UserError(
+      `${o.source ? `${o.source}: ` : ""}the run would have ${tasks} tasks (${scenarios.length} scenario(s) with ${allPoints} sweep point(s) in all, x ${replicates} replicate(s)), more than the ${MAX_TASKS} a run may have; use fewer replicates or sweep points, or split the experiment into several runs.`,
+    );
+  }
+}
+
+/** A scenario as loadScenario resolves it (and manifest.json records it): every field present. */
+const resolvedScenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string(),
+  sources: z.array(z.string()),
+  files: z.array(z.strictObject({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a sha256 in hex" }) })),
+  start: monthSchema,
+  end: monthSchema,
+  scale: scaleSchema,
+  params: paramsSchema.required(),
+  policy: z.array(policyStepSchema),
+  series: seriesSchema,
+  sweep: sweepSchema.optional(),
+});
+
+function wholeNumber(lo: number, hi: number): z.ZodNumber {
+  const error = `expected a whole number from ${lo} to ${hi}`;
+  return z.number({ error }).int({ error }).min(lo, { error }).max(hi, { error });
+}
+
+/** What output/manifest.ts's ExperimentSpec holds, with the ranges `migsim run` accepts. */
+const experimentSpecSchema = z.object({
+  scenarios: z.array(resolvedScenarioSchema, { error: "expected a list of scenarios" }).min(1, { error: "expected at least one scenario" }),
+  seed: wholeNumber(0, 2 ** 32 - 1),
+  replicates: wholeNumber(1, MAX_REPLICATES),
+  scale: scaleSchema.nullable(),
+  until: monthSchema.nullable(),
+  events: z.boolean({ error: "expected true or false" }),
+  ciTarget: z.number({ error: "expected a share in (0, 1)" }).gt(0, { error: "expected a share in (0, 1)" }).lt(1, { error: "expected a share in (0, 1)" }),
+});
+
+/**
+ * Checks the experiment a manifest records (its `spec`) as a run checks scenario files: the
+ * schema of a resolved scenario (every parameter, each in its range; series in theirs; the
+ * sweep), then validateScenarios. `source` names the manifest ("Manifest out/manifest.json").
+ */
+export function validateExperimentSpec(spec: unknown, source: string): void {
+  // A field left out gets "missing" where its schema has no message of its own.
+  const parsed = experimentSpecSchema.safeParse(spec, { error: (issue) => (issue.input === undefined ? "missing" : undefined) });
+  if (!parsed.success) {
+    throw new UserError(formatIssues(`${source} does not hold a valid experiment`, parsed.error.issues.map((i) => ({ ...i, path: ["spec", ...i.path] }))));
+  }
+  const s = parsed.data;
+  validateScenarios(s.scenarios as ResolvedScenario[], { scale: s.scale, until: s.until, replicates: s.replicates, source });
+}
