@@ -63,7 +63,7 @@ export const ENTRY_KINDS = 3;
 export function formatMonth(abs: number): string {
   const y = Math.floor(abs / 12);
   const m = abs - y * 12 + 1;
-  return `${y}-${m < 10 ? "0" : ""}${m}`;
+  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}`; // YYYY-MM, read back by parseMonth
 }
 
 /** "2027-04" -> absolute month; throws on anything else. */

@@ -196,6 +196,35 @@ function lineOfAlias(doc: Document, name: string, lineCounter: LineCounter): num
  * Reads and validates one file, without following `extends`. `extendedBy` names the file whose
  * `extends:` led here, for errors in reading it.
  */
+/** Refuses a key that is not a plain value (a list or mapping as a key) and a key given twice in one mapping. */
+function checkKeys(doc: Document, label: string, language: string, lineCounter: LineCounter): void {
+  let problem: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        const at = (node: unknown): string => {
+          const range = (node as { range?: [number, number, number] } | null)?.range;
+          return range ? ` (line ${lineCounter.linePos(range[0]).line})` : "";
+        };
+        if (key !== null && !isScalar(key)) {
+          problem = `${label} is not valid ${language}${at(key)}: a key must be a plain name or number, not a list or mapping.`;
+          return visit.BREAK;
+        }
+        const name = String(isScalar(key) ? key.value : key);
+        if (seen.has(name)) {
+          problem = `${label} is not valid ${language}${at(key)}: the key ${quote(name)} is given twice in one mapping.`;
+          return visit.BREAK;
+        }
+        seen.add(name);
+      }
+      return undefined;
+    },
+  });
+  if (problem !== undefined) throw new UserError(problem);
+}
+
 export function parseScenarioFile(path: string, extendedBy?: string): ParsedFile {
   const label = `Scenario file ${clipPath(path)}${extendedBy ? ` (extended by ${clipPath(extendedBy)})` : ""}`;
   const text = readScenarioText(path, label);
@@ -206,7 +235,9 @@ export function parseScenarioFile(path: string, extendedBy?: string): ParsedFile
   }
   const language = ext === ".json" ? "JSON" : "YAML";
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found below with a set: the parser's own check compares every pair of keys,
+  // and a file of 95,000 keys took minutes. logLevel "error": no warnings on the console.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     // The parser reports nesting beyond its stack by the JavaScript error's name, at wherever the
@@ -215,6 +246,7 @@ export function parseScenarioFile(path: string, extendedBy?: string): ParsedFile
     const pos = lineCounter.linePos(err.pos[0]);
     throw new UserError(`${label} is not valid ${language}${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${clip(err.message.split("\n")[0]!)}.`);
   }
+  checkKeys(doc, label, language, lineCounter);
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

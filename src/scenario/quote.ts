@@ -11,7 +11,10 @@ export const QUOTE_MAX = 200;
 export function clip(text: string, max = QUOTE_MAX): string {
   // A cut between the two halves of a surrogate pair would leave half a character.
   const cut = text.length > max ? `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, "")}…` : text;
-  return cut.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  // Control characters, line and paragraph separators and bidirectional overrides are shown as
+  // escapes: printed raw, they break the message's line or reorder what a terminal shows.
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c < "\u0020" ? JSON.stringify(c).slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `value` in double quotes, clipped (see clip). */

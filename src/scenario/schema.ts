@@ -6,12 +6,14 @@ import { PARAMS, PARAM_NAMES, type ParamName, type ParamSpec } from "../model/pa
 import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
 import { quote } from "./quote.js";
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const YEAR_OR_MONTH = /^\d{4}(-(0[1-9]|1[0-2]))?$/;
+// Years 1900-2199: wide of any question the model is asked, narrow enough that every date is
+// written back as four digits (a year 0000 run wrote dates that could not be read again).
+const MONTH = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/;
+const YEAR_OR_MONTH = /^(19|20|21)\d{2}(-(0[1-9]|1[0-2]))?$/;
 
 export const monthSchema = z
   .string({ error: "expected a month as YYYY-MM, e.g. 2027-04" })
-  .regex(MONTH, { error: "expected a month as YYYY-MM with month 01-12, e.g. 2027-04" });
+  .regex(MONTH, { error: "expected a month as YYYY-MM with year 1900-2199 and month 01-12, e.g. 2027-04" });
 
 /** A number in [lo, hi], each message saying the range and the unit. */
 function rangedNumber([lo, hi]: readonly [number, number], unit: string): z.ZodNumber {
@@ -64,7 +66,7 @@ function seriesPoints(name: SeriesName) {
     .superRefine((points, ctx) => {
       // Checked here rather than in the key schema so the message reaches the user with the key.
       for (const key of Object.keys(points)) {
-        if (!YEAR_OR_MONTH.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `series dates are YYYY or YYYY-MM (month 01-12), got ${quote(key)}` });
+        if (!YEAR_OR_MONTH.test(key)) ctx.addIssue({ code: "custom", path: [key], message: `series dates are YYYY or YYYY-MM (year 1900-2199, month 01-12), got ${quote(key)}` });
       }
     })
     .describe(`Points (date: value) of ${name}, each in [${range[0]}, ${range[1]}] (${unit})`);

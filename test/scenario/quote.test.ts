@@ -10,6 +10,7 @@ describe("clip and quote", () => {
     { name: "one over the limit cut with an ellipsis", input: "a".repeat(QUOTE_MAX + 1), clipped: `${"a".repeat(QUOTE_MAX)}…` },
     { name: "5,000 characters cut to the limit", input: "k".repeat(5000), clipped: `${"k".repeat(QUOTE_MAX)}…` },
     { name: "a newline escaped (the message stays one line)", input: "a\nb\tc", clipped: "a\\nb\\tc" },
+    { name: "line separators, C1 controls and bidi overrides escaped", input: "pa\u2028r\u0085a\u202em", clipped: "pa\\u2028r\\u0085a\\u202em" },
     { name: "no half of a surrogate pair at the cut", input: `${"a".repeat(QUOTE_MAX - 1)}😀`, clipped: `${"a".repeat(QUOTE_MAX - 1)}…` },
   ])("$name", ({ input, clipped }) => {
     expect(clip(input)).toBe(clipped);
