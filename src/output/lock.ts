@@ -5,12 +5,17 @@
 // lock is removed when its holder ends: on return, on error, on SIGINT/SIGTERM and at exit
 // (a synchronous 'exit' handler). Only SIGKILL or a power cut leaves it behind: a lock whose process
 // is gone from this host is taken over, and the takeover is said on stderr; a lock from another
-// host cannot be checked and is refused (its message says how to remove it).
+// host cannot be checked and is refused (its message says how to remove it), except that
+// `migsim slurm --resume` clears the shard locks of Slurm jobs of its run once none is queued or
+// running (clearLock). A takeover or clearing happens under a guard file created exclusively
+// (.migsim.lock.takeover), so two processes cannot both remove a stale lock and one of them a
+// fresh lock created meanwhile; a process releasing its own lock removes it only if it still
+// holds its own text.
 //
 // A process's own lock is re-entrant (the CLI holds a folder's lock while it reads its manifest,
 // then runExperiment takes it again): it is removed when the last holder releases it.
 
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { UserError, ioError } from "../errors.js";
@@ -26,6 +31,8 @@ export interface LockHolder {
   since: string;
   /** The holder's command line, without `migsim`. */
   command: string;
+  /** SLURM_JOB_ID of the holder, when it ran as a Slurm job. */
+  slurmJobId?: string;
 }
 
 export interface FolderLock {
@@ -44,7 +51,7 @@ const held = new Map<string, Held>();
 
 /** Removes every lock this process still holds: at exit, whatever the exit (synchronously: 'exit' handlers cannot wait). */
 function releaseAll(): void {
-  for (const [path, h] of held) removeIfUnchanged(path, h.text);
+  for (const [path, h] of held) removeOwn(path, h.text);
   held.clear();
 }
 
@@ -103,28 +110,51 @@ function readText(path: string): string | null {
 }
 
 /**
- * Removes the lock file at `path` if it still holds `text`. Checking, then unlinking would remove a
- * lock another process created in between, so the file is first moved aside (rename is atomic)
- * and its text checked there; a lock that is not the one read is put back.
+ * Removes this process's own lock at `path` if it still holds `text`. Between the read and the
+ * unlink no other process replaces it: only a takeover could, and a live holder is not taken over.
  */
-function removeIfUnchanged(path: string, text: string): boolean {
-  const aside = `${path}.${process.pid}.stale`;
+function removeOwn(path: string, text: string): void {
   try {
-    renameSync(path, aside);
+    if (readFileSync(path, "utf8") === text) unlinkSync(path);
   } catch {
-    return false; // gone already (its holder released it), or the folder is gone
+    // gone already, or the folder is gone
   }
+}
+
+/** How long a takeover guard may stand before it is taken for one left by a process killed mid-takeover. */
+const GUARD_STALE_MS = 10_000;
+
+/**
+ * Removes the lock at `path` if it still holds `text` (read as stale by the caller), under the
+ * takeover guard: returns false when another process is taking it over, or it changed.
+ */
+function removeStale(path: string, text: string): boolean {
+  const guard = `${path}.takeover`;
+  let fd: number;
   try {
-    if (readFileSync(aside, "utf8") === text) return true;
+    fd = openSync(guard, "wx");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw ioError(e, guard);
     try {
-      linkSync(aside, path); // fails if yet another lock was created meanwhile: that one stands
+      if (Date.now() - statSync(guard).mtimeMs > GUARD_STALE_MS) unlinkSync(guard);
     } catch {
-      // keep the newer lock
+      // released meanwhile
     }
     return false;
+  }
+  try {
+    // Under the guard the lock can change only by its holder releasing it (it is gone) or by a
+    // new lock created after it was removed: neither can slip between this read and the unlink.
+    if (readText(path) !== text) return false;
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw e;
   } finally {
+    closeSync(fd);
     try {
-      unlinkSync(aside);
+      unlinkSync(guard);
     } catch {
       // nothing to clean
     }
@@ -154,7 +184,10 @@ export function lockFolder(dir: string, command: readonly string[], warn: (line:
     mine.holders++;
     return handle(path, mine);
   }
-  const text = `${JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString(), command: command.join(" ") } satisfies LockHolder)}\n`;
+  const slurmJobId = process.env.SLURM_JOB_ID;
+  const text = `${JSON.stringify({
+    pid: process.pid, host: hostname(), since: new Date().toISOString(), command: command.join(" "), ...(slurmJobId ? { slurmJobId } : {}),
+  } satisfies LockHolder)}\n`;
   for (let attempt = 0; attempt < 20; attempt++) {
     let fd: number;
     try {
@@ -172,8 +205,10 @@ export function lockFolder(dir: string, command: readonly string[], warn: (line:
         throw inUse(dir, path, null);
       }
       if (!holderIsGone(holder)) throw inUse(dir, path, holder);
-      if (removeIfUnchanged(path, found)) {
+      if (removeStale(path, found)) {
         warn(`migsim: took over ${path}: its process (pid ${holder.pid} on ${holder.host}, since ${holder.since}) is gone`);
+      } else {
+        pause(20); // another process is taking it over: see what it leaves
       }
       continue;
     }
@@ -202,7 +237,7 @@ function handle(path: string, h: Held): FolderLock {
       released = true;
       if (--h.holders > 0) return;
       held.delete(path);
-      removeIfUnchanged(path, h.text);
+      removeOwn(path, h.text);
       if (held.size === 0) listen(false);
     },
   };
@@ -216,4 +251,18 @@ export function checkNotInUse(dir: string): void {
   if (found === null) return;
   const holder = parseHolder(found);
   if (!holder || !holderIsGone(holder)) throw inUse(dir, path, holder);
+}
+
+/**
+ * Removes the lock of folder `dir` if its holder is one `gone` says has ended (for locks this host
+ * cannot check: a Slurm job's on another node). Says so with `warn`; returns whether it did.
+ */
+export function clearLock(dir: string, gone: (h: LockHolder) => boolean, warn: (line: string) => void): boolean {
+  const path = resolve(join(dir, LOCK_FILE));
+  const found = readText(path);
+  if (found === null) return false;
+  const holder = parseHolder(found);
+  if (!holder || !gone(holder) || !removeStale(path, found)) return false;
+  warn(`migsim: removed ${path}: its holder (pid ${holder.pid} on ${holder.host}${holder.slurmJobId ? `, Slurm job ${holder.slurmJobId}` : ""}) has ended`);
+  return true;
 }

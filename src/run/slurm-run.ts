@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:f
 import { isAbsolute, join, resolve } from "node:path";
 import { UserError, ioError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomic.js";
-import { type FolderLock, checkNotInUse, lockFolder } from "../output/lock.js";
+import { type FolderLock, checkNotInUse, clearLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, readManifest, sha256File } from "../output/manifest.js";
 import { VERSION } from "../version.js";
 import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
@@ -307,6 +307,9 @@ function resumeLocked(out: string): { job: SlurmJob; submission: Submission; res
   }
   const { complete } = shardProgress(job);
   const resubmitted = complete.flatMap((c, k) => (c ? [] : [k]));
+  // No job of this run is queued or running (refuseWhileQueued), so a shard's lock left by a Slurm
+  // job (killed, or its node lost) has no live holder, though its host cannot be checked from here.
+  for (const k of resubmitted) clearLock(join(out, "shards", String(k)), (h) => h.slurmJobId !== undefined, (line) => process.stderr.write(`${line}\n`));
   const submission = submitSlurmRun(job, resubmitted);
   return { job, submission, resubmitted };
 }

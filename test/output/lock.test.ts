@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
-import { LOCK_FILE, type LockHolder, checkNotInUse, lockFolder } from "../../src/output/lock.js";
+import { LOCK_FILE, type LockHolder, checkNotInUse, clearLock, lockFolder } from "../../src/output/lock.js";
 import { checkOutputDir, prepareRunDir } from "../../src/run/experiment.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -206,5 +206,56 @@ describe("a holder that ends without releasing (spawned)", () => {
     const r = await holder(dir, `lockFolder(dir, ["test"]); process.stdout.write("locked\\n"); setTimeout(() => {}, 600000); // SIGTERM-me`);
     expect(r.code).toBe(143);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("many processes taking over stale locks at once (spawned)", () => {
+  it("never lets two processes hold a folder, and each one gets it in turn", async () => {
+    const dir = freshDir();
+    // A pid that is gone: a process that has ended (pids are not reused within seconds here).
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const stale = JSON.stringify({ pid: deadPid, host: hostname(), since: new Date(0).toISOString(), command: "crashed" });
+    // Each process, for 1.5 s: take the lock, check for 5 ms that the file is still its own, release,
+    // and now and then leave a stale lock behind as a crashed holder would.
+    const code = `
+      import { lockFolder } from ${JSON.stringify(DIST_LOCK)};
+      import { openSync, writeSync, closeSync, readFileSync } from "node:fs";
+      const dir = ${JSON.stringify(dir)}, path = dir + "/${LOCK_FILE}";
+      let held = 0, broken = 0;
+      const end = Date.now() + 1500;
+      while (Date.now() < end) {
+        let lock;
+        try { lock = lockFolder(dir, ["stress"], () => {}); } catch { continue; }
+        held++;
+        const mine = readFileSync(path, "utf8");
+        const until = Date.now() + 5;
+        while (Date.now() < until) { let now = null; try { now = readFileSync(path, "utf8"); } catch {} if (now !== mine) { broken++; break; } }
+        lock.release();
+        if (Math.random() < 0.5) { try { const fd = openSync(path, "wx"); writeSync(fd, ${JSON.stringify(stale)}); closeSync(fd); } catch {} }
+      }
+      process.stdout.write(JSON.stringify({ held, broken }));`;
+    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<{ held: number; broken: number }>((done, fail) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      child.on("error", fail);
+      child.on("exit", () => done(JSON.parse(out) as { held: number; broken: number }));
+    })));
+    expect(runs.map((r) => r.broken)).toEqual([0, 0, 0, 0]);
+    for (const r of runs) expect(r.held).toBeGreaterThan(0);
+  });
+});
+
+describe("clearLock", () => {
+  it("removes a lock whose holder the caller knows has ended (a Slurm job on another node), and only such a lock", () => {
+    const dir = freshDir();
+    writeHolder(dir, { pid: 1, host: "node-7", since: new Date().toISOString(), command: "run --shard auto/4", slurmJobId: "123_2" });
+    const lines: string[] = [];
+    expect(clearLock(dir, (h) => h.slurmJobId !== undefined, (l) => lines.push(l))).toBe(true);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    expect(lines[0]).toMatch(/removed .*\.migsim\.lock: its holder \(pid 1 on node-7, Slurm job 123_2\) has ended/);
+    writeHolder(dir, { pid: 1, host: "node-7", since: new Date().toISOString(), command: "run" }); // not a Slurm job
+    expect(clearLock(dir, (h) => h.slurmJobId !== undefined, () => {})).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
   });
 });
