@@ -118,5 +118,14 @@ export function readManifest(path: string): Manifest {
   if (!m || typeof m !== "object" || !m.spec || !Array.isArray(m.spec.scenarios) || typeof m.spec.seed !== "number") {
     throw new UserError(`Manifest ${path}: expected a migsim manifest with a "spec" (scenarios, seed, replicates).`);
   }
+  // The lists that report, merge and --resume read entry by entry: each entry as migsim writes it.
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  const badOutput = (m as { outputs?: unknown }).outputs !== undefined &&
+    (!Array.isArray(m.outputs) || m.outputs.some((o) => !isObject(o) || typeof o.file !== "string" || typeof o.sha256 !== "string"));
+  const badTask = (m as { tasks?: unknown }).tasks !== undefined &&
+    (!Array.isArray(m.tasks) || m.tasks.some((x) => !isObject(x) || typeof x.index !== "number" || typeof x.scenario !== "string" || typeof x.replicate !== "number"));
+  if (badOutput || badTask) {
+    throw new UserError(`Manifest ${path}: its "${badOutput ? "outputs" : "tasks"}" is not the list migsim writes (${badOutput ? "file and sha256 of each output" : "index, scenario and replicate of each task"}); the manifest was changed: re-create the run (migsim reproduce) or restore it.`);
+  }
   return m;
 }

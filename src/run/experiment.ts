@@ -173,19 +173,37 @@ export function planExperiment(spec: ExperimentSpec): Plan {
 }
 
 /** The checkpoint lines of a file, each with the byte offset where it ends (a torn last line is dropped). */
+/** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
+function isCheckpoint(c: unknown): c is Checkpoint {
+  if (typeof c !== "object" || c === null) return false;
+  const x = c as Record<string, unknown>;
+  const numbers = (o: unknown): boolean => typeof o === "object" && o !== null && Object.values(o).every((v) => typeof v === "number");
+  return Number.isInteger(x.task) && numbers(x.sizes) && Array.isArray(x.metrics) &&
+    (x.digests === undefined || (typeof x.digests === "object" && x.digests !== null && Object.values(x.digests).every((v) => typeof v === "string")));
+}
+
 function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: number[] } {
   const checkpoints: Checkpoint[] = [];
   const ends: number[] = [];
   if (!existsSync(path)) return { checkpoints, ends };
   let end = 0;
-  for (const line of readFileSync(path, "utf8").split("\n")) {
+  const lines = readFileSync(path, "utf8").split("\n");
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last]!.trim() === "") last--;
+  for (const [k, line] of lines.entries()) {
     end += Buffer.byteLength(line) + 1;
     if (line.trim() === "") continue;
+    let c: unknown;
     try {
-      checkpoints.push(JSON.parse(line) as Checkpoint);
+      c = JSON.parse(line);
     } catch {
       break; // a torn last line: the checkpoint before it is the last good one
     }
+    if (!isCheckpoint(c)) {
+      if (k === last) break; // torn, yet valid JSON: dropped like any torn last line
+      throw new UserError(`${path} line ${k + 1} is not a checkpoint migsim wrote (task, sizes and metrics); delete it and the lines after it, and those tasks run again on --resume.`);
+    }
+    checkpoints.push(c);
     ends.push(end);
   }
   return { checkpoints, ends };
