@@ -828,6 +828,7 @@ export function judgeProcess(label, res, memMb) {
     if (/^\s+at .+/m.test(res.stderr)) why.push({ cause: `${label}: stack trace`, detail: (/^\s+at .+/m.exec(res.stderr)?.[0] ?? "").trim().slice(0, 120) });
     if (res.stderrLen > MAX_STDERR) why.push({ cause: `${label}: error message too long`, detail: `${res.stderrLen} characters on stderr (an error is one paragraph, at most ${MAX_STDERR})` });
     if ((res.code === 2 || res.code === 3) && res.stderr.trim() === "") why.push({ cause: `${label}: refused without a message`, detail: `exit ${res.code}, empty stderr` });
+    if ((res.code === 2 || res.code === 3) && res.stderr.trim().includes("\n")) why.push({ cause: `${label}: message of more than one paragraph`, detail: JSON.stringify(res.stderr.trim().slice(0, 160)) });
     if (/\(node:\d+\) \w*Warning/.test(res.stderr)) why.push({ cause: `${label}: Node warning on stderr`, detail: (/\(node:\d+\) .*/.exec(res.stderr)?.[0] ?? "").slice(0, 200) });
     // eslint-disable-next-line no-control-regex
     const ctrl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.exec(res.stderr);

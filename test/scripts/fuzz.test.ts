@@ -72,7 +72,8 @@ describe("fuzz verdicts", () => {
     expect(causes(fuzz.judgeProcess("run", child({ code: null, signal: "SIGKILL", timedOut: true }), 1024))).toEqual(["run: hang"]);
     expect(causes(fuzz.judgeProcess("run", child({ code: null, signal: "SIGABRT", stderr: "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n" }), 1024))).toEqual(["run: memory"]);
     expect(causes(fuzz.judgeProcess("validate", child({ code: 1, stderr: "migsim: internal error: boom\n(set MIGSIM_DEBUG=1 for the stack trace)\n" }), 1024))).toEqual(["validate: exit code 1", "validate: internal error"]);
-    expect(causes(fuzz.judgeProcess("run", child({ code: 2, stderr: "migsim: bad\n    at f (x.js:1:1)\n" }), 1024))).toEqual(["run: stack trace"]);
+    expect(causes(fuzz.judgeProcess("run", child({ code: 2, stderr: "migsim: bad\n    at f (x.js:1:1)\n" }), 1024))).toEqual(["run: stack trace", "run: message of more than one paragraph"]);
+    expect(causes(fuzz.judgeProcess("run", child({ code: 2, stderr: "migsim: bad scenario.\nAnd another paragraph.\n" }), 1024))).toEqual(["run: message of more than one paragraph"]);
     expect(causes(fuzz.judgeProcess("run", child({ code: 2, stderr: `migsim: ${"k".repeat(5000)}: unknown key\n` }), 1024))).toEqual(["run: error message too long"]);
     expect(causes(fuzz.judgeProcess("run", child({ code: 2, stderr: "" }), 1024))).toEqual(["run: refused without a message"]);
   });
