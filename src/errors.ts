@@ -4,6 +4,8 @@
 // exit code 3, so scripts can tell "fix the command" from "fix the machine". Anything else is a
 // bug and is reported as an internal error (exit code 1).
 
+import { dirname } from "node:path";
+
 export class UserError extends Error {
   readonly exitCode: number = 2;
   constructor(message: string) {
@@ -36,12 +38,6 @@ export class IoError extends UserError {
   }
 }
 
-/** The folder part of a path (no node:path here: the same as dirname for the paths migsim writes). */
-function folderOf(path: string): string {
-  const k = path.replace(/[\\/]+$/, "").search(/[\\/][^\\/]*$/);
-  return k > 0 ? path.slice(0, k) : k === 0 ? path.slice(0, 1) : ".";
-}
-
 /**
  * `e` as an IoError naming `path` when its code is a disk or permission fault (ENOSPC, EDQUOT,
  * EROFS, EACCES, EPERM, EIO); any other error is returned as it is. `verb`: what was being done.
@@ -51,7 +47,7 @@ export function ioError(e: unknown, path: string, verb: "write" | "read" | "crea
   const code = (e as NodeJS.ErrnoException | null)?.code;
   const fault = code === undefined ? undefined : IO_FAULTS[code];
   if (!fault) return e;
-  return new IoError(`Cannot ${verb} ${path}: ${fault.what} (${code}); ${fault.todo(folderOf(path))}.`, code!, path);
+  return new IoError(`Cannot ${verb} ${path}: ${fault.what} (${code}); ${fault.todo(dirname(path))}.`, code!, path);
 }
 
 /** Adds `hint` to an IoError (other errors pass through unchanged). */

@@ -172,7 +172,6 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   return { tasks, inputs, sweeps, sweepColumns };
 }
 
-/** The checkpoint lines of a file, each with the byte offset where it ends (a torn last line is dropped). */
 /** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
 function isCheckpoint(c: unknown): c is Checkpoint {
   if (typeof c !== "object" || c === null) return false;
@@ -182,6 +181,10 @@ function isCheckpoint(c: unknown): c is Checkpoint {
     (x.digests === undefined || (typeof x.digests === "object" && x.digests !== null && Object.values(x.digests).every((v) => typeof v === "string")));
 }
 
+/**
+ * The checkpoint lines of a file, each with the byte offset where it ends. A torn last line is
+ * dropped; a line of the wrong shape before it is refused.
+ */
 function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: number[] } {
   const checkpoints: Checkpoint[] = [];
   const ends: number[] = [];
