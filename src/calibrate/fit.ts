@@ -67,12 +67,13 @@ export function writeFitCsv(dir: string, rows: readonly FitRow[]): string {
 
 const PANEL: Record<string, string> = {
   ti_stock: "Technical interns (stock)", ssw1_stock: "SSW (i) holders (stock)", sie_stock: "Engineer/Specialist (SIE) stock",
-  ti_missing: "Interns missing per year", sie_retention_5y: "SIE entrants still in Japan after 5 years (share)",
+  ti_missing: "Interns missing per year", ti_missing_share: "Nationality's share of the missing interns",
+  sie_retention_5y: "SIE entrants still in Japan after 5 years (share)",
 };
 
 /** When a target is plotted: the month's first day, mid-year for yearly counts, the cohort window's end for retention. */
 function plotDate(t: Target): string {
-  if (t.metric === "ti_missing") return `${t.date}-07-01`;
+  if (t.metric === "ti_missing" || t.metric === "ti_missing_share") return `${t.date}-07-01`;
   if (t.metric === "sie_retention_5y") return `${t.date.split("/")[1]}-01`;
   return `${t.date}-01`;
 }

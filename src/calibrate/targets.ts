@@ -9,8 +9,12 @@ import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, STATUS_COUNT, Status }
 import { type ModelInputs, parseMonth } from "../model/inputs.js";
 import { FROM_SLOTS, SIE_RETENTION_MONTHS, STOCK_CELLS } from "../model/observers.js";
 
-/** What a target measures. Stocks are end-of-month counts; ti_missing counts abscond events in a calendar year. */
-export const TARGET_METRICS = ["ti_stock", "ssw1_stock", "sie_stock", "ti_missing", "sie_retention_5y"] as const;
+/**
+ * What a target measures. Stocks are end-of-month counts; ti_missing counts abscond events in a
+ * calendar year; ti_missing_share is one nationality's share of them (a pattern the mechanisms
+ * have to produce: data/observed/ti_missing_by_nationality.csv).
+ */
+export const TARGET_METRICS = ["ti_stock", "ssw1_stock", "sie_stock", "ti_missing", "ti_missing_share", "sie_retention_5y"] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
 
 export interface Target {
@@ -22,7 +26,10 @@ export interface Target {
   /** YYYY-MM for stocks, YYYY for yearly counts, YYYY-MM/YYYY-MM (entry months) for retention. */
   date: string;
   observed: number;
-  /** Relative error that counts as a fit (0.15 = within 15%); distances are measured in these units. */
+  /**
+   * Error that counts as a fit, distances are measured in these units: relative (0.15 = within
+   * 15%), or for the shares of ABSOLUTE_TOLERANCE_METRICS absolute (0.05 = within 5 points).
+   */
   tolerance: number;
   /** Weight in the distance; 0 = reported in the fit, not fitted. */
   weight: number;
@@ -31,6 +38,9 @@ export interface Target {
   firstMonthAbs: number;
   lastMonthAbs: number;
 }
+
+/** Metrics whose tolerance is in points of a share, not relative to the observed value. */
+export const ABSOLUTE_TOLERANCE_METRICS: readonly TargetMetric[] = ["ti_missing_share"];
 
 const COLUMNS = ["metric", "nationality", "date", "observed", "tolerance", "weight", "source"];
 const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = { ti_stock: Status.TI, ssw1_stock: Status.SSW1, sie_stock: Status.SIE };
@@ -84,6 +94,9 @@ function parseTarget(r: Record<string, string>, where: string): Target {
   if (nationality !== "ALL" && !NATIONALITY_CODES.includes(nationality as never)) {
     throw new UserError(`${where}: nationality "${nationality}" is not ALL or one of ${NATIONALITY_CODES.join(", ")}.`);
   }
+  if (metric === "ti_missing_share" && nationality === "ALL") {
+    throw new UserError(`${where}: ti_missing_share needs one nationality (${NATIONALITY_CODES.join(", ")}), not ALL.`);
+  }
   const number = (field: string, ok: (v: number) => boolean, expected: string): number => {
     const text = r[field] ?? "";
     const v = Number(text);
@@ -98,10 +111,11 @@ function parseTarget(r: Record<string, string>, where: string): Target {
   let first: number;
   let last: number;
   try {
-    if (metric === "ti_missing") {
+    if (metric === "ti_missing" || metric === "ti_missing_share") {
       if (!/^\d{4}$/.test(date)) throw new Error();
       first = Number(date) * 12;
       last = first + 11;
+      if (metric === "ti_missing_share" && observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
     } else if (metric === "sie_retention_5y") {
       const parts = date.split("/");
       if (parts.length !== 2) throw new Error();
@@ -115,7 +129,7 @@ function parseTarget(r: Record<string, string>, where: string): Target {
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const expected = metric === "ti_missing" ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
+    const expected = metric === "ti_missing" || metric === "ti_missing_share" ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
     throw new UserError(`${where}: date "${date}" is not ${expected}.`);
   }
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance, weight, source: r.source ?? "", firstMonthAbs: first, lastMonthAbs: last };
@@ -153,16 +167,18 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
       let n = 0;
       for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (natMatches(t, nat)) n += result.stocks[m * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
       out[k] = n / inputs.scale;
-    } else if (t.metric === "ti_missing") {
+    } else if (t.metric === "ti_missing" || t.metric === "ti_missing_share") {
       let n = 0;
+      let all = 0;
       for (let j = 0; j < result.flows.length; j += 3) {
         const month = start + result.flows[j]!;
         if (month < t.firstMonthAbs || month > t.lastMonthAbs) continue;
         const cell = result.flows[j + 1]!;
-        if (Math.floor(cell / perEvent) !== EventCode.abscond || !natMatches(t, cell % NATIONALITY_COUNT)) continue;
-        n += result.flows[j + 2]!;
+        if (Math.floor(cell / perEvent) !== EventCode.abscond) continue;
+        all += result.flows[j + 2]!;
+        if (natMatches(t, cell % NATIONALITY_COUNT)) n += result.flows[j + 2]!;
       }
-      out[k] = n / inputs.scale;
+      out[k] = t.metric === "ti_missing" ? n / inputs.scale : all > 0 ? n / all : Number.NaN;
     } else {
       // sie_retention_5y: entrants of the window still in Japan five years on (all nationalities).
       let entered = 0;
@@ -177,9 +193,13 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
   return out;
 }
 
-/** A target's error in units of its tolerance: (simulated - observed) / (tolerance x observed). */
+/**
+ * A target's error in units of its tolerance: (simulated - observed) / (tolerance x observed),
+ * or (simulated - observed) / tolerance for a share with an absolute tolerance.
+ */
 export function scaledError(t: Target, simulated: number): number {
-  return (simulated - t.observed) / (t.tolerance * t.observed);
+  const unit = ABSOLUTE_TOLERANCE_METRICS.includes(t.metric) ? t.tolerance : t.tolerance * t.observed;
+  return (simulated - t.observed) / unit;
 }
 
 /**

@@ -97,6 +97,9 @@ describe("bad targets files: a UserError naming the file and the line or field",
     { name: "retention: window reversed", bad: row({ metric: "sie_retention_5y", date: "2016-12/2014-01", observed: "0.4" }), says: /line 3: date "2016-12\/2014-01" is not entry months/ },
     { name: "retention: bad month", bad: row({ metric: "sie_retention_5y", date: "2014-00/2016-12", observed: "0.4" }), says: /line 3: date "2014-00\/2016-12" is not entry months/ },
     { name: "retention: share above 1", bad: row({ metric: "sie_retention_5y", date: "2014-01/2016-12", observed: "1.2" }), says: /line 3: observed 1\.2 is not a share in \(0, 1\]/ },
+    { name: "missing share: ALL", bad: row({ metric: "ti_missing_share", date: "2014", observed: "0.5" }), says: /line 3: ti_missing_share needs one nationality \(VN, .*\), not ALL/ },
+    { name: "missing share: a month", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014-12", observed: "0.5" }), says: /line 3: date "2014-12" is not a year \(YYYY\)/ },
+    { name: "missing share: above 1", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014", observed: "3065" }), says: /line 3: observed 3065 is not a share in \(0, 1\]/ },
     { name: "observed 0", bad: row({ observed: "0" }), says: /line 3: observed "0" is not a positive number/ },
     { name: "observed negative", bad: row({ observed: "-5" }), says: /line 3: observed "-5" is not a positive number/ },
     { name: "observed empty", bad: row({ observed: "" }), says: /line 3: observed "" is not a positive number/ },
@@ -176,7 +179,7 @@ describe("bad targets files: a UserError naming the file and the line or field",
 function target(metric: Target["metric"], nationality: string, date: string, observed: number, o: Partial<Target> = {}): Target {
   let first: number;
   let last: number;
-  if (metric === "ti_missing") [first, last] = [Number(date) * 12, Number(date) * 12 + 11];
+  if (metric === "ti_missing" || metric === "ti_missing_share") [first, last] = [Number(date) * 12, Number(date) * 12 + 11];
   else if (metric === "sie_retention_5y") [first, last] = date.split("/").map(parseMonth) as [number, number];
   else first = last = parseMonth(date);
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance: 0.1, weight: 1, source: "", firstMonthAbs: first, lastMonthAbs: last, ...o };
@@ -186,6 +189,12 @@ describe("scaledError and targetDistance", () => {
   const a = target("ti_stock", "ALL", "2019-12", 1000, { tolerance: 0.1, weight: 1 });
   const b = target("ti_missing", "ALL", "2018", 200, { tolerance: 0.25, weight: 3 });
   const c = target("ssw1_stock", "VN", "2020-12", 50, { tolerance: 0.15, weight: 0 });
+
+  it("scaledError of a share with an absolute tolerance is (simulated - observed) / tolerance", () => {
+    const share = target("ti_missing_share", "CN", "2014", 0.6, { tolerance: 0.05 });
+    expect(scaledError(share, 0.65)).toBeCloseTo(1, 12); // 5 points = one tolerance, not 5/60
+    expect(scaledError(share, 0.5)).toBeCloseTo(-2, 12);
+  });
 
   it("scaledError is (simulated - observed) / (tolerance x observed)", () => {
     expect(scaledError(a, 1100)).toBeCloseTo(1, 12); // 100 / (0.1 x 1000)
@@ -283,6 +292,16 @@ describe("observeTargets on a hand-built run", () => {
     expect(v[0]).toBeCloseTo(9 / SCALE, 9);
     expect(v[1]).toBeCloseTo(5 / SCALE, 9);
     expect(v[2]).toBeCloseTo(4 / SCALE, 9);
+  });
+
+  it("ti_missing_share: one nationality's abscond events of the year over all abscond events of the year", () => {
+    const v = observeTargets([target("ti_missing_share", "VN", "2016", 0.5), target("ti_missing_share", "ID", "2016", 0.5), target("ti_missing_share", "KH", "2016", 0.5)], result, inputs);
+    expect(v[0]).toBeCloseTo(5 / 9, 12); // not scaled: a share
+    expect(v[1]).toBeCloseTo(4 / 9, 12);
+    expect(v[2]).toBe(0);
+    // No abscond event in the year: the share is undefined, not 0.
+    const empty = { ...result, flows: new Float64Array(0) };
+    expect(observeTargets([target("ti_missing_share", "VN", "2016", 0.5)], empty, inputs)[0]).toBeNaN();
   });
 
   it("sie_retention_5y: 1 - leavers / entrants of the window (a share, not scaled)", () => {
