@@ -175,9 +175,9 @@ describe("buildInputs", () => {
     arr(inputs.series.yenValueIndex).forEach((v, t) => expect(v).toBeCloseTo(expected[t]!, 12));
   });
 
-  it("switches the TI nationality mix at 2017-01, each later mix summing to 1 per entry kind", () => {
+  it("switches the TI nationality mix each January of 2015-2017, each later mix summing to 1 per entry kind", () => {
     const inputs = buildInputs(base, { until: "2017-12" });
-    expect(inputs.entryNationalityShareFrom.map((m) => m.month)).toEqual([m("2017-01") - m("2014-01")]);
+    expect(inputs.entryNationalityShareFrom.map((m) => m.month)).toEqual(["2015-01", "2016-01", "2017-01"].map((d) => m(d) - m("2014-01")));
     for (const mix of inputs.entryNationalityShareFrom) {
       for (let k = 0; k < ENTRY_KINDS; k++) {
         const sum = mix.shares.subarray(k * NATIONALITY_COUNT, (k + 1) * NATIONALITY_COUNT).reduce((a, b) => a + b, 0);
