@@ -61,6 +61,8 @@ export interface CalibrationSpec {
   params: ParamName[];
   /** Target metrics in the distance (--metrics; the others are weighted 0): all when absent. */
   metrics?: string[];
+  /** Last month of the targets in the distance (--fit-through, YYYY-MM; later ones weighted 0): all when absent. */
+  fitThrough?: string;
   seed: number;
   /** Scale of the candidate runs. */
   scale: number;
@@ -273,7 +275,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
-    seed: spec.seed, scale: spec.scale, params: spec.params, metrics: spec.metrics ?? "all", prior: { lo: prior.lo, hi: prior.hi },
+    seed: spec.seed, scale: spec.scale, params: spec.params, metrics: spec.metrics ?? "all", fitThrough: spec.fitThrough ?? "all", prior: { lo: prior.lo, hi: prior.hi },
     abc: { particles: spec.particles, generations: spec.generations, quantile: spec.quantile, minAcceptance: spec.minAcceptance, maxSimulations: spec.maxSimulations, simulations: abc.simulations, stop: abc.stop, generationsRun: abc.generations.length - 1 },
     bestOf: spec.bestOf, fit: { ...spec.fit, distance: best!.distance }, best: bestValues,
     streams: { derivation: "proposals: Alea seeded 'migsim/abc/<seed>'; candidate k of generation g: sha256 of (seed, g, k) -> task seed; best-fit replicates: as migsim run --seed" },
@@ -288,7 +290,7 @@ function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string
   const extendsPath = scenarioFile ? relative(dirname(resolve(path)), resolve(scenarioFile)).split(sep).join("/") : undefined;
   const doc = {
     name: `${spec.scenario.name}-calibrated`,
-    description: `${spec.scenario.name} with the ABC best-fit values of ${spec.params.length} parameters (distance ${distance.toFixed(3)} over the ${spec.metrics ? `${spec.metrics.join(", ")} ` : ""}targets of ${spec.targetsFile}).`,
+    description: `${spec.scenario.name} with the ABC best-fit values of ${spec.params.length} parameters (distance ${distance.toFixed(3)} over the ${spec.metrics ? `${spec.metrics.join(", ")} ` : ""}targets of ${spec.targetsFile}${spec.fitThrough ? ` through ${spec.fitThrough}` : ""}).`,
     sources: [`migsim calibrate (seed ${spec.seed}); posterior.csv and fit.csv beside this file`],
     ...(extendsPath && { extends: extendsPath }),
     params: values,

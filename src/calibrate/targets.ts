@@ -57,6 +57,17 @@ export function onlyMetrics(targets: readonly Target[], metrics: readonly string
   return kept;
 }
 
+/**
+ * The targets with every target that needs a month after `lastMonthAbs` weighted 0: still
+ * simulated and reported, not in the distance. For a forecast check: calibrate on the years
+ * through a date, then read the later targets off the fit report (docs/validation.md).
+ */
+export function fittedThrough(targets: readonly Target[], lastMonthAbs: number, flag: string): Target[] {
+  const kept = targets.map((t) => (lastMonthNeeded(t) <= lastMonthAbs ? t : { ...t, weight: 0 }));
+  if (!kept.some((t) => t.weight > 0)) throw new UserError(`${flag}: no weighted target ends by then, so there is nothing to fit.`);
+  return kept;
+}
+
 /** Reads and checks a targets file; errors name the file, line and field. */
 export function loadTargets(path: string): Target[] {
   if (!existsSync(path)) throw new UserError(`Targets file ${path} does not exist (expected a CSV like data/observed/targets.csv).`);

@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fitDistance, fitRows } from "../../src/calibrate/fit.js";
 import {
-  TARGET_METRICS, type Target, lastMonthNeeded, loadTargets, observeTargets, onlyMetrics, scaledError, targetDistance, targetInRun,
+  TARGET_METRICS, type Target, fittedThrough, lastMonthNeeded, loadTargets, observeTargets, onlyMetrics, scaledError, targetDistance, targetInRun,
 } from "../../src/calibrate/targets.js";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { UserError } from "../../src/errors.js";
@@ -184,6 +184,26 @@ function target(metric: Target["metric"], nationality: string, date: string, obs
   else first = last = parseMonth(date);
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance: 0.1, weight: 1, source: "", firstMonthAbs: first, lastMonthAbs: last, ...o };
 }
+
+describe("fittedThrough (--fit-through)", () => {
+  const all = [
+    target("ti_stock", "ALL", "2021-12", 1),
+    target("ti_stock", "ALL", "2022-01", 1),
+    target("ti_missing", "ALL", "2021", 1),
+    target("ti_missing", "ALL", "2022", 1),
+    target("sie_retention_5y", "ALL", "2014-01/2016-12", 0.4), // needs 2021-11
+    target("sie_retention_5y", "ALL", "2014-01/2017-06", 0.4), // needs 2022-05
+  ];
+  it("weights 0 every target that needs a month after the date, keeps the rest as they were", () => {
+    const kept = fittedThrough(all, parseMonth("2021-12"), "--fit-through 2021-12");
+    expect(kept.map((t) => t.weight)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(kept.map((t) => t.id)).toEqual(all.map((t) => t.id)); // still reported
+  });
+  it("refuses a date before every weighted target", () => {
+    expect(() => fittedThrough(all, parseMonth("2013-12"), "--fit-through 2013-12")).toThrow(UserError);
+    expect(() => fittedThrough(all, parseMonth("2013-12"), "--fit-through 2013-12")).toThrow(/--fit-through 2013-12: no weighted target ends by then/);
+  });
+});
 
 describe("scaledError and targetDistance", () => {
   const a = target("ti_stock", "ALL", "2019-12", 1000, { tolerance: 0.1, weight: 1 });

@@ -59,6 +59,8 @@ describe("fit and calibrate: bad flags and files exit 2 and write nothing", () =
     { name: "calibrate: --metrics with an unknown metric", argv: (out) => calibrate(out, { metrics: "ti_missing,ssw_stock" }), says: /--metrics: ssw_stock is not a target metric; expected some of ti_stock/ },
     { name: "calibrate: --metrics given twice", argv: (out) => [...calibrate(out, { metrics: "ti_missing" }), "--metrics", "ti_stock"], says: /--metrics was given 2 times; give it once, with the names separated by commas/ },
     { name: "calibrate: --metrics empty", argv: (out) => calibrate(out, { metrics: "," }), says: /--metrics: name at least one target metric/ },
+    { name: "calibrate: --fit-through not a month", argv: (out) => calibrate(out, { "fit-through": "2021" }), says: /--fit-through expects a month as YYYY-MM, e.g. 2021-12, got "2021"/ },
+    { name: "calibrate: --fit-through before every target", argv: (out) => calibrate(out, { "fit-through": "2010-01" }), says: /--fit-through 2010-01: no weighted target ends by then, so there is nothing to fit/ },
     { name: "calibrate: missing targets file", argv: (out) => calibrate(out, { targets: missingTargets }), says: /no-such-targets\.csv does not exist/ },
   ];
 
@@ -154,7 +156,7 @@ describe("a tiny calibration end to end", () => {
     const rows = parseCsv(readFileSync(join(one, "fit.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(targets.length);
     // Targets before the run's start (2014-01) or after its end are reported as not simulated.
-    const inputs = buildInputs(loadScenario(BASELINE), { scale: 0.002, until: "2021-12" });
+    const inputs = buildInputs(loadScenario(BASELINE), { scale: 0.002, until: "2023-12" });
     rows.forEach((row, k) => {
       const t = targets[k]!;
       expect([row.metric, row.nationality, row.date], `row ${k + 1}`).toEqual([t.metric, t.nationality, t.date]);

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
 import { type FitRow } from "../../calibrate/fit.js";
-import { loadTargets, onlyMetrics } from "../../calibrate/targets.js";
+import { fittedThrough, loadTargets, onlyMetrics } from "../../calibrate/targets.js";
 import { UserError } from "../../errors.js";
 import { PARAMS, type ParamName } from "../../model/params.js";
 import { loadScenario } from "../../scenario/load.js";
-import type { ModelInputs } from "../../model/inputs.js";
+import { type ModelInputs, parseMonth } from "../../model/inputs.js";
 import type { Task } from "../../run/tasks.js";
 import { type Progress, createProgress } from "../progress.js";
 import { defaultOutDir, parseShard, quietOption, threadsOption } from "./run.js";
@@ -43,6 +43,7 @@ interface CalibrateArgs extends CommonArgs {
   cpusPerTask: number;
   params?: string;
   metrics?: string;
+  fitThrough?: string;
   scale: number;
   particles: number;
   generations: number;
@@ -184,6 +185,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     slurmResourceOptions(commonOptions(y))
       .option("params", { type: "string", describe: "Comma-separated parameters to calibrate (default: every parameter whose source is 'calibrated'; see migsim params)" })
       .option("metrics", { type: "string", describe: "Comma-separated target metrics in the distance, e.g. ti_missing,ti_stock (default: all; the others are still reported in the fit)" })
+      .option("fit-through", { type: "string", describe: "Fit only targets that end by this month (YYYY-MM); later ones are simulated and reported, not fitted (a forecast check: docs/validation.md)" })
       .option("scale", { type: "number", default: 0.05, describe: "Scale of each candidate's run, in (0, 1]" })
       .option("particles", { type: "number", default: 100, describe: "Particles per generation" })
       .option("generations", { type: "number", default: 4, describe: "ABC-SMC generations after the prior sample" })
@@ -207,7 +209,7 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     wholeNumber("fit-replicates", a.fitReplicates, 1, 10000);
     if (!(a.quantile > 0 && a.quantile < 1)) throw new UserError(`--quantile expects a number in (0, 1), e.g. 0.5, got ${a.quantile}.`);
     if (!(a.minAcceptance >= 0 && a.minAcceptance < 1)) throw new UserError(`--min-acceptance expects a share in [0, 1), e.g. 0.05, got ${a.minAcceptance}.`);
-    for (const [flag, v] of [["params", a.params], ["metrics", a.metrics]] as const) {
+    for (const [flag, v] of [["params", a.params], ["metrics", a.metrics], ["fit-through", a.fitThrough]] as const) {
       if (Array.isArray(v)) throw new UserError(`--${flag} was given ${v.length} times; give it once, with the names separated by commas.`);
     }
     let params: ParamName[] = calibratedParams();
@@ -224,8 +226,17 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       if (metrics.length === 0) throw new UserError("--metrics: name at least one target metric, e.g. ti_missing,ti_stock.");
       targets = onlyMetrics(targets, metrics, a.targets);
     }
+    if (a.fitThrough !== undefined) {
+      let through: number;
+      try {
+        through = parseMonth(String(a.fitThrough));
+      } catch {
+        throw new UserError(`--fit-through expects a month as YYYY-MM, e.g. 2021-12, got "${a.fitThrough}".`);
+      }
+      targets = fittedThrough(targets, through, `--fit-through ${a.fitThrough}`);
+    }
     const spec: CalibrationSpec = {
-      scenario, targetsFile: a.targets, targets, params, ...(metrics && { metrics }), seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
+      scenario, targetsFile: a.targets, targets, params, ...(metrics && { metrics }), ...(a.fitThrough !== undefined && { fitThrough: String(a.fitThrough) }), seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
       quantile: a.quantile, minAcceptance: a.minAcceptance, maxSimulations: a.maxSimulations, bestOf: a.bestOf,
       fit: { scale: a.fitScale, replicates: a.fitReplicates },
     };

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// The forecast check of docs/validation.md, in one command: calibrate the baseline on the targets
+// that end by --through (default 2021-12) only, then read the later targets (not fitted) off the
+// best fit's report and write their errors as a table.
+//
+//   npm run forecast-check                      # the full check (about 25 minutes on 2 cores)
+//   node scripts/forecast-check.mjs --quick     # a smoke test of the pipeline (a minute; numbers meaningless)
+//
+// Outputs (--out, default output/forecast-check): calibration/ (migsim calibrate's folder:
+// posterior, best-fit.yaml, fit.csv with every target), forecast.csv (one row per target after
+// --through) and forecast.md (the table and summary docs/validation.md quotes).
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName("forecast-check")
+  .usage("$0 [options]: calibrate on targets through --through, forecast the rest, tabulate the errors")
+  .option("through", { type: "string", default: "2021-12", describe: "Last month of the targets fitted (YYYY-MM)" })
+  .option("out", { type: "string", default: "output/forecast-check", describe: "Output folder (replaced)" })
+  .option("seed", { type: "number", default: 1, describe: "Root seed of the calibration" })
+  .option("threads", { type: "number", default: availableParallelism(), describe: "Worker threads" })
+  .option("quick", { type: "boolean", default: false, describe: "A tiny calibration: checks the pipeline, not the model" })
+  .strict()
+  .help()
+  .parseSync();
+
+if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(argv.through)) {
+  process.stderr.write(`forecast-check: --through expects a month as YYYY-MM, e.g. 2021-12, got "${argv.through}".\n`);
+  process.exit(2);
+}
+
+// The production calibration's settings (docs/calibration.md), or a tiny one.
+const settings = argv.quick
+  ? ["--particles", "12", "--generations", "1", "--max-simulations", "40", "--scale", "0.01", "--best-of", "2", "--fit-scale", "0.01", "--fit-replicates", "2"]
+  : ["--particles", "100", "--generations", "12", "--max-simulations", "9000", "--scale", "0.05"];
+const calibrationDir = join(argv.out, "calibration");
+mkdirSync(argv.out, { recursive: true });
+const command = [
+  join(ROOT, "bin/migsim.js"), "calibrate", join(ROOT, "scenarios/baseline.yaml"), "--fit-through", argv.through,
+  "--seed", String(argv.seed), "--threads", String(argv.threads), "--out", calibrationDir, "--overwrite", ...settings,
+];
+process.stderr.write(`forecast-check: node ${command.join(" ")}\n`);
+const run = spawnSync(process.execPath, command, { stdio: "inherit", cwd: ROOT });
+if (run.status !== 0) {
+  process.stderr.write(`forecast-check: the calibration failed (exit ${run.status}); nothing written beyond ${calibrationDir}.\n`);
+  process.exit(run.status ?? 1);
+}
+
+const [throughYear, throughMonth] = argv.through.split("-").map(Number);
+const throughAbs = throughYear * 12 + throughMonth - 1;
+/** The last month a target covers: a month, a year's December, a retention window's end plus five years. */
+function lastMonth(row) {
+  const d = row.date;
+  if (/^\d{4}$/.test(d)) return Number(d) * 12 + 11;
+  const end = d.includes("/") ? d.split("/")[1] : d;
+  const [y, m] = end.split("-").map(Number);
+  return y * 12 + m - 1 + (d.includes("/") ? 59 : 0);
+}
+
+const rows = parse(readFileSync(join(calibrationDir, "fit.csv"), "utf8"), { columns: true });
+const simulated = (r) => r.within_tolerance !== "not simulated";
+// Targets the calibration did not see: those after --through that the targets file weights.
+const forecast = rows.filter((r) => simulated(r) && lastMonth(r) > throughAbs);
+const inSample = rows.filter((r) => simulated(r) && lastMonth(r) <= throughAbs && Number(r.weight) > 0);
+
+const pct = (x) => `${(100 * Number(x)).toFixed(1)}%`;
+const errorText = (r) => (r.metric === "ti_missing_share" ? `${(100 * (Number(r.simulated_mean) - Number(r.observed))).toFixed(1)} points` : pct(r.relative_error));
+const within = (list) => list.filter((r) => r.within_tolerance === "yes").length;
+const meanAbs = (list) => list.reduce((a, r) => a + Math.abs(Number(r.relative_error)), 0) / Math.max(1, list.length);
+
+const table = [
+  "| target | observed | simulated (mean) | 95% CI | error | tolerance | within |",
+  "|---|---|---|---|---|---|---|",
+  ...forecast.map((r) => `| ${r.metric} ${r.nationality} ${r.date} | ${r.observed} | ${Number(r.simulated_mean).toPrecision(5)} | ${Number(r.ci95_low).toPrecision(4)}-${Number(r.ci95_high).toPrecision(4)} | ${errorText(r)} | ${r.metric === "ti_missing_share" ? `${100 * Number(r.tolerance)} points` : pct(r.tolerance)} | ${r.within_tolerance} |`),
+];
+const summary = [
+  `Calibrated on the targets through ${argv.through} (seed ${argv.seed}${argv.quick ? ", QUICK: a smoke test, not a result" : ""}); forecast targets after it: ${forecast.length}.`,
+  `- Forecast: ${within(forecast)} of ${forecast.length} within tolerance; mean absolute relative error ${pct(meanAbs(forecast))}.`,
+  `- In sample (fitted): ${within(inSample)} of ${inSample.length} within tolerance; mean absolute relative error ${pct(meanAbs(inSample))}.`,
+];
+const md = `# Forecast check\n\n${summary.join("\n")}\n\n${table.join("\n")}\n\nCommand: \`node ${["scripts/forecast-check.mjs", ...process.argv.slice(2)].join(" ")}\`; calibration folder: \`${calibrationDir}\`.\n`;
+
+/** Atomic write: a temporary file, then a rename. */
+function writeAtomic(path, text) {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+writeAtomic(join(argv.out, "forecast.md"), md);
+writeAtomic(join(argv.out, "forecast.csv"), stringify(forecast, { header: true, columns: Object.keys(rows[0]) }));
+process.stdout.write(`${md}\n`);
