@@ -1,7 +1,7 @@
 // This month's context: series values and the factors every agent shares, computed once per
 // month so the per-agent loops only multiply by them.
 
-import { Status } from "./codes.js";
+import { NATIONALITY_COUNT, Status } from "./codes.js";
 import { countStocks, stockOfStatus } from "./observers.js";
 import type { SimState } from "./state.js";
 
@@ -14,15 +14,21 @@ export function updateMonthContext(s: SimState, t: number): void {
   ctx.wageIndex = series.wageIndex[t]!;
   ctx.jobOpeningsRatio = series.jobOpeningsRatio[t]!;
   ctx.yenValueIndex = series.yenValueIndex[t]!;
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+    const yen = inputs.yenValueByNationality[t * NATIONALITY_COUNT + nat]! * ctx.yenValueIndex;
+    ctx.yenValueByNationality[nat] = yen;
+    ctx.returnYenFactorByNationality[nat] = yen ** p.returnYenElasticity;
+  }
   const tightness = ctx.jobOpeningsRatio / p.referenceJobOpeningsRatio;
-  // Sano (2012), seed 003: escapes rise with labour-market tightness and with the yen's value.
+  // Sano (2012), seed 003: escapes rise with labour-market tightness. The yen reaches absconding
+  // through the intern's projected shortfall (hazards.ts); abscondYenElasticity (0 in the
+  // baseline) is left for a direct effect, Sano's hypothesis, should data support one.
   ctx.abscondBaseHazard =
     p.abscondBaseHazardPerMonth *
     tightness ** p.abscondTightnessElasticity *
     ctx.yenValueIndex ** p.abscondYenElasticity *
     (p.asylumWorkPermitted ? Math.exp(p.abscondAsylumPermitLogHr) : 1);
   ctx.jobChangeTightness = tightness ** p.jobChangeTightnessElasticity;
-  ctx.returnYenFactor = ctx.yenValueIndex ** p.returnYenElasticity;
   ctx.ssw2AllSectors = p.ssw2AllSectors;
   // SSW uptake starts at sswUptakeInitialShare and rises over sswUptakeRampMonths after the
   // status opens (calibrated to the SSW1 stock 2019-2021); while the SSW (i) cap is reached,

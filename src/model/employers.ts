@@ -109,6 +109,14 @@ export function pickEmployer(e: Employers, sector: number, u: number): number {
   return start + Math.min(n - 1, Math.floor(u * n));
 }
 
+/**
+ * What employer k pays against the contract: its wage level x the share it does not withhold x
+ * the overtime premium where it offers overtime. For comparing employers.
+ */
+export function employerPayFactor(e: Employers, k: number, overtimeFactor: number): number {
+  return e.wageLevel[k]! * (1 - e.underpayShare[k]!) * (e.offersOvertime[k] === 1 ? overtimeFactor : 1);
+}
+
 /** A uniformly chosen rural SME of `sector`, or any employer of it if it has none. */
 export function pickRuralSme(e: Employers, sector: number, u: number): number {
   const start = e.sectorStart[sector]!;

@@ -8,7 +8,11 @@ import type { Params, ParamName } from "./params.js";
 export interface MonthlySeries {
   /** Job openings per applicant (MHLW annual average). @see data:labour_market */
   jobOpeningsRatio: Float64Array;
-  /** Value of the yen in origin currencies, 1 = 2017-2021 level. @see data:exchange_rates */
+  /**
+   * A scenario's shift of the yen against every origin currency, multiplying the observed rates
+   * of yenValueByNationality: 1 in the baseline (the data carry the yen's path); a weak-yen
+   * projection lowers it.
+   */
   yenValueIndex: Float64Array;
   /** Nominal wage level relative to 2023 (minimum-wage index). @see data:other_figures */
   wageIndex: Float64Array;
@@ -16,14 +20,22 @@ export interface MonthlySeries {
   tiEntriesPerYear: Float64Array;
   /** New SSW1 holders entering from abroad per year (test route) at 1:1 scale. */
   ssw1EntriesPerYear: Float64Array;
-  /** New SIEs per year at 1:1 scale. */
+  /** New SIEs entering from abroad per year at 1:1 scale. @see data/observed/sie_new_entries.csv */
   sieEntriesPerYear: Float64Array;
+  /** International students in Japan (year-end stock) at 1:1 scale. @see data/observed/student_stock.csv */
+  studentStock: Float64Array;
+  /**
+   * Share of the student stock changing status to SIE in a year (graduates hired in Japan).
+   * @see data/observed/student_to_work_changes.csv
+   */
+  studentToSieSharePerYear: Float64Array;
   /** Government cap on SSW (i) holders at 1:1 scale (enforced when ssw1StockCapOn). @see rules */
   ssw1StockCap: Float64Array;
 }
 export type SeriesName = keyof MonthlySeries;
 export const SERIES_NAMES: readonly SeriesName[] = [
-  "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "ssw1StockCap",
+  "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "studentStock",
+  "studentToSieSharePerYear", "ssw1StockCap",
 ];
 
 /** A policy change: from month `month` (index from the start) on, these parameters hold. */
@@ -44,7 +56,10 @@ export interface ModelInputs {
   series: MonthlySeries;
   /** Stock at the start, [status * NAT + nationality], at 1:1 scale (in-Japan statuses only). */
   initialStock: Float64Array;
-  /** Nationality shares of entrants at the start, [entryKind * NAT + nationality]; kinds: 0 TI, 1 SSW1, 2 SIE. */
+  /**
+   * Nationality shares of entrants at the start, [entryKind * NAT + nationality]; kinds: 0 TI,
+   * 1 SSW1, 2 SIE from abroad, 3 SIE from international students (changes of status in Japan).
+   */
   entryNationalityShare: Float64Array;
   /** Later nationality mixes of entrants, each in force from its month (index from the start), in month order. */
   entryNationalityShareFrom: { month: number; shares: Float64Array }[];
@@ -56,9 +71,16 @@ export interface ModelInputs {
   borrowedShareByNationality: Float64Array;
   /** Fee paid to agents, yen, by nationality (for the fee cap). */
   feeYenByNationality: Float64Array;
+  /**
+   * The yen's value in each nationality's home currency, by [month * NATIONALITY_COUNT + nationality]:
+   * units of home currency per yen over their 2017-2021 mean (1 = that level; below 1, a weaker
+   * yen). Annual averages placed at mid-year, linear in between, held before the first and after
+   * the last. @see data/inputs/exchange_rates_annual.csv
+   */
+  yenValueByNationality: Float64Array;
 }
 
-export const ENTRY_KINDS = 3;
+export const ENTRY_KINDS = 4;
 
 export function formatMonth(abs: number): string {
   const y = Math.floor(abs / 12);

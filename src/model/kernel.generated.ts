@@ -17,8 +17,12 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     const accrual$underpayByCode = accrual.underpayByCode;
     const accrual$overtimeFactorByCode = accrual.overtimeFactorByCode;
     const accrual$irregularWageYen = accrual.irregularWageYen;
+    const accrual$netPayShare = accrual.netPayShare;
     const accrual$livingCostYen = accrual.livingCostYen;
-    const pop$debtYen = pop.debtYen;
+    const accrual$yenValueByNationality = accrual.yenValueByNationality;
+    const pop$nationality = pop.nationality;
+    const pop$debtHomeYen = pop.debtHomeYen;
+    const accrual$debtGrowth = accrual.debtGrowth;
     const accrual$repayShare = accrual.repayShare;
     const pop$remittedYen = pop.remittedYen;
     const accrual$remitShare = accrual.remitShare;
@@ -42,15 +46,21 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         if (st >= 7 /* Status.RETURNED */)
             continue; // left Japan
         if (i < firstEntrant) {
-            const code$2 = pop$employerPayCode[i]!;
-            const paidYen$2 = (pop$promisedWageYenPerMonth[i]! * accrual$wageIndex) * (1 - accrual$underpayByCode[code$2 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual$overtimeFactorByCode[code$2 & 1 /* PAY_OVERTIME */]!;
-            const wage$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual$irregularWageYen : paidYen$2;
-            const surplus$1 = wage$1 > accrual$livingCostYen ? wage$1 - accrual$livingCostYen : 0;
-            const debt$1 = pop$debtYen[i]!;
+            const code$3 = pop$employerPayCode[i]!;
+            const paidYen$3 = (pop$promisedWageYenPerMonth[i]! * accrual$wageIndex) * (1 - accrual$underpayByCode[code$3 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual$overtimeFactorByCode[code$3 & 1 /* PAY_OVERTIME */]!;
+            const wage$2 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual$irregularWageYen : paidYen$3;
+            const net$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? wage$2 : wage$2 * accrual$netPayShare;
+            const surplus$1 = net$1 > accrual$livingCostYen ? net$1 - accrual$livingCostYen : 0;
+            const yenValue$1 = accrual$yenValueByNationality[pop$nationality[i]!]!;
+            const debtHome$1 = pop$debtHomeYen[i]! * accrual$debtGrowth;
             let repay$1 = surplus$1 * accrual$repayShare;
-            if (repay$1 > debt$1)
-                repay$1 = debt$1;
-            pop$debtYen[i] = debt$1 - repay$1;
+            if (repay$1 * yenValue$1 >= debtHome$1) {
+                repay$1 = debtHome$1 / yenValue$1;
+                pop$debtHomeYen[i] = 0;
+            }
+            else {
+                pop$debtHomeYen[i] = debtHome$1 - repay$1 * yenValue$1;
+            }
             const rest$1 = surplus$1 - repay$1;
             pop$remittedYen[i] = pop$remittedYen[i]! + rest$1 * accrual$remitShare;
             pop$savingsYen[i] = pop$savingsYen[i]! + rest$1 * accrual$saveShare;
@@ -64,15 +74,15 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         }
         // Exactly one decision draw per agent-month. Most draws clear the bound of the agent's
         // hazards: it stays, and its hazards need not be computed.
-        const j$5 = 4 /* RNG_WORDS */ * i;
-        const x$5 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$5 + 1]! + rng[j$5]!;
-        const c$5 = Math.floor(x$5 * 2.3283064365386963e-10 /* INV_TWO_32 */);
-        const s2$5 = x$5 - c$5 * 4294967296 /* TWO_32 */;
-        rng[j$5 + 1] = rng[j$5 + 2]!;
-        rng[j$5 + 2] = rng[j$5 + 3]!;
-        rng[j$5 + 3] = s2$5;
-        rng[j$5] = c$5;
-        const u = s2$5 * 2.3283064365386963e-10 /* INV_TWO_32 */;
+        const j$6 = 4 /* RNG_WORDS */ * i;
+        const x$6 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$6 + 1]! + rng[j$6]!;
+        const c$6 = Math.floor(x$6 * 2.3283064365386963e-10 /* INV_TWO_32 */);
+        const s2$6 = x$6 - c$6 * 4294967296 /* TWO_32 */;
+        rng[j$6 + 1] = rng[j$6 + 2]!;
+        rng[j$6 + 2] = rng[j$6 + 3]!;
+        rng[j$6 + 3] = s2$6;
+        rng[j$6] = c$6;
+        const u = s2$6 * 2.3283064365386963e-10 /* INV_TWO_32 */;
         if (!(u >= hazardBound(s, bounds, i, st))) {
             decideAgent(s, i, st, u);
             st = status[i]!;
@@ -81,20 +91,20 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         }
         const f = family[i]!;
         if ((FAMILY_DRAW_DUE$[(familyTable$mayBring[st]! << 8) | f] === 1)) {
-            const j$7 = 4 /* RNG_WORDS */ * i;
-            const x$7 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$7 + 1]! + rng[j$7]!;
-            const c$7 = Math.floor(x$7 * 2.3283064365386963e-10 /* INV_TWO_32 */);
-            const s2$7 = x$7 - c$7 * 4294967296 /* TWO_32 */;
-            rng[j$7 + 1] = rng[j$7 + 2]!;
-            rng[j$7 + 2] = rng[j$7 + 3]!;
-            rng[j$7 + 3] = s2$7;
-            rng[j$7] = c$7;
-            const familyU = s2$7 * 2.3283064365386963e-10 /* INV_TWO_32 */;
+            const j$8 = 4 /* RNG_WORDS */ * i;
+            const x$8 = 2091639 /* ALEA_MULTIPLIER */ * rng[j$8 + 1]! + rng[j$8]!;
+            const c$8 = Math.floor(x$8 * 2.3283064365386963e-10 /* INV_TWO_32 */);
+            const s2$8 = x$8 - c$8 * 4294967296 /* TWO_32 */;
+            rng[j$8 + 1] = rng[j$8 + 2]!;
+            rng[j$8 + 2] = rng[j$8 + 3]!;
+            rng[j$8 + 3] = s2$8;
+            rng[j$8] = c$8;
+            const familyU = s2$8 * 2.3283064365386963e-10 /* INV_TWO_32 */;
             family[i] = (familyU < ((f & 1 /* Family.partner */) === 0 ? familyTable$formProb : familyTable$joinProb) ? familyAfterEvent(f) : f);
         }
         {
-            const nat$9 = nationality[i]!;
-            obs$stocks[(st * NATIONALITY_COUNT$ + nat$9)]! += 1;
+            const nat$10 = nationality[i]!;
+            obs$stocks[(st * NATIONALITY_COUNT$ + nat$10)]! += 1;
         }
     }
 }

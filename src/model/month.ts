@@ -19,7 +19,7 @@ const COMPACT_WHEN_EXITED_SHARE = 0.25;
 export function updateMonthTables(s: SimState): void {
   const { tables, params: p, ctx } = s;
   updatePayCodes(s.payCodes, s.employers, s.pop);
-  updateAccrualRates(tables.accrual, p, ctx.month, ctx.wageIndex, s.payCodes);
+  updateAccrualRates(tables.accrual, p, ctx.month, ctx.wageIndex, ctx.yenValueByNationality, s.payCodes);
   updateFamilyTable(tables.family, p);
   updateDecisionBounds(s, tables.bounds);
 }

@@ -87,8 +87,9 @@ export function recordEvent(o: Observers, pop: Population, month: number, i: num
 }
 
 /**
- * Counts agent i's exit to `to` from `from` after `monthsInJapan` months, having arrived in month
- * `arrivedMonth` (negative: before the run).
+ * Counts agent i's exit to `to` from `from` after `monthsInJapan` months, having arrived on that
+ * status in month `arrivedMonth` (negative: before the run, or not arrived on it: a former
+ * student who changed status to SIE in Japan).
  */
 export function recordExit(o: Observers, pop: Population, i: number, from: number, to: number, monthsInJapan: number, arrivedMonth: number): void {
   o.exits[stockCell(to, pop.nationality[i]!)]! += 1;

@@ -55,6 +55,16 @@ export const PARAMS = {
     description: "Employment for Skill Development replaces TITP for new interns: 3-year training, own-will employer change after 1-2 years",
     source: { kind: "data", ref: "rules", note: "law of June 2024, in force 2027-04-01" },
   },
+  myanmarDesignatedActivities: {
+    default: false, unit: "flag",
+    description: "Myanmar nationals may stay on 'designated activities' with work (Japan's emergency measure after the 2021 coup): Myanmar interns abscond more (abscondMyanmarLogHr)",
+    source: { kind: "data", ref: "survey:absconding", note: "from 2021-05-28 (Japan Times/Kyodo); 15,172 grants by Dec 2023; baseline timeline switches it on" },
+  },
+  titpGrievanceTransfer: {
+    default: false, unit: "flag",
+    description: "A TITP intern whose employer underpays may ask for an 'unavoidable' transfer instead of absconding (legalTransferLogOdds); before, only the rare unavoidable transfers of tiUnavoidableTransferHazardPerMonth",
+    source: { kind: "data", ref: "rules", note: "guideline of November 2024 easing transfers for interns facing violations; baseline timeline switches it on" },
+  },
   asylumWorkPermitted: {
     default: true, unit: "flag",
     description: "Refugee applicants may work 6 months after applying, which makes an application after absconding attractive",
@@ -89,8 +99,23 @@ export const PARAMS = {
   },
   livingCostYenPerMonth: {
     default: 70000, unit: "yen/month", range: [40000, 120000],
-    description: "Rent, food and deductions paid out of wages before repayment and saving",
-    source: A("not in the data; typical dormitory rent plus food for interns; a sensitivity candidate"),
+    description: "Housing and utilities (usually deducted by the employer) and food, paid out of net pay before repayment and saving",
+    source: { kind: "assumption", ref: "survey:absconding", note: "dormitory and utilities 20,000-40,000 yen (OTIT guidance as read by practitioners; union and press cases), food the rest; not measured" },
+  },
+  payrollDeductionShare: {
+    default: 0.17, unit: "share of gross pay", range: [0.1, 0.25],
+    description: "Social insurance and income tax withheld from legal pay (not from undocumented work)",
+    source: { kind: "derived", ref: "survey:absconding", note: "employee social insurance about 15% of gross (pension 9.15%, health about 5%, employment 0.5%) plus about 2% income tax; a worked case: 158,400 gross -> about 120,000 net after these and housing" },
+  },
+  debtInterestPerMonth: {
+    default: 0.005, unit: "1/month", range: [0, 0.02],
+    description: "Interest on the recruitment debt, charged monthly on what is owed in the home currency",
+    source: { kind: "data", ref: "survey:absconding", note: "Vietnam's policy bank lends for labour migration at 0.5% a month; agency and informal loans cost more (over 10% a year in interviews), hence the range" },
+  },
+  predepartureWaitMonths: {
+    default: 6, unit: "months", range: [3, 10], integer: true,
+    description: "Months between borrowing for the fees and starting work in Japan (interest accrues, nothing is repaid)",
+    source: { kind: "data", ref: "survey:absconding", note: "about 6 months from interview to entry in most sending organisations' accounts (3-10)" },
   },
   debtRepaymentShare: {
     default: 0.8, unit: "share", range: [0.3, 1],
@@ -104,8 +129,14 @@ export const PARAMS = {
   },
   savingsTargetYen: {
     default: 2369000, unit: "yen", range: [1000000, 5000000],
-    description: "Savings, valued at the current home-currency rate, after which a target earner is more likely to go home",
+    description: "The savings goal of a target earner, held in the home currency (home yen at the 2017-2021 rate): reached, the return hazard rises; unreachable in the legal stay, absconding rises",
     source: { kind: "derived", ref: "data:other_figures", note: "VEPR 2017 expected savings USD 23,000 x 103 JPY/USD (exchange_rates.csv 2021-01)" },
+  },
+
+  studentStudyMonths: {
+    default: 36, unit: "months", range: [12, 60], integer: true,
+    description: "Months an international student has lived in Japan when changing status to SIE (counts towards the residency rules)",
+    source: A("a mix of 2-year vocational courses and 4-year degrees, with Japanese-language school before; not measured"),
   },
 
   // ---- Wages (yen per month at 2023 prices; moved over time by the wage index) ----
@@ -187,39 +218,39 @@ export const PARAMS = {
     source: A("larger firms have HR routes to SSW; not measured"),
   },
   promoterSponsorProb: {
-    default: 0.3114, unit: "probability", range: [0, 1],
+    default: 0.9344, unit: "probability", range: [0, 1],
     description: "Chance a promoting employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted by ABC with otherSponsorProb and the uptake ramp to the SSW1 stock 2019-2021 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   otherSponsorProb: {
-    default: 0.2314, unit: "probability", range: [0, 0.6],
+    default: 0.1733, unit: "probability", range: [0, 0.6],
     description: "Chance another employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted by ABC with promoterSponsorProb and the uptake ramp to the SSW1 stock 2019-2021 (ssw_stock.csv; docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md); chiefly the SSW1 stock (ssw_stock.csv)" },
   },
   sswUptakeRampMonths: {
-    default: 20.73, unit: "months", range: [1, 60],
+    default: 21.67, unit: "months", range: [1, 60],
     description: "Months after SSW opens over which sponsorship rises from sswUptakeInitialShare to the full promoterSponsorProb / otherSponsorProb",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted to the SSW1 stock 2019-09..2021-12 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   sswUptakeRampShape: {
-    default: 2.769, unit: "exponent", range: [1, 4],
+    default: 2.272, unit: "exponent", range: [1, 4],
     description: "Shape of the uptake ramp: sponsorship is the full level x (s + (1 - s) x min(1, m / sswUptakeRampMonths)^shape), with s = sswUptakeInitialShare and m the months of SSW so far (1 = linear; higher = slower start)",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
   },
   sswUptakeInitialShare: {
-    default: 0.06582, unit: "share", range: [0, 0.3],
+    default: 0.1534, unit: "share", range: [0, 0.3],
     description: "Share of the full sponsorship level (promoterSponsorProb / otherSponsorProb) reached as soon as SSW opens; the uptake ramp adds the rest over sswUptakeRampMonths",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "some employers sponsored their interns from the start (seed 001: promoting SMEs), but their changes of status waited for the procedures (sswProcessingStartMonths): the step from 219 SSW1 holders at 2019-09 to 1,621 at 2019-12 (ssw_stock.csv) needs a backlog that the ramp alone does not build; fitted by ABC (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "some employers sponsored their interns from the start (seed 001: promoting SMEs), but their changes of status waited for the procedures (sswProcessingStartMonths): the step from 219 SSW1 holders at 2019-09 to 1,621 at 2019-12 (ssw_stock.csv) needs a backlog that the ramp alone does not build; fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   sswProcessingStartMonths: {
-    default: 8.371, unit: "months", range: [0, 12],
+    default: 10.8, unit: "months", range: [0, 12],
     description: "Months after SSW opens before interns' changes of status to SSW1 are processed in number: processing starts in the first month whose count of SSW months (the opening month is 1) exceeds this, so only whole months matter; an intern sponsored before then keeps working for the employer, waiting (TI stage 4), and moves when processing starts (or earlier with sswEarlyProcessingProbPerMonth)",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by ABC (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   sswEarlyProcessingProbPerMonth: {
-    default: 0.07404, unit: "probability per month", range: [0, 0.5],
+    default: 0.06239, unit: "probability per month", range: [0, 0.5],
     description: "Monthly chance that a waiting sponsored intern's change of status to SSW1 is granted before sswProcessingStartMonths",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted by ABC with sswProcessingStartMonths (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   ssw1StockCapOn: {
     default: true, unit: "flag",
@@ -334,14 +365,14 @@ export const PARAMS = {
     source: A("OTIT stage transition counts are not in the data"),
   },
   ti3UptakeProb: {
-    default: 0.5481, unit: "probability", range: [0, 0.6],
+    default: 0.4433, unit: "probability", range: [0, 0.6],
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
-    source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by ABC to the TI stock 2018-2021 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   tiEarlyReturnHazardPerMonth: {
-    default: 0.007917, unit: "1/month", range: [0, 0.01],
+    default: 0.00919, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
-    source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted by ABC to the TI stock 2014-2021 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   tiUnavoidableTransferHazardPerMonth: {
     default: 0.0005, unit: "1/month", range: [0, 0.01],
@@ -349,14 +380,14 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
   },
   abscondBaseHazardPerMonth: {
-    default: 0.0009005, unit: "1/month", range: [0.0002, 0.01],
+    default: 0.0004194, unit: "1/month", range: [0.0002, 0.01],
     description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted by ABC to the interns missing each year 2014-2020 (ti_missing.csv; docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv)" },
   },
   abscondDebtLogHrPerWageMonth: {
-    default: 0.2689, unit: "log HR per month of pay owed", range: [0, 0.3],
+    default: 0.04136, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
-    source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by ABC, poorly identified by national counts (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   abscondShortfallLogHrPerShare: {
     default: 4, unit: "log HR per unit shortfall", range: [0, 10],
@@ -379,19 +410,64 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "brokers and co-nationals place absconders; size not measured" },
   },
   abscondTightnessElasticity: {
-    default: 0.4773, unit: "elasticity", range: [0, 4],
+    default: 0.6453, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
-    source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by ABC to interns missing 2014-2020 (ti_missing.csv), which fell with the openings ratio in 2020 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv), which fell with the openings ratio in 2020" },
   },
   abscondYenElasticity: {
-    default: 1, unit: "elasticity", range: [0, 3],
-    description: "Absconding hazard scales with the yen's value at home to this power",
-    source: { kind: "assumption", ref: "seed003", note: "Sano (2012): as the yen rises, earning more in Japan pays more, so escapes rise" },
+    default: 0, unit: "elasticity", range: [-3, 3],
+    description: "A direct effect of the scenario's yen shift (series yenValueIndex) on absconding, besides the one through the shortfall; 0 = none",
+    source: { kind: "assumption", ref: "seed003", note: "Sano (2012) hypothesised that a strong yen raises escapes; seed 003 presents it as untested, and the yen reaches absconding through abscondGoalShortfallLogHr, so no direct effect is imposed" },
+  },
+  abscondGoalShortfallLogHr: {
+    default: 2.264, unit: "log HR per unit share of the goal", range: [0, 3],
+    description: "Log hazard ratio of absconding per share of the savings goal (plus the debt) that the intern's savings, remittances and legal net pay to the end of the stay will not cover at this month's exchange rate",
+    source: { kind: "calibrated", ref: "seed003", note: "target earners' shortfall: low pay and repayment pressure (Chhour; Saito 2018), the yen's value (Sano 2012); fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
+  },
+  abscondFirstYearLogHr: {
+    default: 0.4423, unit: "log HR", range: [-1.5, 1.5],
+    description: "Log hazard ratio of absconding in the first 12 months with the employer (against 24 months and more)",
+    source: { kind: "calibrated", ref: "survey:absconding", note: "MOJ survey of 2,870 absconders caught in 2017: the most common time from entry was 1-2 years (about 31%), 34 in the first month; fitted by the joint ABC calibration to every target through 2023" },
+  },
+  abscondSecondYearLogHr: {
+    default: -1.062, unit: "log HR", range: [-1.5, 1.5],
+    description: "Log hazard ratio of absconding in months 12-23 with the employer (against 24 months and more)",
+    source: { kind: "calibrated", ref: "survey:absconding", note: "as abscondFirstYearLogHr" },
+  },
+  legalTransferLogOdds: {
+    default: 1, unit: "log odds", range: [-3, 3],
+    description: "For an intern who wants to leave the employer and has a legal transfer open (ESD after its wait; TITP with titpGrievanceTransfer at an underpaying employer): log odds of asking for the transfer rather than absconding",
+    source: A("the evidence names low pay and debt as reasons to leave (seed 003); how many would take a legal route, with its wait, tests and quota, has not been measured. 1 = about 3 in 4; a sensitivity candidate: ESD's effect on absconding rests on it"),
+  },
+  legalTransferRefusalProb: {
+    default: 0.3, unit: "probability", range: [0, 1],
+    description: "Chance a requested legal transfer does not happen (no receiving employer, test not passed, quota, refused); the intern then stays",
+    source: A("no data on requested against completed transfers; esd-rules.md lists tests, quotas and the receiving employer's approval as conditions"),
+  },
+  jobOffersConsidered: {
+    default: 2, unit: "employers", range: [1, 5], integer: true,
+    description: "Employers of its sector an agent who changes employer compares, taking the best-paying (1 = a random one)",
+    source: A("transferees choose better-paying employers (issue 16, seed 000: mobility for pay); how widely they search is not measured"),
+  },
+  abscondConstructionLogHr: {
+    default: 1.48, unit: "log HR", range: [0, 2.5],
+    description: "Log hazard ratio of absconding of interns in construction (against sectors other than construction and agriculture)",
+    source: { kind: "derived", ref: "survey:absconding", note: "2022: about 52% of the 9,006 missing interns were in construction, 10.5% in agriculture (ISA via press), against 71,436 and 27,318 of the 322,215 interns in transferable occupations at end-2022 (ISA): 6.6% a year in construction, 1.5% in the other sectors; ln(6.6 / 1.5); year-end denominators, so rates run high, the ratio less so" },
+  },
+  abscondAgricultureLogHr: {
+    default: 0.85, unit: "log HR", range: [0, 2.5],
+    description: "Log hazard ratio of absconding of interns in agriculture (against sectors other than construction and agriculture)",
+    source: { kind: "derived", ref: "survey:absconding", note: "as abscondConstructionLogHr: 3.5% a year in agriculture against 1.5%; ln(3.5 / 1.5)" },
+  },
+  abscondMyanmarLogHr: {
+    default: 0.8772, unit: "log HR", range: [0, 3],
+    description: "Log hazard ratio of absconding of Myanmar interns while myanmarDesignatedActivities holds (an origin shock)",
+    source: { kind: "calibrated", ref: "survey:absconding", note: "after the 2021 coup Japan let Myanmar nationals stay on 'designated activities' (from 2021-05-28); 1,739 of the 1,765 Myanmar interns missing in 2023 changed to it; fitted by the joint ABC calibration to every target through 2023" },
   },
   abscondAsylumPermitLogHr: {
-    default: 0.2618, unit: "log HR", range: [0, 1.5],
+    default: 0.308, unit: "log HR", range: [0, 1.5],
     description: "Log hazard ratio of absconding while refugee applicants may work",
-    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour; 3,037 interns among 2017's asylum applicants, other_figures.csv); size fitted by ABC to interns missing 2014-2020, with the permit withdrawn from 2018-01 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour; 3,037 interns among 2017's asylum applicants, other_figures.csv); size fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   referenceJobOpeningsRatio: {
     default: 1.5, unit: "openings/applicant", range: [1, 2],
@@ -456,9 +532,9 @@ export const PARAMS = {
     source: A("not measured"),
   },
   sswReturnHazardPerMonth: {
-    default: 0.005301, unit: "1/month", range: [0, 0.03],
+    default: 0.0007678, unit: "1/month", range: [0, 0.03],
     description: "Base monthly return hazard of SSW holders",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by ABC to the SSW1 stock 2019-2021 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   sieJobChangeHazardPerMonth: {
     default: 0.012, unit: "1/month", range: [0, 0.05],
@@ -466,9 +542,9 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed000", note: "IT professionals 'opt for job mobilities driven by the strong labour demand'" },
   },
   sieReturnHazardPerMonth: {
-    default: 0.013, unit: "1/month", range: [0, 0.04],
+    default: 0.008922, unit: "1/month", range: [0, 0.04],
     description: "Base monthly return hazard of SIEs",
-    source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by ABC to that retention and the SIE stock 2017-2021 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by the joint ABC calibration to every target through 2023 (docs/calibration.md)" },
   },
   onwardHazardPerMonth: {
     default: 0.002, unit: "1/month", range: [0, 0.01],

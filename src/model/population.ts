@@ -54,7 +54,7 @@ export interface Population {
   workStatusSinceMonth: Int16Array;
   /** Contract wage, yen per month at 2023 prices: status pay x the hiring employer's wage level, raised by job changes; before the wage index, underpayment and overtime. */
   promisedWageYenPerMonth: Float32Array;
-  debtYen: Float32Array;
+  debtHomeYen: Float32Array;
   savingsYen: Float32Array;
   remittedYen: Float32Array;
   /** Bit field of Family flags. */
@@ -103,7 +103,7 @@ export function createPopulation(capacity: number): Population {
     workStatusMonthsBanked: newField(Uint16Array, "workStatusMonthsBanked", n),
     workStatusSinceMonth: newField(Int16Array, "workStatusSinceMonth", n),
     promisedWageYenPerMonth: newField(Float32Array, "promisedWageYenPerMonth", n),
-    debtYen: newField(Float32Array, "debtYen", n),
+    debtHomeYen: newField(Float32Array, "debtHomeYen", n),
     savingsYen: newField(Float32Array, "savingsYen", n),
     remittedYen: newField(Float32Array, "remittedYen", n),
     family: newField(Uint8Array, "family", n),
@@ -143,7 +143,7 @@ type ArrayField = {
 export const AGENT_FIELDS: readonly ArrayField[] = [
   "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "employerPayCode", "birthMonth",
   "inJapanSinceMonth", "statusSinceMonth", "employerSinceMonth", "workStatusMonthsBanked", "workStatusSinceMonth",
-  "promisedWageYenPerMonth", "debtYen", "savingsYen", "remittedYen",
+  "promisedWageYenPerMonth", "debtHomeYen", "savingsYen", "remittedYen",
   "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
   "rng",
 ];

@@ -3,6 +3,7 @@
 // the month's tables and caches, which only speed the month up (each module that fills one owns
 // it). Nothing here touches I/O, and this module imports no mechanism.
 
+import { NATIONALITY_COUNT } from "./codes.js";
 import { type AgentUniform, type Uniform, agentDraw } from "./agent-rng.js";
 import type { Employers } from "./employers.js";
 import type { ModelInputs } from "./inputs.js";
@@ -41,13 +42,21 @@ export interface MonthContext {
   absMonth: number;
   wageIndex: number;
   jobOpeningsRatio: number;
+  /** The scenario's shift of the yen (series yenValueIndex; 1 in the baseline). */
   yenValueIndex: number;
+  /**
+   * The yen's value in each nationality's home currency this month (inputs.yenValueByNationality
+   * x yenValueIndex): home currency per yen over its 2017-2021 mean. Money held in the home
+   * currency (debts, the savings goal) is kept in yen at that reference rate ('home yen'); yen
+   * earned now are worth this many home yen.
+   */
+  yenValueByNationality: Float64Array;
   /** abscondBase x tightness^e x yen^e x asylum-permit factor. */
   abscondBaseHazard: number;
   /** (ratio / reference)^elasticity for job changes. */
   jobChangeTightness: number;
-  /** yen^elasticity for return hazards. */
-  returnYenFactor: number;
+  /** (yen value)^returnYenElasticity for return hazards, by nationality. */
+  returnYenFactorByNationality: Float64Array;
   /** Whether the SSW2 test is open in every sector this month. */
   ssw2AllSectors: boolean;
   /** SSW1 can be entered this month: the status exists and the SSW (i) cap is not reached. */
@@ -109,7 +118,8 @@ export function createState(
     rng: { ...shared, life: agentStreams.life ?? own, jobs: agentStreams.jobs ?? own },
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
-      abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactor: 1, ssw2AllSectors: false,
+      yenValueByNationality: new Float64Array(NATIONALITY_COUNT).fill(1),
+      abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
       // NaN, not 0, until the month's context is set: docs/performance.md, 'Fields that hold fractions'.
       ssw1Open: false, sswSponsorFactor: NaN, ssw1Processing: false,
     },

@@ -3,7 +3,7 @@
 
 import { UserError } from "../errors.js";
 import { NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, STATUS_CODES, isExit } from "../model/codes.js";
-import { ENTRY_KINDS, type ModelInputs, type MonthlySeries, SERIES_NAMES, type SeriesName, parseMonth } from "../model/inputs.js";
+import { ENTRY_KINDS, type ModelInputs, type MonthlySeries, SERIES_NAMES, type SeriesName, formatMonth, parseMonth } from "../model/inputs.js";
 import { type Row, num, readTable } from "./data.js";
 import { type ResolvedScenario, normaliseSeriesDates } from "./load.js";
 
@@ -15,6 +15,8 @@ export const SERIES_INTERPOLATION: Record<SeriesName, "step" | "linear"> = {
   tiEntriesPerYear: "step",
   ssw1EntriesPerYear: "step",
   sieEntriesPerYear: "step",
+  studentStock: "step",
+  studentToSieSharePerYear: "step",
   ssw1StockCap: "step",
 };
 
@@ -25,7 +27,7 @@ export interface RunOptions {
   until?: string;
 }
 
-const ENTRY_KIND_CODES = ["TI", "SSW1", "SIE"] as const;
+const ENTRY_KIND_CODES = ["TI", "SSW1", "SIE", "SIE_STUDENT"] as const;
 
 function indexOf(codes: readonly string[], value: string | undefined, what: string, table: string): number {
   const k = value === undefined ? -1 : codes.indexOf(value);
@@ -126,6 +128,52 @@ function readNationalityMixes(startAbs: number): { atStart: Float64Array; later:
   return { atStart, later };
 }
 
+/** Each nationality's home currency (OTHER: the geometric mean of the six indexes, an assumption). */
+const CURRENCY_OF_NATIONALITY: Partial<Record<(typeof NATIONALITY_CODES)[number], string>> = {
+  VN: "VND", CN: "CNY", ID: "IDR", PH: "PHP", MM: "MMK", KH: "KHR",
+};
+/** Years whose mean rate is each currency's reference (index 1); a currency lacking some of them (MMK: no rates for 2021-2022) takes the mean of those it has. */
+const FX_REFERENCE_YEARS = [2017, 2021] as const;
+
+/**
+ * The yen's value in each home currency for each month of the run, over its 2017-2021 mean, from
+ * the annual averages of exchange_rates_annual.csv placed at each year's July (linear between
+ * them, held outside them).
+ */
+function readYenValueByNationality(startAbs: number, months: number): Float64Array {
+  const table = "exchange_rates_annual.csv";
+  const points = new Map<string, [number, number][]>();
+  for (const row of readTable(table) as Row[]) {
+    const year = num(row, "year", table);
+    if (!Number.isInteger(year)) throw new UserError(`Input table data/inputs/${table}: year "${row.year}" is not a whole year.`);
+    const v = num(row, "per_jpy", table);
+    if (!(v > 0)) throw new UserError(`Input table data/inputs/${table}: per_jpy "${row.per_jpy}" of ${row.currency} ${year} is not a positive rate.`);
+    const list = points.get(row.currency ?? "") ?? [];
+    list.push([year * 12 + 6, v]);
+    points.set(row.currency ?? "", list);
+  }
+  const out = new Float64Array(months * NATIONALITY_COUNT);
+  const other = NATIONALITY_CODES.indexOf("OTHER");
+  NATIONALITY_CODES.forEach((code, nat) => {
+    const currency = CURRENCY_OF_NATIONALITY[code];
+    if (currency === undefined) return;
+    const list = (points.get(currency) ?? []).sort((a, b) => a[0] - b[0]);
+    const ref = list.filter(([m]) => m >= FX_REFERENCE_YEARS[0] * 12 && m < (FX_REFERENCE_YEARS[1] + 1) * 12).map(([, v]) => v);
+    if (ref.length === 0) {
+      throw new UserError(`Input table data/inputs/${table}: no ${currency} rate for ${FX_REFERENCE_YEARS.join("-")}, the reference years of the yen's value (expected a row per year and currency).`);
+    }
+    const refRate = ref.reduce((a, b) => a + b, 0) / ref.length;
+    const monthly = expandSeries(Object.fromEntries(list.map(([m, v]) => [formatMonth(m), v / refRate])), "linear", startAbs, months);
+    for (let t = 0; t < months; t++) out[t * NATIONALITY_COUNT + nat] = monthly[t]!;
+  });
+  for (let t = 0; t < months; t++) {
+    let logSum = 0;
+    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (nat !== other) logSum += Math.log(out[t * NATIONALITY_COUNT + nat]!);
+    out[t * NATIONALITY_COUNT + other] = Math.exp(logSum / (NATIONALITY_COUNT - 1));
+  }
+  return out;
+}
+
 export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}): ModelInputs {
   const startAbs = parseMonth(scenario.start);
   const endAbs = parseMonth(options.until ?? scenario.end);
@@ -170,5 +218,6 @@ export function buildInputs(scenario: ResolvedScenario, options: RunOptions = {}
     debtYenByNationality,
     borrowedShareByNationality,
     feeYenByNationality,
+    yenValueByNationality: readYenValueByNationality(startAbs, months),
   };
 }

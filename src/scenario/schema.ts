@@ -55,6 +55,8 @@ export const SERIES_RANGES: Record<SeriesName, { range: readonly [number, number
   ssw1EntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
   // At most 88,000 a year (2019, series.csv): more than ten times that.
   sieEntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
+  studentStock: { range: [0, 10_000_000], unit: "persons, 1:1" },
+  studentToSieSharePerYear: { range: [0, 1], unit: "share of students per year" },
   // 820,000 for FY2024-2028 (data/rules.md): about twelve times that.
   ssw1StockCap: { range: [0, 10_000_000], unit: "persons, 1:1" },
 };

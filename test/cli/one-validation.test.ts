@@ -49,7 +49,7 @@ describe("flags: what was given and what is expected; nothing created", () => {
     { name: "--seed 1.5", argv: ["--seed", "1.5"], says: /--seed expects a whole number .*, got "1\.5"\./ },
     { name: "--seed ''", argv: ["--seed", ""], says: /--seed expects a whole number .*, got ""\./ },
     { name: "--seed 4294967296", argv: ["--seed", "4294967296"], says: /--seed expects a whole number .*, got "4294967296"\./ },
-    { name: "--scale 1e-12", argv: ["--scale", "1e-12"], says: /^migsim: --scale 1e-12 simulates 2\.4e-7 agents at the start \(.*\), fewer than one; the smallest scale that simulates at least one agent is 0\.0000042\.\n$/ },
+    { name: "--scale 1e-12", argv: ["--scale", "1e-12"], says: /^migsim: --scale 1e-12 simulates 2\.7e-7 agents at the start \(.*\), fewer than one; the smallest scale that simulates at least one agent is 0\.0000037\.\n$/ },
   ])("$name", async ({ argv, says }) => {
     const out = absent("flag");
     const r = await cli("run", BASELINE, "--quiet", "--until", "2014-02", ...argv, "--out", out);

@@ -3,7 +3,7 @@
 
 import { NATIONALITY_COUNT, SECTOR_COUNT, STATUS_COUNT, Status } from "../../src/model/codes.js";
 import type { Employers } from "../../src/model/employers.js";
-import type { ModelInputs } from "../../src/model/inputs.js";
+import { ENTRY_KINDS, type ModelInputs } from "../../src/model/inputs.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import {
   AGENT_FIELDS, addAgent, ageMonths, monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer,
@@ -76,15 +76,18 @@ export function flatInputs(params: Params, months = 12): ModelInputs {
       tiEntriesPerYear: flat(0),
       ssw1EntriesPerYear: flat(0),
       sieEntriesPerYear: flat(0),
+      studentStock: flat(0),
+      studentToSieSharePerYear: flat(0),
       ssw1StockCap: flat(Infinity),
     },
     initialStock: new Float64Array(STATUS_COUNT * NATIONALITY_COUNT),
-    entryNationalityShare: uniformShares(3, NATIONALITY_COUNT),
+    entryNationalityShare: uniformShares(ENTRY_KINDS, NATIONALITY_COUNT),
     entryNationalityShareFrom: [],
-    entrySectorShare: uniformShares(3, SECTOR_COUNT),
+    entrySectorShare: uniformShares(ENTRY_KINDS, SECTOR_COUNT),
     debtYenByNationality: new Float64Array(NATIONALITY_COUNT).fill(600000),
     borrowedShareByNationality: new Float64Array(NATIONALITY_COUNT).fill(0.5),
     feeYenByNationality: new Float64Array(NATIONALITY_COUNT).fill(600000),
+    yenValueByNationality: new Float64Array(months * NATIONALITY_COUNT).fill(1),
   };
 }
 

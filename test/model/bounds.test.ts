@@ -61,7 +61,7 @@ describe("hazardBound", () => {
           pop.sector[i] = Math.floor(u() * SECTOR_COUNT);
           pop.employer[i] = st === Status.IRREGULAR || st === Status.ASYLUM ? -1 : pick([-1, 3 * pop.sector[i]!, 3 * pop.sector[i]! + 1, 3 * pop.sector[i]! + 2]);
           pop.promisedWageYenPerMonth[i] = pick([50000, 180000, 400000]) * (0.5 + u());
-          pop.debtYen[i] = pick([0, 1e5, 1e6, 3e6]) * u();
+          pop.debtHomeYen[i] = pick([0, 1e5, 1e6, 3e6]) * u();
           pop.savingsYen[i] = pick([0, 1e6, 1e7]) * u();
           pop.family[i] = pick([0, Family.partner, Family.partner | Family.children, Family.partner | Family.partnerInJapan, 0xff & Math.floor(u() * 256)]);
           pop.skill[i] = u();

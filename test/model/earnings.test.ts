@@ -34,60 +34,76 @@ describe("wageThisMonth", () => {
 });
 
 describe("accrueAgent: money", () => {
-  it("repays debt out of the surplus and splits the rest into remittances and savings", () => {
-    const s = one({ employer: 2, debtYen: 1e6 });
+  // Net pay: legal pay less social insurance and tax (payrollDeductionShare); the debt, held in the
+  // home currency, first grows by a month's interest; repayments in yen are worth the month's yen
+  // value at home (1 in these states unless set).
+  const NET = 1 - D.payrollDeductionShare;
+  const GROWTH = 1 + D.debtInterestPerMonth;
+
+  it("repays debt with interest out of the net surplus and splits the rest into remittances and savings", () => {
+    const s = one({ employer: 2, debtHomeYen: 1e6 });
     accrueEach(s);
-    const surplus = D.tiWageYenPerMonth - D.livingCostYenPerMonth;
+    const surplus = D.tiWageYenPerMonth * NET - D.livingCostYenPerMonth;
     const repay = surplus * D.debtRepaymentShare;
     const rest = surplus - repay;
     expectNear(wageThisMonth(s, 0), D.tiWageYenPerMonth);
-    expectNear(s.pop.debtYen[0]!, 1e6 - repay);
+    expectNear(s.pop.debtHomeYen[0]!, 1e6 * GROWTH - repay);
     expectNear(s.pop.remittedYen[0]!, rest * D.remittanceShare);
     expectNear(s.pop.savingsYen[0]!, rest * (1 - D.remittanceShare));
   });
 
-  it("accounts for the whole surplus: repaid + remitted + saved = wage - living cost", () => {
+  it("accounts for the whole surplus: repaid + remitted + saved = net pay - living cost; undocumented pay is not withheld from", () => {
     const agents: AgentInit[] = [
-      { employer: 0, debtYen: 5e5 }, { employer: 1, debtYen: 1000 }, { employer: 2, debtYen: 0 },
-      { status: Status.IRREGULAR, tiStage: 0, employer: -1, debtYen: 2e5 },
+      { employer: 0, debtHomeYen: 5e5 }, { employer: 1, debtHomeYen: 1000 }, { employer: 2, debtHomeYen: 0 },
+      { status: Status.IRREGULAR, tiStage: 0, employer: -1, debtHomeYen: 2e5 },
       { status: Status.SIE, tiStage: 0, employer: 3, promisedWageYenPerMonth: D.sieWageYenPerMonth },
     ];
     const s = makeState({ agents, employers: EMP });
-    const debtBefore = agents.map((a) => a.debtYen ?? 0);
+    const debtBefore = agents.map((a) => a.debtHomeYen ?? 0);
     accrueEach(s);
     for (let i = 0; i < agents.length; i++) {
-      const surplus = Math.max(0, wageThisMonth(s, i) - D.livingCostYenPerMonth);
-      const repaid = debtBefore[i]! - s.pop.debtYen[i]!;
+      const net = wageThisMonth(s, i) * (agents[i]!.status === Status.IRREGULAR ? 1 : NET);
+      const surplus = Math.max(0, net - D.livingCostYenPerMonth);
+      const repaid = debtBefore[i]! * GROWTH - s.pop.debtHomeYen[i]!;
       expect(repaid).toBeGreaterThanOrEqual(0);
       expectNear(repaid + s.pop.remittedYen[i]! + s.pop.savingsYen[i]!, surplus, 1e-6);
     }
   });
 
-  it("never leaves debt negative: a small debt is paid off and the rest is split", () => {
-    const s = one({ employer: 2, debtYen: 1000 });
+  it("never leaves debt negative: a small debt is paid off with its interest and the rest is split", () => {
+    const s = one({ employer: 2, debtHomeYen: 1000 });
     accrueEach(s);
-    expect(s.pop.debtYen[0]).toBe(0);
-    const rest = D.tiWageYenPerMonth - D.livingCostYenPerMonth - 1000;
+    expect(s.pop.debtHomeYen[0]).toBe(0);
+    const rest = D.tiWageYenPerMonth * NET - D.livingCostYenPerMonth - 1000 * GROWTH;
     expectNear(s.pop.remittedYen[0]! + s.pop.savingsYen[0]!, rest);
     accrueEach(s);
-    expect(s.pop.debtYen[0]).toBe(0);
+    expect(s.pop.debtHomeYen[0]).toBe(0);
   });
 
-  it("pays nothing off and saves nothing when pay does not cover living costs", () => {
-    const s = one({ employer: 2, debtYen: 5e5, promisedWageYenPerMonth: D.livingCostYenPerMonth * 0.8, savingsYen: 100, remittedYen: 200 });
+  it("pays nothing off and saves nothing when pay does not cover living costs; the debt grows by its interest", () => {
+    const s = one({ employer: 2, debtHomeYen: 5e5, promisedWageYenPerMonth: D.livingCostYenPerMonth * 0.8, savingsYen: 100, remittedYen: 200 });
     accrueEach(s);
-    expect(s.pop.debtYen[0]).toBe(5e5);
+    expectNear(s.pop.debtHomeYen[0]!, 5e5 * GROWTH);
     expect(s.pop.savingsYen[0]).toBe(100);
     expect(s.pop.remittedYen[0]).toBe(200);
   });
 
+  it("a weaker yen repays less of a home-currency debt: yen repaid x the month's yen value", () => {
+    const s = one({ employer: 2, debtHomeYen: 1e6 });
+    const nat = s.pop.nationality[0]!;
+    s.ctx.yenValueByNationality[nat] = 0.8;
+    accrueEach(s);
+    const repayYen = (D.tiWageYenPerMonth * NET - D.livingCostYenPerMonth) * D.debtRepaymentShare;
+    expectNear(s.pop.debtHomeYen[0]!, 1e6 * GROWTH - repayYen * 0.8);
+  });
+
   it("repays a debt in full over the months and then saves more", () => {
-    const s = one({ employer: 2, debtYen: 6e5 });
+    const s = one({ employer: 2, debtHomeYen: 6e5 });
     let prevSaved = 0;
     let prevDebt = 6e5;
     for (let m = 0; m < 24; m++) {
       accrueEach(s);
-      const debt = s.pop.debtYen[0]!;
+      const debt = s.pop.debtHomeYen[0]!;
       expect(debt).toBeGreaterThanOrEqual(0);
       expect(debt).toBeLessThanOrEqual(prevDebt);
       const saved = s.pop.savingsYen[0]!;
@@ -154,7 +170,7 @@ describe("accrueAgent: time, skill, language and ties", () => {
 
   it("takes no random draw", () => {
     const streams = { entries: counting([0]), jobs: counting([0]), matching: counting([0]), life: counting([0]) };
-    const s = makeState({ agents: [{ debtYen: 1e5 }, { status: Status.SIE, tiStage: 0 }], streams });
+    const s = makeState({ agents: [{ debtHomeYen: 1e5 }, { status: Status.SIE, tiStage: 0 }], streams });
     accrueEach(s);
     expect(streams.entries.calls + streams.jobs.calls + streams.matching.calls + streams.life.calls).toBe(0);
   });

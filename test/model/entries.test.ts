@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ENTRY_STATUSES, EventCode, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Sector, Status } from "../../src/model/codes.js";
 import { defaultParams } from "../../src/model/params.js";
+import { ENTRY_KINDS } from "../../src/model/inputs.js";
 import { EntryKind, addEntries, createEntrant, seedInitialPopulation, stochasticRound } from "../../src/model/transitions/entries.js";
 import { ensureCapacity, getAgent } from "../../src/model/population.js";
 import { makeEmployers, makeState, seeded, timeCounts } from "../helpers/state.js";
@@ -12,9 +13,10 @@ const D = defaultParams();
 function concentrate(s: ReturnType<typeof makeState>, nat: number, sectorByKind: number[]): void {
   s.inputs.entryNationalityShare.fill(0);
   s.inputs.entrySectorShare.fill(0);
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < ENTRY_KINDS; k++) {
     s.inputs.entryNationalityShare[k * NATIONALITY_COUNT + nat] = 1;
-    s.inputs.entrySectorShare[k * SECTOR_COUNT + sectorByKind[k]!] = 1;
+    // Former students (kind 3) take the sector of SIEs from abroad unless given.
+    s.inputs.entrySectorShare[k * SECTOR_COUNT + (sectorByKind[k] ?? sectorByKind[2]!)] = 1;
   }
 }
 
@@ -43,7 +45,7 @@ describe("createEntrant", () => {
     expect(s.pop.sector[i]).toBe(Sector.care);
     expect(s.employers.sector[s.pop.employer[i]!]).toBe(Sector.care);
     expect(s.pop.promisedWageYenPerMonth[i]).toBeCloseTo(D.tiWageYenPerMonth * s.employers.wageLevel[s.pop.employer[i]!]!, 0);
-    expect(s.pop.debtYen[i]).toBeGreaterThan(0);
+    expect(s.pop.debtHomeYen[i]).toBeGreaterThan(0);
     expect(s.pop.japaneseLevel[i]).toBe(1);
     expect(s.pop.skill[i]).toBeCloseTo(D.entrySkillTi, 6);
     expect(timeCounts(s, i).ageMonths).toBeGreaterThanOrEqual(18 * 12);
@@ -68,14 +70,14 @@ describe("createEntrant", () => {
     expect(s.pop.promisedWageYenPerMonth[w]).toBeCloseTo(D.ssw1WageYenPerMonth, 0);
     expect(s.pop.skill[w]).toBeCloseTo(D.entrySkillSsw1, 6);
     expect(s.pop.japaneseLevel[w]).toBe(2);
-    expect(s.pop.debtYen[w]).toBeGreaterThan(0);
+    expect(s.pop.debtHomeYen[w]).toBeGreaterThan(0);
     expect(s.pop.brokerTie[w]).toBe(1);
     const e = createEntrant(s, EntryKind.SIE, Nationality.CN);
     expect(s.pop.status[e]).toBe(Status.SIE);
     expect(s.pop.sector[e]).toBe(Sector.professional);
     expect(s.employers.sector[s.pop.employer[e]!]).toBe(Sector.professional);
     expect(s.pop.promisedWageYenPerMonth[e]).toBeCloseTo(D.sieWageYenPerMonth, 0);
-    expect(s.pop.debtYen[e]).toBe(0);
+    expect(s.pop.debtHomeYen[e]).toBe(0);
     expect(s.pop.brokerTie[e]).toBe(0);
     expect(s.pop.japaneseLevel[e]).toBe(3);
   });
@@ -84,11 +86,11 @@ describe("createEntrant", () => {
     const none = makeState();
     none.inputs.borrowedShareByNationality.fill(0);
     ensureCapacity(none.pop, 50); // callers make room before adding agents
-    for (let k = 0; k < 50; k++) expect(none.pop.debtYen[createEntrant(none, EntryKind.TI, Nationality.ID)]).toBe(0);
+    for (let k = 0; k < 50; k++) expect(none.pop.debtHomeYen[createEntrant(none, EntryKind.TI, Nationality.ID)]).toBe(0);
     const draws = (share: number): number => {
       const s = makeState({ params: { feeShareBorneByWorker: share }, streams: { entries: seeded("debt") } });
       s.inputs.borrowedShareByNationality.fill(1);
-      return s.pop.debtYen[createEntrant(s, EntryKind.TI, Nationality.ID)]!;
+      return s.pop.debtHomeYen[createEntrant(s, EntryKind.TI, Nationality.ID)]!;
     };
     expect(draws(0)).toBe(0);
     expect(draws(0.5)).toBeCloseTo(draws(1) / 2, 0);
@@ -98,7 +100,7 @@ describe("createEntrant", () => {
     const debt = (enforced: boolean, nat: number): number => {
       const s = makeState({ params: { feeCapEnforced: enforced }, streams: { entries: seeded("cap") } });
       s.inputs.borrowedShareByNationality.fill(1);
-      return s.pop.debtYen[createEntrant(s, EntryKind.TI, nat)]!;
+      return s.pop.debtHomeYen[createEntrant(s, EntryKind.TI, nat)]!;
     };
     const ratio = D.feeCapYen / 600000; // flatInputs: fee 600,000 for every nationality
     expect(debt(true, Nationality.VN)).toBeCloseTo(debt(false, Nationality.VN) * ratio, -1);
@@ -150,14 +152,14 @@ describe("addEntries", () => {
   });
 
   it("grows the population beyond its initial capacity without losing agents", () => {
-    const s = makeState({ agents: [{ debtYen: 123, savingsYen: 456 }] });
+    const s = makeState({ agents: [{ debtHomeYen: 123, savingsYen: 456 }] });
     const cap = s.pop.capacity;
     concentrate(s, Nationality.KH, [Sector.food, 0, Sector.professional]);
     s.inputs.series.tiEntriesPerYear[0] = 12 * 5 * cap;
     addEntries(s);
     expect(s.pop.size).toBe(1 + 5 * cap);
     expect(s.pop.capacity).toBeGreaterThanOrEqual(s.pop.size);
-    expect(s.pop.debtYen[0]).toBe(123);
+    expect(s.pop.debtHomeYen[0]).toBe(123);
     expect(s.pop.savingsYen[0]).toBe(456);
     expect(new Set(s.pop.id.subarray(0, s.pop.size)).size).toBe(s.pop.size);
   });
@@ -263,7 +265,7 @@ describe("seedInitialPopulation", () => {
       if (st === Status.IRREGULAR || st === Status.ASYLUM) expect(s.pop.employer[i]).toBe(-1);
       else expect(s.employers.sector[s.pop.employer[i]!]).toBe(s.pop.sector[i]);
       if (st === Status.SIE) expect(seeded.monthsOnWorkStatus).toBe(m);
-      expect(s.pop.debtYen[i]).toBeGreaterThanOrEqual(0);
+      expect(s.pop.debtHomeYen[i]).toBeGreaterThanOrEqual(0);
       expect(s.pop.skill[i]).toBeLessThanOrEqual(1);
       expect(seeded.ageMonths).toBeGreaterThanOrEqual(18 * 12 + seeded.monthsInJapan);
     }

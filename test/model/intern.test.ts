@@ -3,7 +3,7 @@ import { EventCode, NO_STATUS, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
-import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone } from "../../src/model/transitions/intern.js";
+import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone, internHazards, legalTransferShare } from "../../src/model/transitions/intern.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { type AgentInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, decideEach, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
@@ -347,7 +347,7 @@ describe("decideIntern: TITP 'unavoidable' transfers", () => {
 describe("decideIntern: monthly competing options", () => {
   it("moves no one when every hazard is 0", () => {
     const agents: AgentInit[] = [];
-    for (let k = 0; k < 10; k++) agents.push({ monthsInStatus: k, debtYen: 1e6, brokerTie: 1, networkTies: 20 });
+    for (let k = 0; k < 10; k++) agents.push({ monthsInStatus: k, debtHomeYen: 1e6, brokerTie: 1, networkTies: 20 });
     const s = makeState({ params: NO_HAZARDS, agents });
     decideEach(s, scripted([0]));
     for (let i = 0; i < 10; i++) {
@@ -402,5 +402,56 @@ describe("decideIntern: monthly competing options", () => {
     expect(e).toEqual({ month: 7, id: s.pop.id[1], nat: 4, event: EventCode.abscond, from: Status.TI, to: Status.IRREGULAR });
     expect(e!.from).not.toBe(NO_STATUS);
     expect(flow(s, EventCode.abscond, Status.TI, Status.IRREGULAR, 4)).toBe(1);
+  });
+});
+
+describe("internHazards: leaving the employer as one choice", () => {
+  // W = abscondHazard, the hazard of wanting out; where a legal transfer is open, a share
+  // P = legalTransferShare asks for it, of whom (1 - legalTransferRefusalProb) move; the rest abscond.
+  const emp = makeEmployers([{ underpayShare: 0.15 }, { underpayShare: 0 }]);
+  const on = { abscondBaseHazardPerMonth: 0.002, legalTransferLogOdds: 0.7, legalTransferRefusalProb: 0.25, tiUnavoidableTransferHazardPerMonth: 0.0005 };
+  const hazards = (agent: AgentInit, params: Partial<Params>) => {
+    const s = intern(agent, params, emp);
+    const h = new Float64Array(8);
+    internHazards(s, 0, h);
+    return { h, want: abscondHazard(s, 0), p: legalTransferShare(s.params) };
+  };
+
+  it("legalTransferShare is the logistic of legalTransferLogOdds", () => {
+    expect(legalTransferShare({ ...D, legalTransferLogOdds: 0 })).toBeCloseTo(0.5, 15);
+    expect(legalTransferShare({ ...D, legalTransferLogOdds: Math.log(3) })).toBeCloseTo(0.75, 15);
+  });
+
+  it("TITP before titpGrievanceTransfer: every intern who wants out absconds; unavoidable transfers at underpayers only", () => {
+    const under = hazards({ monthsInStatus: 5, employer: 0 }, on);
+    expect(under.h[0]).toBeCloseTo(under.want, 15);
+    expect(under.h[2]).toBeCloseTo(0.0005, 15);
+    const fair = hazards({ monthsInStatus: 5, employer: 1 }, on);
+    expect(fair.h[0]).toBeCloseTo(fair.want, 15);
+    expect(fair.h[2]).toBe(0);
+  });
+
+  it("TITP with titpGrievanceTransfer: at an underpaying employer a share asks for a transfer instead; at a fair one nothing changes", () => {
+    const p = { ...on, titpGrievanceTransfer: true };
+    const under = hazards({ monthsInStatus: 5, employer: 0 }, p);
+    expect(under.p).toBeGreaterThan(0.5);
+    expect(under.h[0]).toBeCloseTo(under.want * (1 - under.p), 15);
+    expect(under.h[2]).toBeCloseTo(0.0005 + under.want * under.p * 0.75, 15);
+    const fair = hazards({ monthsInStatus: 5, employer: 1 }, p);
+    expect(fair.h[0]).toBeCloseTo(fair.want, 15);
+    expect(fair.h[2]).toBe(0);
+  });
+
+  it("ESD: no legal way out before the wait, a share diverted after it; refused requests stay", () => {
+    const esd = { ...on, esdJobChangeHazardPerMonth: 0.003 };
+    const before = hazards({ esd: 1, sector: Sector.manufacturing, employer: 2 * Sector.manufacturing + 1, monthsInStatus: 23, monthsWithEmployer: 23 }, esd);
+    expect(before.h[0]).toBeCloseTo(before.want, 15);
+    expect(before.h[2]).toBe(0);
+    const after = hazards({ esd: 1, sector: Sector.manufacturing, employer: 2 * Sector.manufacturing + 1, monthsInStatus: 24, monthsWithEmployer: 24 }, esd);
+    expect(after.h[0]).toBeCloseTo(after.want * (1 - after.p), 15);
+    // Ordinary mobility (at reference tightness, a fair employer) plus the diverted requests that succeed.
+    expect(after.h[2]).toBeCloseTo(0.003 + after.want * after.p * 0.75, 15);
+    // What leaves the employer out of wanting out: W (1 - P x refusal) <= W.
+    expect(after.h[0]! + after.h[2]! - 0.003).toBeCloseTo(after.want * (1 - after.p * 0.25), 15);
   });
 });

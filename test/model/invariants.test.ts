@@ -31,7 +31,7 @@ const sum = (a: ArrayLike<number>): number => {
 
 /** Statuses whose holders change employer (PR job changes are not tracked). */
 const JOB_CHANGE_STATUSES: readonly number[] = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE];
-const MONEY_FIELDS = ["debtYen", "savingsYen", "remittedYen", "promisedWageYenPerMonth"] as const;
+const MONEY_FIELDS = ["debtHomeYen", "savingsYen", "remittedYen", "promisedWageYenPerMonth"] as const;
 
 /** Row of the agent with this id (ids are strictly increasing along the rows), or -1. */
 function rowOf(s: SimState, id: number): number {
@@ -83,8 +83,8 @@ function agentViolations(s: SimState, t: number): string[] {
     if (st === Status.SIE && pop.sector[i] !== Sector.professional) bad(i, `SIE in sector ${pop.sector[i]}`);
     // Non-negative and finite (NaN fails the comparison too).
     const wage = wageThisMonth(s, i);
-    if (!(pop.debtYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && wage >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
-      !Number.isFinite(pop.debtYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + wage + pop.promisedWageYenPerMonth[i]!)) {
+    if (!(pop.debtHomeYen[i]! >= 0 && pop.savingsYen[i]! >= 0 && pop.remittedYen[i]! >= 0 && wage >= 0 && pop.promisedWageYenPerMonth[i]! >= 0) ||
+      !Number.isFinite(pop.debtHomeYen[i]! + pop.savingsYen[i]! + pop.remittedYen[i]! + wage + pop.promisedWageYenPerMonth[i]!)) {
       for (const f of MONEY_FIELDS) bad(i, `${f} = ${pop[f][i]}`);
       bad(i, `pay this month = ${wage}`);
     }

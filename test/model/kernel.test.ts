@@ -35,7 +35,7 @@ const mix: AgentInit[] = [
   { status: Status.ASYLUM, tiStage: 0, employer: -1 },
   { status: Status.PR, tiStage: 0 },
   { status: Status.DEPORTED, tiStage: 0, employer: -1 },
-].map((a) => ({ ...a, family: SETTLED, debtYen: 50000 }));
+].map((a) => ({ ...a, family: SETTLED, debtHomeYen: 50000 }));
 
 /** Agent i's generator state after `steps` draws from `rng` as it is now. */
 function stepped(rng: Uint32Array, i: number, steps: number): number[] {
@@ -81,12 +81,12 @@ describe.each(KERNELS)("agentMonths (%s)", (_, agentMonths) => {
   });
 
   it("accrues the rows before firstEntrant only, and leaves leavers' rows alone", () => {
-    const s = makeState({ agents: [{ debtYen: 1e6, family: SETTLED }, { debtYen: 1e6, family: SETTLED }, { status: Status.RETURNED, tiStage: 0, employer: -1, family: 0, debtYen: 50 }] });
+    const s = makeState({ agents: [{ debtHomeYen: 1e6, family: SETTLED }, { debtHomeYen: 1e6, family: SETTLED }, { status: Status.RETURNED, tiStage: 0, employer: -1, family: 0, debtHomeYen: 50 }] });
     const rngBefore = s.pop.rng.slice(8, 12);
     agentMonths(s, 1);
-    expect(s.pop.debtYen[0]).toBeLessThan(1e6); // accrued: repaid some debt
-    expect(s.pop.debtYen[1]).toBe(1e6); // an entrant of this month: no accrual
-    expect(s.pop.debtYen[2]).toBe(50);
+    expect(s.pop.debtHomeYen[0]).toBeLessThan(1e6); // accrued: repaid some debt
+    expect(s.pop.debtHomeYen[1]).toBe(1e6); // an entrant of this month: no accrual
+    expect(s.pop.debtHomeYen[2]).toBe(50);
     expect(s.pop.family[2]).toBe(0);
     expect(Array.from(s.pop.rng.subarray(8, 12))).toEqual(Array.from(rngBefore));
   });

@@ -50,6 +50,22 @@ describe("changeEmployer", () => {
     expect(t.pop.employer[0]).toBe(mid + 1);
   });
 
+  it("takes the best-paying of jobOffersConsidered employers drawn (the first of equals); 1 = the first drawn", () => {
+    // Manufacturing rows 0-3: 0 current; 1 underpays 20%; 2 pays in full; 3 pays in full at a higher wage level.
+    const emp = makeEmployers([{}, { underpayShare: 0.2 }, {}, { wageLevel: 1.2 }]);
+    const draws = (k: number): number => (k + 0.5) / 4; // pickEmployer(manufacturing, draws(k)) = row k
+    const move = (offers: number, picks: number[]): number => {
+      const s = makeState({ params: { jobOffersConsidered: offers }, agents: [{ status: Status.SSW1, tiStage: 0, employer: 0 }], employers: emp, streams: { jobs: scripted(picks.map(draws)) } });
+      changeEmployer(s, 0);
+      return s.pop.employer[0]!;
+    };
+    expect(move(1, [1])).toBe(1); // a random one: the underpaying employer, if drawn
+    expect(move(2, [1, 2])).toBe(2); // full pay beats 20% withheld
+    expect(move(2, [2, 1])).toBe(2);
+    expect(move(3, [1, 2, 3])).toBe(3); // the higher wage level wins
+    expect(move(2, [2, 2])).toBe(2);
+  });
+
   it("stays with the only employer of a sector that has one", () => {
     const emp = makeEmployers([{}]);
     const s = makeState({ agents: [{ sector: Sector.care, employer: Sector.care }], employers: emp });

@@ -24,7 +24,7 @@ function filled(n: number, capacity = n): Population {
     pop.workStatusMonthsBanked[i] = k % 20;
     pop.workStatusSinceMonth[i] = -(k % 25);
     pop.promisedWageYenPerMonth[i] = 180000 + k;
-    pop.debtYen[i] = 1000 * k;
+    pop.debtHomeYen[i] = 1000 * k;
     pop.savingsYen[i] = 2000 * k;
     pop.remittedYen[i] = 3000 * k;
     pop.family[i] = k % 16;
@@ -52,9 +52,9 @@ describe("createPopulation and addAgent", () => {
     const pop = createPopulation(4);
     const first = addAgent(pop, 0);
     const second = addAgent(pop, 0);
-    pop.debtYen[first] = 99;
+    pop.debtHomeYen[first] = 99;
     pop.status[first] = Status.RETURNED; // leaves; its row is reclaimed below
-    pop.debtYen[second] = 42;
+    pop.debtHomeYen[second] = 42;
     pop.status[second] = Status.SIE;
     removeExited(pop);
     expect(pop.size).toBe(1);
@@ -74,10 +74,10 @@ describe("createPopulation and addAgent", () => {
 describe("ensureCapacity", () => {
   it("does nothing when there is room", () => {
     const pop = filled(10, 16);
-    const before = pop.debtYen;
+    const before = pop.debtHomeYen;
     ensureCapacity(pop, 6);
     expect(pop.capacity).toBe(16);
-    expect(pop.debtYen).toBe(before);
+    expect(pop.debtHomeYen).toBe(before);
   });
 
   it("doubles the capacity as often as needed and preserves every field of every live row", () => {
@@ -142,11 +142,11 @@ describe("removeExited", () => {
   it("changes nothing when nobody left", () => {
     const pop = filled(12);
     const before = rows(pop);
-    const data = pop.debtYen;
+    const data = pop.debtHomeYen;
     removeExited(pop);
     expect(pop.size).toBe(12);
     expect(rows(pop)).toEqual(before);
-    expect(pop.debtYen).toBe(data);
+    expect(pop.debtHomeYen).toBe(data);
   });
 
   it("empties the population when everybody left, and never reuses ids", () => {

@@ -34,7 +34,8 @@ const many = (a: AgentInit, n = N): AgentInit[] => Array.from({ length: n }, () 
 describe("absconding in one month", () => {
   it("takes n p interns, p = 1 - exp(-h), within 4 sd = 4 sqrt(n p (1 - p))", () => {
     const s = makeState({
-      params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false },
+      // The tenure and goal-shortfall terms off: this checks the broker term and the draw.
+      params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false, abscondFirstYearLogHr: 0, abscondSecondYearLogHr: 0, abscondGoalShortfallLogHr: 0 },
       agents: many({ monthsInStatus: 5, brokerTie: 1 })
     });
     const h = abscondHazard(s, 0);
@@ -49,8 +50,9 @@ describe("absconding in one month", () => {
   it("is more frequent with debt, by the hazard ratio exp(debt log HR x months of pay owed)", () => {
     // Two groups of N / 2 interns; each group's count is checked against its own p.
     const debt = 6 * 181700;
-    const agents = [...many({ monthsInStatus: 5, debtYen: 0 }, N / 2), ...many({ monthsInStatus: 5, debtYen: debt }, N / 2)];
-    const s = makeState({ params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false }, agents });
+    const agents = [...many({ monthsInStatus: 5, debtHomeYen: 0 }, N / 2), ...many({ monthsInStatus: 5, debtHomeYen: debt }, N / 2)];
+    // The goal-shortfall term (which also reads the debt) off: this checks the debt term alone.
+    const s = makeState({ params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: 0.01, asylumWorkPermitted: false, abscondGoalShortfallLogHr: 0, abscondFirstYearLogHr: 0, abscondSecondYearLogHr: 0 }, agents });
     const h0 = abscondHazard(s, 0);
     const h1 = abscondHazard(s, N / 2);
     expect(h1 / h0).toBeCloseTo(Math.exp(6 * s.params.abscondDebtLogHrPerWageMonth), 5);
@@ -156,7 +158,7 @@ describe("entries", () => {
 });
 
 describe("recruitment debt", () => {
-  it("share of entrants who borrowed ~ borrowedShare (4 binomial sd); mean debt ~ the nationality mean (4 sd of the mean)", () => {
+  it("share of entrants who borrowed ~ borrowedShare (4 binomial sd); mean debt ~ the nationality mean with the wait's interest (4 sd of the mean)", () => {
     const s = makeState({ streams: { entries: seeded("debt draws") } });
     const share = 0.8;
     s.inputs.borrowedShareByNationality[Nationality.VN] = share;
@@ -166,7 +168,7 @@ describe("recruitment debt", () => {
     let sumDebt = 0;
     let sumSq = 0;
     for (let i = 0; i < N; i++) {
-      const d = s.pop.debtYen[i]!;
+      const d = s.pop.debtHomeYen[i]!;
       if (d > 0) {
         borrowers++;
         sumDebt += d;
@@ -175,7 +177,7 @@ describe("recruitment debt", () => {
     }
     expectBinomial(borrowers, N, share, "borrowers");
     // Lognormal factor with mean 1 and cv debtCv: the sample mean's sd is mean x cv / sqrt(borrowers).
-    const mean = s.inputs.debtYenByNationality[Nationality.VN]!;
+    const mean = s.inputs.debtYenByNationality[Nationality.VN]! * (1 + s.params.debtInterestPerMonth) ** s.params.predepartureWaitMonths;
     const sdOfMean = (mean * s.params.debtCv) / Math.sqrt(borrowers);
     expect(Math.abs(sumDebt / borrowers - mean)).toBeLessThanOrEqual(Z * sdOfMean);
     // The spread: sample cv within 0.05 of debtCv (its sd is about 0.006 at this n; a loose bound).

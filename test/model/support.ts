@@ -98,7 +98,7 @@ export const CERTAIN = 50;
  * context first (employers' pay codes are as the month's tables left them).
  */
 export function wageThisMonth(s: SimState, i: number): number {
-  updateAccrualRates(s.tables.accrual, s.params, s.ctx.month, s.ctx.wageIndex, s.payCodes);
+  updateAccrualRates(s.tables.accrual, s.params, s.ctx.month, s.ctx.wageIndex, s.ctx.yenValueByNationality, s.payCodes);
   return wageOf(s.pop, s.tables.accrual, i, s.pop.status[i]!);
 }
 

@@ -2,7 +2,11 @@
 // (a) every scenario file loads, resolves and runs a year at a tiny scale, and the library files
 //     follow the conventions of the README ('Writing a scenario');
 // (b) each policy scenario moves the outcome its mechanism implies, relative to the baseline,
-//     under common random numbers (the same task seed for both runs of a replicate).
+//     under common random numbers (the same task seed for both runs of a replicate). These check
+//     that the mechanisms work as written, not that the policies work so in Japan: each check's
+//     direction follows from the signs the model gives its terms, and where a sign is an
+//     assumption (a prior that excludes the other sign, or a fixed parameter), the check's
+//     comment says which.
 //
 // Statistics: for replicates r = 0..R-1 both runs use taskSeed(ROOT_SEED, r); d_r is the
 // scenario's metric minus the baseline's. An increase is asserted as mean(d) > K * sd(d) / sqrt(R),
@@ -18,10 +22,10 @@
 // noisy than unpaired ones (employer pays at scale 0.02: paired sd 3.3 against 24.9 between
 // replicates of the baseline).
 //
-// Three scenarios have effects of about 4-10% in the model: employer-pays and fee-cap-enforced
-// lower absconding by about 9-10% (a debt is repaid within about 5 months, so the debt term acts
-// on a small part of a 3-year stay), family-accompaniment lowers SSW1 returns by about 4%. They
-// are checked at scale 0.01 (SMALL_EFFECTS below).
+// Three scenarios have effects of about 4-17% in the model: employer-pays and fee-cap-enforced
+// lower absconding by about 13-17% (through the debt term and the projected shortfall, whose goal
+// includes the debt), family-accompaniment lowers SSW1 returns by about 4% at a stated return
+// hazard. They are checked at scale 0.01 (SMALL_EFFECTS below).
 
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -145,16 +149,19 @@ interface Settings {
   scale: number;
   until: string;
   replicates: number;
+  /** Parameters set in both runs (baseline and scenario), where a check needs a stated value of one. */
+  params?: Record<string, number>;
 }
 
 const runs = new Map<string, RunResult>();
 
 /** Replicate r of a scenario file, run once per settings and kept for the other checks. */
 function run(file: string, r: number, settings: Settings): RunResult {
-  const key = `${file}|${settings.scale}|${settings.until}|${r}`;
+  const key = `${file}|${settings.scale}|${settings.until}|${r}|${JSON.stringify(settings.params ?? {})}`;
   let result = runs.get(key);
   if (!result) {
     const inputs = buildInputs(loadScenario(join(SCENARIOS, file)), { scale: settings.scale, until: settings.until });
+    inputs.params = { ...inputs.params, ...settings.params };
     result = simulate(inputs, taskSeed(ROOT_SEED, r), { collectEvents: false });
     runs.set(key, result);
   }
@@ -203,13 +210,17 @@ const FAST_CHECKS: Check[] = [
     metric: events({ event: EventCode.transfer, from: [Status.TI], to: [Status.SSW1] }, "2027-04"),
   },
   {
-    // returnYenElasticity -1: a weaker yen raises return hazards.
+    // returnYenElasticity -1 (assumption from a survey's stated reasons, Mynavi 2024): a weaker
+    // yen raises return hazards; it also delays target earners' goals, which works the other way.
     scenario: "weak-yen.yaml", outcome: "returns of SSW1, SSW2 and SIE from 2026-01", direction: "increase",
     metric: events({ event: EventCode.return, from: [Status.SSW1, Status.SSW2, Status.SIE] }, "2026-01"),
   },
   {
-    // abscondYenElasticity 1: a weaker yen makes escaping to undocumented work pay less.
-    scenario: "weak-yen.yaml", outcome: "abscond events from 2026-01", direction: "decrease",
+    // No direct yen effect (abscondYenElasticity 0). A weaker yen raises an intern's projected
+    // shortfall against its goal and the yen value of its home-currency debt; both terms raise
+    // absconding because their coefficients are non-negative by assumption (priors [0, 3] and
+    // [0, 0.3]); their sizes are calibrated. The mechanism, not an observed fact.
+    scenario: "weak-yen.yaml", outcome: "abscond events from 2026-01", direction: "increase",
     metric: events({ event: EventCode.abscond }, "2026-01"),
   },
   {
@@ -242,21 +253,23 @@ const FAST_CHECKS: Check[] = [
 ];
 
 /**
- * Effects of 4-10%, checked at a larger scale: about 0.6 s per run, 30 runs. Each agent draws from
+ * Effects of 4-17%, checked at a larger scale: about 0.6 s per run, 30 runs. Each agent draws from
  * its own generator (src/model/agent-rng.ts), so paired differences stay small: measured at scale
- * 0.01, R = 5 (this file's own output, calibrated baseline of 2026-11-21): employer pays
- * d = -32.4 (se 3.7, t -8.8), fee cap on Vietnamese absconding -37.2 (se 1.7, t -21.7), family
- * accompaniment -103.6 (se 2.3, t -44.7).
+ * 0.01, R = 5 (this file's own output, the jointly calibrated baseline of 2026-12-07): employer
+ * pays d = -65.4 (se 4.1, t -15.8), fee cap on Vietnamese absconding -57.6 (se 3.6, t -15.8),
+ * family accompaniment at sswReturnHazardPerMonth 0.017 -158.6 (se 8.3, t -19.0).
  */
 const SMALL_EFFECTS: Settings = { scale: 0.01, until: "2031-12", replicates: 5 };
 const SMALL_EFFECT_CHECKS: Check[] = [
   {
     // Family joins SSW1 holders: no return premium of family at origin, the staying effect of
-    // family in Japan. About -4%: only SSW1 holders with a partner from before entry (20%) have
-    // family at origin, and the 5-year cap still ends the stay of most.
-    scenario: "family-accompaniment.yaml", outcome: "SSW1 returns from 2027-04", direction: "decrease",
+    // family in Japan. Family acts on the return hazard, whose best-fit value (0.00077 a month)
+    // is not identified by the targets (posterior 90% interval 0.0014-0.028, docs/calibration.md):
+    // at it, nearly every SSW1 return is the 5-year cap's and the effect is invisible. The check
+    // tests the mechanism at the posterior mean instead, 0.017 a month, in both runs.
+    scenario: "family-accompaniment.yaml", outcome: "SSW1 returns from 2027-04 (sswReturnHazardPerMonth 0.017)", direction: "decrease",
     metric: events({ event: EventCode.return, from: [Status.SSW1] }, "2027-04"),
-    settings: SMALL_EFFECTS,
+    settings: { ...SMALL_EFFECTS, params: { sswReturnHazardPerMonth: 0.017 } },
   },
   {
     // Debts are repaid within about 5 months, so the debt term acts on a small part of a stay.

@@ -37,7 +37,7 @@ describe("validateScenarios: what loads but cannot run", () => {
     { file: "sweep-tiny-step.yaml", error: /steps of 1e-12 is 1000000000001 values, more than the 100000 points a sweep may have; use a larger step/ },
     { file: "sweep-lhs-min-equals-max.yaml", error: /sweep\.latinHypercube\.params\.debtCv: expected \[min, max\] with max > min, got \[0\.5, 0\.5\]/ },
     { file: "sweep-grid-and-lhs.yaml", error: /sweep: debtCv appears in both grid and latinHypercube/ },
-    { file: "scale-below-one-agent.yaml", error: /: scale 1e-320 simulates .* agents at the start .*fewer than one; the smallest scale that simulates at least one agent is 0\.0000041\.$/ },
+    { file: "scale-below-one-agent.yaml", error: /: scale 1e-320 simulates .* agents at the start .*fewer than one; the smallest scale that simulates at least one agent is 0\.0000037\.$/ },
   ])("$file", ({ file, error }) => {
     const s = loadScenario(join(BAD, file));
     const e = thrown(() => validateScenarios([s]));
@@ -51,14 +51,14 @@ describe("validateScenarios: what loads but cannot run", () => {
 });
 
 describe("a scale that simulates fewer than one agent", () => {
-  const smallest = 0.0000041;
+  const smallest = 0.0000037;
 
   it("the smallest scale it names simulates at least one agent, and the next smaller value does not", () => {
     expect(smallest * PEOPLE).toBeGreaterThanOrEqual(1);
-    expect(0.000004 * PEOPLE).toBeLessThan(1);
+    expect(0.0000036 * PEOPLE).toBeLessThan(1);
     expect(() => validateScenarios([base], { scale: smallest })).not.toThrow();
     expect(() => validateScenarios([{ ...base, scale: smallest }])).not.toThrow();
-    expect(() => validateScenarios([base], { scale: 0.000004 })).toThrow(/smallest scale that simulates at least one agent is 0\.0000041\./);
+    expect(() => validateScenarios([base], { scale: 0.0000036 })).toThrow(/smallest scale that simulates at least one agent is 0\.0000037\./);
   });
 
   it("names --scale when the flag set it, the scenario's scale otherwise", () => {
@@ -132,7 +132,7 @@ describe("validateExperimentSpec: a manifest's spec is checked like scenario fil
     { name: "until not a month", change: (s) => void (s.until = "soon"), error: /spec\.until: expected a month as YYYY-MM/ },
     { name: "a sweep value out of range", change: (s) => void (first(s).sweep = { grid: { debtCv: [0.5, 9] } }), error: /^Manifest out\/manifest\.json: spec\.scenarios\[0\] \("baseline"\): sweep\.grid\.debtCv\[1\]: value 9 is outside/ },
     { name: "a sweep step of 1e-12", change: (s) => void (first(s).sweep = { grid: { debtCv: { from: 0, to: 1, step: 1e-12 } } }), error: /spec\.scenarios\[0\] \("baseline"\): sweep\.grid\.debtCv: .* use a larger step/ },
-    { name: "a scale of 1e-300", change: (s) => void (s.scale = 1e-300), error: /^Manifest out\/manifest\.json: spec\.scale 1e-300 simulates .* the smallest scale that simulates at least one agent is 0\.0000041\./ },
+    { name: "a scale of 1e-300", change: (s) => void (s.scale = 1e-300), error: /^Manifest out\/manifest\.json: spec\.scale 1e-300 simulates .* the smallest scale that simulates at least one agent is 0\.0000037\./ },
     { name: "end before start", change: (s) => void (first(s).end = "2013-01"), error: /spec\.scenarios\[0\] \("baseline"\): end \(2013-01\) is before start/ },
     { name: "two scenarios of one name", change: (s) => void s.scenarios.push(s.scenarios[0]!), error: /^Manifest out\/manifest\.json: Two scenarios are named "baseline"/ },
     {

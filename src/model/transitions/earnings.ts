@@ -1,4 +1,5 @@
-// Monthly accrual for everyone in Japan: pay, debt repayment, remittances and savings, skill,
+// Monthly accrual for everyone in Japan: net pay, debt interest and repayment (the debt is held in
+// the home currency, so its yen value moves with the exchange rate), remittances and savings, skill,
 // Japanese and co-national ties. Deterministic: no random draws. Time in Japan, in status and so
 // on needs no accrual: it is kept as month stamps (population.ts), and the counts follow the month.
 
@@ -20,6 +21,12 @@ export interface AccrualRates {
   /** 1 + overtime premium share. */
   overtimeFactor: number;
   livingCostYen: number;
+  /** 1 - payrollDeductionShare: the part of legal pay left after social insurance and tax. */
+  netPayShare: number;
+  /** 1 + debtInterestPerMonth. */
+  debtGrowth: number;
+  /** The month's yen value by nationality (MonthContext.yenValueByNationality): home yen per yen. */
+  yenValueByNationality: Float64Array;
   repayShare: number;
   remitShare: number;
   /** 1 - remitShare: the part of what is left that is saved. */
@@ -51,7 +58,8 @@ export const MONTH_TIE_DUE = 2;
 
 export function createAccrualRates(): AccrualRates {
   return {
-    month: 0, wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, repayShare: 0, remitShare: 0, saveShare: 1,
+    month: 0, wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, netPayShare: 1, debtGrowth: 1,
+    yenValueByNationality: new Float64Array(0), repayShare: 0, remitShare: 0, saveShare: 1,
     skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
     dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
     overtimeFactorByCode: new Float64Array(PAY_OVERTIME + 1), skillGainByCode: new Float64Array(PAY_PROMOTER + 1),
@@ -59,9 +67,17 @@ export function createAccrualRates(): AccrualRates {
   };
 }
 
-/** Fills `r` for month `month` from the parameters, the month's wage index and employers' pay codes. */
-export function updateAccrualRates(r: AccrualRates, p: Params, month: number, wageIndex: number, codes: EmployerPayCodes): void {
+/**
+ * Fills `r` for month `month` from the parameters, the month's wage index and yen values
+ * (MonthContext) and employers' pay codes.
+ */
+export function updateAccrualRates(
+  r: AccrualRates, p: Params, month: number, wageIndex: number, yenValueByNationality: Float64Array, codes: EmployerPayCodes,
+): void {
   r.month = month;
+  r.yenValueByNationality = yenValueByNationality;
+  r.netPayShare = 1 - p.payrollDeductionShare;
+  r.debtGrowth = 1 + p.debtInterestPerMonth;
   r.underpayByCode = codes.underpay;
   r.wageIndex = wageIndex;
   r.irregularWageYen = p.irregularWageYenPerMonth * wageIndex;
@@ -111,17 +127,33 @@ export function wageOf(pop: Population, r: AccrualRates, i: number, st: number):
 }
 
 /**
+ * Agent i's pay this month after social insurance and tax, yen: legal pay (wageOf) x netPayShare;
+ * undocumented pay is not withheld from.
+ * @inline
+ */
+export function netPayOf(pop: Population, r: AccrualRates, i: number, st: number): number {
+  const wage = wageOf(pop, r, i, st);
+  return st === Status.IRREGULAR || st === Status.ASYLUM ? wage : wage * r.netPayShare;
+}
+
+/**
  * One month of work and life for agent i, who is in Japan with status st (accrual runs before the
- * month's entries).
+ * month's entries). The debt, held in the home currency, grows by the month's interest; repayments
+ * in yen are worth the month's yen value at home.
  * @inline
  */
 export function accrueAgent(pop: Population, r: AccrualRates, i: number, st: number): void {
-  const wage = wageOf(pop, r, i, st);
-  const surplus = wage > r.livingCostYen ? wage - r.livingCostYen : 0;
-  const debt = pop.debtYen[i]!;
+  const net = netPayOf(pop, r, i, st);
+  const surplus = net > r.livingCostYen ? net - r.livingCostYen : 0;
+  const yenValue = r.yenValueByNationality[pop.nationality[i]!]!;
+  const debtHome = pop.debtHomeYen[i]! * r.debtGrowth;
   let repay = surplus * r.repayShare;
-  if (repay > debt) repay = debt;
-  pop.debtYen[i] = debt - repay;
+  if (repay * yenValue >= debtHome) {
+    repay = debtHome / yenValue;
+    pop.debtHomeYen[i] = 0;
+  } else {
+    pop.debtHomeYen[i] = debtHome - repay * yenValue;
+  }
   const rest = surplus - repay;
   pop.remittedYen[i] = pop.remittedYen[i]! + rest * r.remitShare;
   pop.savingsYen[i] = pop.savingsYen[i]! + rest * r.saveShare;

@@ -11,9 +11,12 @@ import { addAgent, ageMonths, ensureCapacity } from "../population.js";
 import type { SimState } from "../state.js";
 import { recordAgentEvent } from "./moves.js";
 
-/** Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE. */
-export const EntryKind = { TI: 0, SSW1: 1, SIE: 2 } as const;
-const KIND_STATUS = [Status.TI, Status.SSW1, Status.SIE] as const;
+/**
+ * Entry kinds index entry tables: 0 TI, 1 SSW1, 2 SIE from abroad, 3 SIE_STUDENT (an international
+ * student changing status to SIE in Japan).
+ */
+export const EntryKind = { TI: 0, SSW1: 1, SIE: 2, SIE_STUDENT: 3 } as const;
+const KIND_STATUS = [Status.TI, Status.SSW1, Status.SIE, Status.SIE] as const;
 
 /** floor(x), plus one with probability frac(x): unbiased integer counts at any scale. */
 export function stochasticRound(x: number, u: number): number {
@@ -42,7 +45,11 @@ function drawFromShares(shares: Float64Array, offset: number, n: number, u: numb
   return last;
 }
 
-/** Recruitment debt of a new intern or SSW1 entrant from `nat`, yen. */
+/**
+ * Recruitment debt of a new intern or SSW1 entrant from `nat` on arrival, in home yen (the home
+ * currency at its 2017-2021 rate against the yen): the survey's debt, with the interest of the
+ * months between borrowing and departure.
+ */
 function drawDebt(s: SimState, nat: number, draw: Uniform): number {
   const p = s.params;
   const inputs = s.inputs;
@@ -53,7 +60,7 @@ function drawDebt(s: SimState, nat: number, draw: Uniform): number {
   let debt = inputs.debtYenByNationality[nat]! * factor * p.feeShareBorneByWorker;
   // Vietnam's Law 69/2020 caps the fee; debt (close to the fee in the ISA survey) shrinks with it.
   if (p.feeCapEnforced && nat === Nationality.VN) debt *= Math.min(1, p.feeCapYen / inputs.feeYenByNationality[nat]!);
-  return debt;
+  return debt * (1 + p.debtInterestPerMonth) ** p.predepartureWaitMonths;
 }
 
 /**
@@ -81,6 +88,12 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   const ageYears = (kind === EntryKind.TI ? p.tiEntryAgeYears : kind === EntryKind.SSW1 ? p.ssw1EntryAgeYears : p.sieEntryAgeYears)
     + p.entryAgeSdYears * normal(draw);
   pop.birthMonth[i] = now - Math.max(18 * 12, Math.round(ageYears * 12));
+  // A graduate of a Japanese school has lived in Japan while studying (counts towards residency)
+  // and made the co-national contacts of those months (accrual adds one every 12 / networkTiesPerYear).
+  if (kind === EntryKind.SIE_STUDENT) {
+    pop.inJapanSinceMonth[i] = now - p.studentStudyMonths;
+    pop.networkTies[i] = Math.min(20, Math.floor((p.studentStudyMonths * p.networkTiesPerYear) / 12));
+  }
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
   pop.promisedWageYenPerMonth[i] = baseWage * wageLevel;
   if (kind === EntryKind.TI) {
@@ -88,8 +101,8 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
     pop.esd[i] = p.esdActive ? 1 : 0;
   }
   // Assumption: SSW1 entrants from abroad are recruited through the same brokers as interns (seed 002).
-  if (kind !== EntryKind.SIE) {
-    pop.debtYen[i] = drawDebt(s, nat, draw);
+  if (kind === EntryKind.TI || kind === EntryKind.SSW1) {
+    pop.debtHomeYen[i] = drawDebt(s, nat, draw);
     pop.brokerTie[i] = draw() < p.brokerTieProb ? 1 : 0;
   }
   if (draw() < p.partnerAtEntryProb) {
@@ -98,7 +111,8 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   pop.skill[i] = kind === EntryKind.TI ? p.entrySkillTi : kind === EntryKind.SSW1 ? p.entrySkillSsw1 : p.entrySkillSie;
   // JLPT levels at entry: interns N5 (ESD asks A1), SSW1 N4 (the SSW Japanese test, about A2),
   // SIE N3 (assumption: white-collar work in Japanese).
-  pop.japaneseLevel[i] = kind === EntryKind.TI ? 1 : kind === EntryKind.SSW1 ? 2 : 3;
+  // Graduates of Japanese schools N2 (assumption: study in Japanese).
+  pop.japaneseLevel[i] = kind === EntryKind.TI ? 1 : kind === EntryKind.SSW1 ? 2 : kind === EntryKind.SIE ? 3 : 4;
   return i;
 }
 
@@ -110,9 +124,11 @@ export function addEntries(s: SimState): void {
     inputs.series.tiEntriesPerYear[t]! / 12,
     ctx.ssw1Open ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
     inputs.series.sieEntriesPerYear[t]! / 12,
+    // Graduates changing status: the student stock x the year's share who do (driven by the stock).
+    (inputs.series.studentStock[t]! * inputs.series.studentToSieSharePerYear[t]!) / 12,
   ];
   // Room for the expected entrants plus a margin; ensureCapacity doubles if ever exceeded.
-  ensureCapacity(s.pop, Math.ceil((perMonth[0]! + perMonth[1]! + perMonth[2]!) * inputs.scale * 1.5) + 16);
+  ensureCapacity(s.pop, Math.ceil((perMonth[0]! + perMonth[1]! + perMonth[2]! + perMonth[3]!) * inputs.scale * 1.5) + 16);
   for (let kind = 0; kind < ENTRY_KINDS; kind++) {
     for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
       const expected = perMonth[kind]! * inputs.scale * s.entryNationalityShare[kind * NATIONALITY_COUNT + nat]!;
@@ -122,6 +138,7 @@ export function addEntries(s: SimState): void {
         const i = createEntrant(s, kind, nat);
         recordAgentEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }
+      // Retention follows entrants from abroad (the OECD figure is of entrants to Japan).
       if (kind === EntryKind.SIE) recordSieEntrants(s.obs, t, n);
     }
   }
@@ -181,9 +198,12 @@ export function seedInitialPopulation(s: SimState): void {
         pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
         if (st === Status.IRREGULAR || st === Status.ASYLUM) setEmployer(pop, s.payCodes, i, -1);
-        // Debt already repaid at the contract wage over the months spent.
-        const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! - p.livingCostYenPerMonth) * p.debtRepaymentShare;
-        pop.debtYen[i] = Math.max(0, pop.debtYen[i]! - repaidPerMonth * inJapan);
+        // Debt already repaid from the net contract wage over the months spent, with its interest
+        // (at the reference exchange rate and wage level).
+        const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! * (1 - p.payrollDeductionShare) - p.livingCostYenPerMonth) * p.debtRepaymentShare;
+        let debt = pop.debtHomeYen[i]!;
+        for (let k = 0; k < inJapan && debt > 0; k++) debt = Math.max(0, debt * (1 + p.debtInterestPerMonth) - repaidPerMonth);
+        pop.debtHomeYen[i] = debt;
         pop.skill[i] = Math.min(1, pop.skill[i]! + (p.skillGrowthPerYear * inJapan) / 12);
       }
     }

@@ -2,16 +2,62 @@
 // (bounds.ts). Each hazard is a monthly hazard for agent i from the month's context and the
 // agent's own drivers; each driver cites its finding. A bound holds for every agent this month.
 
+import { Nationality, Sector } from "../codes.js";
 import type { Params } from "../params.js";
-import { monthsInJapan, monthsOnWorkStatus } from "../population.js";
+import { monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, pos } from "./bounds.js";
-import { contractWageYen } from "./earnings.js";
+import { contractWageYen, netPayOf } from "./earnings.js";
 import { FAMILY_IN_JAPAN, hasFamilyAtOrigin } from "./family.js";
 
-/** The debt term of abscondHazard for agent i: debt in months of this month's contract wage x its log hazard ratio. */
-export function abscondDebtLogHr(s: SimState, i: number): number {
-  return s.params.abscondDebtLogHrPerWageMonth * (s.pop.debtYen[i]! / contractWageYen(s.pop, i, s.ctx.wageIndex));
+/** The sector term of abscondHazard: construction and agriculture against the other sectors. */
+export function abscondSectorLogHr(p: Params, sector: number): number {
+  return sector === Sector.construction ? p.abscondConstructionLogHr : sector === Sector.agriculture ? p.abscondAgricultureLogHr : 0;
+}
+
+/**
+ * The terms of abscondHazard that the screen's bound takes exactly for agent i: the debt (months
+ * of this month's contract wage it would take to repay at this month's exchange rate, x its log
+ * hazard ratio), the sector, and the origin shock (Myanmar interns while
+ * myanmarDesignatedActivities holds).
+ */
+export function abscondAgentLogHr(s: SimState, i: number): number {
+  const pop = s.pop;
+  const p = s.params;
+  const nat = pop.nationality[i]!;
+  const debtYen = pop.debtHomeYen[i]! / s.ctx.yenValueByNationality[nat]!;
+  const x = p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen(pop, i, s.ctx.wageIndex)) + abscondSectorLogHr(p, pop.sector[i]!);
+  return nat === Nationality.MM && p.myanmarDesignatedActivities ? x + p.abscondMyanmarLogHr : x;
+}
+
+/** Months of legal stay intern i has left: to the end of the 3-year course (TI-1/2, ESD), or of TI-3 (5 years). */
+function legalMonthsLeft(s: SimState, i: number): number {
+  const end = s.pop.tiStage[i] === 3 ? 60 : 36;
+  const m = monthsInStatus(s.pop, i, s.ctx.month);
+  return end > m ? end - m : 0;
+}
+
+/**
+ * The share of intern i's savings goal plus debt (both held in the home currency) that its
+ * savings, remittances and legal net pay still to come (this month's surplus over the months left)
+ * will not cover at this month's exchange rate: 0 (covered) to 1 (nothing). Remittances are
+ * valued at this month's rate too (the model keeps them in yen). A weaker yen shrinks what the
+ * yen earned and to come are worth at home.
+ */
+export function goalShortfallShare(s: SimState, i: number): number {
+  const pop = s.pop;
+  const r = s.tables.accrual;
+  const net = netPayOf(pop, r, i, pop.status[i]!);
+  const surplusYen = net > r.livingCostYen ? net - r.livingCostYen : 0;
+  const heldYen = pop.savingsYen[i]! + pop.remittedYen[i]! + surplusYen * legalMonthsLeft(s, i);
+  const goalHome = s.params.savingsTargetYen + pop.debtHomeYen[i]!;
+  const shortHome = goalHome - heldYen * s.ctx.yenValueByNationality[pop.nationality[i]!]!;
+  return shortHome > 0 ? shortHome / goalHome : 0;
+}
+
+/** The tenure term of abscondHazard: by months with the current employer (first year, second, later). */
+export function abscondTenureLogHr(p: Params, monthsWithEmployer: number): number {
+  return monthsWithEmployer < 12 ? p.abscondFirstYearLogHr : monthsWithEmployer < 24 ? p.abscondSecondYearLogHr : 0;
 }
 
 /** The shortfall term of abscondHazard for an employer withholding `underpayShare` of the wage. */
@@ -25,15 +71,18 @@ export function abscondNetworkLogHr(p: Params, ties: number): number {
 }
 
 /**
- * Absconding (TI): base x tightness x yen (in ctx) x exp(debt + shortfall + no overtime +
- * broker + network). @see seed 003 (Chhour; Sano 2012; Saito 2018), seed 002 (fees)
+ * Absconding (TI): base x tightness (in ctx) x exp(debt and origin + goal shortfall + tenure +
+ * sector + underpayment + no overtime + broker + network). @see seed 003 (Chhour; Sano 2012; Saito 2018),
+ * seed 002 (fees), docs/evidence-absconding.md (tenure, net pay, interest, Myanmar)
  */
 export function abscondHazard(s: SimState, i: number): number {
   const pop = s.pop;
   const p = s.params;
   const e = pop.employer[i]!;
   const emp = s.employers;
-  let x = abscondDebtLogHr(s, i);
+  let x = abscondAgentLogHr(s, i);
+  x += p.abscondGoalShortfallLogHr * goalShortfallShare(s, i);
+  x += abscondTenureLogHr(p, monthsWithEmployer(pop, i, s.ctx.month));
   if (e >= 0) {
     x += abscondShortfallLogHr(p, emp.underpayShare[e]!);
     if (emp.offersOvertime[e] === 0) x += p.abscondNoOvertimeLogHr;
@@ -44,13 +93,15 @@ export function abscondHazard(s: SimState, i: number): number {
 }
 
 /**
- * Bound of abscondHazard / exp(debt term), by [brokerTie * TIES_VALUES + networkTies]: the
- * employer terms at their largest (or 0 without an employer), broker and ties exactly.
+ * Bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]: the
+ * employer terms at their largest (or 0 without an employer), the goal shortfall at its largest
+ * (a share of at most 1), the tenure term at its largest, broker and ties exactly.
  */
 export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
   const p = s.params;
   const shortfall = Math.max(abscondShortfallLogHr(p, b.minUnderpayShare), abscondShortfallLogHr(p, b.maxUnderpayShare));
-  const employerTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr));
+  const tenure = Math.max(abscondTenureLogHr(p, 0), abscondTenureLogHr(p, 12), abscondTenureLogHr(p, 24));
+  const employerTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr) + tenure;
   const base = s.ctx.abscondBaseHazard;
   for (let broker = 0; broker < 2; broker++) {
     for (let ties = 0; ties < TIES_VALUES; ties++) {
@@ -60,9 +111,9 @@ export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
   }
 }
 
-/** The base of a return hazard this month: `base` x the yen's factor. */
-function returnBaseHazard(s: SimState, base: number): number {
-  return base * s.ctx.returnYenFactor;
+/** The base of a return hazard this month for nationality `nat`: `base` x the yen's factor. */
+function returnBaseHazard(s: SimState, base: number, nat: number): number {
+  return base * s.ctx.returnYenFactorByNationality[nat]!;
 }
 
 /** The co-national network term of returnHazard for an agent with `ties` contacts. */
@@ -81,8 +132,9 @@ export function returnHazard(s: SimState, i: number, base: number): number {
   let x = returnNetworkLogHr(p, pop.networkTies[i]!);
   if (hasFamilyAtOrigin(f)) x += p.returnFamilyAtOriginLogHr;
   if ((f & FAMILY_IN_JAPAN) !== 0) x += p.returnFamilyInJapanLogHr;
-  if (pop.savingsYen[i]! * s.ctx.yenValueIndex >= p.savingsTargetYen) x += p.returnSavingsTargetLogHr;
-  return returnBaseHazard(s, base) * Math.exp(x);
+  const nat = pop.nationality[i]!;
+  if (pop.savingsYen[i]! * s.ctx.yenValueByNationality[nat]! >= p.savingsTargetYen) x += p.returnSavingsTargetLogHr;
+  return returnBaseHazard(s, base, nat) * Math.exp(x);
 }
 
 /** Bound of returnHazard(s, i, base) over every agent: each term of the exponent at its largest. */
@@ -90,7 +142,8 @@ export function returnHazardBound(s: SimState, base: number): number {
   const p = s.params;
   const tiesTerm = Math.max(0, returnNetworkLogHr(p, TIES_VALUES - 1));
   const x = tiesTerm + pos(p.returnFamilyAtOriginLogHr) + pos(p.returnFamilyInJapanLogHr) + pos(p.returnSavingsTargetLogHr);
-  const h = returnBaseHazard(s, base);
+  let h = 0;
+  for (let nat = 0; nat < s.ctx.returnYenFactorByNationality.length; nat++) h = Math.max(h, returnBaseHazard(s, base, nat));
   return h > 0 ? h * Math.exp(x) * BOUND_SLACK : 0;
 }
 

@@ -8,7 +8,7 @@ import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { abscondDebtLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
+import { abscondAgentLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
 import { changeEmployer, moveStatus } from "./moves.js";
 
 const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
@@ -122,26 +122,43 @@ function esdShortfallLogHr(p: Params, underpayShare: number): number {
   return p.esdJobChangeShortfallLogHrPerShare * underpayShare;
 }
 
+/** Of interns who want out and have a legal transfer open, the share who ask for it rather than abscond. */
+export function legalTransferShare(p: Params): number {
+  return 1 / (1 + Math.exp(-p.legalTransferLogOdds));
+}
+
 /**
  * The hazards of intern i this month (between milestones), in h: [0] abscond, [1] go home early,
  * [2] change employer. Returns how many.
+ *
+ * Leaving the employer is one choice: abscondHazard is the hazard of wanting out when absconding
+ * is the only way out (what the 2014-2023 data measured, under TITP). Where a legal transfer is
+ * open (ESD after its wait; TITP at an underpaying employer once titpGrievanceTransfer holds), a
+ * share legalTransferShare of those who want out ask for it instead; legalTransferRefusalProb of
+ * the requests fail and the intern stays. The rest abscond. Besides, ESD trainees change employer
+ * for ordinary reasons (esdJobChangeHazardPerMonth), and TITP's rare 'unavoidable' transfers stay
+ * possible at any time.
  */
 export function internHazards(s: SimState, i: number, h: Float64Array): number {
   const pop = s.pop;
   const p = s.params;
-  h[0] = abscondHazard(s, i);
+  const wantOut = abscondHazard(s, i);
   h[1] = p.tiEarlyReturnHazardPerMonth;
   const e = pop.employer[i]!;
   const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
+  let legalOpen: boolean;
   if (pop.esd[i] === 1) {
-    h[2] = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!)
-      ? jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall))
-      : 0;
+    legalOpen = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!);
+    h[2] = legalOpen ? jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall)) : 0;
   } else {
     // TITP: no change at the intern's own will; 'unavoidable' transfers only where the
     // employer breaks the contract (rules.md).
+    legalOpen = p.titpGrievanceTransfer && shortfall > 0;
     h[2] = shortfall > 0 ? p.tiUnavoidableTransferHazardPerMonth : 0;
   }
+  const legal = legalOpen ? legalTransferShare(p) : 0;
+  h[0] = wantOut * (1 - legal);
+  h[2] = h[2]! + wantOut * legal * (1 - p.legalTransferRefusalProb);
   return 3;
 }
 
@@ -158,13 +175,13 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
 
 /**
  * An upper bound of intern i's total hazard (internHazards) this month, or NaN at a milestone
- * (decideIntern then takes a scheduled step, not the hazards). The debt term exactly, the rest
+ * (decideIntern then takes a scheduled step, not the hazards). The agent's own terms (abscondAgentLogHr) exactly, the rest
  * from the month's table.
  */
 export function internHazardBound(s: SimState, b: DecisionBounds, i: number): number {
   const pop = s.pop;
   const esd = pop.esd[i] === 1;
   if (internAtMilestone(esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
-  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondDebtLogHr(s, i));
+  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondAgentLogHr(s, i));
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }

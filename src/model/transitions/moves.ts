@@ -3,7 +3,7 @@
 // employer) stays consistent.
 
 import { EventCode, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
-import { pickEmployer } from "../employers.js";
+import { employerPayFactor, pickEmployer } from "../employers.js";
 import { recordEvent, recordExit } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
 import { monthsInJapan } from "../population.js";
@@ -20,6 +20,8 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   const pop = s.pop;
   const from = pop.status[i]! as Status;
   const now = s.ctx.month;
+  // Arrived in Japan on the status it leaves (not a former student or a change of status).
+  const arrivedOnStatus = pop.statusSinceMonth[i] === pop.inJapanSinceMonth[i];
   recordAgentEvent(s, i, eventForMove(from, to), from, to);
   // Months on a work status: bank those of the work status left; start counting a new one now.
   if (isWorkStatus(from)) pop.workStatusMonthsBanked[i] = pop.workStatusMonthsBanked[i]! + (now - pop.workStatusSinceMonth[i]!);
@@ -35,12 +37,26 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   if (isExit(to)) {
     pop.family[i] = pop.family[i]! & ~FAMILY_IN_JAPAN;
     pop.exitedRows++;
-    recordExit(s.obs, pop, i, from, to, monthsInJapan(pop, i, now), pop.inJapanSinceMonth[i]!);
+    recordExit(s.obs, pop, i, from, to, monthsInJapan(pop, i, now), arrivedOnStatus ? pop.inJapanSinceMonth[i]! : -1);
   }
 }
 
+/** An employer of agent i's sector other than its own where the sector has another, drawn with the jobs stream. */
+function drawOtherEmployer(s: SimState, i: number, old: number): number {
+  const sector = s.pop.sector[i]!;
+  let next = pickEmployer(s.employers, sector, s.rng.jobs(i));
+  // Never "move" to the same employer when the sector has another one.
+  if (next === old) {
+    const start = s.employers.sectorStart[sector]!;
+    const end = s.employers.sectorStart[sector + 1]!;
+    if (end - start > 1) next = next + 1 < end ? next + 1 : start;
+  }
+  return next;
+}
+
 /**
- * Agent i changes employer within its sector (a `job_change` event). Before the career
+ * Agent i changes employer within its sector (a `job_change` event), to the best-paying of
+ * jobOffersConsidered employers drawn in its sector (the first of equals). Before the career
  * plateau a move brings a pay rise (seed 000); after it, none.
  */
 export function changeEmployer(s: SimState, i: number): void {
@@ -49,12 +65,11 @@ export function changeEmployer(s: SimState, i: number): void {
   const st = pop.status[i]!;
   recordAgentEvent(s, i, EventCode.job_change, st, st);
   const old = pop.employer[i]!;
-  let next = pickEmployer(s.employers, pop.sector[i]!, s.rng.jobs(i));
-  // Never "move" to the same employer when the sector has another one.
-  if (next === old) {
-    const start = s.employers.sectorStart[pop.sector[i]!]!;
-    const end = s.employers.sectorStart[pop.sector[i]! + 1]!;
-    if (end - start > 1) next = next + 1 < end ? next + 1 : start;
+  const overtime = 1 + p.overtimePremiumShare;
+  let next = drawOtherEmployer(s, i, old);
+  for (let k = 1; k < p.jobOffersConsidered; k++) {
+    const other = drawOtherEmployer(s, i, old);
+    if (employerPayFactor(s.employers, other, overtime) > employerPayFactor(s.employers, next, overtime)) next = other;
   }
   setEmployer(pop, s.payCodes, i, next);
   pop.employerSinceMonth[i] = s.ctx.month;
