@@ -110,11 +110,12 @@ export function pickEmployer(e: Employers, sector: number, u: number): number {
 }
 
 /**
- * What employer k pays against the contract: its wage level x the share it does not withhold x
- * the overtime premium where it offers overtime. For comparing employers.
+ * What employer k pays a worker who moves to it, against the worker's contract: the share it does
+ * not withhold x the overtime premium where it offers overtime. (Its wage level is not in it: a
+ * job change keeps the worker's contract wage, moves.ts.) For comparing employers.
  */
 export function employerPayFactor(e: Employers, k: number, overtimeFactor: number): number {
-  return e.wageLevel[k]! * (1 - e.underpayShare[k]!) * (e.offersOvertime[k] === 1 ? overtimeFactor : 1);
+  return (1 - e.underpayShare[k]!) * (e.offersOvertime[k] === 1 ? overtimeFactor : 1);
 }
 
 /** A uniformly chosen rural SME of `sector`, or any employer of it if it has none. */

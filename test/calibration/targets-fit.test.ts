@@ -5,7 +5,7 @@
 // targets (SSW1 by nationality) are reported in the fit, not fitted, and not checked here.
 //
 // Since the joint calibration of issue 16 (docs/calibration.md, 'The joint calibration'), the
-// baseline meets 56 of the 74 targets, not all of them: the targets it misses are listed in
+// baseline meets 58 of the 74 targets, not all of them: the targets it misses are listed in
 // MISSED, each checked to be outside its tolerance (it.fails), so that the list stays true: a
 // change that brings one inside must take it off the list, and a change that loses another
 // target fails here. The list is the model's open problem, not an accepted state (issue 16).
@@ -32,7 +32,7 @@ const rows = fitRows(targets, values);
 /** Targets the calibrated baseline misses (npx migsim fit scenarios/baseline.yaml, 2026-12-07). */
 const MISSED = new Set([
   "ti_stock ALL 2021-12",
-  "ti_missing ALL 2014", "ti_missing ALL 2015", "ti_missing ALL 2016",
+  "ti_missing ALL 2016",
   "ti_missing_share MM 2015", "ti_missing_share CN 2017", "ti_missing_share KH 2017", "ti_missing_share VN 2019",
   "ti_missing_share CN 2019", "ti_missing_share CN 2023", "ti_missing_share MM 2023",
   "ssw1_stock ALL 2019-09", "ssw1_stock ALL 2019-12", "ssw1_stock ALL 2020-06", "ssw1_stock ALL 2022-12",

@@ -51,8 +51,9 @@ describe("changeEmployer", () => {
   });
 
   it("takes the best-paying of jobOffersConsidered employers drawn (the first of equals); 1 = the first drawn", () => {
-    // Manufacturing rows 0-3: 0 current; 1 underpays 20%; 2 pays in full; 3 pays in full at a higher wage level.
-    const emp = makeEmployers([{}, { underpayShare: 0.2 }, {}, { wageLevel: 1.2 }]);
+    // Manufacturing rows 0-3: 0 current; 1 underpays 20%; 2 pays in full without overtime; 3 pays
+    // in full with overtime. Wage levels do not count: a job change keeps the contract wage.
+    const emp = makeEmployers([{}, { underpayShare: 0.2, offersOvertime: 0 }, { offersOvertime: 0, wageLevel: 1.3 }, { offersOvertime: 1 }]);
     const draws = (k: number): number => (k + 0.5) / 4; // pickEmployer(manufacturing, draws(k)) = row k
     const move = (offers: number, picks: number[]): number => {
       const s = makeState({ params: { jobOffersConsidered: offers }, agents: [{ status: Status.SSW1, tiStage: 0, employer: 0 }], employers: emp, streams: { jobs: scripted(picks.map(draws)) } });
@@ -62,7 +63,7 @@ describe("changeEmployer", () => {
     expect(move(1, [1])).toBe(1); // a random one: the underpaying employer, if drawn
     expect(move(2, [1, 2])).toBe(2); // full pay beats 20% withheld
     expect(move(2, [2, 1])).toBe(2);
-    expect(move(3, [1, 2, 3])).toBe(3); // the higher wage level wins
+    expect(move(3, [1, 2, 3])).toBe(3); // overtime wins; employer 2's higher wage level does not count
     expect(move(2, [2, 2])).toBe(2);
   });
 

@@ -256,8 +256,8 @@ const FAST_CHECKS: Check[] = [
  * Effects of 4-17%, checked at a larger scale: about 0.6 s per run, 30 runs. Each agent draws from
  * its own generator (src/model/agent-rng.ts), so paired differences stay small: measured at scale
  * 0.01, R = 5 (this file's own output, the jointly calibrated baseline of 2026-12-07): employer
- * pays d = -65.4 (se 4.1, t -15.8), fee cap on Vietnamese absconding -57.6 (se 3.6, t -15.8),
- * family accompaniment at sswReturnHazardPerMonth 0.017 -158.6 (se 8.3, t -19.0).
+ * pays d = -65.2 (se 4.1, t -15.8), fee cap on Vietnamese absconding -57.4 (se 3.6, t -16.0),
+ * family accompaniment at sswReturnHazardPerMonth 0.017 -157.4 (se 8.6, t -18.2).
  */
 const SMALL_EFFECTS: Settings = { scale: 0.01, until: "2031-12", replicates: 5 };
 const SMALL_EFFECT_CHECKS: Check[] = [

@@ -198,12 +198,22 @@ export function seedInitialPopulation(s: SimState): void {
         pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
         if (st === Status.IRREGULAR || st === Status.ASYLUM) setEmployer(pop, s.payCodes, i, -1);
-        // Debt already repaid from the net contract wage over the months spent, with its interest
-        // (at the reference exchange rate and wage level).
-        const repaidPerMonth = Math.max(0, pop.promisedWageYenPerMonth[i]! * (1 - p.payrollDeductionShare) - p.livingCostYenPerMonth) * p.debtRepaymentShare;
+        // The months spent, lived as accrual would have: net contract pay less living costs at the
+        // start month's wage level (no underpayment or overtime), the debt with its interest
+        // repaid first, the rest remitted and saved (at the reference exchange rate).
+        const w0 = s.inputs.series.wageIndex[0]!;
+        const surplus = Math.max(0, pop.promisedWageYenPerMonth[i]! * w0 * (1 - p.payrollDeductionShare) - p.livingCostYenPerMonth * w0);
         let debt = pop.debtHomeYen[i]!;
-        for (let k = 0; k < inJapan && debt > 0; k++) debt = Math.max(0, debt * (1 + p.debtInterestPerMonth) - repaidPerMonth);
+        let kept = 0;
+        for (let k = 0; k < inJapan; k++) {
+          debt *= 1 + p.debtInterestPerMonth;
+          const repay = Math.min(debt, surplus * p.debtRepaymentShare);
+          debt -= repay;
+          kept += surplus - repay;
+        }
         pop.debtHomeYen[i] = debt;
+        pop.remittedYen[i] = kept * p.remittanceShare;
+        pop.savingsYen[i] = kept * (1 - p.remittanceShare);
         pop.skill[i] = Math.min(1, pop.skill[i]! + (p.skillGrowthPerYear * inJapan) / 12);
       }
     }
