@@ -271,6 +271,28 @@ describe("seedInitialPopulation", () => {
     }
   });
 
+  it("lives the months already spent as accrual would: net surplus at the start's wage index, debt with interest first, the rest remitted and saved", () => {
+    const s = seededPopulation();
+    const w0 = s.inputs.series.wageIndex[0]!;
+    let checked = 0;
+    for (let i = 0; i < s.pop.size; i++) {
+      const months = timeCounts(s, i, -1).monthsInJapan;
+      const surplus = Math.max(0, s.pop.promisedWageYenPerMonth[i]! * w0 * (1 - D.payrollDeductionShare) - D.livingCostYenPerMonth * w0);
+      const kept = s.pop.savingsYen[i]! + s.pop.remittedYen[i]!;
+      // Whatever the debt took, what was kept is at most the surplus of the months spent, and it
+      // splits by remittanceShare (Float32 fields: relative 1e-6).
+      expect(kept).toBeLessThanOrEqual(surplus * months * (1 + 1e-6) + 1);
+      if (kept > 0) expect(s.pop.remittedYen[i]! / kept).toBeCloseTo(D.remittanceShare, 5);
+      // An agent with no debt at the end kept the whole surplus less what it repaid; one with months
+      // spent and a surplus has saved something unless the debt took it all.
+      if (months >= 12 && surplus > 0 && s.pop.debtHomeYen[i] === 0) {
+        expect(kept).toBeGreaterThan(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10); // the case is not vacuous
+  });
+
   it("draws only from the entries and matching streams", () => {
     const jobs = counting([0]);
     const life = counting([0]);
