@@ -45,8 +45,8 @@ export const paramsSchema = z.strictObject(paramShape);
 export const SERIES_RANGES: Record<SeriesName, { range: readonly [number, number]; unit: string }> = {
   // Observed annual averages 1.13-1.61 (2017-2025, data/observed/labour_market.csv).
   jobOpeningsRatio: { range: [0.1, 5], unit: "openings per applicant" },
-  // 1 = mid-2021; 0.78 at 2023-06 (data/observed/exchange_rates.csv): a tenfold move either way.
-  yenValueIndex: { range: [0.1, 10], unit: "index, 1 = mid-2021" },
+  // 1 = the observed rates of each origin currency; a tenfold shift either way is the plausible range.
+  yenValueIndex: { range: [0.1, 10], unit: "scenario shift of the yen against every origin currency, 1 = the observed rates" },
   // 1 = 2023; 0.76-1.12 over 2014-2025 (series.csv): a tenfold move either way.
   wageIndex: { range: [0.1, 10], unit: "index, 1 = 2023" },
   // At most 184,700 a year (2022, series.csv): about five times that.

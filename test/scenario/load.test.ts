@@ -213,7 +213,7 @@ const BAD: BadCase[] = [
   { file: "series-bad-date.yaml", path: /\bseries\.jobOpeningsRatio\.2030-13\b/, line: 4, what: /YYYY or YYYY-MM/ },
   { file: "series-negative.yaml", path: /\bseries\.tiEntriesPerYear\.2030\b/, line: 4, what: /expected at least 0 \(persons\/year, 1:1\); plausible range \[0, 1000000\]/ },
   { file: "series-too-large.yaml", path: /\bseries\.tiEntriesPerYear\.2015\b/, line: 4, what: /expected at most 1000000 \(persons\/year, 1:1\); plausible range \[0, 1000000\]/ },
-  { file: "series-index-zero.yaml", path: /\bseries\.yenValueIndex\.2027-12\b/, line: 5, what: /expected at least 0\.1 \(index, 1 = mid-2021\)/ },
+  { file: "series-index-zero.yaml", path: /\bseries\.yenValueIndex\.2027-12\b/, line: 5, what: /expected at least 0\.1 \(scenario shift of the yen against every origin currency, 1 = the observed rates\)/ },
   { file: "top-key-parameters.yaml", path: /\bparameters\b/, line: 2, what: /unknown key \(did you mean "params"\?\)/ },
   { file: "param-prefix.yaml", path: /\bparams\.abscondBaseHazard\b/, line: 3, what: /unknown key \(did you mean "abscondBaseHazardPerMonth"\?\)/ },
   { file: "alias-unresolved.yaml", path: null, line: 2, what: /is not valid YAML.*the alias \*nope names no anchor/ },
