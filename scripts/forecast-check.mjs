@@ -19,6 +19,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { lastMonthNeeded, loadTargets } from "../dist/calibrate/targets.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -64,14 +65,13 @@ if (!argv.tabulateOnly) {
 
 const [throughYear, throughMonth] = argv.through.split("-").map(Number);
 const throughAbs = throughYear * 12 + throughMonth - 1;
-/** The last month a target covers: a month, a year's December, a retention window's end plus five years. */
-function lastMonth(row) {
-  const d = row.date;
-  if (/^\d{4}$/.test(d)) return Number(d) * 12 + 11;
-  const end = d.includes("/") ? d.split("/")[1] : d;
-  const [y, m] = end.split("-").map(Number);
-  return y * 12 + m - 1 + (d.includes("/") ? 59 : 0);
-}
+// The last month each target needs, as the calibration reckons it (lastMonthNeeded), by target id.
+const lastMonthById = new Map(loadTargets(join(ROOT, "data/observed/targets.csv")).map((t) => [t.id, lastMonthNeeded(t)]));
+const lastMonth = (row) => {
+  const m = lastMonthById.get(`${row.metric} ${row.nationality} ${row.date}`);
+  if (m === undefined) throw new Error(`fit.csv row ${row.metric} ${row.nationality} ${row.date} is not a target of data/observed/targets.csv`);
+  return m;
+};
 
 const rows = parse(readFileSync(join(calibrationDir, "fit.csv"), "utf8"), { columns: true });
 const simulated = (r) => r.within_tolerance !== "not simulated";

@@ -48,8 +48,8 @@ export interface DecisionBounds {
    * this month (SSW2, SIE, PR, IRREGULAR, ASYLUM); NaN (never passes) for TI and SSW1.
    */
   totalByStatus: Float64Array;
-  /** TI: bound of abscondHazard / exp(debt term), by [brokerTie * TIES_VALUES + networkTies]. */
-  tiAbscondNonDebt: Float64Array;
+  /** TI: bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]. */
+  tiAbscondSharedTerms: Float64Array;
   /** TI: bound of early return + employer change for a TITP intern and for an ESD intern. */
   tiOtherTitp: number;
   tiOtherEsd: number;
@@ -62,7 +62,7 @@ export function createDecisionBounds(): DecisionBounds {
     minUnderpayShare: 0,
     maxUnderpayShare: 0,
     totalByStatus: new Float64Array(Status.RETURNED).fill(NaN),
-    tiAbscondNonDebt: new Float64Array(2 * TIES_VALUES),
+    tiAbscondSharedTerms: new Float64Array(2 * TIES_VALUES),
     tiOtherTitp: NaN,
     tiOtherEsd: NaN,
     ssw1NonSsw2: NaN,

@@ -101,12 +101,12 @@ export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
   const p = s.params;
   const shortfall = Math.max(abscondShortfallLogHr(p, b.minUnderpayShare), abscondShortfallLogHr(p, b.maxUnderpayShare));
   const tenure = Math.max(abscondTenureLogHr(p, 0), abscondTenureLogHr(p, 12), abscondTenureLogHr(p, 24));
-  const employerTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr) + tenure;
+  const sharedTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr) + tenure;
   const base = s.ctx.abscondBaseHazard;
   for (let broker = 0; broker < 2; broker++) {
     for (let ties = 0; ties < TIES_VALUES; ties++) {
-      const x = employerTerms + (broker === 1 ? p.abscondBrokerLogHr : 0) + abscondNetworkLogHr(p, ties);
-      b.tiAbscondNonDebt[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x) * BOUND_SLACK : 0;
+      const x = sharedTerms + (broker === 1 ? p.abscondBrokerLogHr : 0) + abscondNetworkLogHr(p, ties);
+      b.tiAbscondSharedTerms[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x) * BOUND_SLACK : 0;
     }
   }
 }

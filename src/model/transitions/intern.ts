@@ -182,6 +182,6 @@ export function internHazardBound(s: SimState, b: DecisionBounds, i: number): nu
   const pop = s.pop;
   const esd = pop.esd[i] === 1;
   if (internAtMilestone(esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
-  const abscond = b.tiAbscondNonDebt[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondAgentLogHr(s, i));
+  const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondAgentLogHr(s, i));
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }

@@ -65,7 +65,7 @@ export function changeEmployer(s: SimState, i: number): void {
   const st = pop.status[i]!;
   recordAgentEvent(s, i, EventCode.job_change, st, st);
   const old = pop.employer[i]!;
-  const overtime = 1 + p.overtimePremiumShare;
+  const overtime = s.tables.accrual.overtimeFactor; // 1 + overtimePremiumShare, this month's
   let next = drawOtherEmployer(s, i, old);
   for (let k = 1; k < p.jobOffersConsidered; k++) {
     const other = drawOtherEmployer(s, i, old);
