@@ -35,16 +35,17 @@ from pathlib import Path
 import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
-IN_JAPAN = ["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR"]
-EXITS = ["RETURNED", "ONWARD", "DEPORTED"]
+IN_JAPAN = ["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR", "DETAINED", "PROVISIONAL", "DESIGNATED"]
+EXITS = ["RETURNED", "ONWARD", "DEPORTED", "SUBSIDIARY"]
 STATUSES = IN_JAPAN + EXITS
 NATIONALITIES = ["VN", "CN", "ID", "PH", "MM", "KH", "OTHER"]
-STATUS_EVENTS = ["entry", "abscond", "transfer", "return", "onward", "deport", "asylum"]
+STATUS_EVENTS = ["entry", "abscond", "transfer", "return", "onward", "deport", "asylum", "detain", "release", "permit"]
 
 STATUS_COLORS = {
     "TI": "#1f77b4", "SSW1": "#ff7f0e", "SSW2": "#d62728", "SIE": "#2ca02c",
     "IRREGULAR": "#7f7f7f", "ASYLUM": "#9467bd", "PR": "#8c564b",
-    "RETURNED": "#bcbd22", "ONWARD": "#17becf", "DEPORTED": "#e377c2",
+    "DETAINED": "#393b79", "PROVISIONAL": "#637939", "DESIGNATED": "#8c6d31",
+    "RETURNED": "#bcbd22", "ONWARD": "#17becf", "DEPORTED": "#e377c2", "SUBSIDIARY": "#843c39",
 }
 NAT_COLORS = dict(zip(NATIONALITIES, ["#d62728", "#1f77b4", "#2ca02c", "#9467bd",
                                       "#ff7f0e", "#8c564b", "#7f7f7f"]))

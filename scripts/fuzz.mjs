@@ -31,8 +31,8 @@ const BASELINE = join(SCENARIOS, "baseline.yaml");
 const SCALE = "0.002";
 const HORIZON_MONTHS = 12;
 const MAX_STDERR = 1000;
-const IN_JAPAN = new Set(["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR"]);
-const EXITS = new Set(["RETURNED", "ONWARD", "DEPORTED"]);
+const IN_JAPAN = new Set(["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR", "DETAINED", "PROVISIONAL", "DESIGNATED"]);
+const EXITS = new Set(["RETURNED", "ONWARD", "DEPORTED", "SUBSIDIARY"]);
 const SERIES = ["jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "ssw1StockCap"];
 
 // ---------------------------------------------------------------------------------------------

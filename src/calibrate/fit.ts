@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../output/atomic.js";
 import { writeCsvAtomic } from "../output/csv.js";
 import { tCritical95 } from "../output/summary.js";
 import { renderSvg } from "../output/svg.js";
-import { type Target, scaledError, targetDistance } from "./targets.js";
+import { type Target, isYearlyMetric, scaledError, targetDistance } from "./targets.js";
 
 export const FIT_COLUMNS = [
   "metric", "nationality", "date", "observed", "simulated_mean", "ci95_low", "ci95_high", "replicate_min", "replicate_max",
@@ -68,12 +68,14 @@ export function writeFitCsv(dir: string, rows: readonly FitRow[]): string {
 const PANEL: Record<string, string> = {
   ti_stock: "Technical interns (stock)", ssw1_stock: "SSW (i) holders (stock)", sie_stock: "Engineer/Specialist (SIE) stock",
   ti_missing: "Interns missing per year", ti_missing_share: "Nationality's share of the missing interns",
+  irregular_stock: "Absconded interns without a status (stock)", ti_asylum_applications: "Refugee applications by interns per year",
+  ti_removal_procedures: "Removal procedures of former interns per year",
   sie_retention_5y: "SIE entrants still in Japan after 5 years (share)",
 };
 
 /** When a target is plotted: the month's first day, mid-year for yearly counts, the cohort window's end for retention. */
 function plotDate(t: Target): string {
-  if (t.metric === "ti_missing" || t.metric === "ti_missing_share") return `${t.date}-07-01`;
+  if (isYearlyMetric(t.metric)) return `${t.date}-07-01`;
   if (t.metric === "sie_retention_5y") return `${t.date.split("/")[1]}-01`;
   return `${t.date}-01`;
 }

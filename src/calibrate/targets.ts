@@ -10,12 +10,42 @@ import { type ModelInputs, parseMonth } from "../model/inputs.js";
 import { FROM_SLOTS, SIE_RETENTION_MONTHS, STOCK_CELLS } from "../model/observers.js";
 
 /**
- * What a target measures. Stocks are end-of-month counts; ti_missing counts abscond events in a
- * calendar year; ti_missing_share is one nationality's share of them (a pattern the mechanisms
- * have to produce: data/observed/ti_missing_by_nationality.csv).
+ * What a target measures. Stocks are end-of-month counts (irregular_stock: absconded interns
+ * living without a status, against ISA's overstayers whose last status was TITP). Yearly counts
+ * are events in a calendar year: ti_missing counts abscond events; ti_missing_share is one
+ * nationality's share of them (a pattern the mechanisms have to produce:
+ * data/observed/ti_missing_by_nationality.csv); ti_asylum_applications counts first refugee
+ * applications (asylum events); ti_removal_procedures counts the people whose irregular stay ends
+ * through the immigration authorities: detentions and departures home from an irregular status
+ * (ISA's deportation and departure-order procedures; data/observed/irregular_status.csv).
  */
-export const TARGET_METRICS = ["ti_stock", "ssw1_stock", "sie_stock", "ti_missing", "ti_missing_share", "sie_retention_5y"] as const;
+export const TARGET_METRICS = [
+  "ti_stock", "ssw1_stock", "sie_stock", "irregular_stock", "ti_missing", "ti_missing_share", "ti_asylum_applications",
+  "ti_removal_procedures", "sie_retention_5y",
+] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
+
+/** Metrics counted over a calendar year (date YYYY). */
+export const YEARLY_METRICS: readonly TargetMetric[] = ["ti_missing", "ti_missing_share", "ti_asylum_applications", "ti_removal_procedures"];
+export const isYearlyMetric = (m: TargetMetric): boolean => YEARLY_METRICS.includes(m);
+
+/** Statuses a removal procedure ends: the irregular statuses an agent leaves by going home. */
+const IRREGULAR_STATUSES: readonly number[] = [Status.IRREGULAR, Status.ASYLUM, Status.PROVISIONAL];
+
+/** Whether a flow cell's event counts towards a yearly metric (the nationality is checked apart). */
+function eventCounts(metric: TargetMetric, event: number, from: number, to: number): boolean {
+  switch (metric) {
+    case "ti_missing":
+    case "ti_missing_share":
+      return event === EventCode.abscond;
+    case "ti_asylum_applications":
+      return event === EventCode.asylum;
+    case "ti_removal_procedures":
+      return event === EventCode.detain || (event === EventCode.return && to === Status.RETURNED && IRREGULAR_STATUSES.includes(from));
+    default:
+      return false;
+  }
+}
 
 export interface Target {
   /** A readable key, e.g. "ti_stock VN 2019-12". */
@@ -43,7 +73,9 @@ export interface Target {
 export const ABSOLUTE_TOLERANCE_METRICS: readonly TargetMetric[] = ["ti_missing_share"];
 
 const COLUMNS = ["metric", "nationality", "date", "observed", "tolerance", "weight", "source"];
-const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = { ti_stock: Status.TI, ssw1_stock: Status.SSW1, sie_stock: Status.SIE };
+const STOCK_STATUS: Partial<Record<TargetMetric, Status>> = {
+  ti_stock: Status.TI, ssw1_stock: Status.SSW1, sie_stock: Status.SIE, irregular_stock: Status.IRREGULAR,
+};
 
 /**
  * The targets with every metric not in `metrics` weighted 0: still simulated and reported, not in
@@ -122,7 +154,7 @@ function parseTarget(r: Record<string, string>, where: string): Target {
   let first: number;
   let last: number;
   try {
-    if (metric === "ti_missing" || metric === "ti_missing_share") {
+    if (isYearlyMetric(metric)) {
       if (!/^\d{4}$/.test(date)) throw new Error();
       first = Number(date) * 12;
       last = first + 11;
@@ -140,7 +172,7 @@ function parseTarget(r: Record<string, string>, where: string): Target {
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const expected = metric === "ti_missing" || metric === "ti_missing_share" ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
+    const expected = isYearlyMetric(metric) ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
     throw new UserError(`${where}: date "${date}" is not ${expected}.`);
   }
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance, weight, source: r.source ?? "", firstMonthAbs: first, lastMonthAbs: last };
@@ -178,18 +210,22 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
       let n = 0;
       for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (natMatches(t, nat)) n += result.stocks[m * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
       out[k] = n / inputs.scale;
-    } else if (t.metric === "ti_missing" || t.metric === "ti_missing_share") {
+    } else if (isYearlyMetric(t.metric)) {
       let n = 0;
       let all = 0;
       for (let j = 0; j < result.flows.length; j += 3) {
         const month = start + result.flows[j]!;
         if (month < t.firstMonthAbs || month > t.lastMonthAbs) continue;
+        // cell = ((event x FROM_SLOTS + from slot) x STATUS_COUNT + to) x NATIONALITY_COUNT + nationality (observers.ts)
         const cell = result.flows[j + 1]!;
-        if (Math.floor(cell / perEvent) !== EventCode.abscond) continue;
+        const event = Math.floor(cell / perEvent);
+        const fromSlot = Math.floor(cell / (STATUS_COUNT * NATIONALITY_COUNT)) % FROM_SLOTS;
+        const to = Math.floor(cell / NATIONALITY_COUNT) % STATUS_COUNT;
+        if (!eventCounts(t.metric, event, fromSlot, to)) continue;
         all += result.flows[j + 2]!;
         if (natMatches(t, cell % NATIONALITY_COUNT)) n += result.flows[j + 2]!;
       }
-      out[k] = t.metric === "ti_missing" ? n / inputs.scale : all > 0 ? n / all : Number.NaN;
+      out[k] = t.metric === "ti_missing_share" ? (all > 0 ? n / all : Number.NaN) : n / inputs.scale;
     } else {
       // sie_retention_5y: entrants of the window still in Japan five years on (all nationalities).
       let entered = 0;

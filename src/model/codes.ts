@@ -1,7 +1,17 @@
 // Codes shared by the model and every output: statuses, nationalities, sectors, events,
 // and the table of legal status moves. The string codes are part of the output contract.
 
-/** Residence statuses (0-6 are in Japan) and exits (7-9). @see ../../data/rules.md */
+/**
+ * Residence statuses (0-9 are in Japan) and exits (10-13). @see ../../data/rules.md
+ *
+ * Irregular life (docs/model.md 7.12): IRREGULAR is an absconder living and working without a
+ * status (an overstayer once the old status runs out); ASYLUM an applicant for refugee status;
+ * DETAINED held in an immigration detention centre after apprehension; PROVISIONAL on provisional
+ * release (karihomen) from detention, barred from work; DESIGNATED allowed to stay and work on
+ * 'designated activities' (special permission to stay, or Japan's emergency measure for Myanmar
+ * nationals after the 2021 coup). SUBSIDIARY is a finishing intern hired by the employer's
+ * subsidiary at home (seed 001): a return with a career.
+ */
 export const Status = {
   TI: 0,
   SSW1: 1,
@@ -10,16 +20,28 @@ export const Status = {
   IRREGULAR: 4,
   ASYLUM: 5,
   PR: 6,
-  RETURNED: 7,
-  ONWARD: 8,
-  DEPORTED: 9,
+  DETAINED: 7,
+  PROVISIONAL: 8,
+  DESIGNATED: 9,
+  RETURNED: 10,
+  ONWARD: 11,
+  DEPORTED: 12,
+  SUBSIDIARY: 13,
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
-export const STATUS_CODES = ["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR", "RETURNED", "ONWARD", "DEPORTED"] as const;
+export const STATUS_CODES = [
+  "TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR", "DETAINED", "PROVISIONAL", "DESIGNATED",
+  "RETURNED", "ONWARD", "DEPORTED", "SUBSIDIARY",
+] as const;
 export const STATUS_COUNT = STATUS_CODES.length;
 /** Statuses below this code are held by someone living in Japan. */
 export const FIRST_EXIT_STATUS = Status.RETURNED;
 export const isExit = (s: number): boolean => s >= FIRST_EXIT_STATUS;
+/**
+ * Statuses held without a registered employer: the irregular statuses, and every exit. The agent
+ * loses its employer on moving to one of them.
+ */
+export const isWithoutEmployer = (s: number): boolean => s >= Status.IRREGULAR && s !== Status.PR;
 /** Statuses whose months count as work status for permanent residency (rules.md): SSW2 and SIE. */
 export const isWorkStatus = (s: number): boolean => s === Status.SSW2 || s === Status.SIE;
 
@@ -58,12 +80,18 @@ export const EventCode = {
   onward: 5,
   deport: 6,
   asylum: 7,
+  detain: 8,
+  release: 9,
+  permit: 10,
 } as const;
 export type EventCode = (typeof EventCode)[keyof typeof EventCode];
-export const EVENT_CODES = ["entry", "job_change", "abscond", "transfer", "return", "onward", "deport", "asylum"] as const;
+export const EVENT_CODES = ["entry", "job_change", "abscond", "transfer", "return", "onward", "deport", "asylum", "detain", "release", "permit"] as const;
 export const EVENT_COUNT = EVENT_CODES.length;
 
-/** `from` of an entry event: the agent was not in Japan before. */
+/**
+ * `from` of an entry event: the agent was not in Japan before. A returnee coming back (as SSW1)
+ * enters from RETURNED, with the same agent id.
+ */
 export const NO_STATUS = 255;
 
 /**
@@ -71,16 +99,25 @@ export const NO_STATUS = 255;
  * Taken from data/rules.md; the tests check every simulated move against this table.
  */
 export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
-  [Status.TI]: [Status.SSW1, Status.IRREGULAR, Status.RETURNED],
+  [Status.TI]: [Status.SSW1, Status.IRREGULAR, Status.RETURNED, Status.SUBSIDIARY],
   [Status.SSW1]: [Status.SSW2, Status.RETURNED, Status.ONWARD],
   [Status.SSW2]: [Status.PR, Status.RETURNED, Status.ONWARD],
   [Status.SIE]: [Status.PR, Status.RETURNED, Status.ONWARD],
-  [Status.IRREGULAR]: [Status.ASYLUM, Status.DEPORTED, Status.RETURNED],
-  [Status.ASYLUM]: [Status.IRREGULAR, Status.DEPORTED, Status.RETURNED],
+  [Status.IRREGULAR]: [Status.ASYLUM, Status.DETAINED, Status.RETURNED, Status.DESIGNATED],
+  [Status.ASYLUM]: [Status.IRREGULAR, Status.DETAINED, Status.RETURNED, Status.DESIGNATED],
   [Status.PR]: [Status.RETURNED, Status.ONWARD],
+  [Status.DETAINED]: [Status.DEPORTED, Status.PROVISIONAL, Status.DESIGNATED],
+  [Status.PROVISIONAL]: [Status.DEPORTED, Status.RETURNED, Status.DESIGNATED],
+  [Status.DESIGNATED]: [Status.RETURNED],
   [Status.RETURNED]: [],
   [Status.ONWARD]: [],
   [Status.DEPORTED]: [],
+  [Status.SUBSIDIARY]: [],
+};
+
+/** Entries from an exit status: returnees coming back, by the status they come back on (item 6). */
+export const REENTRY_TRANSITIONS: Readonly<Partial<Record<Status, readonly Status[]>>> = {
+  [Status.RETURNED]: [Status.SSW1],
 };
 
 /** Statuses a new arrival can enter with. */
@@ -88,7 +125,10 @@ export const ENTRY_STATUSES: readonly Status[] = [Status.TI, Status.SSW1, Status
 
 /** The event that a status move records. */
 export function eventForMove(from: Status, to: Status): EventCode {
-  if (to === Status.RETURNED) return EventCode.return;
+  if (to === Status.RETURNED || to === Status.SUBSIDIARY) return EventCode.return;
+  if (to === Status.DETAINED) return EventCode.detain;
+  if (to === Status.PROVISIONAL) return EventCode.release;
+  if (to === Status.DESIGNATED) return EventCode.permit;
   if (to === Status.ONWARD) return EventCode.onward;
   if (to === Status.DEPORTED) return EventCode.deport;
   if (to === Status.ASYLUM) return EventCode.asylum;

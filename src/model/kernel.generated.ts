@@ -16,8 +16,9 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     const pop$promisedWageYenPerMonth = pop.promisedWageYenPerMonth;
     const accrual$underpayByCode = accrual.underpayByCode;
     const accrual$overtimeFactorByCode = accrual.overtimeFactorByCode;
-    const accrual$irregularWageYen = accrual.irregularWageYen;
-    const accrual$netPayShare = accrual.netPayShare;
+    const accrual$paidByContract = accrual.paidByContract;
+    const accrual$fixedPayYenByStatus = accrual.fixedPayYenByStatus;
+    const accrual$netShareByStatus = accrual.netShareByStatus;
     const accrual$livingCostYen = accrual.livingCostYen;
     const accrual$yenValueByNationality = accrual.yenValueByNationality;
     const pop$nationality = pop.nationality;
@@ -43,13 +44,13 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     const NATIONALITY_COUNT$ = NATIONALITY_COUNT;
     for (let i = 0, n = pop.size; i < n; i++) {
         let st = status[i]!;
-        if (st >= 7 /* Status.RETURNED */)
+        if (st >= 10 /* Status.RETURNED */)
             continue; // left Japan
         if (i < firstEntrant) {
             const code$3 = pop$employerPayCode[i]!;
             const paidYen$3 = (pop$promisedWageYenPerMonth[i]! * accrual$wageIndex) * (1 - accrual$underpayByCode[code$3 >> 2 /* PAY_UNDERPAY_SHIFT */]!) * accrual$overtimeFactorByCode[code$3 & 1 /* PAY_OVERTIME */]!;
-            const wage$2 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? accrual$irregularWageYen : paidYen$3;
-            const net$1 = st === 4 /* Status.IRREGULAR */ || st === 5 /* Status.ASYLUM */ ? wage$2 : wage$2 * accrual$netPayShare;
+            const wage$2 = accrual$paidByContract[st] === 1 ? paidYen$3 : accrual$fixedPayYenByStatus[st]!;
+            const net$1 = wage$2 * accrual$netShareByStatus[st]!;
             const surplus$1 = net$1 > accrual$livingCostYen ? net$1 - accrual$livingCostYen : 0;
             const yenValue$1 = accrual$yenValueByNationality[pop$nationality[i]!]!;
             const debtHome$1 = pop$debtHomeYen[i]! * accrual$debtGrowth;
@@ -86,7 +87,7 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
         if (!(u >= hazardBound(s, bounds, i, st))) {
             decideAgent(s, i, st, u);
             st = status[i]!;
-            if (st >= 7 /* Status.RETURNED */)
+            if (st >= 10 /* Status.RETURNED */)
                 continue; // left this month
         }
         const f = family[i]!;

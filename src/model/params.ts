@@ -157,7 +157,7 @@ export const PARAMS = {
   },
   irregularWageYenPerMonth: {
     default: 190000, unit: "yen/month", range: [120000, 260000],
-    description: "Pay in undocumented work",
+    description: "Pay in undocumented work (IRREGULAR, ASYLUM), and in the work open on designated activities (DESIGNATED, before deductions)",
     source: A("no data; seed 003 (Sano) says absconders seek to earn more, so set a little above TI pay"),
   },
   overtimePremiumShare: {
@@ -601,9 +601,9 @@ export const PARAMS = {
 
   // ---- Irregular stay and asylum ----
   irregularAsylumHazardPerMonth: {
-    default: 0.004, unit: "1/month", range: [0, 0.05],
+    default: 0.005, unit: "1/month", range: [0, 0.05],
     description: "Monthly hazard an undocumented worker applies for refugee status",
-    source: { kind: "assumption", ref: "seed003", note: "refugee recognition application as a route after absconding" },
+    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition application as a route after absconding (seed 003); fitted to the refugee applications of interns (731 in 2015 to 3,037 in 2017 and 466 in 2022, data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md)" },
   },
   asylumWorkPermitAsylumHr: {
     default: 5, unit: "HR", range: [1, 10],
@@ -611,14 +611,14 @@ export const PARAMS = {
     source: { kind: "derived", ref: "data:refugee_applications", note: "applications fell from 19,629 (2017) to about 10,400 (2018-19) after work permission was curtailed; the ratio among absconders is assumed larger" },
   },
   apprehensionHazardPerMonth: {
-    default: 0.008, unit: "1/month", range: [0, 0.05],
-    description: "Monthly hazard an undocumented worker is apprehended and deported",
-    source: A("deportation counts by former status are not in the data"),
+    default: 0.03, unit: "1/month", range: [0, 0.1],
+    description: "Monthly hazard an undocumented worker is apprehended and detained (DETAINED)",
+    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted to the overstayers whose last status was TITP (4,679 at 2015-01 to 10,913 at 2023-07) and their removal procedures (4,651 in 2019, 2,406 in 2022, 3,746 in 2023; data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md)" },
   },
   irregularReturnHazardPerMonth: {
-    default: 0.008, unit: "1/month", range: [0, 0.05],
-    description: "Monthly hazard an undocumented worker goes home voluntarily",
-    source: A("not measured"),
+    default: 0.02, unit: "1/month", range: [0, 0.1],
+    description: "Monthly hazard an undocumented worker (or applicant, or someone on provisional release) goes home on a departure order, without detention",
+    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted with apprehensionHazardPerMonth to the TITP overstayer stock and removal procedures (data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md)" },
   },
   asylumDecisionHazardPerMonth: {
     default: 0.035, unit: "1/month", range: [0.01, 0.2],
@@ -632,13 +632,61 @@ export const PARAMS = {
   },
   asylumRejectedDeportProb: {
     default: 0.15, unit: "probability", range: [0, 1],
-    description: "Chance a rejected applicant who does not re-apply is deported (else back to IRREGULAR); also applies to re-applicants once repeat applications no longer halt deportation",
+    description: "Chance a rejected applicant who does not re-apply is detained for deportation (DETAINED; else back to IRREGULAR); also applies to re-applicants once repeat applications no longer halt deportation",
     source: A("not measured"),
   },
   repeatApplicationsStopDeportation: {
     default: true, unit: "flag",
     description: "A repeat application halts deportation (until the 2023 amendment, in force 2024-06)",
     source: { kind: "assumption", ref: "seed003", note: "seed 003 (refugee policy paper) on deportation and repeat applications; the 2023 amendment (in force 2024-06, not in data/rules.md) lets the third application onward be deported. The model applies it to every repeat application (simplification)" },
+  },
+  // Detention, provisional release and permission to stay (docs/model.md 7.12).
+  detainedDeportHazardPerMonth: {
+    default: 0.7, unit: "1/month", range: [0.2, 1.5],
+    description: "Monthly hazard a detainee is deported",
+    source: A("most apprehended overstayers leave within weeks, at their own cost; detention beyond six months is the exception (ISA detention figures are not by former status)"),
+  },
+  provisionalReleaseHazardPerMonth: {
+    default: 0.04, unit: "1/month", range: [0, 0.3],
+    description: "Monthly hazard a detainee is released provisionally (karihomen; PROVISIONAL, barred from work)",
+    source: A("release goes to those who refuse removal, mostly asylum applicants; not measured for former interns"),
+  },
+  specialPermissionHazardPerMonth: {
+    default: 0.003, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard a detainee or someone on provisional release is granted special permission to stay (DESIGNATED)",
+    source: A("grants go mostly to people with family in Japan; few former interns have it"),
+  },
+  provisionalDeportHazardPerMonth: {
+    default: 0.01, unit: "1/month", range: [0, 0.1],
+    description: "Monthly hazard that someone on provisional release is re-detained and deported",
+    source: A("people on provisional release wait years; not measured"),
+  },
+  myanmarDesignatedHazardPerMonth: {
+    default: 0.5, unit: "1/month", range: [0.05, 2],
+    description: "Monthly hazard that a Myanmar national without a status (IRREGULAR, ASYLUM, PROVISIONAL) moves to 'designated activities' while myanmarDesignatedActivities holds",
+    source: A("fast: 1,739 of the 1,765 Myanmar interns missing in 2023 changed to designated activities (docs/evidence-absconding.md)", "survey:absconding"),
+  },
+  designatedReturnHazardPerMonth: {
+    default: 0.005, unit: "1/month", range: [0, 0.05],
+    description: "Monthly hazard someone on designated activities goes home",
+    source: A("a stay granted for protection or family is rarely given up; not measured"),
+  },
+
+  // ---- Careers across borders (docs/model.md 7.15) ----
+  subsidiaryHireProbAtPromoter: {
+    default: 0.05, unit: "probability", range: [0, 0.3],
+    description: "Chance a finishing intern of a promoting employer who goes home is hired by the employer's subsidiary there (SUBSIDIARY: a return with a career)",
+    source: A("seed 001 finds a few promoting SMEs hire graduated interns in their overseas subsidiaries; the share is not measured (the OTIT follow-up survey, other_figures.csv, has 22% of returnees employed, without the employer)", "seed001"),
+  },
+  ssw1ReturneeEntryShare: {
+    default: 0.4, unit: "share", range: [0, 1],
+    description: "Share of SSW1 entrants from abroad who are returnees of the model (finished interns, former SSW holders) coming back, while any is waiting",
+    source: A("former interns who finished TI-2 enter SSW1 in their field without the skills test, also from abroad (rules.md); ISA's route figures (ssw_route.csv) give the TI route (about 70% of holders in 2023) and arrivals from abroad (31%) but not their overlap"),
+  },
+  returneeReentryWindowMonths: {
+    default: 120, unit: "months", range: [24, 240], integer: true,
+    description: "Months after going home in which a returnee may come back as SSW1",
+    source: A("the exemption for finished interns has no time limit; age and a settled life at home end most returnees' plans within a decade"),
   },
 } as const satisfies Record<string, ParamSpec>;
 

@@ -11,6 +11,7 @@ import { type Observers, createObservers } from "./observers.js";
 import type { Params } from "./params.js";
 import { type EmployerPayCodes, createEmployerPayCodes } from "./pay-codes.js";
 import { type Population, createPopulation } from "./population.js";
+import { type ReturneePool, createReturneePool } from "./returnees.js";
 import { type DecisionBounds, createDecisionBounds } from "./transitions/bounds.js";
 import { type AccrualRates, createAccrualRates } from "./transitions/earnings.js";
 import { type FamilyTable, createFamilyTable } from "./transitions/family.js";
@@ -88,6 +89,8 @@ export interface SimState {
   /** Parameters in force this month (the policy timeline changes them). */
   params: Params;
   pop: Population;
+  /** Returnees who may come back as SSW1 (returnees.ts); not in `pop`. */
+  returnees: ReturneePool;
   employers: Employers;
   rng: Streams;
   ctx: MonthContext;
@@ -114,6 +117,7 @@ export function createState(
     inputs,
     params: { ...inputs.params },
     pop,
+    returnees: createReturneePool(),
     employers,
     rng: { ...shared, life: agentStreams.life ?? own, jobs: agentStreams.jobs ?? own },
     ctx: {

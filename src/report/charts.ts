@@ -26,11 +26,13 @@ export const NATIONALITY_NAMES: Record<string, string> = {
 };
 export const STATUS_NAMES: Record<string, string> = {
   TI: "TI (technical intern)", SSW1: "SSW1", SSW2: "SSW2", SIE: "SIE (Engineer/Humanities)", IRREGULAR: "irregular",
-  ASYLUM: "asylum applicant", PR: "permanent resident",
+  ASYLUM: "asylum applicant", PR: "permanent resident", DETAINED: "detained", PROVISIONAL: "provisional release",
+  DESIGNATED: "designated activities",
 };
 const ALL_IN_JAPAN = "all statuses";
 const SHORT_STATUS_NAMES: Record<string, string> = {
   TI: "TI", SSW1: "SSW1", SSW2: "SSW2", SIE: "SIE", IRREGULAR: "irregular", ASYLUM: "asylum applicants", PR: "permanent residents",
+  DETAINED: "detained", PROVISIONAL: "provisional release", DESIGNATED: "designated activities",
 };
 const TOTAL_NAMES: Record<TotalName, string> = {
   abscond_total: "abscondings (whole run)",

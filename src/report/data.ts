@@ -18,7 +18,7 @@ import { COLUMNS } from "../output/csv.js";
 import { SUMMARY_COLUMNS, tCritical95 } from "../output/summary.js";
 import { DATA_DIR } from "../scenario/data.js";
 
-/** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED are left out). */
+/** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED, SUBSIDIARY are left out). */
 export const IN_JAPAN_STATUSES: readonly string[] = STATUS_CODES.slice(0, FIRST_EXIT_STATUS);
 
 /** Whole-run event totals per replicate, named as in summary.csv. */

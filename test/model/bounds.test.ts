@@ -6,7 +6,7 @@
 
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { Family, SECTOR_COUNT, Status } from "../../src/model/codes.js";
+import { FIRST_EXIT_STATUS, Family, NATIONALITY_COUNT, Nationality, SECTOR_COUNT, Status, isWithoutEmployer } from "../../src/model/codes.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { refreshEmployerTraits } from "../../src/model/employers.js";
 import { PARAMS, PARAM_NAMES, type Params } from "../../src/model/params.js";
@@ -15,12 +15,18 @@ import { expUpperBound } from "../../src/model/transitions/bounds.js";
 import { hazardBound, hazardsOf, updateDecisionBounds } from "../../src/model/transitions/decide.js";
 import { makeEmployers, makeState, setTimeCounts } from "../helpers/state.js";
 
-const IN_JAPAN = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
+/** Every status held in Japan (the codes below the first exit): TI to PR, DETAINED, PROVISIONAL, DESIGNATED. */
+const IN_JAPAN: number[] = Array.from({ length: FIRST_EXIT_STATUS }, (_, st) => st);
 /** Parameter settings per status, and random agents per setting: 10^4 agents per status. */
 const SETTINGS = 200;
 const AGENTS = 50;
 
 describe("hazardBound", () => {
+  it("covers every status in Japan, the new irregular ones included", () => {
+    for (const st of [Status.TI, Status.PR, Status.DETAINED, Status.PROVISIONAL, Status.DESIGNATED]) expect(IN_JAPAN).toContain(st);
+    expect(IN_JAPAN).not.toContain(Status.RETURNED);
+  });
+
   for (const st of IN_JAPAN) {
     it(`is at least the total hazard of ${STATUS_CODES[st]} agents, on 10^4 random agents at the corners of the parameter ranges`, () => {
       const u = seedrandom.alea(`bounds ${st}`);
@@ -59,7 +65,9 @@ describe("hazardBound", () => {
           pop.esd[i] = u() < 0.5 ? 1 : 0;
           pop.tiStage[i] = st === Status.TI ? pick([1, 2, 3, 4]) : 0;
           pop.sector[i] = Math.floor(u() * SECTOR_COUNT);
-          pop.employer[i] = st === Status.IRREGULAR || st === Status.ASYLUM ? -1 : pick([-1, 3 * pop.sector[i]!, 3 * pop.sector[i]! + 1, 3 * pop.sector[i]! + 2]);
+          pop.employer[i] = isWithoutEmployer(st) ? -1 : pick([-1, 3 * pop.sector[i]!, 3 * pop.sector[i]! + 1, 3 * pop.sector[i]! + 2]);
+          // Half Myanmar nationals (terms only they have while myanmarDesignatedActivities holds), half any nationality.
+          pop.nationality[i] = u() < 0.5 ? Nationality.MM : Math.floor(u() * NATIONALITY_COUNT);
           pop.promisedWageYenPerMonth[i] = pick([50000, 180000, 400000]) * (0.5 + u());
           pop.debtHomeYen[i] = pick([0, 1e5, 1e6, 3e6]) * u();
           pop.savingsYen[i] = pick([0, 1e6, 1e7]) * u();

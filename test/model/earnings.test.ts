@@ -33,6 +33,44 @@ describe("wageThisMonth", () => {
   });
 });
 
+describe("pay of the irregular statuses", () => {
+  // A contract an agent may still carry from its former status is ignored: pay is by status.
+  const CONTRACT = 400000;
+  const agents: AgentInit[] = [Status.DETAINED, Status.PROVISIONAL, Status.DESIGNATED, Status.IRREGULAR, Status.ASYLUM].map((status) => ({
+    status, tiStage: 0, employer: -1, promisedWageYenPerMonth: CONTRACT, debtHomeYen: 2e5, savingsYen: 1000, remittedYen: 500,
+  }));
+  const NET = 1 - D.payrollDeductionShare;
+
+  it("is 0 in detention and on provisional release, the irregular wage (gross) on designated activities", () => {
+    const s = makeState({ agents, employers: EMP });
+    expect(wageThisMonth(s, 0)).toBe(0);
+    expect(wageThisMonth(s, 1)).toBe(0);
+    expect(wageThisMonth(s, 2)).toBe(D.irregularWageYenPerMonth);
+    expect(wageThisMonth(s, 3)).toBe(D.irregularWageYenPerMonth);
+    s.inputs.series.wageIndex[1] = 1.1;
+    updateMonthContext(s, 1);
+    expectNear(wageThisMonth(s, 2), D.irregularWageYenPerMonth * 1.1);
+    expect(wageThisMonth(s, 0)).toBe(0);
+  });
+
+  it("accrual: a DETAINED or PROVISIONAL agent earns nothing (savings and remittances unchanged, the debt grows by its interest); a DESIGNATED one nets the irregular wage x netPayShare", () => {
+    const s = makeState({ agents, employers: EMP });
+    accrueEach(s);
+    for (const i of [0, 1]) {
+      expect(s.pop.savingsYen[i], `row ${i}`).toBe(1000);
+      expect(s.pop.remittedYen[i], `row ${i}`).toBe(500);
+      expectNear(s.pop.debtHomeYen[i]!, 2e5 * (1 + D.debtInterestPerMonth));
+    }
+    // DESIGNATED: legal work, so social insurance and tax are withheld (unlike IRREGULAR and ASYLUM).
+    const surplus = (net: number): number => Math.max(0, net - D.livingCostYenPerMonth);
+    const accounted = (i: number): number => 2e5 * (1 + D.debtInterestPerMonth) - s.pop.debtHomeYen[i]! + (s.pop.remittedYen[i]! - 500) + (s.pop.savingsYen[i]! - 1000);
+    expect(surplus(D.irregularWageYenPerMonth * NET)).toBeGreaterThan(0); // so the check below is not 0 = 0
+    expectNear(accounted(2), surplus(D.irregularWageYenPerMonth * NET));
+    expectNear(accounted(3), surplus(D.irregularWageYenPerMonth));
+    expectNear(accounted(4), surplus(D.irregularWageYenPerMonth));
+  });
+});
+
 describe("accrueAgent: money", () => {
   // Net pay: legal pay less social insurance and tax (payrollDeductionShare); the debt, held in the
   // home currency, first grows by a month's interest; repayments in yen are worth the month's yen
@@ -123,7 +161,7 @@ function nextMonth(s: SimState): void {
 
 describe("accrueAgent: time, skill, language and ties", () => {
   it("time counts advance one a month and work-status months only on SSW2 and SIE", () => {
-    const statuses = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR];
+    const statuses = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE, Status.IRREGULAR, Status.ASYLUM, Status.PR, Status.DETAINED, Status.PROVISIONAL, Status.DESIGNATED];
     const s = makeState({ agents: statuses.map((status) => ({ status, tiStage: status === Status.TI ? 1 : 0, ageMonths: 300, monthsInJapan: 10, monthsInStatus: 5, monthsWithEmployer: 3, monthsOnWorkStatus: 2 })) });
     nextMonth(s);
     statuses.forEach((st, i) => {

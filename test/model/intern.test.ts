@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventCode, NO_STATUS, Sector, Status } from "../../src/model/codes.js";
+import { EventCode, NATIONALITY_COUNT, NO_STATUS, Nationality, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
@@ -11,9 +11,14 @@ import { CERTAIN, NO_HAZARDS, decideEach, describeEvent, flow, loggedEvents, tot
 const D = defaultParams();
 const PROMOTER = makeEmployers([{ promoter: 1, wageLevel: 1.1 }, { promoter: 0, wageLevel: 0.9 }]);
 
-/** One intern (default TI-1, VN, manufacturing, employer 0) with every hazard off unless given. */
+/**
+ * One intern (default TI-1, VN, manufacturing, employer 0) with every hazard off unless given.
+ * Employer 0 promotes, so a completer who goes home could be hired by its subsidiary:
+ * subsidiaryHireProbAtPromoter is 0 unless a test sets it (the subsidiary's own tests below do),
+ * so that 'goes home' reads RETURNED in the tests of the other completion outcomes.
+ */
 function intern(agent: AgentInit, params: Partial<Params> = {}, employers = PROMOTER) {
-  return makeState({ params: { ...NO_HAZARDS, ...params }, agents: [agent], employers });
+  return makeState({ params: { ...NO_HAZARDS, subsidiaryHireProbAtPromoter: 0, ...params }, agents: [agent], employers });
 }
 
 const events = (s: ReturnType<typeof makeState>): string[] => loggedEvents(s).map(describeEvent);
@@ -315,6 +320,79 @@ describe("decideIntern: Employment for Skill Development interns", () => {
     decideIntern(under, 0, u);
     expect(under.pop.employer[0]).toBe(1);
     expect(events(under)).toEqual(["job_change:TI->TI"]);
+  });
+});
+
+describe("decideIntern: hired by the employer's subsidiary at home (subsidiaryHireProbAtPromoter)", () => {
+  // A completer who goes home has a draw u in [lo, 1), lo the mass of the other completion
+  // outcomes; at a promoting employer the first subsidiaryHireProbAtPromoter of that part goes to
+  // SUBSIDIARY (an exit, recorded as a return), the rest to RETURNED. Employer 0 promotes, 1 does not.
+  const HIRE = 0.5;
+  const ti2 = { monthsInStatus: 36, tiStage: 2 };
+  const at = (agent: AgentInit, params: Partial<Params>, u: number) => {
+    const s = intern(agent, { subsidiaryHireProbAtPromoter: HIRE, ...params });
+    decideIntern(s, 0, u);
+    return s;
+  };
+
+  it("at TI-2 completion (no TI-3, no SSW): u just below lo + (1 - lo) x hire goes to SUBSIDIARY, just above to RETURNED", () => {
+    const closed = { sswAvailable: false, ti3Available: false }; // lo = 0
+    const sub = at(ti2, closed, HIRE - 1e-9);
+    expect(sub.pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(sub.pop.employer[0]).toBe(-1);
+    expect(sub.pop.tiStage[0]).toBe(0);
+    expect(events(sub)).toEqual(["return:TI->SUBSIDIARY"]);
+    expect(flow(sub, EventCode.return, Status.TI, Status.SUBSIDIARY, Nationality.VN)).toBe(1);
+    expect(sub.obs.exits[Status.SUBSIDIARY * NATIONALITY_COUNT + Nationality.VN]).toBe(1);
+    expect(sub.pop.exitedRows).toBe(1);
+
+    const home = at(ti2, closed, HIRE + 1e-9);
+    expect(home.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(home)).toEqual(["return:TI->RETURNED"]);
+    expect(at(ti2, closed, 0).pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(at(ti2, closed, 0.999).pop.status[0]).toBe(Status.RETURNED);
+  });
+
+  it("scales the hire into what sponsorship and TI-3 leave of [0, 1) (lo = pSponsor + pTi3)", () => {
+    const open = { sswAvailable: true, ti3Available: true };
+    const lo = D.promoterSponsorProb + (1 - D.promoterSponsorProb) * D.ti3UptakeProb;
+    const cut = lo + (1 - lo) * HIRE;
+    expect(at(ti2, open, lo - 1e-9).pop.tiStage[0]).toBe(3); // still TI-3
+    expect(at(ti2, open, lo).pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(at(ti2, open, cut - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(at(ti2, open, cut + 1e-9).pop.status[0]).toBe(Status.RETURNED);
+  });
+
+  it("applies at TI-3 completion (lo = pSponsor) and at ESD completion (lo = esdSsw1PassProb)", () => {
+    const ti3 = { monthsInStatus: 60, tiStage: 3 };
+    const lo3 = D.promoterSponsorProb;
+    expect(at(ti3, { sswAvailable: true }, lo3 + (1 - lo3) * HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(at(ti3, { sswAvailable: true }, lo3 + (1 - lo3) * HIRE + 1e-9).pop.status[0]).toBe(Status.RETURNED);
+    expect(at(ti3, { sswAvailable: false }, HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
+
+    const esd = { esd: 1, monthsInStatus: 36 };
+    const loE = D.esdSsw1PassProb;
+    expect(at(esd, { sswAvailable: true }, loE - 1e-9).pop.status[0]).toBe(Status.SSW1);
+    expect(at(esd, { sswAvailable: true }, loE + (1 - loE) * HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
+    expect(at(esd, { sswAvailable: true }, loE + (1 - loE) * HIRE + 1e-9).pop.status[0]).toBe(Status.RETURNED);
+    expect(at(esd, { sswAvailable: false }, HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
+  });
+
+  it("never happens at a non-promoting employer, whatever the draw", () => {
+    for (const params of [{ sswAvailable: false, ti3Available: false, subsidiaryHireProbAtPromoter: 1 }, { sswAvailable: true, ti3Available: true, subsidiaryHireProbAtPromoter: 1 }]) {
+      for (const u of [0, 0.3, 0.6, 0.999]) {
+        const s = at({ ...ti2, employer: 1 }, params, u);
+        expect(s.pop.status[0], `u ${u}`).not.toBe(Status.SUBSIDIARY);
+      }
+    }
+    expect(at({ ...ti2, employer: 1 }, { sswAvailable: false, ti3Available: false }, 0).pop.status[0]).toBe(Status.RETURNED);
+  });
+
+  it("never happens outside a completion: not on leaving at TI-1's end, nor on early return", () => {
+    const all = { subsidiaryHireProbAtPromoter: 1 };
+    expect(at({ monthsInStatus: 12 }, all, 0.9999).pop.status[0]).toBe(Status.RETURNED); // does not continue to TI-2
+    const early = at({ monthsInStatus: 5 }, { ...all, tiEarlyReturnHazardPerMonth: CERTAIN }, 0.5);
+    expect(events(early)).toEqual(["return:TI->RETURNED"]);
   });
 });
 

@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { initSimulation, advanceMonth } from "../../src/engine/simulate.js";
 import {
-  ENTRY_STATUSES, EventCode, FIRST_EXIT_STATUS, Family, MANUAL_SECTOR_COUNT, NATIONALITY_COUNT, NO_STATUS,
-  SECTOR_COUNT, STATUS_COUNT, Sector, Status, TRANSITIONS, eventForMove, isExit,
+  ENTRY_STATUSES, EventCode, FIRST_EXIT_STATUS, Family, MANUAL_SECTOR_COUNT, NATIONALITY_COUNT, NO_STATUS, REENTRY_TRANSITIONS,
+  SECTOR_COUNT, STATUS_COUNT, Sector, Status, TRANSITIONS, eventForMove, isExit, isWithoutEmployer,
 } from "../../src/model/codes.js";
 import { countLive } from "../../src/model/population.js";
 import { type SimState } from "../../src/model/state.js";
@@ -33,35 +33,41 @@ const sum = (a: ArrayLike<number>): number => {
 const JOB_CHANGE_STATUSES: readonly number[] = [Status.TI, Status.SSW1, Status.SSW2, Status.SIE];
 const MONEY_FIELDS = ["debtHomeYen", "savingsYen", "remittedYen", "promisedWageYenPerMonth"] as const;
 
-/** Row of the agent with this id (ids are strictly increasing along the rows), or -1. */
-function rowOf(s: SimState, id: number): number {
-  let lo = 0;
-  let hi = s.pop.size - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = s.pop.id[mid]!;
-    if (v === id) return mid;
-    if (v < id) lo = mid + 1;
-    else hi = mid - 1;
+/**
+ * Row of each agent id. A returnee who came back (entry from RETURNED) has a new row with its old
+ * id, so until compaction the id also names its leaver's row: the row in Japan is the agent's.
+ */
+function rowsById(s: SimState): Map<number, number> {
+  const rows = new Map<number, number>();
+  for (let i = 0; i < s.pop.size; i++) {
+    const id = s.pop.id[i]!;
+    const other = rows.get(id);
+    if (other === undefined || isExit(s.pop.status[other]!)) rows.set(id, i);
   }
-  return -1;
+  return rows;
 }
 
+/** Statuses a returnee who may come back left (returnees.ts, mayComeBack). */
+const MAY_COME_BACK_FROM: readonly number[] = [Status.TI, Status.SSW1];
+
 /** Problems with the agents' rows, as readable strings (empty when all is well). */
-function agentViolations(s: SimState, t: number): string[] {
+function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> = new Set()): string[] {
   const out: string[] = [];
   const pop = s.pop;
   const emp = s.employers;
   const bad = (i: number, what: string): void => {
     if (out.length < 20) out.push(`month ${t}, agent ${pop.id[i]} (${pop.status[i]}): ${what}`);
   };
-  let prevId = -1;
+  // Ids are unique among agents in Japan (a returnee who came back shares its id only with its own leaver's row).
+  const liveIds = new Set<number>();
   for (let i = 0; i < pop.size; i++) {
     const id = pop.id[i]!;
-    if (id <= prevId) bad(i, `ids not strictly increasing (${prevId} then ${id})`);
-    if (id >= pop.nextId) bad(i, `id ${id} >= nextId ${pop.nextId}`);
-    prevId = id;
+    if (id < 0 || id >= pop.nextId) bad(i, `id ${id} outside [0, nextId ${pop.nextId})`);
     const st = pop.status[i]!;
+    if (st < FIRST_EXIT_STATUS) {
+      if (liveIds.has(id)) bad(i, `id ${id} held by two agents in Japan`);
+      liveIds.add(id);
+    }
     if (st >= STATUS_COUNT) { bad(i, `invalid status ${st}`); continue; }
     if (pop.nationality[i]! >= NATIONALITY_COUNT) bad(i, `invalid nationality ${pop.nationality[i]}`);
     const e = pop.employer[i]!;
@@ -75,7 +81,8 @@ function agentViolations(s: SimState, t: number): string[] {
     if (st === Status.TI ? stage < 1 || stage > TI_AWAITING_SSW1 : stage !== 0) bad(i, `tiStage ${stage}`);
     // Sponsored interns wait only while changes of status to SSW1 are not processed in number.
     if (stage === TI_AWAITING_SSW1 && (pop.esd[i] === 1 || s.ctx.ssw1Processing || !s.ctx.ssw1Open)) bad(i, "waiting for SSW1 while it is processed or closed");
-    const unregistered = st === Status.IRREGULAR || st === Status.ASYLUM;
+    // Without a registered employer: IRREGULAR, ASYLUM, DETAINED, PROVISIONAL, DESIGNATED.
+    const unregistered = isWithoutEmployer(st);
     if (unregistered ? e !== -1 : e < 0 || e >= emp.count) bad(i, `employer ${e}`);
     if (!unregistered && emp.sector[e] !== pop.sector[i]) bad(i, `employer ${e} of sector ${emp.sector[e]} but agent in sector ${pop.sector[i]}`);
     if (pop.sector[i]! >= SECTOR_COUNT) bad(i, `invalid sector ${pop.sector[i]}`);
@@ -93,7 +100,10 @@ function agentViolations(s: SimState, t: number): string[] {
     if (pop.japaneseLevel[i]! > 5) bad(i, `japaneseLevel ${pop.japaneseLevel[i]}`);
     if (pop.networkTies[i]! > 20) bad(i, `networkTies ${pop.networkTies[i]}`);
     const t = timeCounts(s, i);
-    if (t.monthsInStatus > t.monthsInJapan) bad(i, `monthsInStatus ${t.monthsInStatus} > monthsInJapan ${t.monthsInJapan}`);
+    // A former SSW1 holder who came back carries the months of its earlier SSW1 stay (the 5-year cap
+    // counts them all, returnees.ts), never reaching the cap on arrival.
+    const carried = cameBack.has(pop.id[i]!) && pop.status[i] === Status.SSW1 ? s.params.ssw1CapMonths - 1 : 0;
+    if (t.monthsInStatus > t.monthsInJapan + carried) bad(i, `monthsInStatus ${t.monthsInStatus} > monthsInJapan ${t.monthsInJapan}`);
     if (t.monthsWithEmployer > t.monthsInJapan) bad(i, `monthsWithEmployer > monthsInJapan`);
     if (t.monthsOnWorkStatus > t.monthsInJapan) bad(i, `monthsOnWorkStatus > monthsInJapan`);
     if (t.monthsInStatus < 0 || t.monthsWithEmployer < 0 || t.monthsOnWorkStatus < 0) bad(i, `negative time count ${JSON.stringify(t)}`);
@@ -119,8 +129,12 @@ describe("invariants of a small baseline run", () => {
     const stocks = new Float64Array(STOCK_CELLS);
     const before = new Float64Array(STOCK_CELLS);
     stocksWithExits(s, before);
-    const seen = { entries: 0, moves: 0, jobChanges: 0, exits: 0 };
+    const seen = { entries: 0, reentries: 0, moves: 0, jobChanges: 0, exits: 0 };
     const eventsSeen = new Set<string>();
+    /** Agents who went home (to RETURNED) from a status they may come back from, by id: the month they left. */
+    const away = new Map<number, number>();
+    /** Ids of agents who came back (an entry from RETURNED). */
+    const cameBack = new Set<number>();
 
     for (let t = 0; t < inputs.months; t++) {
       const prevTotal = countLive(s.pop) + sum(s.obs.exits);
@@ -138,11 +152,22 @@ describe("invariants of a small baseline run", () => {
       for (let k = 0; k < FLOW_CELLS; k++) if (fromLog[k] !== s.obs.flows[k]) mismatched.push(k);
       expect(mismatched, `month ${t}: flow cells differing from the log`).toEqual([]);
 
-      // Entries this month from the flows.
+      // Entries this month from the flows: newcomers (from NO_STATUS) and returnees coming back
+      // (REENTRY_TRANSITIONS, e.g. RETURNED -> SSW1).
+      let newcomers = 0;
       let entries = 0;
-      for (const to of ENTRY_STATUSES) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) entries += s.obs.flows[flowIndex(EventCode.entry, NO_STATUS, to, nat)]!;
+      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+        for (const to of ENTRY_STATUSES) newcomers += s.obs.flows[flowIndex(EventCode.entry, NO_STATUS, to, nat)]!;
+        for (const [from, tos] of Object.entries(REENTRY_TRANSITIONS)) for (const to of tos) entries += s.obs.flows[flowIndex(EventCode.entry, Number(from), to, nat)]!;
+      }
+      entries += newcomers;
       expect(entries).toBe(events.filter((e) => e.event === EventCode.entry).length);
-      expect(s.pop.nextId - nextIdBefore, `month ${t}: agents created vs entries`).toBe(entries);
+      // Every newcomer gets a new id; a returnee keeps its own (its row may take and drop a new one).
+      const created = s.pop.nextId - nextIdBefore;
+      expect(created, `month ${t}: agents created vs entries`).toBeGreaterThanOrEqual(newcomers);
+      expect(created, `month ${t}: agents created vs entries`).toBeLessThanOrEqual(entries);
+      const newIds = events.filter((e) => e.event === EventCode.entry && e.from === NO_STATUS).map((e) => e.id);
+      expect(new Set(newIds).size, `month ${t}: newcomers' ids distinct`).toBe(newIds.length);
 
       // Conservation: agents in Japan + all exits = previous total + entries.
       const total = countLive(s.pop) + sum(s.obs.exits);
@@ -151,7 +176,14 @@ describe("invariants of a small baseline run", () => {
       // Every event is legal and dated this month.
       const wrong = events.filter((e) => {
         if (e.month !== t) return true;
-        if (e.event === EventCode.entry) return e.from !== NO_STATUS || !ENTRY_STATUSES.includes(e.to as Status) || e.id < nextIdBefore;
+        if (e.event === EventCode.entry) {
+          if (e.from === NO_STATUS) return !ENTRY_STATUSES.includes(e.to as Status) || e.id < nextIdBefore;
+          // A re-entry: a legal one, by an agent who went home (from a status it may come back
+          // from) in an earlier month, within the re-entry window, and has not come back since.
+          const left = away.get(e.id);
+          return !(REENTRY_TRANSITIONS[e.from as Status] ?? []).includes(e.to as Status) || e.id >= nextIdBefore ||
+            left === undefined || left >= t || t - left >= s.params.returneeReentryWindowMonths;
+        }
         if (e.id >= nextIdBefore && e.from === NO_STATUS) return true;
         if (e.event === EventCode.job_change) return e.from !== e.to || !JOB_CHANGE_STATUSES.includes(e.from);
         if (e.from === NO_STATUS || e.from >= FIRST_EXIT_STATUS) return true;
@@ -164,11 +196,12 @@ describe("invariants of a small baseline run", () => {
       for (const e of events) if (e.event !== EventCode.entry) movesById.set(e.id, (movesById.get(e.id) ?? 0) + 1);
       expect([...movesById].filter(([, n]) => n > 1), `month ${t}: agents moving twice`).toEqual([]);
 
-      // Stocks change exactly by the recorded moves: no unrecorded status change.
+      // Stocks change exactly by the recorded moves: no unrecorded status change. Exits count every
+      // exit so far, so a returnee coming back adds to its new status and leaves RETURNED's count.
       const expected = new Float64Array(before);
       for (const e of events) {
         if (e.from === e.to) continue;
-        if (e.from !== NO_STATUS) expected[e.from * NATIONALITY_COUNT + e.nat]! -= 1;
+        if (e.event !== EventCode.entry) expected[e.from * NATIONALITY_COUNT + e.nat]! -= 1;
         expected[e.to * NATIONALITY_COUNT + e.nat]! += 1;
       }
       stocksWithExits(s, stocks);
@@ -178,8 +211,9 @@ describe("invariants of a small baseline run", () => {
       // Each agent that moved ends the month in the status of its last event.
       const lastTo = new Map<number, number>();
       for (const e of events) lastTo.set(e.id, e.to);
+      const rows = rowsById(s);
       const stale = [...lastTo].filter(([id, to]) => {
-        const r = rowOf(s, id);
+        const r = rows.get(id) ?? -1;
         // A leaver's row may already be reclaimed; everybody else must still have a row.
         return r < 0 ? to < FIRST_EXIT_STATUS : s.pop.status[r] !== to;
       });
@@ -190,10 +224,16 @@ describe("invariants of a small baseline run", () => {
       expect(sum(s.obs.exits) - prevExits).toBe(exitEvents);
       expect(s.obs.exits.every((v) => v >= 0 && Number.isInteger(v))).toBe(true);
 
-      expect(agentViolations(s, t)).toEqual([]);
+      for (const e of events) if (e.event === EventCode.entry && e.from !== NO_STATUS) cameBack.add(e.id);
+      expect(agentViolations(s, t, cameBack)).toEqual([]);
 
       for (const e of events) {
         eventsSeen.add(describeEvent(e));
+        if (e.event === EventCode.entry && e.from !== NO_STATUS) {
+          seen.reentries++;
+          away.delete(e.id);
+        }
+        if (e.to === Status.RETURNED && MAY_COME_BACK_FROM.includes(e.from)) away.set(e.id, t);
         if (e.event === EventCode.entry) seen.entries++;
         else if (e.event === EventCode.job_change) seen.jobChanges++;
         else seen.moves++;
@@ -204,7 +244,11 @@ describe("invariants of a small baseline run", () => {
     expect(seen.entries).toBeGreaterThan(1000);
     expect(seen.moves).toBeGreaterThan(1000);
     expect(seen.jobChanges).toBeGreaterThan(10);
-    for (const kind of ["entry:-->TI", "entry:-->SSW1", "entry:-->SIE", "transfer:TI->SSW1", "abscond:TI->IRREGULAR", "return:TI->RETURNED", "asylum:IRREGULAR->ASYLUM", "job_change:SSW1->SSW1"]) {
+    expect(seen.reentries).toBeGreaterThan(10);
+    for (const kind of [
+      "entry:-->TI", "entry:-->SSW1", "entry:-->SIE", "entry:RETURNED->SSW1", "transfer:TI->SSW1", "abscond:TI->IRREGULAR", "return:TI->RETURNED",
+      "asylum:IRREGULAR->ASYLUM", "job_change:SSW1->SSW1", "detain:IRREGULAR->DETAINED", "deport:DETAINED->DEPORTED",
+    ]) {
       expect(eventsSeen.has(kind), kind).toBe(true);
     }
   });

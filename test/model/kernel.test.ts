@@ -35,6 +35,10 @@ const mix: AgentInit[] = [
   { status: Status.ASYLUM, tiStage: 0, employer: -1 },
   { status: Status.PR, tiStage: 0 },
   { status: Status.DEPORTED, tiStage: 0, employer: -1 },
+  { status: Status.DETAINED, tiStage: 0, employer: -1 },
+  { status: Status.PROVISIONAL, tiStage: 0, employer: -1 },
+  { status: Status.SUBSIDIARY, tiStage: 0, employer: -1 },
+  { status: Status.DESIGNATED, tiStage: 0, employer: -1 },
 ].map((a) => ({ ...a, family: SETTLED, debtHomeYen: 50000 }));
 
 /** Agent i's generator state after `steps` draws from `rng` as it is now. */
@@ -70,7 +74,7 @@ describe.each(KERNELS)("agentMonths (%s)", (_, agentMonths) => {
   });
 
   it("does not visit an agent twice in the month it moves", () => {
-    // Everybody absconds (TI -> IRREGULAR), and IRREGULAR agents would be deported at once if visited again.
+    // Everybody absconds (TI -> IRREGULAR), and IRREGULAR agents would be detained at once if visited again.
     const s = makeState({
       params: { ...NO_HAZARDS, abscondBaseHazardPerMonth: CERTAIN, apprehensionHazardPerMonth: CERTAIN },
       agents: [{ monthsInStatus: 3, family: SETTLED }, { monthsInStatus: 4, family: SETTLED }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventCode, Family, NATIONALITY_COUNT, Sector, Status } from "../../src/model/codes.js";
+import { EventCode, Family, NATIONALITY_COUNT, STATUS_CODES, STATUS_COUNT, Sector, Status, TRANSITIONS, isWithoutEmployer } from "../../src/model/codes.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { pickEmployer } from "../../src/model/employers.js";
 import { defaultParams } from "../../src/model/params.js";
@@ -114,6 +114,26 @@ describe("moveStatus", () => {
     expect(loggedEvents(s).map(describeEvent)).toEqual(["transfer:TI->SSW1"]);
   });
 
+  it("records detain, release and permit for the moves of irregular life, return for SUBSIDIARY, deport for DEPORTED", () => {
+    const want: [Status, Status, string][] = [
+      [Status.IRREGULAR, Status.DETAINED, "detain"], [Status.ASYLUM, Status.DETAINED, "detain"],
+      [Status.DETAINED, Status.PROVISIONAL, "release"], [Status.DETAINED, Status.DEPORTED, "deport"], [Status.DETAINED, Status.DESIGNATED, "permit"],
+      [Status.PROVISIONAL, Status.DEPORTED, "deport"], [Status.PROVISIONAL, Status.RETURNED, "return"], [Status.PROVISIONAL, Status.DESIGNATED, "permit"],
+      [Status.IRREGULAR, Status.DESIGNATED, "permit"], [Status.ASYLUM, Status.DESIGNATED, "permit"], [Status.DESIGNATED, Status.RETURNED, "return"],
+      [Status.TI, Status.SUBSIDIARY, "return"],
+    ];
+    for (const [from, to, event] of want) {
+      expect(TRANSITIONS[from], `${STATUS_CODES[from]} -> ${STATUS_CODES[to]}`).toContain(to);
+      const s = makeState({ agents: [{ status: from, tiStage: from === Status.TI ? 2 : 0, employer: isWithoutEmployer(from) ? -1 : 0 }] });
+      moveStatus(s, 0, to);
+      expect(loggedEvents(s).map(describeEvent)).toEqual([`${event}:${STATUS_CODES[from]}->${STATUS_CODES[to]}`]);
+    }
+    // Every legal move from the new statuses is in the list.
+    for (const from of [Status.DETAINED, Status.PROVISIONAL, Status.DESIGNATED]) {
+      expect([...TRANSITIONS[from]].sort()).toEqual(want.filter(([f]) => f === from).map(([, t]) => t).sort());
+    }
+  });
+
   it("keeps the months on a work status of a status left, and counts those of a new one from the move", () => {
     const s = makeState({ agents: [{ status: Status.SSW1, tiStage: 0, sector: Sector.construction, employer: 2, monthsOnWorkStatus: 0 }], months: 30 });
     updateMonthContext(s, 3);
@@ -129,7 +149,12 @@ describe("moveStatus", () => {
   });
 
   it("drops the employer on leaving the registered labour market", () => {
-    for (const to of [Status.IRREGULAR, Status.ASYLUM, Status.RETURNED, Status.ONWARD, Status.DEPORTED]) {
+    const without: Status[] = [
+      Status.IRREGULAR, Status.ASYLUM, Status.DETAINED, Status.PROVISIONAL, Status.DESIGNATED,
+      Status.RETURNED, Status.ONWARD, Status.DEPORTED, Status.SUBSIDIARY,
+    ];
+    for (let st = 0; st < STATUS_COUNT; st++) expect(isWithoutEmployer(st), `status ${st}`).toBe(without.includes(st as Status));
+    for (const to of without) {
       const s = makeState({ agents: [{ employer: 1, monthsWithEmployer: 7 }] });
       moveStatus(s, 0, to);
       expect(s.pop.employer[0], `to ${to}`).toBe(-1);

@@ -67,19 +67,38 @@ describe("absconding in one month", () => {
 });
 
 describe("competing options", () => {
-  it("IRREGULAR: leavers ~ n (1 - exp(-H)); each option ~ leavers x h_k / H (each within 4 sd)", () => {
-    const h = [0.02, 0.05, 0.03]; // asylum (work permission off), apprehension, return
-    const H = h[0]! + h[1]! + h[2]!;
+  it("IRREGULAR (Myanmar, while designated activities are open): leavers ~ n (1 - exp(-H)); each option ~ leavers x h_k / H (each within 4 sd)", () => {
+    // asylum (work permission off), apprehension (to DETAINED), return, designated activities (Myanmar)
+    const h = [0.02, 0.05, 0.03, 0.04];
+    const H = h[0]! + h[1]! + h[2]! + h[3]!;
     const s = makeState({
-      params: { ...NO_HAZARDS, irregularAsylumHazardPerMonth: h[0], asylumWorkPermitted: false, apprehensionHazardPerMonth: h[1], irregularReturnHazardPerMonth: h[2] },
-      agents: many({ status: Status.IRREGULAR, tiStage: 0, employer: -1 })
+      params: {
+        ...NO_HAZARDS, irregularAsylumHazardPerMonth: h[0], asylumWorkPermitted: false, apprehensionHazardPerMonth: h[1], irregularReturnHazardPerMonth: h[2],
+        myanmarDesignatedActivities: true, myanmarDesignatedHazardPerMonth: h[3],
+      },
+      agents: many({ status: Status.IRREGULAR, tiStage: 0, employer: -1, nationality: Nationality.MM })
     });
     decideEach(s, seeded("irregular split"));
-    const counts = [countStatus(s, Status.ASYLUM), countStatus(s, Status.DEPORTED), countStatus(s, Status.RETURNED)];
-    const left = counts[0]! + counts[1]! + counts[2]!;
+    const counts = [countStatus(s, Status.ASYLUM), countStatus(s, Status.DETAINED), countStatus(s, Status.RETURNED), countStatus(s, Status.DESIGNATED)];
+    const left = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
     expect(left + countStatus(s, Status.IRREGULAR)).toBe(N);
     expectBinomial(left, N, probFromHazard(H), "leavers");
     // Given the number who left, the count taking option k is Binomial(left, h_k / H).
+    counts.forEach((c, k) => expectBinomial(c, left, h[k]! / H, `option ${k}`));
+  });
+
+  it("DETAINED: leavers ~ n (1 - exp(-H)); deportation, provisional release, special permission ~ leavers x h_k / H (each within 4 sd)", () => {
+    const h = [0.3, 0.06, 0.02];
+    const H = h[0]! + h[1]! + h[2]!;
+    const s = makeState({
+      params: { ...NO_HAZARDS, detainedDeportHazardPerMonth: h[0], provisionalReleaseHazardPerMonth: h[1], specialPermissionHazardPerMonth: h[2] },
+      agents: many({ status: Status.DETAINED, tiStage: 0, employer: -1 })
+    });
+    decideEach(s, seeded("detained split"));
+    const counts = [countStatus(s, Status.DEPORTED), countStatus(s, Status.PROVISIONAL), countStatus(s, Status.DESIGNATED)];
+    const left = counts[0]! + counts[1]! + counts[2]!;
+    expect(left + countStatus(s, Status.DETAINED)).toBe(N);
+    expectBinomial(left, N, probFromHazard(H), "leavers");
     counts.forEach((c, k) => expectBinomial(c, left, h[k]! / H, `option ${k}`));
   });
 

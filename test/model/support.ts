@@ -83,6 +83,12 @@ export const NO_HAZARDS = {
   apprehensionHazardPerMonth: 0,
   irregularReturnHazardPerMonth: 0,
   asylumDecisionHazardPerMonth: 0,
+  detainedDeportHazardPerMonth: 0,
+  provisionalReleaseHazardPerMonth: 0,
+  specialPermissionHazardPerMonth: 0,
+  provisionalDeportHazardPerMonth: 0,
+  myanmarDesignatedHazardPerMonth: 0,
+  designatedReturnHazardPerMonth: 0,
   partnerFormationHazardPerMonth: 0,
   familyJoinHazardPerMonth: 0,
 } as const;

@@ -3,7 +3,7 @@
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/engine/simulate.js";
-import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../../src/model/codes.js";
+import { EVENT_CODES, EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT, Status } from "../../src/model/codes.js";
 import { formatMonth } from "../../src/model/inputs.js";
 import { csvCell, formatTaskCsv, formatTaskRows, taskRowsText } from "../../src/output/csv.js";
 import type { Task } from "../../src/run/tasks.js";
@@ -23,8 +23,20 @@ function result(): RunResult {
   const months = 3;
   const stocks = new Float64Array(months * STOCK_CELLS);
   stocks.forEach((_, k) => (stocks[k] = k % 5 === 0 ? 0 : k * 0.25)); // integers and fractions
-  const flows = Float64Array.from([0, flowIndex(0, NO_STATUS, 0, 1), 7, 2, flowIndex(1, 0, 4, 0), 1.5]);
-  const events = Int32Array.from([1, 42, 2, 0, NO_STATUS, 0, 2, 43, 0, 1, 0, 4]);
+  // Also the last codes: a returnee's entry from RETURNED, a move to DESIGNATED (permit), a TI -> SUBSIDIARY return.
+  const flows = Float64Array.from([
+    0, flowIndex(0, NO_STATUS, 0, 1), 7,
+    1, flowIndex(EventCode.entry, Status.RETURNED, Status.SSW1, 4), 2,
+    2, flowIndex(1, 0, 4, 0), 1.5,
+    2, flowIndex(EventCode.permit, Status.PROVISIONAL, Status.DESIGNATED, 5), 1,
+    2, flowIndex(EventCode.return, Status.TI, Status.SUBSIDIARY, NATIONALITY_COUNT - 1), 3,
+  ]);
+  const events = Int32Array.from([
+    1, 42, 2, 0, NO_STATUS, 0,
+    2, 43, 0, 1, 0, 4,
+    2, 17, 4, EventCode.entry, Status.RETURNED, Status.SSW1,
+    2, 44, 6, EventCode.return, Status.TI, Status.SUBSIDIARY,
+  ]);
   return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1) };
 }
 
@@ -51,12 +63,17 @@ describe("formatTaskRows / taskRowsText", () => {
   it("writes flows and events (with an empty from-status) as csv-stringify does", () => {
     const flows = [
       [...lead, 0, "2019-01", EVENT_CODES[0], "", STATUS_CODES[0], NATIONALITY_CODES[1], 7, ...extra],
+      [...lead, 1, "2019-02", "entry", "RETURNED", "SSW1", NATIONALITY_CODES[4], 2, ...extra],
       [...lead, 2, "2019-03", EVENT_CODES[1], STATUS_CODES[0], STATUS_CODES[4], NATIONALITY_CODES[0], 1.5, ...extra],
+      [...lead, 2, "2019-03", "permit", "PROVISIONAL", "DESIGNATED", NATIONALITY_CODES[5], 1, ...extra],
+      [...lead, 2, "2019-03", "return", "TI", "SUBSIDIARY", NATIONALITY_CODES[NATIONALITY_COUNT - 1], 3, ...extra],
     ];
     expect(taskRowsText("flows", task, r, START, extra)).toBe(stringify(flows));
     const events = [
       [...lead, 1, "2019-02", 42, NATIONALITY_CODES[2], EVENT_CODES[0], status(NO_STATUS), STATUS_CODES[0], ...extra],
       [...lead, 2, "2019-03", 43, NATIONALITY_CODES[0], EVENT_CODES[1], status(0), STATUS_CODES[4], ...extra],
+      [...lead, 2, "2019-03", 17, NATIONALITY_CODES[4], "entry", "RETURNED", "SSW1", ...extra],
+      [...lead, 2, "2019-03", 44, NATIONALITY_CODES[6], "return", "TI", "SUBSIDIARY", ...extra],
     ];
     expect(taskRowsText("events", task, r, START, extra)).toBe(stringify(events));
   });

@@ -45,7 +45,7 @@ export interface DecisionBounds {
   maxUnderpayShare: number;
   /**
    * Bound of the total hazard by status, for statuses whose every term is bounded by a constant
-   * this month (SSW2, SIE, PR, IRREGULAR, ASYLUM); NaN (never passes) for TI and SSW1.
+   * this month (SSW2, SIE, PR and the irregular statuses); NaN (never passes) for TI and SSW1.
    */
   totalByStatus: Float64Array;
   /** TI: bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]. */

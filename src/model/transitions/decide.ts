@@ -7,7 +7,11 @@ import { Status } from "../codes.js";
 import type { SimState } from "../state.js";
 import type { DecisionBounds } from "./bounds.js";
 import { decideIntern, internHazardBound, internHazards, updateInternBounds } from "./intern.js";
-import { asylumHazardBound, asylumHazards, decideAsylum, decideIrregular, irregularHazardBound, irregularHazards } from "./irregular.js";
+import {
+  asylumHazardBound, asylumHazards, decideAsylum, decideDesignated, decideDetained, decideIrregular, decideProvisional,
+  designatedHazardBound, designatedHazards, detainedHazardBound, detainedHazards, irregularHazardBound, irregularHazards,
+  provisionalHazardBound, provisionalHazards,
+} from "./irregular.js";
 import { decidePr, decideSie, prHazards, prHazardsBound, sieHazardBound, sieHazards } from "./skilled.js";
 import { decideSsw1, decideSsw2, ssw1HazardBound, ssw1Hazards, ssw2HazardBound, ssw2Hazards, updateSsw1Bounds } from "./ssw.js";
 
@@ -24,9 +28,12 @@ RULES_BY_STATUS[Status.TI] = { decide: decideIntern, hazards: internHazards };
 RULES_BY_STATUS[Status.SSW1] = { decide: decideSsw1, hazards: ssw1Hazards };
 RULES_BY_STATUS[Status.SSW2] = { decide: decideSsw2, hazards: ssw2Hazards };
 RULES_BY_STATUS[Status.SIE] = { decide: decideSie, hazards: sieHazards };
-RULES_BY_STATUS[Status.IRREGULAR] = { decide: decideIrregular, hazards: (s, _i, h) => irregularHazards(s, h) };
-RULES_BY_STATUS[Status.ASYLUM] = { decide: decideAsylum, hazards: (s, _i, h) => asylumHazards(s, h) };
+RULES_BY_STATUS[Status.IRREGULAR] = { decide: decideIrregular, hazards: irregularHazards };
+RULES_BY_STATUS[Status.ASYLUM] = { decide: decideAsylum, hazards: asylumHazards };
 RULES_BY_STATUS[Status.PR] = { decide: decidePr, hazards: prHazards };
+RULES_BY_STATUS[Status.DETAINED] = { decide: decideDetained, hazards: (s, _i, h) => detainedHazards(s, h) };
+RULES_BY_STATUS[Status.PROVISIONAL] = { decide: decideProvisional, hazards: provisionalHazards };
+RULES_BY_STATUS[Status.DESIGNATED] = { decide: decideDesignated, hazards: (s, _i, h) => designatedHazards(s, h) };
 
 /** Agent i (status st, in Japan) takes this month's decision with its decision draw u. */
 export function decideAgent(s: SimState, i: number, st: number, u: number): void {
@@ -66,6 +73,9 @@ export function updateDecisionBounds(s: SimState, b: DecisionBounds): void {
   t[Status.PR] = prHazardsBound(s);
   t[Status.IRREGULAR] = irregularHazardBound(s);
   t[Status.ASYLUM] = asylumHazardBound(s);
+  t[Status.DETAINED] = detainedHazardBound(s);
+  t[Status.PROVISIONAL] = provisionalHazardBound(s);
+  t[Status.DESIGNATED] = designatedHazardBound(s);
 }
 
 /**

@@ -3,7 +3,7 @@
 // Japanese and co-national ties. Deterministic: no random draws. Time in Japan, in status and so
 // on needs no accrual: it is kept as month stamps (population.ts), and the counts follow the month.
 
-import { Status } from "../codes.js";
+import { Status, isWithoutEmployer } from "../codes.js";
 import type { Params } from "../params.js";
 import { type EmployerPayCodes, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT } from "../pay-codes.js";
 import { type Population, monthsInJapan } from "../population.js";
@@ -18,6 +18,15 @@ export interface AccrualRates {
   wageIndex: number;
   /** Pay of IRREGULAR and ASYLUM agents this month, yen. */
   irregularWageYen: number;
+  /**
+   * By status in Japan: 1 where pay is the contract's (TI, SSW, SIE, PR), 0 where it is
+   * fixedPayYenByStatus (the irregular statuses: no employer).
+   */
+  paidByContract: Uint8Array;
+  /** By status without a contract: this month's pay, yen (undocumented or designated work; 0 in detention or on provisional release). */
+  fixedPayYenByStatus: Float64Array;
+  /** By status: the share of pay left after social insurance and tax (netPayShare for legal work; 1 for undocumented work). */
+  netShareByStatus: Float64Array;
   /** 1 + overtime premium share. */
   overtimeFactor: number;
   livingCostYen: number;
@@ -58,7 +67,9 @@ export const MONTH_TIE_DUE = 2;
 
 export function createAccrualRates(): AccrualRates {
   return {
-    month: 0, wageIndex: 1, irregularWageYen: 0, overtimeFactor: 1, livingCostYen: 0, netPayShare: 1, debtGrowth: 1,
+    month: 0, wageIndex: 1, irregularWageYen: 0,
+    paidByContract: new Uint8Array(Status.RETURNED), fixedPayYenByStatus: new Float64Array(Status.RETURNED), netShareByStatus: new Float64Array(Status.RETURNED),
+    overtimeFactor: 1, livingCostYen: 0, netPayShare: 1, debtGrowth: 1,
     yenValueByNationality: new Float64Array(0), repayShare: 0, remitShare: 0, saveShare: 1,
     skillPerMonth: 0, cultivatedSkillPerMonth: 0, monthsPerLevel: 1, tieEveryMonths: 0,
     dueByMonthsInJapan: new Uint8Array(0x10000 + 1), dueBuiltFor: [NaN, NaN],
@@ -81,6 +92,14 @@ export function updateAccrualRates(
   r.underpayByCode = codes.underpay;
   r.wageIndex = wageIndex;
   r.irregularWageYen = p.irregularWageYenPerMonth * wageIndex;
+  for (let st = 0; st < Status.RETURNED; st++) {
+    const contract = !isWithoutEmployer(st);
+    r.paidByContract[st] = contract ? 1 : 0;
+    // Undocumented work pays the irregular wage; designated activities open the same jobs legally
+    // (assumption); detainees and people on provisional release may not work.
+    r.fixedPayYenByStatus[st] = st === Status.IRREGULAR || st === Status.ASYLUM || st === Status.DESIGNATED ? r.irregularWageYen : 0;
+    r.netShareByStatus[st] = contract || st === Status.DESIGNATED ? r.netPayShare : 1;
+  }
   r.overtimeFactor = 1 + p.overtimePremiumShare;
   r.livingCostYen = p.livingCostYenPerMonth * wageIndex;
   r.repayShare = p.debtRepaymentShare;
@@ -115,25 +134,25 @@ export function contractWageYen(pop: Population, i: number, wageIndex: number): 
 
 /**
  * Actual pay of agent i (status st) this month, yen: contract x wage index x employer compliance
- * and overtime, through its copy of its employer's pay code; IRREGULAR and ASYLUM agents earn the
- * irregular wage. Code 0 (no employer, or one that pays in full without overtime) leaves the
- * contract pay unchanged: x (1 - 0) x 1.
+ * and overtime, through its copy of its employer's pay code; agents without an employer earn the
+ * pay of their status (fixedPayYenByStatus). Code 0 (no employer, or one that pays in full without
+ * overtime) leaves the contract pay unchanged: x (1 - 0) x 1.
  * @inline
  */
 export function wageOf(pop: Population, r: AccrualRates, i: number, st: number): number {
   const code = pop.employerPayCode[i]!;
   const paidYen = contractWageYen(pop, i, r.wageIndex) * (1 - r.underpayByCode[code >> PAY_UNDERPAY_SHIFT]!) * r.overtimeFactorByCode[code & PAY_OVERTIME]!;
-  return st === Status.IRREGULAR || st === Status.ASYLUM ? r.irregularWageYen : paidYen;
+  return r.paidByContract[st] === 1 ? paidYen : r.fixedPayYenByStatus[st]!;
 }
 
 /**
- * Agent i's pay this month after social insurance and tax, yen: legal pay (wageOf) x netPayShare;
- * undocumented pay is not withheld from.
+ * Agent i's pay this month after social insurance and tax, yen: pay (wageOf) x its status's net
+ * share; undocumented pay is not withheld from.
  * @inline
  */
 export function netPayOf(pop: Population, r: AccrualRates, i: number, st: number): number {
   const wage = wageOf(pop, r, i, st);
-  return st === Status.IRREGULAR || st === Status.ASYLUM ? wage : wage * r.netPayShare;
+  return wage * r.netShareByStatus[st]!;
 }
 
 /**

@@ -8,6 +8,7 @@ import { type Uniform, seedAgentStream } from "../agent-rng.js";
 import { recordSieEntrants } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
 import { addAgent, ageMonths, ensureCapacity } from "../population.js";
+import { dropExpiredReturnees, removeReturnee, restoreReturnee } from "../returnees.js";
 import type { SimState } from "../state.js";
 import { recordAgentEvent } from "./moves.js";
 
@@ -116,10 +117,40 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   return i;
 }
 
+/**
+ * One SSW1 entrant from abroad of nationality `nat`: a returnee of the model coming back (the same
+ * agent: id, generator, age, family, skill, Japanese, field) with chance ssw1ReturneeEntryShare
+ * while any of that nationality is waiting (returnees.ts), else a newcomer. Three draws are taken
+ * either way, so the entries stream stays in step across scenarios (common random numbers).
+ */
+function addSsw1Entrant(s: SimState, nat: number): void {
+  const draw = s.rng.entries;
+  const uBack = draw();
+  const uWho = draw();
+  const uEmployer = draw();
+  const i = createEntrant(s, EntryKind.SSW1, nat);
+  const bucket = s.returnees[nat]!;
+  if (uBack < s.params.ssw1ReturneeEntryShare && bucket.size > 0) {
+    const k = Math.floor(uWho * bucket.size);
+    // The id createEntrant just handed out goes back: the returnee keeps its own, and ids count people.
+    s.pop.nextId--;
+    restoreReturnee(bucket, k, s.pop, i, s.ctx.month);
+    removeReturnee(bucket, k);
+    // Back in the field of the finished training (the skills-test exemption is by field).
+    const e = pickEmployer(s.employers, s.pop.sector[i]!, uEmployer);
+    setEmployer(s.pop, s.payCodes, i, e);
+    s.pop.promisedWageYenPerMonth[i] = s.params.ssw1WageYenPerMonth * s.employers.wageLevel[e]!;
+    recordAgentEvent(s, i, EventCode.entry, Status.RETURNED, Status.SSW1);
+    return;
+  }
+  recordAgentEvent(s, i, EventCode.entry, NO_STATUS, Status.SSW1);
+}
+
 /** This month's entrants, by the annual inflow series, the nationality mix and the scale. */
 export function addEntries(s: SimState): void {
   const { inputs, ctx, params: p } = s;
   const t = ctx.month;
+  dropExpiredReturnees(s.returnees, t, p.returneeReentryWindowMonths);
   const perMonth = [
     inputs.series.tiEntriesPerYear[t]! / 12,
     ctx.ssw1Open ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
@@ -135,6 +166,10 @@ export function addEntries(s: SimState): void {
       const n = stochasticRound(expected, s.rng.entries());
       if (n > 0) ensureCapacity(s.pop, n);
       for (let k = 0; k < n; k++) {
+        if (kind === EntryKind.SSW1) {
+          addSsw1Entrant(s, nat);
+          continue;
+        }
         const i = createEntrant(s, kind, nat);
         recordAgentEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }

@@ -67,6 +67,17 @@ function toSsw1(s: SimState, i: number): void {
   s.pop.promisedWageYenPerMonth[i] = s.params.ssw1WageYenPerMonth * (e >= 0 ? s.employers.wageLevel[e]! : 1);
 }
 
+/**
+ * A finishing intern who is not staying goes home: its decision draw u lies in [lo, 1), the part
+ * of the draw left after the other completion outcomes. The first subsidiaryHireProbAtPromoter of
+ * that part, at a promoting employer, is hired by the employer's subsidiary at home (seed 001).
+ */
+function goHomeAtCompletion(s: SimState, i: number, u: number, lo: number): void {
+  const e = s.pop.employer[i]!;
+  const hire = e >= 0 && s.employers.promoter[e] === 1 ? s.params.subsidiaryHireProbAtPromoter : 0;
+  moveStatus(s, i, u - lo < (1 - lo) * hire ? Status.SUBSIDIARY : Status.RETURNED);
+}
+
 /** One month's decision of intern i, with its decision draw u. */
 export function decideIntern(s: SimState, i: number, u: number): void {
   const pop = s.pop;
@@ -85,8 +96,9 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   }
   // ESD completers pass a test; they are not sponsored, so they do not wait for processing.
   if (esd && m >= ESD_MONTHS) {
-    if (s.ctx.ssw1Open && u < p.esdSsw1PassProb) toSsw1(s, i);
-    else moveStatus(s, i, Status.RETURNED);
+    const pass = s.ctx.ssw1Open ? p.esdSsw1PassProb : 0;
+    if (u < pass) toSsw1(s, i);
+    else goHomeAtCompletion(s, i, u, pass);
     return;
   }
   if (!esd && stage === 1 && m >= TI1_MONTHS) {
@@ -99,12 +111,13 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
     if (u < pSponsor) sponsorIntoSsw1(s, i);
     else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
-    else moveStatus(s, i, Status.RETURNED);
+    else goHomeAtCompletion(s, i, u, pSponsor + pTi3);
     return;
   }
   if (!esd && stage === 3 && m >= TI3_END_MONTHS) {
-    if (u < sponsorProb(s, i)) sponsorIntoSsw1(s, i);
-    else moveStatus(s, i, Status.RETURNED);
+    const pSponsor = sponsorProb(s, i);
+    if (u < pSponsor) sponsorIntoSsw1(s, i);
+    else goHomeAtCompletion(s, i, u, pSponsor);
     return;
   }
 

@@ -2,11 +2,12 @@
 // as an event and the bookkeeping (the month stamps of status, employer and work status, stage,
 // employer) stays consistent.
 
-import { EventCode, Status, eventForMove, isExit, isWorkStatus } from "../codes.js";
+import { EventCode, Status, eventForMove, isExit, isWithoutEmployer, isWorkStatus } from "../codes.js";
 import { employerPayFactor, pickEmployer } from "../employers.js";
 import { recordEvent, recordExit } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
 import { monthsInJapan } from "../population.js";
+import { keepReturnee, mayComeBack } from "../returnees.js";
 import type { SimState } from "../state.js";
 import { FAMILY_IN_JAPAN } from "./family.js";
 
@@ -23,13 +24,15 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   // Arrived in Japan on the status it leaves (not a former student or a change of status).
   const arrivedOnStatus = pop.statusSinceMonth[i] === pop.inJapanSinceMonth[i];
   recordAgentEvent(s, i, eventForMove(from, to), from, to);
+  // Read before the stage and month stamps below change.
+  if (to === Status.RETURNED && mayComeBack(pop, i, from, now, s.params.ssw1CapMonths)) keepReturnee(s.returnees, pop, i, now);
   // Months on a work status: bank those of the work status left; start counting a new one now.
   if (isWorkStatus(from)) pop.workStatusMonthsBanked[i] = pop.workStatusMonthsBanked[i]! + (now - pop.workStatusSinceMonth[i]!);
   if (isWorkStatus(to)) pop.workStatusSinceMonth[i] = now;
   pop.status[i] = to;
   pop.statusSinceMonth[i] = now;
   pop.tiStage[i] = 0;
-  if (isExit(to) || to === Status.IRREGULAR || to === Status.ASYLUM) {
+  if (isWithoutEmployer(to)) {
     // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
     setEmployer(pop, s.payCodes, i, -1);
     pop.employerSinceMonth[i] = now;
