@@ -22,10 +22,10 @@
 // noisy than unpaired ones (employer pays at scale 0.02: paired sd 3.3 against 24.9 between
 // replicates of the baseline).
 //
-// Three scenarios have effects of about 4-17% in the model: employer-pays and fee-cap-enforced
-// lower absconding by about 13-17% (through the debt term and the projected shortfall, whose goal
-// includes the debt), family-accompaniment lowers SSW1 returns by about 4% at a stated return
-// hazard. They are checked at scale 0.01 (SMALL_EFFECTS below).
+// Three scenarios are checked at scale 0.01 (SMALL_EFFECTS below): employer-pays and
+// fee-cap-enforced lower absconding (-31% and -34% at the 2026-12-07 best fit, -13% to -17% at the
+// one before: the size hangs on the unidentified debt and shortfall terms), family-accompaniment
+// lowers SSW1 returns by about 4% at a stated return hazard.
 
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -224,12 +224,17 @@ const FAST_CHECKS: Check[] = [
     metric: events({ event: EventCode.abscond }, "2026-01"),
   },
   {
-    // More promoting SMEs: promoterSponsorProb instead of otherSponsorProb at TI completion.
-    scenario: "sme-promotion.yaml", outcome: "TI -> SSW1 transfers from 2026-04", direction: "increase",
+    // More promoting SMEs: promoterSponsorProb instead of otherSponsorProb at TI completion. The
+    // direction is the assumption of seed 001 (promoters sponsor more than other employers), which
+    // the calibration does not identify: its best fit has other employers sponsoring more (0.44
+    // against 0.30), and there the scenario lowers transfers (docs/scenarios.md). So the mechanism
+    // is checked at stated values with promoters ahead, as seed 001 describes them.
+    scenario: "sme-promotion.yaml", outcome: "TI -> SSW1 transfers from 2026-04 (promoterSponsorProb 0.6, otherSponsorProb 0.2)", direction: "increase",
     metric: events({ event: EventCode.transfer, from: [Status.TI], to: [Status.SSW1] }, "2026-04"),
+    settings: { ...FAST, params: { promoterSponsorProb: 0.6, otherSponsorProb: 0.2 } },
   },
   {
-    // abscondTightnessElasticity 0.4773 (calibrated) and jobChangeTightnessElasticity 1.
+    // abscondTightnessElasticity (calibrated) and jobChangeTightnessElasticity 1.
     scenario: "labour-shortage-deepens.yaml", outcome: "abscond events from 2026-01", direction: "increase",
     metric: events({ event: EventCode.abscond }, "2026-01"),
   },
