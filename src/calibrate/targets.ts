@@ -16,7 +16,7 @@ import { FROM_SLOTS, SIE_RETENTION_MONTHS, STOCK_CELLS } from "../model/observer
  * nationality's share of them (a pattern the mechanisms have to produce:
  * data/observed/ti_missing_by_nationality.csv); ti_asylum_applications counts first refugee
  * applications (asylum events); ti_removal_procedures counts the people whose irregular stay ends
- * through the immigration authorities: detentions and departures home from an irregular status
+ * through the immigration authorities: detentions and departures home from IRREGULAR or ASYLUM
  * (ISA's deportation and departure-order procedures; data/observed/irregular_status.csv).
  */
 export const TARGET_METRICS = [
@@ -29,8 +29,11 @@ export type TargetMetric = (typeof TARGET_METRICS)[number];
 export const YEARLY_METRICS: readonly TargetMetric[] = ["ti_missing", "ti_missing_share", "ti_asylum_applications", "ti_removal_procedures"];
 export const isYearlyMetric = (m: TargetMetric): boolean => YEARLY_METRICS.includes(m);
 
-/** Statuses a removal procedure ends: the irregular statuses an agent leaves by going home. */
-const IRREGULAR_STATUSES: readonly number[] = [Status.IRREGULAR, Status.ASYLUM, Status.PROVISIONAL];
+/**
+ * Statuses whose departure home is a removal procedure of its own. PROVISIONAL is not among them:
+ * its procedure began with the detention, already counted.
+ */
+const IRREGULAR_STATUSES: readonly number[] = [Status.IRREGULAR, Status.ASYLUM];
 
 /** Whether a flow cell's event counts towards a yearly metric (the nationality is checked apart). */
 function eventCounts(metric: TargetMetric, event: number, from: number, to: number): boolean {

@@ -96,7 +96,8 @@ export const NO_STATUS = 255;
 
 /**
  * Legal status moves, from -> allowed destinations (a job change keeps the status).
- * Taken from data/rules.md; the tests check every simulated move against this table.
+ * Taken from data/rules.md and, for detention, provisional release and permission to stay, the
+ * procedures in docs/model.md 7.12; the tests check every simulated move against this table.
  */
 export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   [Status.TI]: [Status.SSW1, Status.IRREGULAR, Status.RETURNED, Status.SUBSIDIARY],

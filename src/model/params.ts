@@ -680,13 +680,13 @@ export const PARAMS = {
   },
   ssw1ReturneeEntryShare: {
     default: 0.4, unit: "share", range: [0, 1],
-    description: "Share of SSW1 entrants from abroad who are returnees of the model (finished interns, former SSW holders) coming back, while any is waiting",
-    source: A("former interns who finished TI-2 enter SSW1 in their field without the skills test, also from abroad (rules.md); ISA's route figures (ssw_route.csv) give the TI route (about 70% of holders in 2023) and arrivals from abroad (31%) but not their overlap"),
+    description: "Share of SSW1 entrants from abroad who are returnees of the model (finished interns, former SSW1 holders with time left) coming back, while any is waiting",
+    source: A("former interns who finished TI-2 enter SSW1 in their field without the skills test, also from abroad (rules.md); ISA's route figures (ssw_route.csv) give the TI route (about 70% of holders in 2023) and arrivals from abroad (31%) but not their overlap", "rules"),
   },
   returneeReentryWindowMonths: {
     default: 120, unit: "months", range: [24, 240], integer: true,
     description: "Months after going home in which a returnee may come back as SSW1",
-    source: A("the exemption for finished interns has no time limit; age and a settled life at home end most returnees' plans within a decade"),
+    source: A("the exemption for finished interns has no time limit; age and a settled life at home end most returnees' plans within a decade", "rules"),
   },
 } as const satisfies Record<string, ParamSpec>;
 

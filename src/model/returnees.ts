@@ -96,7 +96,12 @@ export function keepReturnee(pool: ReturneePool, pop: Population, i: number, mon
   b.skill[k] = pop.skill[i]!;
   b.japaneseLevel[k] = pop.japaneseLevel[i]!;
   b.networkTies[k] = pop.networkTies[i]!;
-  b.rng.set(pop.rng.subarray(RNG_WORDS * i, RNG_WORDS * (i + 1)), RNG_WORDS * k);
+  copyRngWords(pop.rng, RNG_WORDS * i, b.rng, RNG_WORDS * k);
+}
+
+/** Copies one generator state (RNG_WORDS words) word by word: a subarray per call would allocate. */
+function copyRngWords(from: Uint32Array, fromAt: number, to: Uint32Array, toAt: number): void {
+  for (let w = 0; w < RNG_WORDS; w++) to[toAt + w] = from[fromAt + w]!;
 }
 
 /** Moves bucket row `from` onto row `to` (the last row onto a removed one). */
@@ -148,5 +153,5 @@ export function restoreReturnee(b: ReturneeBucket, k: number, pop: Population, i
   pop.skill[i] = b.skill[k]!;
   pop.japaneseLevel[i] = b.japaneseLevel[k]!;
   pop.networkTies[i] = b.networkTies[k]!;
-  pop.rng.set(b.rng.subarray(RNG_WORDS * k, RNG_WORDS * (k + 1)), RNG_WORDS * i);
+  copyRngWords(b.rng, RNG_WORDS * k, pop.rng, RNG_WORDS * i);
 }

@@ -1,7 +1,7 @@
 // New arrivals each month (TI, SSW1 from abroad, SIE) and the initial population, with the
 // attributes they bring: debt from recruitment fees (seeds 002, 003), family, skill, ties.
 
-import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status } from "../codes.js";
+import { EventCode, Family, NATIONALITY_COUNT, NO_STATUS, Nationality, SECTOR_COUNT, Status, isWithoutEmployer } from "../codes.js";
 import { ENTRY_KINDS } from "../inputs.js";
 import { pickEmployer, pickRuralSme } from "../employers.js";
 import { type Uniform, seedAgentStream } from "../agent-rng.js";
@@ -130,8 +130,14 @@ function addSsw1Entrant(s: SimState, nat: number): void {
   const uEmployer = draw();
   const i = createEntrant(s, EntryKind.SSW1, nat);
   const bucket = s.returnees[nat]!;
+  const now = s.ctx.month;
+  // Returnees past the re-entry window are dropped when drawn (and once a year, dropExpiredReturnees).
+  let k = Math.floor(uWho * bucket.size);
+  while (bucket.size > 0 && now - bucket.returnedMonth[k]! >= s.params.returneeReentryWindowMonths) {
+    removeReturnee(bucket, k);
+    k = Math.floor(uWho * bucket.size);
+  }
   if (uBack < s.params.ssw1ReturneeEntryShare && bucket.size > 0) {
-    const k = Math.floor(uWho * bucket.size);
     // The id createEntrant just handed out goes back: the returnee keeps its own, and ids count people.
     s.pop.nextId--;
     restoreReturnee(bucket, k, s.pop, i, s.ctx.month);
@@ -150,7 +156,9 @@ function addSsw1Entrant(s: SimState, nat: number): void {
 export function addEntries(s: SimState): void {
   const { inputs, ctx, params: p } = s;
   const t = ctx.month;
-  dropExpiredReturnees(s.returnees, t, p.returneeReentryWindowMonths);
+  // Once a year, so the buckets do not grow without bound; within the year, addSsw1Entrant drops
+  // an expired returnee when it draws one (a monthly sweep cost about 2% of a run).
+  if (t % 12 === 0) dropExpiredReturnees(s.returnees, t, p.returneeReentryWindowMonths);
   const perMonth = [
     inputs.series.tiEntriesPerYear[t]! / 12,
     ctx.ssw1Open ? inputs.series.ssw1EntriesPerYear[t]! / 12 : 0,
@@ -232,7 +240,7 @@ export function seedInitialPopulation(s: SimState): void {
         // SIEs have been on a work status all their months in status; SSW2s start counting now.
         pop.workStatusSinceMonth[i] = seededAt - (st === Status.SIE ? m : 0);
         if (st === Status.TI) pop.tiStage[i] = m < 12 ? 1 : 2;
-        if (st === Status.IRREGULAR || st === Status.ASYLUM) setEmployer(pop, s.payCodes, i, -1);
+        if (isWithoutEmployer(st)) setEmployer(pop, s.payCodes, i, -1);
         // The months spent, lived as accrual would have: net contract pay less living costs at the
         // start month's wage level (no underpayment or overtime), the debt with its interest
         // repaid first, the rest remitted and saved (at the reference exchange rate).
