@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import type { RunResult } from "../engine/simulate.js";
 import { UserError } from "../errors.js";
-import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, STATUS_COUNT, Status } from "../model/codes.js";
+import { EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, Status } from "../model/codes.js";
 import { type ModelInputs, parseMonth } from "../model/inputs.js";
-import { FROM_SLOTS, SIE_RETENTION_MONTHS, STOCK_CELLS } from "../model/observers.js";
+import { type FlowCell, SIE_RETENTION_MONTHS, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
 
 /**
  * What a target measures. Stocks are end-of-month counts (irregular_stock: absconded interns
@@ -200,8 +200,7 @@ const natMatches = (t: Target, nat: number): boolean => t.nationality === "ALL" 
 export function observeTargets(targets: readonly Target[], result: RunResult, inputs: ModelInputs): Float64Array {
   const out = new Float64Array(targets.length);
   const start = inputs.startMonthAbs;
-  // Abscond events by absolute year and nationality, from the flow triples.
-  const perEvent = FROM_SLOTS * STATUS_COUNT * NATIONALITY_COUNT;
+  const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
   targets.forEach((t, k) => {
     if (!targetInRun(t, start, inputs.months)) {
       out[k] = Number.NaN;
@@ -219,14 +218,10 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
       for (let j = 0; j < result.flows.length; j += 3) {
         const month = start + result.flows[j]!;
         if (month < t.firstMonthAbs || month > t.lastMonthAbs) continue;
-        // cell = ((event x FROM_SLOTS + from slot) x STATUS_COUNT + to) x NATIONALITY_COUNT + nationality (observers.ts)
-        const cell = result.flows[j + 1]!;
-        const event = Math.floor(cell / perEvent);
-        const fromSlot = Math.floor(cell / (STATUS_COUNT * NATIONALITY_COUNT)) % FROM_SLOTS;
-        const to = Math.floor(cell / NATIONALITY_COUNT) % STATUS_COUNT;
-        if (!eventCounts(t.metric, event, fromSlot, to)) continue;
+        const { event, from, to, nationality } = decodeFlowCell(result.flows[j + 1]!, cell);
+        if (!eventCounts(t.metric, event, from, to)) continue;
         all += result.flows[j + 2]!;
-        if (natMatches(t, cell % NATIONALITY_COUNT)) n += result.flows[j + 2]!;
+        if (natMatches(t, nationality)) n += result.flows[j + 2]!;
       }
       out[k] = t.metric === "ti_missing_share" ? (all > 0 ? n / all : Number.NaN) : n / inputs.scale;
     } else {

@@ -29,6 +29,26 @@ export const FLOW_CELLS = EVENT_COUNT * FROM_SLOTS * STATUS_COUNT * NATIONALITY_
 export const flowIndex = (event: number, from: number, to: number, nat: number): number =>
   ((event * FROM_SLOTS + (from === NO_STATUS ? STATUS_COUNT : from)) * STATUS_COUNT + to) * NATIONALITY_COUNT + nat;
 
+/** A flow cell's parts, the inverse of flowIndex: `from` is NO_STATUS for an entry from abroad. */
+export interface FlowCell {
+  event: number;
+  from: number;
+  to: number;
+  nationality: number;
+}
+
+/** Decodes flow cell `idx` into `out` (reused: no allocation per cell) and returns it. */
+export function decodeFlowCell(idx: number, out: FlowCell): FlowCell {
+  out.nationality = idx % NATIONALITY_COUNT;
+  let rest = (idx - out.nationality) / NATIONALITY_COUNT;
+  out.to = rest % STATUS_COUNT;
+  rest = (rest - out.to) / STATUS_COUNT;
+  const fromSlot = rest % FROM_SLOTS;
+  out.event = (rest - fromSlot) / FROM_SLOTS;
+  out.from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
+  return out;
+}
+
 export interface Observers {
   /** Events this month, by flowIndex; the engine reads and clears it. */
   flows: Float64Array;

@@ -1,9 +1,9 @@
-// Returnees who may come back (docs/model.md 7.15): finished interns and former SSW holders who
-// went home, kept with what they take home and bring back, so that a returnee re-entering as SSW1
-// is the same agent (same id, same generator, age, family, skill and Japanese). Kept apart from
-// the population, one bucket per nationality, so the monthly loop never sees them. A bucket grows
-// by doubling (amortised, like the population) and drops returnees past the re-entry window each
-// month.
+// Returnees who may come back (docs/model.md 7.15): finished interns and SSW1 holders with time
+// left who went home, kept with what they take home and bring back, so that a returnee re-entering
+// as SSW1 is the same agent (same id, same generator, age, family, skill and Japanese). Kept apart
+// from the population, one bucket per nationality, so the monthly loop never sees them. A bucket
+// grows by doubling (amortised, like the population); returnees past the re-entry window are
+// dropped once a year and when drawn (entries.ts).
 
 import { Family, NATIONALITY_COUNT, Status } from "./codes.js";
 import { type Population, RNG_WORDS, monthsInStatus } from "./population.js";
@@ -28,6 +28,9 @@ export interface ReturneeBucket {
 
 export type ReturneePool = ReturneeBucket[];
 
+/** The bucket's fields of one value per row (rng has RNG_WORDS): grow and moveRow copy each of them. */
+const ROW_FIELDS = ["id", "sector", "birthMonth", "returnedMonth", "ssw1MonthsUsed", "family", "skill", "japaneseLevel", "networkTies"] as const;
+
 function createBucket(capacity: number): ReturneeBucket {
   return {
     size: 0,
@@ -51,15 +54,7 @@ export function createReturneePool(): ReturneePool {
 function grow(b: ReturneeBucket): ReturneeBucket {
   const bigger = createBucket(2 * b.id.length);
   bigger.size = b.size;
-  bigger.id.set(b.id);
-  bigger.sector.set(b.sector);
-  bigger.birthMonth.set(b.birthMonth);
-  bigger.returnedMonth.set(b.returnedMonth);
-  bigger.ssw1MonthsUsed.set(b.ssw1MonthsUsed);
-  bigger.family.set(b.family);
-  bigger.skill.set(b.skill);
-  bigger.japaneseLevel.set(b.japaneseLevel);
-  bigger.networkTies.set(b.networkTies);
+  for (const f of ROW_FIELDS) bigger[f].set(b[f]);
   bigger.rng.set(b.rng);
   return bigger;
 }
@@ -106,15 +101,7 @@ function copyRngWords(from: Uint32Array, fromAt: number, to: Uint32Array, toAt: 
 
 /** Moves bucket row `from` onto row `to` (the last row onto a removed one). */
 function moveRow(b: ReturneeBucket, from: number, to: number): void {
-  b.id[to] = b.id[from]!;
-  b.sector[to] = b.sector[from]!;
-  b.birthMonth[to] = b.birthMonth[from]!;
-  b.returnedMonth[to] = b.returnedMonth[from]!;
-  b.ssw1MonthsUsed[to] = b.ssw1MonthsUsed[from]!;
-  b.family[to] = b.family[from]!;
-  b.skill[to] = b.skill[from]!;
-  b.japaneseLevel[to] = b.japaneseLevel[from]!;
-  b.networkTies[to] = b.networkTies[from]!;
+  for (const f of ROW_FIELDS) b[f].copyWithin(to, from, from + 1);
   b.rng.copyWithin(RNG_WORDS * to, RNG_WORDS * from, RNG_WORDS * (from + 1));
 }
 

@@ -12,7 +12,7 @@ import type { RunResult } from "../engine/simulate.js";
 import { ioError } from "../errors.js";
 import { EVENT_CODES, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS, STATUS_CODES, STATUS_COUNT } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
-import { EVENT_LOG_WIDTH, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
+import { EVENT_LOG_WIDTH, type FlowCell, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
 import { renameDurable, writeAllSync, writeFileAtomic } from "./atomic.js";
 
 /**
@@ -103,17 +103,11 @@ export function formatTaskRows(name: OutputName, task: TaskIdentity, r: RunResul
       }
     }
   } else if (name === "flows") {
+    const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
     for (let k = 0; k < r.flows.length; k += 3) {
       const t = r.flows[k]!;
-      let idx = r.flows[k + 1]!;
-      const nat = idx % NATIONALITY_COUNT;
-      idx = (idx - nat) / NATIONALITY_COUNT;
-      const to = idx % STATUS_COUNT;
-      idx = (idx - to) / STATUS_COUNT;
-      const fromSlot = idx % FROM_SLOTS;
-      const event = (idx - fromSlot) / FROM_SLOTS;
-      const from = fromSlot === STATUS_COUNT ? NO_STATUS : fromSlot;
-      push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nat]},${r.flows[k + 2]!},${tail}\n`);
+      const { event, from, to, nationality } = decodeFlowCell(r.flows[k + 1]!, cell);
+      push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nationality]},${r.flows[k + 2]!},${tail}\n`);
     }
   } else {
     const e = r.events;

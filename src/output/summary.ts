@@ -6,8 +6,7 @@ import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
 import { formatMonth } from "../model/inputs.js";
-import { EXIT_HIST_MONTHS, FROM_SLOTS, STOCK_CELLS } from "../model/observers.js";
-import { STATUS_COUNT } from "../model/codes.js";
+import { EXIT_HIST_MONTHS, type FlowCell, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
 
 export interface Metric {
   name: string;
@@ -53,18 +52,12 @@ export function taskMetrics(r: RunResult, startAbs: number): Metric[] {
   }
   const byEvent = new Float64Array(EVENT_COUNT);
   let tiToSsw1 = 0;
-  const perEvent = FROM_SLOTS * STATUS_COUNT * NATIONALITY_COUNT;
+  const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
   for (let k = 0; k < r.flows.length; k += 3) {
-    const idx = r.flows[k + 1]!;
     const c = r.flows[k + 2]!;
-    const event = Math.floor(idx / perEvent);
+    const { event, from, to } = decodeFlowCell(r.flows[k + 1]!, cell);
     byEvent[event]! += c;
-    if (event === EventCode.transfer) {
-      const rest = idx - event * perEvent;
-      const from = Math.floor(rest / (STATUS_COUNT * NATIONALITY_COUNT));
-      const to = Math.floor((rest % (STATUS_COUNT * NATIONALITY_COUNT)) / NATIONALITY_COUNT);
-      if (from === Status.TI && to === Status.SSW1) tiToSsw1 += c;
-    }
+    if (event === EventCode.transfer && from === Status.TI && to === Status.SSW1) tiToSsw1 += c;
   }
   out.push({ name: "abscond_total", unit: "agents", value: byEvent[EventCode.abscond]! });
   out.push({ name: "ti_to_ssw1_total", unit: "agents", value: tiToSsw1 });
