@@ -25,6 +25,7 @@ import { buildInputs } from "../scenario/resolve.js";
 import { VERSION } from "../version.js";
 import { type AbcResult, type Generation, type Prior, abcSmc, effectiveSampleSize, weightedMoments } from "./abc.js";
 import { type FitRow, fitDistance, fitRows, writeFitCsv, writeFitSvg } from "./fit.js";
+import { type NelderMeadResult, nelderMead } from "./nelder-mead.js";
 import { type Target, lastMonthNeeded, observeTargets, targetDistance, targetInRun } from "./targets.js";
 
 /** Parameters calibrated by default: those whose source is marked "calibrated" in PARAMS. */
@@ -54,7 +55,8 @@ export interface FitSpec {
   replicates: number;
 }
 
-export interface CalibrationSpec {
+/** What a calibration or a refinement fits, to what, from which seed. */
+export interface FitSelection {
   scenario: ResolvedScenario;
   targetsFile: string;
   targets: Target[];
@@ -64,6 +66,9 @@ export interface CalibrationSpec {
   /** Last month of the targets in the distance (--fit-through, YYYY-MM; later ones weighted 0): all when absent. */
   fitThrough?: string;
   seed: number;
+}
+
+export interface CalibrationSpec extends FitSelection {
   /** Scale of the candidate runs. */
   scale: number;
   particles: number;
@@ -155,7 +160,7 @@ async function replicateFit(scenario: ResolvedScenario, fit: { scale: number; na
 }
 
 /** A calibration's files; `slurm` is the folder of its job arrays (calibrate --slurm). */
-const CALIBRATION_FILES = ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml", "fit.csv", "fit.svg", "manifest.json", "slurm"];
+const CALIBRATION_FILES = ["posterior.csv", "particles.csv", "generations.csv", "refine.csv", "best-fit.yaml", "fit.csv", "fit.svg", "manifest.json", "slurm"];
 
 /** Refuses to write over earlier results unless asked; creates the folder. Call only after validation. */
 export function prepareOutDir(out: string, overwrite: boolean): void {
@@ -198,7 +203,7 @@ export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean
   const rows = await replicateFit(spec.scenario, { scale: spec.scale, names: [], theta: [], label: "fit replicates" }, spec, spec.targets, o);
   writeFitCsv(o.out, rows);
   await writeFitSvg(o.out, rows, `${spec.scenario.name}: simulated (mean, 95% CI over ${spec.replicates} replicates, scale ${spec.scale}) vs observed`);
-  for (const f of ["posterior.csv", "particles.csv", "generations.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
+  for (const f of ["posterior.csv", "particles.csv", "generations.csv", "refine.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "fit", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
@@ -271,7 +276,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   writeFitCsv(o.out, best!.rows);
   await writeFitSvg(o.out, best!.rows, `${name}, best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
   const bestFitFile = join(o.out, "best-fit.yaml");
-  writeBestFit(bestFitFile, spec, bestValues, best!.distance);
+  writeBestFit(bestFitFile, { ...spec, command: "calibrate", beside: "posterior.csv and fit.csv" }, bestValues, best!.distance);
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
@@ -284,18 +289,107 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   return { abc, best: bestValues, fit: best!.rows, bestFitFile };
 }
 
+/** What a best-fit file says it came from. */
+interface BestFitOrigin extends FitSelection {
+  /** "calibrate" (the ABC's best particle) or "refine" (the Nelder-Mead search from the scenario's values). */
+  command: "calibrate" | "refine";
+  /** Files written beside best-fit.yaml that it comes from. */
+  beside: string;
+}
+
 /** A scenario file that extends the calibrated scenario with the best-fit values. */
-function writeBestFit(path: string, spec: CalibrationSpec, values: Record<string, number>, distance: number): void {
+function writeBestFit(path: string, spec: BestFitOrigin, values: Record<string, number>, distance: number): void {
   const scenarioFile = spec.scenario.files[0]?.path;
   const extendsPath = scenarioFile ? relative(dirname(resolve(path)), resolve(scenarioFile)).split(sep).join("/") : undefined;
+  const how = spec.command === "calibrate" ? "ABC best-fit values" : "refined best-fit values (Nelder-Mead)";
   const doc = {
-    name: `${spec.scenario.name}-calibrated`,
-    description: `${spec.scenario.name} with the ABC best-fit values of ${spec.params.length} parameters (distance ${distance.toFixed(3)} over the ${spec.metrics ? `${spec.metrics.join(", ")} ` : ""}targets of ${spec.targetsFile}${spec.fitThrough ? ` through ${spec.fitThrough}` : ""}).`,
-    sources: [`migsim calibrate (seed ${spec.seed}); posterior.csv and fit.csv beside this file`],
+    name: `${spec.scenario.name.replace(/-(calibrated|refined)$/, "")}-${spec.command === "calibrate" ? "calibrated" : "refined"}`,
+    description: `${spec.scenario.name} with the ${how} of ${spec.params.length} parameters (distance ${distance.toFixed(3)} over the ${spec.metrics ? `${spec.metrics.join(", ")} ` : ""}targets of ${spec.targetsFile}${spec.fitThrough ? ` through ${spec.fitThrough}` : ""}).`,
+    sources: [`migsim ${spec.command} (seed ${spec.seed}); ${spec.beside} beside this file`],
     ...(extendsPath && { extends: extendsPath }),
     params: values,
   };
   // The command (with --threads and --out) is in manifest.json; this file depends on the seed and settings alone.
-  const text = `# Written by migsim calibrate (seed ${spec.seed}); the full command is in manifest.json beside this file.\n${stringify(doc, { lineWidth: 100 })}`;
+  const text = `# Written by migsim ${spec.command} (seed ${spec.seed}); the full command is in manifest.json beside this file.\n${stringify(doc, { lineWidth: 100 })}`;
   writeFileAtomic(path, text);
+}
+
+export interface RefineSpec extends FitSelection {
+  /** Scale and replicates of every evaluation (the fit report's). */
+  fit: { scale: number; replicates: number };
+  maxEvaluations: number;
+  /** Initial simplex side, as a share of each parameter's range. */
+  step: number;
+}
+
+export interface RefineResult {
+  start: Record<string, number>;
+  startDistance: number;
+  best: Record<string, number>;
+  distance: number;
+  evaluations: number;
+  stop: NelderMeadResult["stop"];
+  fit: FitRow[];
+  bestFitFile: string;
+}
+
+/**
+ * `migsim refine`: a Nelder-Mead search (nelder-mead.ts) over `params` within their ranges, from
+ * the scenario's values, for the point whose fit (replicates 1..R at the fit's scale, as `migsim
+ * fit`) is nearest the targets. Every evaluation uses the same seeds (common random numbers), so
+ * the search compares parameter sets, not draws. Values are rounded as in best-fit.yaml before
+ * they are run, so the file reproduces the distance it reports. Writes refine.csv (every
+ * evaluation), best-fit.yaml, fit.csv, fit.svg and manifest.json.
+ */
+export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: boolean; command: string[]; onEvaluation?: (k: number, distance: number, best: number) => void } & PoolHooks): Promise<RefineResult> {
+  const prior = priorOf(spec.params);
+  const base = targetInputs(spec.scenario, spec.targets, spec.fit.scale);
+  const startedAt = new Date().toISOString();
+  const startTheta = spec.params.map((n) => Number(base.params[n]));
+  const span = spec.params.map((_, d) => prior.hi[d]! - prior.lo[d]!);
+  const toTheta = (u: ArrayLike<number>) => spec.params.map((n, d) => roundParam(n, prior.lo[d]! + u[d]! * span[d]!));
+  const startU = startTheta.map((v, d) => (v - prior.lo[d]!) / span[d]!);
+  prepareOutDir(o.out, o.overwrite);
+
+  const seen = new Map<string, { distance: number; rows: FitRow[] }>();
+  const log: (string | number)[][] = [];
+  let best: { theta: number[]; rows: FitRow[]; distance: number } | null = null;
+  const evaluate = async (u: ArrayLike<number>): Promise<number> => {
+    const theta = toTheta(u);
+    const key = theta.join(",");
+    let hit = seen.get(key);
+    if (!hit) {
+      const rows = await replicateFit(spec.scenario, { scale: spec.fit.scale, names: spec.params, theta, label: `refine: evaluation ${log.length + 1}` }, { seed: spec.seed, replicates: spec.fit.replicates }, spec.targets, o);
+      hit = { distance: fitDistance(rows), rows };
+      seen.set(key, hit);
+    }
+    const within = hit.rows.filter((r) => r.target.weight > 0 && r.within === "yes").length;
+    log.push([log.length + 1, hit.distance, within, ...theta]);
+    if (!best || hit.distance < best.distance) best = { theta, rows: hit.rows, distance: hit.distance };
+    o.onEvaluation?.(log.length, hit.distance, best.distance);
+    return hit.distance;
+  };
+  // The simplex's first vertex is the start (clipped into the ranges): evaluation 1.
+  const nm = await nelderMead(evaluate, startU, { maxEvaluations: spec.maxEvaluations, step: spec.step, valueTolerance: 1e-4, pointTolerance: 1e-3 });
+  const startDistance = log[0]![1] as number;
+  const found = best!;
+  const bestValues = Object.fromEntries(spec.params.map((n, d) => [n, found.theta[d]!]));
+
+  writeCsvAtomic(join(o.out, "refine.csv"), ["evaluation", "distance", "targets_within", ...spec.params], log);
+  writeFitCsv(o.out, found.rows);
+  await writeFitSvg(o.out, found.rows, `${spec.scenario.name}, refined best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
+  const bestFitFile = join(o.out, "best-fit.yaml");
+  writeBestFit(bestFitFile, { ...spec, command: "refine", beside: "refine.csv and fit.csv" }, bestValues, found.distance);
+  for (const f of ["posterior.csv", "particles.csv", "generations.csv"]) rmSync(join(o.out, f), { force: true });
+  const start = Object.fromEntries(spec.params.map((n, d) => [n, roundParam(n, startTheta[d]!)]));
+  writeCalibrationManifest(o.out, {
+    ...baseManifest(o.command, o.threads, startedAt),
+    kind: "refine", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    seed: spec.seed, params: spec.params, metrics: spec.metrics ?? "all", fitThrough: spec.fitThrough ?? "all", bounds: { lo: prior.lo, hi: prior.hi },
+    refine: { method: "Nelder-Mead, adaptive coefficients (Gao and Han 2012), in the unit box of the ranges", maxEvaluations: spec.maxEvaluations, step: spec.step, evaluations: log.length, distinctRuns: seen.size, stop: nm.stop },
+    fit: { ...spec.fit, startDistance, distance: found.distance }, start, best: bestValues,
+    streams: { derivation: "every evaluation: replicates 1..R seeded as migsim run --seed (common random numbers)" },
+    outputs: outputsOf(o.out, ["refine.csv", "best-fit.yaml", "fit.csv", "fit.svg"]),
+  });
+  return { start, startDistance, best: bestValues, distance: found.distance, evaluations: log.length, stop: nm.stop, fit: found.rows, bestFitFile };
 }

@@ -7,7 +7,7 @@ import { UserError, ioError } from "../errors.js";
 import { TaskError } from "../run/pool.js";
 import { quote } from "../scenario/quote.js";
 import { VERSION } from "../version.js";
-import { calibrateCommand, candidatesCommand, fitCommand } from "./commands/calibrate.js";
+import { calibrateCommand, candidatesCommand, fitCommand, refineCommand } from "./commands/calibrate.js";
 import { diffCommand } from "./commands/diff.js";
 import { listCommand } from "./commands/list.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -68,6 +68,7 @@ export function buildCli(argv: string[]) {
     .command(reportCommand)
     .command(fitCommand)
     .command(calibrateCommand)
+    .command(refineCommand)
     .command(candidatesCommand)
     .check((_, options) => {
       // @types/yargs types these as aliases; yargs passes getOptions(), which has the flags by type.
@@ -75,7 +76,7 @@ export function buildCli(argv: string[]) {
       if (problem) throw new UserError(`${problem}.`);
       return true;
     }, true)
-    .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, params, validate, list, diff or schema.")
+    .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, refine, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()

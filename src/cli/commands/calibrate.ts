@@ -3,9 +3,9 @@
 
 import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibration, runFit } from "../../calibrate/calibrate.js";
+import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibration, runFit, runRefine } from "../../calibrate/calibrate.js";
 import { type FitRow } from "../../calibrate/fit.js";
-import { fittedThrough, loadTargets, onlyMetrics } from "../../calibrate/targets.js";
+import { type Target, fittedThrough, loadTargets, onlyMetrics } from "../../calibrate/targets.js";
 import { UserError } from "../../errors.js";
 import { PARAMS, type ParamName } from "../../model/params.js";
 import { loadScenario } from "../../scenario/load.js";
@@ -178,6 +178,45 @@ export const candidatesCommand: CommandModule<object, CandidatesArgs> = {
   },
 };
 
+interface SelectionArgs {
+  targets: string;
+  params?: string;
+  metrics?: string;
+  fitThrough?: string;
+}
+
+/** The parameters to fit and the targets in the distance, from --params, --targets, --metrics and --fit-through. */
+function fitSelection(a: SelectionArgs): { params: ParamName[]; targets: Target[]; metrics?: string[] } {
+  for (const [flag, v] of [["params", a.params], ["metrics", a.metrics], ["fit-through", a.fitThrough]] as const) {
+    if (Array.isArray(v)) throw new UserError(`--${flag} was given ${v.length} times; give it once, with the names separated by commas.`);
+  }
+  let params: ParamName[] = calibratedParams();
+  if (a.params !== undefined) {
+    params = a.params.split(",").map((p) => p.trim()).filter((p) => p !== "") as ParamName[];
+    const unknown = params.filter((p) => !(p in PARAMS));
+    if (unknown.length > 0) throw new UserError(`--params: unknown parameter(s) ${unknown.join(", ")} (see migsim params for the names).`);
+    if (params.length === 0) throw new UserError("--params: name at least one parameter.");
+    const twice = params.filter((p, k) => params.indexOf(p) !== k);
+    if (twice.length > 0) throw new UserError(`--params names ${[...new Set(twice)].join(", ")} more than once; name each parameter once.`);
+  }
+  let targets = loadTargets(a.targets);
+  const metrics = a.metrics?.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  if (metrics !== undefined) {
+    if (metrics.length === 0) throw new UserError("--metrics: name at least one target metric, e.g. ti_missing,ti_stock.");
+    targets = onlyMetrics(targets, metrics, a.targets);
+  }
+  if (a.fitThrough !== undefined) {
+    let through: number;
+    try {
+      through = parseMonth(String(a.fitThrough));
+    } catch {
+      throw new UserError(`--fit-through expects a month as YYYY-MM, e.g. 2021-12, got "${a.fitThrough}".`);
+    }
+    targets = fittedThrough(targets, through, `--fit-through ${a.fitThrough}`);
+  }
+  return { params, targets, ...(metrics && { metrics }) };
+}
+
 export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   command: "calibrate <scenario>",
   describe: "Calibrate parameters to observed targets by ABC-SMC on the worker pool; writes the posterior, a best-fit scenario and a fit report",
@@ -209,32 +248,8 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
     wholeNumber("fit-replicates", a.fitReplicates, 1, 10000);
     if (!(a.quantile > 0 && a.quantile < 1)) throw new UserError(`--quantile expects a number in (0, 1), e.g. 0.5, got ${a.quantile}.`);
     if (!(a.minAcceptance >= 0 && a.minAcceptance < 1)) throw new UserError(`--min-acceptance expects a share in [0, 1), e.g. 0.05, got ${a.minAcceptance}.`);
-    for (const [flag, v] of [["params", a.params], ["metrics", a.metrics], ["fit-through", a.fitThrough]] as const) {
-      if (Array.isArray(v)) throw new UserError(`--${flag} was given ${v.length} times; give it once, with the names separated by commas.`);
-    }
-    let params: ParamName[] = calibratedParams();
-    if (a.params !== undefined) {
-      params = a.params.split(",").map((p) => p.trim()).filter((p) => p !== "") as ParamName[];
-      const unknown = params.filter((p) => !(p in PARAMS));
-      if (unknown.length > 0) throw new UserError(`--params: unknown parameter(s) ${unknown.join(", ")} (see migsim params for the names).`);
-      if (params.length === 0) throw new UserError("--params: name at least one parameter.");
-    }
     const scenario = loadScenario(a.scenario);
-    let targets = loadTargets(a.targets);
-    const metrics = a.metrics?.split(",").map((m) => m.trim()).filter((m) => m !== "");
-    if (metrics !== undefined) {
-      if (metrics.length === 0) throw new UserError("--metrics: name at least one target metric, e.g. ti_missing,ti_stock.");
-      targets = onlyMetrics(targets, metrics, a.targets);
-    }
-    if (a.fitThrough !== undefined) {
-      let through: number;
-      try {
-        through = parseMonth(String(a.fitThrough));
-      } catch {
-        throw new UserError(`--fit-through expects a month as YYYY-MM, e.g. 2021-12, got "${a.fitThrough}".`);
-      }
-      targets = fittedThrough(targets, through, `--fit-through ${a.fitThrough}`);
-    }
+    const { params, targets, metrics } = fitSelection(a);
     const spec: CalibrationSpec = {
       scenario, targetsFile: a.targets, targets, params, ...(metrics && { metrics }), ...(a.fitThrough !== undefined && { fitThrough: String(a.fitThrough) }), seed: a.seed, scale: a.scale, particles: a.particles, generations: a.generations,
       quantile: a.quantile, minAcceptance: a.minAcceptance, maxSimulations: a.maxSimulations, bestOf: a.bestOf,
@@ -265,6 +280,63 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
         if (r.abc.stop !== "generations") process.stderr.write(`migsim: stopped early (${r.abc.stop === "budget" ? "--max-simulations reached" : "acceptance below --min-acceptance"}); the posterior is the last complete generation.\n`);
         printFit(r.fit);
         process.stderr.write(`migsim: posterior, best fit (${r.bestFitFile}) and fit report written to ${out}\n`);
+      }
+    } finally {
+      h.stop();
+    }
+  },
+};
+
+interface RefineArgs extends CommonArgs {
+  params?: string;
+  metrics?: string;
+  fitThrough?: string;
+  maxEvaluations: number;
+  step: number;
+  scale: number;
+  replicates: number;
+}
+
+export const refineCommand: CommandModule<object, RefineArgs> = {
+  command: "refine <scenario>",
+  describe: "Refine a best fit: a Nelder-Mead search from the scenario's parameter values for the fit nearest the targets (common seeds); writes refine.csv, best-fit.yaml and a fit report",
+  builder: (y: Argv) =>
+    commonOptions(y)
+      .option("params", { type: "string", describe: "Comma-separated parameters to refine, within their ranges (default: every parameter whose source is 'calibrated')" })
+      .option("metrics", { type: "string", describe: "Comma-separated target metrics in the distance (default: all; the others are still reported in the fit)" })
+      .option("fit-through", { type: "string", describe: "Fit only targets that end by this month (YYYY-MM); later ones are simulated and reported, not fitted" })
+      .option("max-evaluations", { type: "number", default: 200, describe: "Stop after this many fits (each is --replicates runs)" })
+      .option("step", { type: "number", default: 0.1, describe: "Initial simplex side, as a share of each parameter's range" })
+      .option("scale", { type: "number", default: 0.1, describe: "Scale of each fit's replicates, in (0, 1]" })
+      .option("replicates", { type: "number", default: 5, describe: "Replicates of each fit (the same seeds for every evaluation)" }) as unknown as Argv<RefineArgs>,
+  handler: async (a: ArgumentsCamelCase<RefineArgs>) => {
+    checkCommon(a);
+    share("scale", a.scale, "0.1");
+    share("step", a.step, "0.1");
+    wholeNumber("max-evaluations", a.maxEvaluations, 1, 1_000_000);
+    wholeNumber("replicates", a.replicates, 1, 10000);
+    const scenario = loadScenario(a.scenario);
+    const { params, targets, metrics } = fitSelection(a);
+    const out = a.out ?? defaultOutDir([`refine-${scenario.name}`]);
+    const h = hooks(true);
+    const t0 = Date.now();
+    let lastLine = 0;
+    try {
+      const r = await runRefine(
+        { scenario, targetsFile: a.targets, targets, params, ...(metrics && { metrics }), ...(a.fitThrough !== undefined && { fitThrough: String(a.fitThrough) }), seed: a.seed, fit: { scale: a.scale, replicates: a.replicates }, maxEvaluations: a.maxEvaluations, step: a.step },
+        {
+          out, overwrite: a.overwrite, command: process.argv.slice(2), threads: a.threads, ...h,
+          onEvaluation: (k, d, best) => {
+            if (a.quiet || (k > 1 && k < a.maxEvaluations && Date.now() - lastLine < 10_000 && d > best)) return;
+            lastLine = Date.now();
+            process.stderr.write(`migsim: evaluation ${k}/${a.maxEvaluations}: distance ${d.toFixed(4)}, best ${best.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+          },
+        },
+      );
+      if (!a.quiet) {
+        process.stderr.write(`migsim: ${r.stop === "converged" ? "converged" : "--max-evaluations reached"} after ${r.evaluations} evaluations; distance ${r.startDistance.toFixed(4)} at the start, ${r.distance.toFixed(4)} at the best\n`);
+        printFit(r.fit);
+        process.stderr.write(`migsim: refined best fit (${r.bestFitFile}), refine.csv and fit report written to ${out}\n`);
       }
     } finally {
       h.stop();
