@@ -17,7 +17,7 @@ import { type ModelInputs, formatMonth } from "../model/inputs.js";
 import { PARAMS, type ParamName, type Params } from "../model/params.js";
 import { writeFileAtomic } from "../output/atomic.js";
 import { writeCsvAtomic } from "../output/csv.js";
-import { dataFileHashes, sha256File } from "../output/manifest.js";
+import { codeProvenance, dataFileHashes, sha256File } from "../output/manifest.js";
 import { runTasks } from "../run/pool.js";
 import type { Task } from "../run/tasks.js";
 import type { ResolvedScenario } from "../scenario/load.js";
@@ -184,7 +184,7 @@ export function prepareOutDir(out: string, overwrite: boolean): void {
 function baseManifest(command: string[], threads: number, startedAt: string) {
   return {
     migsim: VERSION, command, dataFiles: dataFileHashes(), threads, node: process.version,
-    platform: `${process.platform}-${process.arch}`, startedAt, finishedAt: new Date().toISOString(),
+    platform: `${process.platform}-${process.arch}`, ...codeProvenance(), startedAt, finishedAt: new Date().toISOString(),
   };
 }
 

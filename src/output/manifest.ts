@@ -1,14 +1,17 @@
 // manifest.json: everything needed to know and repeat a run: version, the experiment spec
 // (resolved scenarios, seed, replicates, scale, until, events), scenario files and input tables
-// with their sha256, Node version, times, which tasks completed and each output's sha256.
-// Written atomically (atomic.ts).
+// with their sha256, Node version, the git commit and dependency versions the code ran from,
+// times, which tasks completed and each output's sha256. Written atomically (atomic.ts).
 
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import { DATA_DIR } from "../scenario/data.js";
+import { PACKAGE_ROOT } from "../version.js";
 import { writeFileAtomic } from "./atomic.js";
 
 /** What determines the bytes of a run's outputs (with the package version and data/inputs). */
@@ -49,14 +52,88 @@ export interface Manifest {
   threads: number;
   node: string;
   platform: string;
+  /** The code the run came from (codeProvenance); absent in manifests written before migsim recorded it. */
+  git?: GitState;
+  dependencies?: Record<string, string | null>;
   startedAt: string;
   finishedAt: string | null;
   complete: boolean;
   tasks: ManifestTask[];
   outputs: { file: string; sha256: string }[];
   /** A run joined from shards by `migsim merge`: where each shard ran. */
-  mergedFrom?: { dir: string; shard: Shard; threads: number; node: string; platform: string; startedAt: string; finishedAt: string | null }[];
+  mergedFrom?: { dir: string; shard: Shard; threads: number; node: string; platform: string; git?: GitState; dependencies?: Record<string, string | null>; startedAt: string; finishedAt: string | null }[];
   streams: { derivation: string; purposes: readonly string[] };
+}
+
+export const NOT_A_GIT_CHECKOUT = "not a git checkout";
+
+/** The commit of the checkout the code runs from, and whether tracked files differ from it. */
+export type GitState = { commit: string; dirty: boolean } | typeof NOT_A_GIT_CHECKOUT;
+
+/** What a citation of a run needs beyond the migsim version, which a checkout between releases does not pin. */
+export interface CodeProvenance {
+  git: GitState;
+  /** Installed version of each runtime dependency in package.json (null when not installed). */
+  dependencies: Record<string, string | null>;
+}
+
+/** Long enough for `git status` on a cold disk; a hung git must not hold up the run. */
+const GIT_TIMEOUT_MS = 5000;
+
+function gitState(root: string): GitState {
+  // --no-optional-locks: `git status` would otherwise refresh the index, writing into the checkout.
+  const git = (...args: string[]): string =>
+    execFileSync("git", ["--no-optional-locks", ...args], { cwd: root, timeout: GIT_TIMEOUT_MS, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  try {
+    // Installed under another project's node_modules, git would answer for that project: the
+    // checkout counts only if it tracks this package's own package.json.
+    git("ls-files", "--error-unmatch", "--", "package.json");
+    const commit = git("rev-parse", "--verify", "HEAD");
+    // Untracked files are left out (as `git describe --dirty` does): code in one runs only if a
+    // tracked file imports it, and that file then shows as changed.
+    const dirty = git("status", "--porcelain", "--untracked-files=no") !== "";
+    return { commit, dirty };
+  } catch {
+    // No git, no repository, no commit yet, or too slow: the run goes on without the commit.
+    return NOT_A_GIT_CHECKOUT;
+  }
+}
+
+/** Each runtime dependency's version from its own package.json, found where Node resolves it from `root`. */
+function dependencyVersions(root: string): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  let names: string[];
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    names = Object.keys(pkg.dependencies ?? {}).sort();
+  } catch {
+    return out;
+  }
+  // The node_modules folders Node searches from root, nearest first. Not require.resolve of
+  // "x/package.json": a package's "exports" need not expose that file.
+  const folders = createRequire(join(root, "package.json")).resolve.paths("x") ?? [];
+  for (const name of names) {
+    out[name] = null;
+    const folder = folders.find((f) => existsSync(join(f, name, "package.json")));
+    if (folder === undefined) continue;
+    try {
+      const version = (JSON.parse(readFileSync(join(folder, name, "package.json"), "utf8")) as { version?: unknown }).version;
+      if (typeof version === "string") out[name] = version;
+    } catch {
+      // an unreadable package.json stays null
+    }
+  }
+  return out;
+}
+
+/**
+ * The git state of the package at `root` and the versions of its runtime dependencies, which
+ * change output bytes too (summary.csv's quantiles are simple-statistics', its cells
+ * csv-stringify's, the streams seedrandom's). Never throws: a manifest records what it can.
+ * Runs git, so call it once per manifest.
+ */
+export function codeProvenance(root: string = PACKAGE_ROOT): CodeProvenance {
+  return { git: gitState(root), dependencies: dependencyVersions(root) };
 }
 
 /**

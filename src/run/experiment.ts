@@ -23,7 +23,7 @@ import type { Params } from "../model/params.js";
 import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
 import { type FolderLock, lockFolder } from "../output/lock.js";
-import { type ExperimentSpec, type Manifest, type Shard, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
+import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
 import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
@@ -225,6 +225,8 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   const shard = o.shard ?? null;
   const mine = shardTasks(tasks, shard);
   const dataFiles = dataFileHashes();
+  // The code as loaded now is what runs, even if the checkout changes during the run.
+  const code = codeProvenance();
   const outputs = outputNames(spec);
 
   // One process at a time in the folder (output/lock.ts), from before anything in it is touched.
@@ -299,6 +301,8 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       threads: o.threads,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
+      git: code.git,
+      dependencies: code.dependencies,
       startedAt,
       finishedAt: complete ? new Date().toISOString() : null,
       complete,

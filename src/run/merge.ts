@@ -13,7 +13,7 @@ import { UserError, ioError, withIoHint } from "../errors.js";
 import { renameDurable, writeAllSync } from "../output/atomic.js";
 import { csvHeader } from "../output/csv.js";
 import { checkNotInUse } from "../output/lock.js";
-import { type Manifest, type Shard, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
+import { type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { validateExperimentSpec } from "../scenario/validate.js";
 import { VERSION } from "../version.js";
 import { type Checkpoint, SHARD_TASKS, outputNames, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
@@ -160,6 +160,8 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
   }
 
   async function writeMerged(): Promise<MergeResult> {
+    // The merge writes summary.csv, so its own code is recorded too; each shard's stays in mergedFrom.
+    const code = codeProvenance();
     const manifest = (complete: boolean, outputs: Manifest["outputs"]): Manifest => ({
       ...first.manifest,
       command: o.command,
@@ -167,6 +169,8 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
       threads: first.manifest.threads,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
+      git: code.git,
+      dependencies: code.dependencies,
       startedAt: shards.map((s) => s.manifest.startedAt).sort()[0]!,
       finishedAt: complete ? new Date().toISOString() : null,
       complete,
@@ -174,6 +178,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
       outputs,
       mergedFrom: shards.map((s) => ({
         dir: s.dir, shard: s.shard, threads: s.manifest.threads, node: s.manifest.node, platform: s.manifest.platform,
+        ...(s.manifest.git !== undefined && { git: s.manifest.git }), ...(s.manifest.dependencies !== undefined && { dependencies: s.manifest.dependencies }),
         startedAt: s.manifest.startedAt, finishedAt: s.manifest.finishedAt,
       })),
     });

@@ -70,6 +70,10 @@ describe("fit and calibrate: bad flags and files exit 2 and write nothing", () =
     const r = await runCli(...fit(out));
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["fit.csv", "fit.svg", "manifest.json"]);
+    // Like a run's manifest, it names the code (the checkout's commit, or that there is none) and its dependencies.
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { git: unknown; dependencies: Record<string, string | null> };
+    if (manifest.git !== "not a git checkout") expect(manifest.git).toEqual({ commit: expect.stringMatching(/^[0-9a-f]{40}$/), dirty: expect.any(Boolean) });
+    expect(manifest.dependencies.seedrandom).toBe((JSON.parse(readFileSync(join(ROOT, "node_modules/seedrandom/package.json"), "utf8")) as { version: string }).version);
     const rows = parseCsv(readFileSync(join(out, "fit.csv"), "utf8"), { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(loadTargets(TARGETS).length);
   }, 30_000);

@@ -76,6 +76,21 @@ describe("sweeps", () => {
   });
 });
 
+describe("the manifest names the code", () => {
+  it("records the git commit (or that there is none) and each runtime dependency's installed version", async () => {
+    const out = join(tmp(), "out");
+    await run(spec([BASELINE], { replicates: 1, events: false, until: "2014-03" }), out);
+    const m = readManifest(join(out, "manifest.json"));
+    // "not a git checkout" is right too, e.g. for tests run from an unpacked npm tarball.
+    if (m.git !== "not a git checkout") expect(m.git).toEqual({ commit: expect.stringMatching(/^[0-9a-f]{40}$/), dirty: expect.any(Boolean) });
+    const installed = (name: string): string => (JSON.parse(read(resolve("node_modules", name), "package.json")) as { version: string }).version;
+    expect(m.dependencies?.seedrandom).toBe(installed("seedrandom"));
+    expect(m.dependencies?.["simple-statistics"]).toBe(installed("simple-statistics"));
+    const pkg = JSON.parse(read(resolve("."), "package.json")) as { dependencies: Record<string, string> };
+    expect(Object.keys(m.dependencies ?? {}).sort()).toEqual(Object.keys(pkg.dependencies).sort());
+  });
+});
+
 describe("interruption and resume", () => {
   it("a run stopped after some tasks keeps them, and --resume completes it to the same bytes", async () => {
     const dir = tmp();
