@@ -346,9 +346,16 @@ export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: b
   const base = targetInputs(spec.scenario, spec.targets, spec.fit.scale);
   const startedAt = new Date().toISOString();
   const startTheta = spec.params.map((n) => Number(base.params[n]));
-  const span = spec.params.map((_, d) => prior.hi[d]! - prior.lo[d]!);
-  const toTheta = (u: ArrayLike<number>) => spec.params.map((n, d) => roundParam(n, prior.lo[d]! + u[d]! * span[d]!));
-  const startU = startTheta.map((v, d) => (v - prior.lo[d]!) / span[d]!);
+  // The search's unit box: each range mapped linearly, or by its logarithm where the range is
+  // positive and spans a factor of 10 or more (a hazard from 0.0002 to 0.01 per month: a step of
+  // a tenth of the range would otherwise treble the smallest values and barely move the largest).
+  const logScale = spec.params.map((_, d) => prior.lo[d]! > 0 && prior.hi[d]! / prior.lo[d]! >= 10);
+  const fromUnit = (u: number, d: number): number =>
+    logScale[d] ? prior.lo[d]! * (prior.hi[d]! / prior.lo[d]!) ** u : prior.lo[d]! + u * (prior.hi[d]! - prior.lo[d]!);
+  const toUnit = (v: number, d: number): number =>
+    logScale[d] ? Math.log(v / prior.lo[d]!) / Math.log(prior.hi[d]! / prior.lo[d]!) : (v - prior.lo[d]!) / (prior.hi[d]! - prior.lo[d]!);
+  const toTheta = (u: ArrayLike<number>) => spec.params.map((n, d) => roundParam(n, fromUnit(u[d]!, d)));
+  const startU = startTheta.map((v, d) => toUnit(Math.min(prior.hi[d]!, Math.max(prior.lo[d]!, v)), d));
   prepareOutDir(o.out, o.overwrite);
 
   const seen = new Map<string, { distance: number; rows: FitRow[] }>();
@@ -386,7 +393,7 @@ export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: b
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "refine", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
     seed: spec.seed, params: spec.params, metrics: spec.metrics ?? "all", fitThrough: spec.fitThrough ?? "all", bounds: { lo: prior.lo, hi: prior.hi },
-    refine: { method: "Nelder-Mead, adaptive coefficients (Gao and Han 2012), in the unit box of the ranges", maxEvaluations: spec.maxEvaluations, step: spec.step, evaluations: log.length, distinctRuns: seen.size, stop: nm.stop },
+    refine: { method: "Nelder-Mead, adaptive coefficients (Gao and Han 2012), in the unit box of the ranges (logarithmic for logScale)", logScale: spec.params.filter((_, d) => logScale[d]), maxEvaluations: spec.maxEvaluations, step: spec.step, evaluations: log.length, distinctRuns: seen.size, stop: nm.stop },
     fit: { ...spec.fit, startDistance, distance: found.distance }, start, best: bestValues,
     streams: { derivation: "every evaluation: replicates 1..R seeded as migsim run --seed (common random numbers)" },
     outputs: outputsOf(o.out, ["refine.csv", "best-fit.yaml", "fit.csv", "fit.svg"]),

@@ -106,7 +106,7 @@ describe("a tiny refine end to end", () => {
     kind: string;
     params: string[];
     fit: { scale: number; replicates: number; distance: number; startDistance: number };
-    refine: { evaluations: number; stop: string; maxEvaluations: number; step: number };
+    refine: { evaluations: number; stop: string; maxEvaluations: number; step: number; logScale: string[] };
     start: Record<string, number>;
     best: Record<string, number>;
   };
@@ -159,13 +159,17 @@ describe("a tiny refine end to end", () => {
   });
 
   it("the first evaluation is the baseline's values; the next two each move one parameter by --step (0.1) of its range", () => {
+    expect(manifest.refine.logScale).toEqual(["abscondBaseHazardPerMonth"]);
     for (const n of PARAM_NAMES) expect(Number(rows[0]![n]), n).toBe(round4(baseline.params[n]));
     expect(Number(rows[0]!.distance)).toBe(manifest.fit.startDistance);
     expect(manifest.start).toEqual(Object.fromEntries(PARAM_NAMES.map((n) => [n, baseline.params[n]])));
-    // The initial simplex (nelder-mead.ts): vertex i moves parameter i by step x (hi - lo).
+    // The initial simplex (nelder-mead.ts): vertex i moves parameter i by step x (hi - lo), or,
+    // for a positive range spanning a factor of 10 or more (the base hazard, 0.0002 to 0.01), by
+    // step x log(hi / lo) in its logarithm.
     PARAM_NAMES.forEach((n, i) => {
       const [lo, hi] = PARAMS[n].range;
-      const want = Object.fromEntries(PARAM_NAMES.map((m) => [m, round4(m === n ? baseline.params[m] + 0.1 * (hi - lo) : baseline.params[m])]));
+      const moved = (v: number): number => (lo > 0 && hi / lo >= 10 ? v * (hi / lo) ** 0.1 : v + 0.1 * (hi - lo));
+      const want = Object.fromEntries(PARAM_NAMES.map((m) => [m, round4(m === n ? moved(baseline.params[m]) : baseline.params[m])]));
       expect(Object.fromEntries(PARAM_NAMES.map((m) => [m, Number(rows[1 + i]![m])])), `evaluation ${2 + i}`).toEqual(want);
     });
   });
@@ -252,8 +256,9 @@ describe("refine from a poor start improves on it", () => {
     const rows = readCsv(join(out, "refine.csv"));
     expect(rows).toHaveLength(5);
     expect(Number(rows[0]![PARAM])).toBe(0.003);
-    // One parameter: the second vertex is the start plus --step (0.1) of its range [0.0002, 0.01].
-    expect(Number(rows[1]![PARAM])).toBe(Number((0.003 + 0.1 * (0.01 - 0.0002)).toPrecision(4)));
+    // One parameter: the second vertex moves the start by --step (0.1) of its range [0.0002, 0.01]
+    // on the log scale (a factor of 50 ** 0.1).
+    expect(Number(rows[1]![PARAM])).toBe(Number((0.003 * 50 ** 0.1).toPrecision(4)));
     const manifest = readJson(join(out, "manifest.json"));
     const least = Math.min(...rows.map((r) => Number(r.distance)));
     const bestRow = rows.find((r) => Number(r.distance) === least)!;
