@@ -4,7 +4,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { NATIONALITY_CODES } from "../model/codes.js";
-import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, meanCi } from "./data.js";
+import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, countMeanCi, meanCi } from "./data.js";
 
 export interface Chart {
   /** File-name-safe id (also the element id in the page and the --export-svg file name). */
@@ -48,7 +48,9 @@ const CONFIG = {
   title: { anchor: "start", fontSize: 15, subtitleFontSize: 11, subtitleColor: "#555", offset: 10 },
   axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: "normal", grid: true, gridColor: "#eee" },
   header: { labelFontSize: 12, labelFontWeight: "bold", title: null },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: "right" },
+  // labelLimit: a sweep point's label names its swept values (data.ts, sweepLabel); Vega's
+  // default (160 px) would cut them to "risky: abscondBaseHaz...".
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: "right", labelLimit: 600 },
   view: { stroke: "#ccc" },
 } as const;
 
@@ -123,13 +125,16 @@ export function stocksChart(run: RunData): Chart {
   };
 }
 
-/** 2. Abscondings over the whole run by nationality, per scenario, with 95% CIs across replicates. */
+/**
+ * 2. Abscondings over the whole run by nationality, per scenario, with 95% CIs across replicates:
+ * counts, so the interval is the log-scale one that never goes below 0 (countMeanCi).
+ */
 export function abscondChart(run: RunData): Chart {
   const series = chartSeries(run);
   const values: Record<string, string | number>[] = [];
   for (const s of series) {
     for (const nat of NATIONALITY_CODES) {
-      const c = meanCi(s.abscondByNationality.get(nat)!.map((x) => x / s.scale));
+      const c = countMeanCi(s.abscondByNationality.get(nat)!.map((x) => x / s.scale));
       values.push({ scenario: s.label, nationality: NATIONALITY_NAMES[nat] ?? nat, mean: round(c.mean), lo: round(c.lo), hi: round(c.hi), n: c.n });
     }
   }
@@ -137,20 +142,28 @@ export function abscondChart(run: RunData): Chart {
   const x = { field: "nationality", type: "nominal", sort: NATIONALITY_CODES.map((n) => NATIONALITY_NAMES[n] ?? n), title: "nationality", axis: { labelAngle: 0 } } as const;
   const xOffset = { field: "scenario", type: "nominal", sort: series.map((s) => s.label) } as const;
   const title = "Technical interns who absconded, by nationality";
+  // The log-scale interval of a small, noisy count is long above its mean (with 2 replicates, t
+  // with 1 degree of freedom is 12.7, and exp(12.7) is 330,000): one such interval would flatten
+  // every bar. The chart then stops at 3 times the largest mean and cuts what runs above it (the
+  // data keep the whole interval; the caption says so).
+  const topMean = Math.max(0, ...values.map((v) => Number(v.mean)).filter(Number.isFinite));
+  const cut = topMean > 0 && values.some((v) => Number(v.hi) > 3 * topMean);
+  // clamp, not a mark's clip: Vega's clip paths are url(#clipN) references numbered per process.
+  const yScale = cut ? { scale: { domain: [0, round(3 * topMean)], nice: false, clamp: true } } : {};
   return {
     id: "abscond-by-nationality",
     title,
-    caption: `Interns who left their employer without permission (TI -> irregular) over the whole run (${span(b)}), mean of the replicates with the 95% confidence interval of the mean (black lines), at national scale.`,
+    caption: `Interns who left their employer without permission (TI -> irregular) over the whole run (${span(b)}), mean of the replicates with the 95% confidence interval of the mean (black lines; built on the log scale, so it never goes below 0 and is longer above the mean than below), at national scale.${cut ? " Intervals that reach above 3 times the largest mean are cut at the top of the chart (few replicates make them very long)." : ""}`,
     spec: {
       config: CONFIG,
-      title: { text: title, subtitle: `total ${span(b)}, national scale; mean of replicates with 95% CI` },
+      title: { text: title, subtitle: `total ${span(b)}, national scale; mean of replicates with 95% CI${cut ? " (long intervals cut at the top)" : ""}` },
       data: { values },
       width: 640,
       height: 260,
       encoding: { x, xOffset },
       layer: [
-        { mark: { type: "bar" }, encoding: { y: { field: "mean", type: "quantitative", title: "interns who absconded (national scale)" }, color: { field: "scenario", type: "nominal", title: "scenario", scale: colour(series) } } },
-        { mark: { type: "rule", color: "black", strokeWidth: 1.2 }, encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } } },
+        { mark: { type: "bar" }, encoding: { y: { field: "mean", type: "quantitative", title: "interns who absconded (national scale)", ...yScale }, color: { field: "scenario", type: "nominal", title: "scenario", scale: colour(series) } } },
+        { mark: { type: "rule", color: "black", strokeWidth: 1.2 }, encoding: { y: { field: "lo", type: "quantitative", ...yScale }, y2: { field: "hi" } } },
       ],
     } satisfies TopLevelSpec,
   };

@@ -1,14 +1,17 @@
 // The report page: one self-contained HTML file with inline CSS and inline SVG charts. It has
 // no scripts, no external fonts, images or style sheets, and no links: opened from disk it loads
 // nothing. Every piece of text from the run (names, descriptions, notes, values) is escaped.
-// The page depends only on the run folder and the migsim and Vega versions (no clock), so the
-// same run gives the same bytes.
+// The page depends only on the run folder, data/observed/, the scenario files a scenario extends
+// when they are not in the run (changes.ts; used only with the sha256 the manifest records) and
+// the migsim and Vega versions (no clock), so the same run gives the same bytes.
 
 import { basename, resolve } from "node:path";
-import { PARAMS, type ParamName } from "../model/params.js";
+import { PARAMS } from "../model/params.js";
+import type { PolicyEntry } from "../scenario/load.js";
 import { VERSION } from "../version.js";
+import { type ScenarioChanges, scenarioChanges } from "./changes.js";
 import type { Chart } from "./charts.js";
-import type { RunData, SummaryRow } from "./data.js";
+import { type RunData, type SummaryRow, logScaleCi } from "./data.js";
 
 export interface RenderedChart extends Chart {
   svg: string;
@@ -77,37 +80,74 @@ function identity(run: RunData): string {
 <table><thead><tr><th>file</th><th>sha256</th></tr></thead><tbody>${data}${outputs}</tbody></table></details>`;
 }
 
+/** A policy timeline as a table. */
+function policyTable(steps: readonly PolicyEntry[]): string {
+  return `<table><thead><tr><th>from</th><th>set</th><th>note</th></tr></thead><tbody>${steps
+    .map((p) => `<tr><td class="mono">${h(p.from)}</td><td class="mono">${h(Object.entries(p.set).map(([k, v]) => `${k}: ${show(v)}`).join(", "))}</td><td>${h(p.note ?? "")}</td></tr>`)
+    .join("")}</tbody></table>`;
+}
+
+const steps = (n: number): string => `${n} policy step${n === 1 ? "" : "s"}`;
+
+/** What a scenario changes: against what, its own parameters, policy steps and series points, then what it inherits. */
+function changesHtml(c: ScenarioChanges): string {
+  const ref = c.reference;
+  const against = ref.kind === "defaults"
+    ? "It extends no other scenario file, so it changes the model's defaults"
+    : ref.kind === "scenario"
+      ? `It extends ${ref.name} (in this run)${ref.via.length > 0 ? ` through ${ref.via.join(", ")}` : ""}; what it changes from ${ref.name}`
+      : ref.kind === "file"
+        ? `It extends ${ref.path} (not in this run; read again, with the sha256 the manifest records); what it changes from it`
+        : `It extends ${ref.path}, but ${ref.reason}, so what it inherits cannot be told apart from what it changes: its parameters are compared with the defaults and all its policy steps are listed as its own`;
+  const refName = ref.kind === "scenario" ? ref.name : ref.kind === "file" ? basename(ref.path) : "default";
+  const paramsPart = c.params.length === 0
+    ? `<p>Parameters: none changed${ref.kind === "defaults" || ref.kind === "unknown" ? " from the defaults" : ""}.</p>`
+    : `<table><thead><tr><th>parameter</th><th>value</th><th>${h(refName)}</th>${refName === "default" ? "" : "<th>default</th>"}<th>unit</th></tr></thead><tbody>${c.params
+        .map((p) => `<tr><td class="mono">${h(p.name)}</td><td class="num">${h(show(p.value))}</td><td class="num">${h(show(p.before))}</td>${refName === "default" ? "" : `<td class="num">${h(show(p.default))}</td>`}<td>${h(PARAMS[p.name].unit)}</td></tr>`)
+        .join("")}</tbody></table>`;
+  const sweepPart = c.swept.params.length === 0 ? "" : `<p>Swept${c.swept.own ? "" : ` (as in ${h(ref.kind === "scenario" ? ref.name : "the file it extends")})`}: ${c.swept.params.map((p) => `<code>${h(p)}</code>`).join(", ")}, one series per sweep point (values below).</p>`;
+  const policyPart = c.ownPolicy.length === 0
+    ? "<p>Policy steps of its own: none.</p>"
+    : `<p>Policy steps of its own (${c.ownPolicy.length}):</p>${policyTable(c.ownPolicy)}`;
+  const seriesNames = Object.entries(c.series);
+  const seriesPart = seriesNames.length === 0 ? "" : `<p>Series points of its own:</p><table><thead><tr><th>series</th><th>points</th></tr></thead><tbody>${seriesNames
+    .map(([n, pts]) => `<tr><td class="mono">${h(n)}</td><td class="mono">${h(Object.entries(pts).map(([d, v]) => `${d}: ${v}`).join(", "))}</td></tr>`)
+    .join("")}</tbody></table>`;
+  const from = ref.kind === "scenario" ? ref.name : "the file it extends";
+  const inherited = c.inheritedPolicy.length === 0 ? "" : `<details><summary>${h(steps(c.inheritedPolicy.length))} inherited from ${h(from)}</summary>${policyTable(c.inheritedPolicy)}</details>`;
+  return `<h4>What it changes</h4>
+<p>${h(against)}:</p>
+${paramsPart}
+${sweepPart}${policyPart}
+${seriesPart}${inherited}`;
+}
+
 function scenarios(run: RunData): string {
-  return run.manifest.spec.scenarios.map((s) => {
+  const sp = run.manifest.spec;
+  const changes = scenarioChanges(sp);
+  return sp.scenarios.map((s, k) => {
     const files = s.files.map((f) => `<tr><td class="mono">${h(f.path)}</td><td class="mono">${h(f.sha256)}</td></tr>`).join("");
-    const differing = (Object.keys(s.params) as ParamName[]).filter((k) => k in PARAMS && s.params[k] !== PARAMS[k].default);
-    const params = differing.length === 0
-      ? "<p>All parameters at their defaults at the start of the run.</p>"
-      : `<table><thead><tr><th>parameter</th><th>value</th><th>default</th><th>unit</th></tr></thead><tbody>${differing
-          .map((k) => `<tr><td class="mono">${h(k)}</td><td class="num">${h(show(s.params[k]))}</td><td class="num">${h(show(PARAMS[k].default))}</td><td>${h(PARAMS[k].unit)}</td></tr>`)
-          .join("")}</tbody></table>`;
-    const policy = s.policy.length === 0 ? "" : `<details><summary>Policy timeline (${s.policy.length} steps)</summary><table><thead><tr><th>from</th><th>set</th><th>note</th></tr></thead><tbody>${s.policy
-      .map((p) => `<tr><td class="mono">${h(p.from)}</td><td class="mono">${h(Object.entries(p.set).map(([k, v]) => `${k}: ${show(v)}`).join(", "))}</td><td>${h(p.note ?? "")}</td></tr>`)
-      .join("")}</tbody></table></details>`;
-    const seriesNames = Object.entries(s.series ?? {});
-    const series = seriesNames.length === 0 ? "" : `<details><summary>Series overrides (${seriesNames.map(([n]) => n).join(", ")})</summary><table><thead><tr><th>series</th><th>points</th></tr></thead><tbody>${seriesNames
-      .map(([n, pts]) => `<tr><td class="mono">${h(n)}</td><td class="mono">${h(Object.entries(pts ?? {}).map(([d, v]) => `${d}: ${v}`).join(", "))}</td></tr>`)
-      .join("")}</tbody></table></details>`;
     const points = run.series.filter((x) => x.scenario === s.name && Object.keys(x.sweep).length > 0);
     const sweep = points.length === 0 ? "" : `<details><summary>Sweep (${points.length} points)</summary><table><thead><tr><th>point</th><th>values</th></tr></thead><tbody>${points
-      .map((p) => `<tr><td>${h(p.label)}</td><td class="mono">${h(Object.entries(p.sweep).map(([k, v]) => `${k}=${v}`).join(", "))}</td></tr>`)
+      .map((p) => `<tr><td class="num">${h(p.point)}</td><td class="mono">${h(Object.entries(p.sweep).map(([k, v]) => `${k} = ${v}`).join(", "))}</td></tr>`)
       .join("")}</tbody></table></details>`;
     const sources = s.sources.length === 0 ? "" : `<p>Sources:</p><ul>${s.sources.map((x) => `<li>${h(x)}</li>`).join("")}</ul>`;
+    // The scale the run simulated: --scale (the spec's) when given, else the scenario's own.
+    const scale = sp.scale !== null
+      ? `scale ${sp.scale} (the run's --scale${sp.scale !== s.scale ? `; the scenario file's own, ${s.scale}, was not used` : ""})`
+      : `scale ${s.scale} (the scenario's own)`;
     return `<section class="scenario"><h3>${h(s.name)}</h3>
 <p>${h(s.description)}</p>
-<p>${h(s.start)} to ${h(s.end)}, scenario scale ${h(s.scale)}.</p>
+<p>${h(s.start)} to ${h(s.end)}, simulated at ${h(scale)}.</p>
 ${sources}
 <table><thead><tr><th>file</th><th>sha256</th></tr></thead><tbody>${files}</tbody></table>
-<h4>Parameters that differ from the defaults</h4>
-${params}
-${policy}${series}${sweep}</section>`;
+${changesHtml(changes[k]!)}
+${sweep}</section>`;
   }).join("\n");
 }
+
+/** What the report's intervals mean, said once on the page. */
+export const INTERVALS = "Every 95% confidence interval in this report measures replicate noise only: how much the mean over this run's replicates would move with other random seeds, with replicate r of every scenario sharing its random numbers (common random numbers) and every parameter fixed at the values above; it does not include uncertainty about the parameters themselves.";
 
 const UNITS: Record<string, string> = { agents: "people (national)", share: "share", months: "months" };
 
@@ -115,13 +155,16 @@ function summaryTable(run: RunData): string {
   const sweeping = run.sweepColumns.length > 0 || run.summary.some((r) => r.point !== 0);
   const nat = (r: SummaryRow, x: number): number => (r.unit === "agents" && r.scale > 0 ? x / r.scale : x);
   const rows = run.summary.map((r) => {
-    const ci = Number.isFinite(r.ci95Low) ? `${formatNumber(nat(r, r.ci95Low))} to ${formatNumber(nat(r, r.ci95High))}` : "-";
+    // Counts and stocks cannot be negative: their interval is the log-scale one (data.ts,
+    // logScaleCi, from summary.csv's n, mean and sd), not summary.csv's symmetric ci95_low/high.
+    const { lo, hi } = r.unit === "agents" ? logScaleCi(r.n, r.mean, r.sd) : { lo: r.ci95Low, hi: r.ci95High };
+    const ci = Number.isFinite(lo) && Number.isFinite(hi) ? `${formatNumber(nat(r, lo))} to ${formatNumber(nat(r, hi))}` : "-";
     const sweepCells = sweeping ? `<td class="num">${h(r.point)}</td>${run.sweepColumns.map((c) => `<td class="num">${h(r.sweep[c] ?? "")}</td>`).join("")}` : "";
     return `<tr><td>${h(r.scenario)}</td>${sweepCells}<td class="mono">${h(r.metric)}</td><td>${h(UNITS[r.unit] ?? r.unit)}</td><td class="num">${h(r.n)}</td><td class="num">${h(formatNumber(nat(r, r.mean)))}</td><td class="num">${h(ci)}</td><td>${r.enoughReplicates ? "yes" : "no"}</td></tr>`;
   });
   const sweepHead = sweeping ? `<th>point</th>${run.sweepColumns.map((c) => `<th class="mono">${h(c)}</th>`).join("")}` : "";
   const target = run.manifest.spec.ciTarget;
-  return `<p>From <code>summary.csv</code>: each headline metric across replicates. Counts (unit "people") are national figures: the simulated count divided by the scale. The last column says whether the 95% CI half-width is within ${h(target * 100)}% of the mean (the run's <code>--ci-target</code>).</p>
+  return `<p>From <code>summary.csv</code>: each headline metric across replicates. Counts (unit "people") are national figures: the simulated count divided by the scale. Their 95% CI is built on the log scale (mean times or divided by exp(t x standard error / mean)), so it never goes below 0; it differs from the symmetric <code>ci95_low</code>, <code>ci95_high</code> of <code>summary.csv</code>, which this table shows for shares and months. The last column says whether <code>summary.csv</code>'s 95% CI half-width is within ${h(target * 100)}% of the mean (the run's <code>--ci-target</code>).</p>
 <table class="summary"><thead><tr><th>scenario</th>${sweepHead}<th>metric</th><th>unit</th><th>n</th><th>mean</th><th>95% CI</th><th>CI within target</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>`;
 }
@@ -158,6 +201,7 @@ ${identity(run)}
 ${scenarios(run)}
 </section>
 <section id="charts"><h2>Charts</h2>
+<p id="intervals">${h(INTERVALS)}</p>
 ${notes.map((n) => `<p class="note">${h(n)}</p>`).join("\n")}
 ${figures}
 </section>

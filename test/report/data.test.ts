@@ -6,8 +6,8 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
 import { renderSvg } from "../../src/output/svg.js";
-import { buildCharts, compareWithBaseline, stocksChart } from "../../src/report/charts.js";
-import { IN_JAPAN_STATUSES, type RunData, TOTALS, loadRun, meanCi } from "../../src/report/data.js";
+import { abscondChart, buildCharts, compareWithBaseline, stocksChart } from "../../src/report/charts.js";
+import { IN_JAPAN_STATUSES, type RunData, TOTALS, countMeanCi, loadRun, logScaleCi, meanCi, sweepLabel } from "../../src/report/data.js";
 import { TEST_SCENARIO, TINY_SCALE, makeTinyRun } from "./tiny-run.js";
 
 let dir: string;
@@ -77,6 +77,70 @@ describe("loadRun", () => {
     expect(c.hi - c.mean).toBeCloseTo(4.303 / Math.sqrt(3), 9);
     expect(meanCi([5, NaN])).toEqual({ n: 1, mean: 5, lo: 5, hi: 5 });
     expect(meanCi([]).n).toBe(0);
+  });
+});
+
+describe("intervals of counts", () => {
+  it("logScaleCi: never below 0, contains the mean, the symmetric interval when the noise is small", () => {
+    // Replicates of 0 and 2: the symmetric interval is 1 +- 12.7, this one stays above 0.
+    expect(meanCi([0, 2]).lo).toBeLessThan(0);
+    const near0 = countMeanCi([0, 2]);
+    expect(near0.mean).toBe(1);
+    expect(near0.lo).toBeGreaterThan(0);
+    expect(near0.lo).toBeLessThan(1);
+    expect(near0.hi).toBeGreaterThan(1 + 12.706); // longer above the mean than the symmetric one
+    for (const v of [[0, 0, 1], [0, 0, 0, 0, 3], [1, 0, 2, 0, 0, 1], [0.001, 0, 0.002]]) {
+      const c = countMeanCi(v);
+      expect(meanCi(v).lo, JSON.stringify(v)).toBeLessThan(0);
+      expect(c.lo, JSON.stringify(v)).toBeGreaterThanOrEqual(0);
+      expect(c.lo).toBeLessThanOrEqual(c.mean);
+      expect(c.hi).toBeGreaterThanOrEqual(c.mean);
+      // For values >= 0, se <= mean, so the upper bound is at most exp(t) times the mean.
+      expect(c.hi).toBeLessThanOrEqual(c.mean * Math.exp(12.706) * (1 + 1e-12));
+    }
+    // All zero: [0, 0]; one value: no interval (as meanCi).
+    expect(countMeanCi([0, 0, 0])).toEqual({ n: 3, mean: 0, lo: 0, hi: 0 });
+    expect(countMeanCi([5, NaN])).toEqual({ n: 1, mean: 5, lo: 5, hi: 5 });
+    expect(logScaleCi(1, 5, NaN)).toEqual({ lo: NaN, hi: NaN });
+    // Large, steady counts: within 0.3% of the mean of the symmetric interval.
+    const big = [1000, 1040, 980, 1010, 995, 1020, 1005, 990, 1015, 1000];
+    const [a, b] = [countMeanCi(big), meanCi(big)];
+    expect(Math.abs(a.lo - b.lo) / b.mean).toBeLessThan(0.003);
+    expect(Math.abs(a.hi - b.hi) / b.mean).toBeLessThan(0.003);
+    // The same interval from n, mean and sd (as the summary table uses it) and at any scale.
+    const sd = Math.sqrt(big.reduce((s, x) => s + (x - b.mean) ** 2, 0) / 9);
+    expect(logScaleCi(10, b.mean, sd).lo).toBeCloseTo(a.lo, 9);
+    expect(countMeanCi(big.map((x) => x / 0.05)).lo).toBeCloseTo(a.lo / 0.05, 6);
+  });
+
+  it("the abscond chart draws no interval below 0 when a nationality's counts are near zero", () => {
+    // A nationality with 0 and 1 abscondings in the two replicates: the symmetric interval is negative.
+    const near0 = new Map(run.baseline.abscondByNationality);
+    near0.set("KH", [0, 1]);
+    const baseline = { ...run.baseline, abscondByNationality: near0 };
+    expect(meanCi([0, 1].map((x) => x / TINY_SCALE)).lo).toBeLessThan(0);
+    const chart = abscondChart({ ...run, series: [baseline, run.series[1]!], baseline });
+    const values = (chart.spec as unknown as { data: { values: { scenario: string; nationality: string; lo: number; hi: number; mean: number }[] } }).data.values;
+    expect(values).toHaveLength(2 * 7);
+    for (const v of values) {
+      expect(v.lo, `${v.scenario} ${v.nationality}`).toBeGreaterThanOrEqual(0);
+      expect(v.lo).toBeLessThanOrEqual(v.mean);
+      expect(v.hi).toBeGreaterThanOrEqual(v.mean);
+    }
+    const kh = values.find((v) => v.scenario === "baseline" && v.nationality === "Cambodia")!;
+    expect(kh.mean).toBeCloseTo(0.5 / TINY_SCALE, 6);
+    expect(kh.lo).toBeGreaterThan(0);
+    // Its long upper bound is cut at the top of the chart (3 times the largest mean), and the caption says so.
+    expect(chart.caption).toMatch(/cut at the top of the chart/);
+  });
+});
+
+describe("sweepLabel", () => {
+  it("names the swept values, with as many digits as tell the points apart", () => {
+    expect(sweepLabel("risky", {})).toBe("risky");
+    expect(sweepLabel("risky", { abscondBaseHazardPerMonth: 0.001 })).toBe("risky: abscondBaseHazardPerMonth = 0.001");
+    expect(sweepLabel("s", { a: 0.00123456789, b: 2 })).toBe("s: a = 0.001235, b = 2");
+    expect(sweepLabel("s", { a: 0.00123456789 }, 8)).toBe("s: a = 0.0012345679");
   });
 });
 

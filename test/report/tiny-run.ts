@@ -2,6 +2,8 @@
 // the first month (so the comparison with the baseline has something to show), 2 replicates
 // each, scale 0.004, 2014-01 to 2019-12. The scenario's description holds characters that HTML
 // must escape. It runs on the worker pool, which needs dist/ (`npm test` builds it first).
+// makePolicySweepRun: a second, smaller run with a scenario that only adds a policy step and one
+// that sweeps a parameter.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,5 +41,53 @@ export async function makeTinyRun(): Promise<string> {
   };
   const r = await runExperiment(spec, { out, threads: 2, overwrite: false, resume: false, command: ["run", "(test/report tiny run)"] });
   if (!r.complete) throw new Error("the tiny run did not complete");
+  return out;
+}
+
+export const SMALL_SCALE = 0.002;
+export const POLICY_ONLY = "fee-halved";
+export const SWEPT = "swept";
+export const SWEPT_PARAM = "abscondBaseHazardPerMonth";
+export const SWEPT_VALUES = [0.001, 0.004] as const;
+
+/**
+ * The baseline, a scenario that extends it and only adds one policy step (no parameter), and one
+ * that extends it and sweeps SWEPT_PARAM over SWEPT_VALUES: 2 replicates each, scale 0.002,
+ * 2014-01 to 2015-12, so some counts are near zero. Returns the run folder.
+ */
+export async function makePolicySweepRun(): Promise<string> {
+  const tmp = mkdtempSync(join(tmpdir(), "migsim-report-sweep-"));
+  const baseline = resolve("scenarios/baseline.yaml");
+  const policyOnly = join(tmp, `${POLICY_ONLY}.yaml`);
+  writeFileSync(policyOnly, [
+    `extends: ${baseline}`,
+    "description: Test - interns pay half the recruitment fee from 2015.",
+    "policy:",
+    "  - from: 2015-01",
+    "    set: { feeShareBorneByWorker: 0.5 }",
+    "    note: test step of its own",
+    "",
+  ].join("\n"));
+  const swept = join(tmp, `${SWEPT}.yaml`);
+  writeFileSync(swept, [
+    `extends: ${baseline}`,
+    "description: Test - a sweep of the absconding hazard.",
+    "sweep:",
+    "  grid:",
+    `    ${SWEPT_PARAM}: [${SWEPT_VALUES.join(", ")}]`,
+    "",
+  ].join("\n"));
+  const out = join(tmp, "run");
+  const spec: ExperimentSpec = {
+    scenarios: [baseline, policyOnly, swept].map((f) => loadScenario(f)),
+    seed: 11,
+    replicates: 2,
+    scale: SMALL_SCALE,
+    until: "2015-12",
+    events: false,
+    ciTarget: 0.05,
+  };
+  const r = await runExperiment(spec, { out, threads: 2, overwrite: false, resume: false, command: ["run", "(test/report policy and sweep run)"] });
+  if (!r.complete) throw new Error("the policy and sweep run did not complete");
   return out;
 }
