@@ -1,7 +1,8 @@
 // This month's context: series values and the factors every agent shares, computed once per
 // month so the per-agent loops only multiply by them.
 
-import { NATIONALITY_COUNT, Status } from "./codes.js";
+import { NATIONALITY_COUNT, Nationality, Status } from "./codes.js";
+import type { Params } from "./params.js";
 import { countStocks, stockOfStatus } from "./observers.js";
 import type { SimState } from "./state.js";
 
@@ -29,6 +30,7 @@ export function updateMonthContext(s: SimState, t: number): void {
     ctx.yenValueIndex ** p.abscondYenElasticity *
     (p.asylumWorkPermitted ? Math.exp(p.abscondAsylumPermitLogHr) : 1);
   ctx.jobChangeTightness = tightness ** p.jobChangeTightnessElasticity;
+  abscondOriginTerms(ctx.abscondOriginLogHr, p);
   ctx.ssw2AllSectors = p.ssw2AllSectors;
   // SSW uptake starts at sswUptakeInitialShare and rises over sswUptakeRampMonths after the
   // status opens (calibrated to the SSW1 stock 2019-2021); while the SSW (i) cap is reached,
@@ -40,6 +42,19 @@ export function updateMonthContext(s: SimState, t: number): void {
   // Changes of status from TI to SSW1 were processed in number only once the procedures were
   // set up (ssw_stock.csv: a step from 219 holders at 2019-09 to 1,621 at 2019-12).
   ctx.ssw1Processing = ctx.ssw1Open && s.sswOpenMonths > p.sswProcessingStartMonths;
+}
+
+/**
+ * The origin term of absconding by nationality: what the nationality x year shares of the missing
+ * (ti_missing_by_nationality.csv) ask of Chinese, Cambodian and Myanmar interns beyond their
+ * debts, fees and pay (calibrated residuals, not mechanisms: docs/model.md 7.3), plus the dated
+ * origin shock of Myanmar's 2021 coup while Japan's designated-activities measure holds.
+ */
+function abscondOriginTerms(out: Float64Array, p: Params): void {
+  out.fill(0);
+  out[Nationality.CN] = p.abscondResidualLogHrCN;
+  out[Nationality.KH] = p.abscondResidualLogHrKH;
+  out[Nationality.MM] = p.abscondResidualLogHrMM + (p.myanmarDesignatedActivities ? p.abscondMyanmarLogHr : 0);
 }
 
 /**

@@ -54,6 +54,8 @@ export interface MonthContext {
   yenValueByNationality: Float64Array;
   /** abscondBase x tightness^e x yen^e x asylum-permit factor. */
   abscondBaseHazard: number;
+  /** Log hazard ratio of absconding by nationality: the residual origin terms and origin shocks (context.ts). */
+  abscondOriginLogHr: Float64Array;
   /** (ratio / reference)^elasticity for job changes. */
   jobChangeTightness: number;
   /** (yen value)^returnYenElasticity for return hazards, by nationality. */
@@ -123,7 +125,7 @@ export function createState(
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       yenValueByNationality: new Float64Array(NATIONALITY_COUNT).fill(1),
-      abscondBaseHazard: 0, jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
+      abscondBaseHazard: 0, abscondOriginLogHr: new Float64Array(NATIONALITY_COUNT), jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
       // NaN, not 0, until the month's context is set: docs/performance.md, 'Fields that hold fractions'.
       ssw1Open: false, sswSponsorFactor: NaN, ssw1Processing: false,
     },

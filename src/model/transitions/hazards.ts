@@ -2,7 +2,7 @@
 // (bounds.ts). Each hazard is a monthly hazard for agent i from the month's context and the
 // agent's own drivers; each driver cites its finding. A bound holds for every agent this month.
 
-import { Nationality, Sector } from "../codes.js";
+import { Sector } from "../codes.js";
 import type { Params } from "../params.js";
 import { monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
@@ -18,16 +18,15 @@ export function abscondSectorLogHr(p: Params, sector: number): number {
 /**
  * The terms of abscondHazard that the screen's bound takes exactly for agent i: the debt (months
  * of this month's contract wage it would take to repay at this month's exchange rate, x its log
- * hazard ratio), the sector, and the origin shock (Myanmar interns while
- * myanmarDesignatedActivities holds).
+ * hazard ratio), the sector, and the origin term (ctx.abscondOriginLogHr: the nationality's
+ * residual, and Myanmar's shock while myanmarDesignatedActivities holds).
  */
 export function abscondAgentLogHr(s: SimState, i: number): number {
   const pop = s.pop;
   const p = s.params;
   const nat = pop.nationality[i]!;
   const debtYen = pop.debtHomeYen[i]! / s.ctx.yenValueByNationality[nat]!;
-  const x = p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen(pop, i, s.ctx.wageIndex)) + abscondSectorLogHr(p, pop.sector[i]!);
-  return nat === Nationality.MM && p.myanmarDesignatedActivities ? x + p.abscondMyanmarLogHr : x;
+  return p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen(pop, i, s.ctx.wageIndex)) + abscondSectorLogHr(p, pop.sector[i]!) + s.ctx.abscondOriginLogHr[nat]!;
 }
 
 /** Months of legal stay intern i has left: to the end of the 3-year course (TI-1/2, ESD), or of TI-3 (5 years). */
