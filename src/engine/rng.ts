@@ -48,3 +48,12 @@ export function createStreams(seed: number): SharedStreams {
 export function candidateSeed(rootSeed: number, generation: number, index: number): number {
   return seed32(`migsim/abc/${rootSeed}/${generation}/${index}`);
 }
+
+/**
+ * The seed string of the stream that draws a run's posterior particles (`migsim run --posterior`,
+ * run/posterior.ts): from the root seed and a fixed purpose alone, so the draws do not depend on
+ * threads, shards, resuming, the scenarios or the number of draws (K draws are the first K of K + 1).
+ */
+export function posteriorSeed(rootSeed: number): string {
+  return sha256Hex(`migsim/posterior/${rootSeed}`).slice(0, 32);
+}

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
+import type { PosteriorDraws } from "../scenario/posterior.js";
 import { DATA_DIR } from "../scenario/data.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { writeFileAtomic } from "./atomic.js";
@@ -23,6 +24,12 @@ export interface ExperimentSpec {
   until: string | null;
   events: boolean;
   ciTarget: number;
+  /**
+   * `migsim run --posterior`: the file, its sha256, the particle drawn for each replicate and the
+   * drawn particles' values (run/posterior.ts). Absent without --posterior, so such a spec, its
+   * sha256 and the manifest are as before.
+   */
+  posterior?: PosteriorDraws;
 }
 
 /** Shard `index` (0-based) of `count`: the run's tasks whose index is index mod count. */

@@ -30,6 +30,7 @@ import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
 import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
 import { VERSION } from "../version.js";
 import { runTasks } from "./pool.js";
+import { withDraw } from "./posterior.js";
 import { type Task, buildTasks } from "./tasks.js";
 
 export interface RunOptions {
@@ -146,9 +147,15 @@ export function outputNames(spec: ExperimentSpec): OutputName[] {
 
 export interface Plan {
   tasks: Task[];
+  /** One per scenario and sweep point (task.inputsIndex); without a posterior draw. */
   inputs: ModelInputs[];
   sweeps: SweepPoints[];
   sweepColumns: string[];
+  /**
+   * With spec.posterior: a task's inputs, its scenario's and sweep point's with its replicate's
+   * posterior draw (run/posterior.ts withDraw). Absent without, when a task runs with inputs[task.inputsIndex].
+   */
+  inputsOf?: (task: Task) => ModelInputs;
 }
 
 /** Expands the spec to its inputs (per scenario and sweep point) and tasks; touches no files. */
@@ -169,7 +176,12 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   });
   const tasks = buildTasks(names, sweeps.map((s) => s.points.length), spec.replicates, spec.seed);
   const sweepColumns = [...new Set(sweeps.flatMap((s) => s.names))].sort();
-  return { tasks, inputs, sweeps, sweepColumns };
+  const posterior = spec.posterior;
+  if (!posterior) return { tasks, inputs, sweeps, sweepColumns };
+  // Replicate r of every scenario and point takes draw r; a parameter the scenario's files set,
+  // or its sweep sweeps, keeps that value (the draw replaces the defaults only).
+  const inputsOf = (task: Task): ModelInputs => withDraw(inputs[task.inputsIndex]!, posterior, task.scenarioIndex, task.replicate, sweeps[task.scenarioIndex]!.names);
+  return { tasks, inputs, sweeps, sweepColumns, inputsOf };
 }
 
 /** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
@@ -330,6 +342,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
         ...(o.onProgress && { onProgress: o.onProgress }),
         ...(o.shouldStop && { shouldStop: o.shouldStop }),
         ...(o.workerFile && { workerFile: o.workerFile }),
+        ...(plan.inputsOf && { inputsOf: plan.inputsOf }),
         csv: (task) => csv.taskSpec(task),
         onResult: (task, result, rows) => {
           if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
@@ -420,7 +433,7 @@ function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, c
     throw new UserError(`${dir}'s manifest.json was changed since the run started (seed ${seeds.seed} -> ${spec.seed}): its completed tasks ran with seed ${seeds.seed}, and the rest would not match them. Restore seed ${seeds.seed} in ${manifestPath} to resume, or ${afresh}.`);
   }
   if (checkpoints.some((c) => c.spec !== undefined && c.spec !== runSpec)) {
-    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events or CI target, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target or posterior draws, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
   }
   for (const n of outputs) {
     const partial = join(dir, `${n}.csv.partial`);

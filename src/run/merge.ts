@@ -63,8 +63,18 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   }
   const names = (m: Manifest): string => m.spec.scenarios.map((s) => s.name).join(", ");
   if (names(a) !== names(b)) return `of scenarios ${names(b)}, not ${names(a)}`;
+  // A posterior (run --posterior) is the same whatever path named it: compare its sha256, draws and values.
+  const posterior = (m: Manifest): string => JSON.stringify(m.spec.posterior ? { ...m.spec.posterior, file: null } : null);
+  if (posterior(a) !== posterior(b)) {
+    const what = (m: Manifest): string => (m.spec.posterior ? `--posterior ${m.spec.posterior.file} (sha256 ${m.spec.posterior.sha256.slice(0, 12)}..., draws ${m.spec.posterior.draws.slice(0, 10).join(" ")}${m.spec.posterior.draws.length > 10 ? " ..." : ""})` : "no --posterior");
+    return `made with ${what(b)}, not ${what(a)}`;
+  }
   // The same files named by other paths (relative vs absolute) are the same experiment: compare contents.
-  const contents = (m: Manifest): string => JSON.stringify({ ...m.spec, scenarios: m.spec.scenarios.map((s) => ({ ...s, files: s.files.map((f) => f.sha256) })) });
+  const contents = (m: Manifest): string => JSON.stringify({
+    ...m.spec,
+    scenarios: m.spec.scenarios.map((s) => ({ ...s, files: s.files.map((f) => f.sha256) })),
+    ...(m.spec.posterior && { posterior: { ...m.spec.posterior, file: null } }),
+  });
   if (contents(a) !== contents(b)) return "made from scenario files whose content differs (same names, other values)";
   return "";
 }

@@ -46,6 +46,8 @@ export interface PoolOptions {
   shouldStop?: () => boolean;
   /** The worker script (tests substitute one that fails); default WORKER_FILE. */
   workerFile?: string;
+  /** A task's inputs when they are not `inputs[task.inputsIndex]` as they are (a posterior draw per replicate: run/posterior.ts). */
+  inputsOf?: (task: Task) => ModelInputs;
 }
 
 function acquire(pool: InstanceType<typeof Pool>, file: string): Promise<Worker> {
@@ -90,7 +92,7 @@ export async function runTasks(tasks: readonly Task[], inputs: readonly ModelInp
       while (idle.length > 0 && !failure && !stopped && nextToStart < tasks.length && nextToStart < nextToWrite + window) {
         const task = tasks[nextToStart++]!;
         const w = idle.pop()!;
-        w.postMessage({ type: "task", task, inputs: inputs[task.inputsIndex]!, collectEvents: opts.collectEvents, ...(opts.csv && { csv: opts.csv(task) }) } satisfies ToWorker);
+        w.postMessage({ type: "task", task, inputs: opts.inputsOf ? opts.inputsOf(task) : inputs[task.inputsIndex]!, collectEvents: opts.collectEvents, ...(opts.csv && { csv: opts.csv(task) }) } satisfies ToWorker);
       }
       if (idle.length === workers.length && (failure || stopped || nextToWrite === tasks.length)) finish();
     };

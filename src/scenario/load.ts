@@ -295,6 +295,16 @@ export function checkPeriod(where: string, start: string, end: string): void {
 
 /** Loads a scenario, following `extends` to the root, and resolves it over the defaults. */
 export function loadScenario(path: string): ResolvedScenario {
+  return loadScenarioLayers(path).scenario;
+}
+
+/**
+ * loadScenario, and the parameters the files (the file and those it extends) set in `params:`
+ * themselves, sorted: what a layer under the files (a posterior draw, `migsim run --posterior`)
+ * must leave as they are. Policy steps are not counted: they apply from their month over
+ * whatever the parameters were before it.
+ */
+export function loadScenarioLayers(path: string): { scenario: ResolvedScenario; paramsSet: ParamName[] } {
   const chain: ParsedFile[] = [];
   const seen: string[] = [];
   let current: string | undefined = resolve(path);
@@ -331,6 +341,7 @@ export function loadScenario(path: string): ResolvedScenario {
   let description = "";
   let sources: string[] = [];
   let sweep: SweepSpec | undefined;
+  const paramsSet = new Set<ParamName>();
   for (const f of [...chain].reverse()) {
     const d = f.data;
     if (d.sweep) sweep = d.sweep;
@@ -340,6 +351,7 @@ export function loadScenario(path: string): ResolvedScenario {
     if (d.description) description = d.description;
     if (d.sources) sources = d.sources;
     Object.assign(params, d.params ?? {});
+    for (const k of Object.keys(d.params ?? {})) paramsSet.add(k as ParamName);
     for (const step of d.policy ?? []) {
       const entry: PolicyEntry = { from: step.from, set: step.set as PolicyEntry["set"] };
       if (step.note !== undefined) entry.note = step.note;
@@ -353,7 +365,7 @@ export function loadScenario(path: string): ResolvedScenario {
   checkPeriod(`Scenario ${top.path}`, start, end);
   // Stable sort: at equal months, later entries (children) win.
   policy.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  return {
+  const scenario: ResolvedScenario = {
     name: top.data.name ?? basename(top.path, extname(top.path)),
     description,
     sources,
@@ -366,4 +378,5 @@ export function loadScenario(path: string): ResolvedScenario {
     series,
     ...(sweep && { sweep }),
   };
+  return { scenario, paramsSet: [...paramsSet].sort() };
 }

@@ -11,6 +11,7 @@ import { type ResolvedScenario, checkPeriod, formatIssues } from "./load.js";
 import { quote } from "./quote.js";
 import { buildInputs } from "./resolve.js";
 import { monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema } from "./schema.js";
+import { type PosteriorDraws, posteriorDrawsProblem, posteriorDrawsSchema } from "./posterior.js";
 import { checkSweep } from "./sweep.js";
 
 /**
@@ -112,6 +113,7 @@ const experimentSpecSchema = z.object({
   until: monthSchema.nullable(),
   events: z.boolean({ error: "expected true or false" }),
   ciTarget: z.number({ error: "expected a share in (0, 1)" }).gt(0, { error: "expected a share in (0, 1)" }).lt(1, { error: "expected a share in (0, 1)" }),
+  posterior: posteriorDrawsSchema.optional(),
 });
 
 /**
@@ -126,5 +128,8 @@ export function validateExperimentSpec(spec: unknown, source: string): void {
     throw new UserError(formatIssues(`${source} does not hold a valid experiment`, parsed.error.issues.map((i) => ({ ...i, path: ["spec", ...i.path] }))));
   }
   const s = parsed.data;
+  // The draws a run over a posterior recorded (run/posterior.ts): run again from these values, not the file.
+  const problem = s.posterior ? posteriorDrawsProblem(s.posterior as PosteriorDraws, s.replicates, s.scenarios.length) : null;
+  if (problem) throw new UserError(`${source} does not hold a valid experiment: ${["spec", "posterior", ...problem[0]].join(".").replace(/\.(\d+)/g, "[$1]")}: ${problem[1]}.`);
   validateScenarios(s.scenarios as ResolvedScenario[], { scale: s.scale, until: s.until, replicates: s.replicates, source });
 }

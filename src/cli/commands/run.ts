@@ -9,7 +9,9 @@ import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
-import { loadScenario } from "../../scenario/load.js";
+import { drawPosterior } from "../../run/posterior.js";
+import { loadScenarioLayers } from "../../scenario/load.js";
+import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
 import { createProgress } from "../progress.js";
 
@@ -18,11 +20,16 @@ export interface ExperimentArgs {
   scenarios?: string[];
   /** As typed (a string), so an error can quote it; a number when set in code. */
   seed: number | string;
-  replicates: number;
+  /** Undefined when not given (1 then), so that --draws can tell a disagreeing --replicates from the default. */
+  replicates?: number;
   scale?: number;
   until?: string;
   events: boolean;
   ciTarget: number;
+  /** `migsim run --posterior FILE`: replicate r of every scenario takes posterior draw r (run/posterior.ts). */
+  posterior?: string;
+  /** `--draws K`: K draws, so K replicates (default: --replicates). */
+  draws?: number;
 }
 
 export interface RunArgs extends ExperimentArgs {
@@ -131,7 +138,7 @@ export function experimentOptions(y: Argv) {
   return y
     .positional("scenarios", { type: "string", array: true, describe: "Scenario files (YAML or JSON)" })
     .option("seed", { type: "string", default: 1, describe: "Root seed; the same seed gives the same bytes" })
-    .option("replicates", { type: "number", default: 1, describe: "Replicates per scenario and sweep point" })
+    .option("replicates", { type: "number", defaultDescription: "1", describe: "Replicates per scenario and sweep point" })
     .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
     .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
     .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
@@ -147,7 +154,17 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
     throw new UserError(`--seed expects a whole number from 0 to 4294967295, got ${quote(argv.seed)}.`);
   }
-  positiveInt("replicates", argv.replicates, 100000);
+  if (argv.replicates !== undefined) positiveInt("replicates", argv.replicates, MAX_REPLICATES);
+  // --draws K is the number of replicates: replicate r takes draw r. A --replicates that says
+  // otherwise is refused rather than one of the two silently winning.
+  if (argv.draws !== undefined) {
+    if (argv.posterior === undefined) throw new UserError(`--draws ${argv.draws} sets how many posterior draws (and so replicates) a run takes, and needs --posterior FILE, e.g. --posterior data/calibration/posterior.csv; without a posterior, give --replicates instead.`);
+    positiveInt("draws", argv.draws, MAX_REPLICATES);
+    if (argv.replicates !== undefined && argv.replicates !== argv.draws) {
+      throw new UserError(`--draws ${argv.draws} and --replicates ${argv.replicates} disagree: with --posterior, replicate r of every scenario takes posterior draw r, so --draws K runs K replicates; give one of them (or the same number to both).`);
+    }
+  }
+  const replicates = argv.draws ?? argv.replicates ?? 1;
   if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
     throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
   }
@@ -159,14 +176,18 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
       throw new UserError(`--until expects a month as YYYY-MM, e.g. 2030-12, got "${argv.until}".`);
     }
   }
+  const layers = argv.scenarios.map((f) => loadScenarioLayers(f));
   return {
-    scenarios: argv.scenarios.map((f) => loadScenario(f)),
+    scenarios: layers.map((l) => l.scenario),
     seed,
-    replicates: argv.replicates,
+    replicates,
     scale: argv.scale ?? null,
     until: argv.until ?? null,
     events: argv.events,
     ciTarget: argv.ciTarget,
+    // Drawn here, once, from the root seed; the spec keeps the drawn values, so reproduce, --resume
+    // and merge use them without the file. Absent without --posterior (the spec is as before).
+    ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates, seed, layers.map((l) => l.paramsSet)) }),
   };
 }
 
@@ -180,6 +201,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("quiet", quietOption)
       .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
       .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" })
+      .option("posterior", { type: "string", describe: "A calibration's posterior.csv (e.g. data/calibration/posterior.csv): replicate r of every scenario runs with particle draw r, drawn by weight from --seed; a scenario's own params keep their values" })
+      .option("draws", { type: "number", describe: "With --posterior: the number of draws, and so of replicates (default: --replicates)" })
       .option("shard", { type: "string", describe: "Run only shard K of N (K from 0), e.g. 0/4, into --out; auto/N takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. Join the shards with migsim merge" }) as unknown as Argv<RunArgs>,
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     positiveInt("threads", argv.threads, 256);
