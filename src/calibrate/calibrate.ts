@@ -277,6 +277,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   await writeFitSvg(o.out, best!.rows, `${name}, best fit: simulated (mean, 95% CI over ${spec.fit.replicates} replicates, scale ${spec.fit.scale}) vs observed`);
   const bestFitFile = join(o.out, "best-fit.yaml");
   writeBestFit(bestFitFile, { ...spec, command: "calibrate", beside: "posterior.csv and fit.csv" }, bestValues, best!.distance);
+  rmSync(join(o.out, "refine.csv"), { force: true }); // a refinement's, if --overwrite reuses its folder
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
@@ -388,7 +389,9 @@ export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: b
   const bestFitFile = join(o.out, "best-fit.yaml");
   writeBestFit(bestFitFile, { ...spec, command: "refine", beside: "refine.csv and fit.csv" }, bestValues, found.distance);
   for (const f of ["posterior.csv", "particles.csv", "generations.csv"]) rmSync(join(o.out, f), { force: true });
-  const start = Object.fromEntries(spec.params.map((n, d) => [n, roundParam(n, startTheta[d]!)]));
+  // The start as evaluated: clipped into the ranges and rounded (evaluation 1).
+  const startEvaluated = toTheta(startU);
+  const start = Object.fromEntries(spec.params.map((n, d) => [n, startEvaluated[d]!]));
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, startedAt),
     kind: "refine", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),

@@ -28,8 +28,8 @@ const clip01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /**
  * Minimises `evaluate` over [0, 1]^n from `start`. `evaluate` is called once per point, in
- * sequence; it may round the point (the caller's grid), and the search carries on from where the
- * point was evaluated.
+ * sequence; it may round the point to the caller's grid before it runs it, in which case the
+ * search keeps the unrounded point with the rounded point's value.
  */
 export async function nelderMead(
   evaluate: (u: Float64Array) => Promise<number>,
@@ -37,11 +37,13 @@ export async function nelderMead(
   o: NelderMeadOptions,
 ): Promise<NelderMeadResult> {
   const n = start.length;
-  // Gao and Han (2012): reflection 1, expansion 1 + 2/n, contraction 0.75 - 1/(2n), shrink 1 - 1/n.
+  // Gao and Han (2012): reflection 1, expansion 1 + 2/n, contraction 0.75 - 1/(2n), shrink 1 - 1/n,
+  // for n >= 2; with one parameter their shrink would be 0 (the simplex collapses onto the best
+  // point at the first failed contraction), so n = 1 takes the standard 1, 2, 0.5, 0.5.
   const alpha = 1;
-  const gamma = 1 + 2 / n;
-  const rho = 0.75 - 1 / (2 * n);
-  const sigma = 1 - 1 / n;
+  const gamma = n >= 2 ? 1 + 2 / n : 2;
+  const rho = n >= 2 ? 0.75 - 1 / (2 * n) : 0.5;
+  const sigma = n >= 2 ? 1 - 1 / n : 0.5;
   let evaluations = 0;
   const f = async (u: Float64Array): Promise<number> => {
     evaluations++;

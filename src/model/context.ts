@@ -47,7 +47,7 @@ export function updateMonthContext(s: SimState, t: number): void {
 /**
  * The origin term of absconding by nationality: what the nationality x year shares of the missing
  * (ti_missing_by_nationality.csv) ask of Chinese, Cambodian and Myanmar interns beyond their
- * debts, fees and pay (calibrated residuals, not mechanisms: docs/model.md 7.3), plus the dated
+ * debts, fees and pay (calibrated residuals, not mechanisms: docs/model.md 7.8), plus the dated
  * origin shock of Myanmar's 2021 coup while Japan's designated-activities measure holds.
  */
 function abscondOriginTerms(out: Float64Array, p: Params): void {

@@ -148,6 +148,8 @@ ${sweep}</section>`;
 
 /** What the report's intervals mean, said once on the page. */
 export const INTERVALS = "Every 95% confidence interval in this report measures replicate noise only: how much the mean over this run's replicates would move with other random seeds, with replicate r of every scenario sharing its random numbers (common random numbers) and every parameter fixed at the values above; it does not include uncertainty about the parameters themselves.";
+/** The same, for a run over a posterior (`migsim run --posterior`): the intervals include the parameters' uncertainty. */
+export const POSTERIOR_INTERVALS = "This run is over a posterior: replicate r of every scenario ran with posterior draw r (the particles below), so every 95% confidence interval in this report spans both the parameters' uncertainty (as the posterior gives it) and replicate noise, with replicate r of every scenario sharing its draw and its random numbers; a parameter a scenario sets itself, or a policy step sets from its month, keeps that value, so the parameter values listed above are those of the calibrated point, not what each replicate ran with.";
 
 const UNITS: Record<string, string> = { agents: "people (national)", share: "share", months: "months" };
 
@@ -201,7 +203,8 @@ ${identity(run)}
 ${scenarios(run)}
 </section>
 <section id="charts"><h2>Charts</h2>
-<p id="intervals">${h(INTERVALS)}</p>
+<p id="intervals">${h(run.manifest.spec.posterior ? POSTERIOR_INTERVALS : INTERVALS)}</p>${run.manifest.spec.posterior ? `
+<p id="posterior">Posterior: <code>${h(run.manifest.spec.posterior.file)}</code> (sha256 ${h(run.manifest.spec.posterior.sha256)}); particle of each replicate: ${h(run.manifest.spec.posterior.draws.join(", "))}.</p>` : ""}
 ${notes.map((n) => `<p class="note">${h(n)}</p>`).join("\n")}
 ${figures}
 </section>

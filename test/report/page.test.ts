@@ -9,7 +9,7 @@ import { buildCli } from "../../src/cli/index.js";
 import { PARAMS } from "../../src/model/params.js";
 import { buildCharts } from "../../src/report/charts.js";
 import { loadRun } from "../../src/report/data.js";
-import { INTERVALS, escapeHtml, renderPage } from "../../src/report/html.js";
+import { INTERVALS, POSTERIOR_INTERVALS, escapeHtml, renderPage } from "../../src/report/html.js";
 import { writeReport } from "../../src/report/report.js";
 import { TEST_DESCRIPTION, TEST_SCENARIO, TINY_SCALE, makeTinyRun } from "./tiny-run.js";
 import { type CliResult, runCli } from "../helpers/cli.js";
@@ -134,6 +134,17 @@ describe("report.html", () => {
     const people = [...table.matchAll(/<td>people \(national\)<\/td><td class="num">\d+<\/td><td class="num">[^<]*<\/td><td class="num">([^<]*)<\/td>/g)].map((m) => m[1]!);
     expect(people.length).toBeGreaterThan(10);
     for (const ci of people) expect(ci).toMatch(/^(-|[\d,.]+ to [\d,.]+)$/);
+  });
+
+  it("a run over a posterior says its intervals include the parameters' uncertainty, and names the draws", async () => {
+    expect(html).not.toContain(escapeHtml(POSTERIOR_INTERVALS));
+    const run = await loadRun(dir);
+    run.manifest.spec.posterior = { file: "data/calibration/posterior.csv", sha256: "ab".repeat(32), draws: [7, 3], params: [], particles: [], ownParams: [] };
+    const page = renderPage(run, [], [], { vega: "6", vegaLite: "6" });
+    expect(page).toContain(escapeHtml(POSTERIOR_INTERVALS));
+    expect(page).not.toContain(escapeHtml(INTERVALS));
+    expect(page).toMatch(/particle of each replicate: 7, 3/);
+    expect(POSTERIOR_INTERVALS).toMatch(/parameters&#39;|parameters'/);
   });
 
   it("escapes text from the run", async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { experimentSpec } from "../../src/cli/commands/run.js";
+import { experimentSpec, posteriorWarnings } from "../../src/cli/commands/run.js";
 import { UserError } from "../../src/errors.js";
 import { type Manifest, readManifest, specSha256 } from "../../src/output/manifest.js";
 import { planExperiment, runExperiment } from "../../src/run/experiment.js";
@@ -185,6 +185,18 @@ describe("where a draw goes", () => {
     expect(bad((p) => (p.draws[0] = 99))).toMatch(/spec\.posterior\.draws\[0\]: particle 99 is not among the recorded particles/);
     expect(bad((p) => p.ownParams.pop())).toMatch(/spec\.posterior\.ownParams: expected one list per scenario \(2\)/);
     expect(bad((p) => ((p as { params: string[] }).params[0] = "nope"))).toMatch(/spec\.posterior\.params\[0\]/);
+  });
+});
+
+describe("warnings of a run over a posterior", () => {
+  it("none for the baseline; a policy step setting a drawn parameter, and a scenario setting every drawn one, are named", () => {
+    expect(posteriorWarnings(specOf([BASELINE], { posterior: SHIPPED, draws: 2 }))).toEqual([]);
+    expect(posteriorWarnings(specOf([BASELINE]))).toEqual([]);
+    const enforce = posteriorWarnings(specOf([BASELINE, join(ROOT, "scenarios/strict-enforcement.yaml")], { posterior: SHIPPED, draws: 2 }));
+    expect(enforce).toHaveLength(1);
+    expect(enforce[0]).toMatch(/strict-enforcement's policy step from 2026-04 sets apprehensionHazardPerMonth/);
+    const pinned = posteriorWarnings(specOf([BASELINE, join(ROOT, "data/calibration/best-fit.yaml")], { posterior: SHIPPED, draws: 2 }));
+    expect(pinned.some((w) => /sets every parameter of .* take no posterior draws/.test(w))).toBe(true);
   });
 });
 
