@@ -220,37 +220,37 @@ export const PARAMS = {
   promoterSponsorProb: {
     default: 0.3039, unit: "probability", range: [0, 1],
     description: "Chance a promoting employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   otherSponsorProb: {
     default: 0.4374, unit: "probability", range: [0, 0.6],
     description: "Chance another employer sponsors a finishing intern into SSW1",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md); chiefly the SSW1 stock (ssw_stock.csv)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md); chiefly the SSW1 stock (ssw_stock.csv)" },
   },
   sswUptakeRampMonths: {
     default: 30.23, unit: "months", range: [1, 60],
     description: "Months after SSW opens over which sponsorship rises from sswUptakeInitialShare to the full promoterSponsorProb / otherSponsorProb",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "uptake started slowly while bilateral agreements and tests were set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   sswUptakeRampShape: {
     default: 1.835, unit: "exponent", range: [1, 4],
     description: "Shape of the uptake ramp: sponsorship is the full level x (s + (1 - s) x min(1, m / sswUptakeRampMonths)^shape), with s = sswUptakeInitialShare and m the months of SSW so far (1 = linear; higher = slower start)",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders six months after the status opened, 49,666 after 33 months (ssw_stock.csv): a slow start; fitted with sswUptakeRampMonths by the joint ABC calibration of commit cab9219 (docs/calibration.md)" },
   },
   sswUptakeInitialShare: {
     default: 0.01502, unit: "share", range: [0, 0.3],
     description: "Share of the full sponsorship level (promoterSponsorProb / otherSponsorProb) reached as soon as SSW opens; the uptake ramp adds the rest over sswUptakeRampMonths",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "some employers sponsored their interns from the start (seed 001: promoting SMEs), but their changes of status waited for the procedures (sswProcessingStartMonths): the step from 219 SSW1 holders at 2019-09 to 1,621 at 2019-12 (ssw_stock.csv) needs a backlog that the ramp alone does not build; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "some employers sponsored their interns from the start (seed 001: promoting SMEs), but their changes of status waited for the procedures (sswProcessingStartMonths): the step from 219 SSW1 holders at 2019-09 to 1,621 at 2019-12 (ssw_stock.csv) needs a backlog that the ramp alone does not build; fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   sswProcessingStartMonths: {
     default: 6.373, unit: "months", range: [0, 12],
     description: "Months after SSW opens before interns' changes of status to SSW1 are processed in number: processing starts in the first month whose count of SSW months (the opening month is 1) exceeds this, so only whole months matter; an intern sponsored before then keeps working for the employer, waiting (TI stage 4), and moves when processing starts (or earlier with sswEarlyProcessingProbPerMonth)",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   sswEarlyProcessingProbPerMonth: {
     default: 0.4473, unit: "probability per month", range: [0, 0.5],
     description: "Monthly chance that a waiting sponsored intern's change of status to SSW1 is granted before sswProcessingStartMonths",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   ssw1StockCapOn: {
     default: true, unit: "flag",
@@ -367,12 +367,12 @@ export const PARAMS = {
   ti3UptakeProb: {
     default: 0.09491, unit: "probability", range: [0, 0.6],
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
-    source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   tiEarlyReturnHazardPerMonth: {
     default: 0.002336, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
-    source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
   tiUnavoidableTransferHazardPerMonth: {
     default: 0.0005, unit: "1/month", range: [0, 0.01],
@@ -382,12 +382,12 @@ export const PARAMS = {
   abscondBaseHazardPerMonth: {
     default: 0.0005941, unit: "1/month", range: [0.0002, 0.01],
     description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv)" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv)" },
   },
   abscondDebtLogHrPerWageMonth: {
     default: 0.2036, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
-    source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
   abscondShortfallLogHrPerShare: {
     default: 4, unit: "log HR per unit shortfall", range: [0, 10],
@@ -412,7 +412,7 @@ export const PARAMS = {
   abscondTightnessElasticity: {
     default: 1.198, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
-    source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv), which fell with the openings ratio in 2020" },
+    source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv), which fell with the openings ratio in 2020" },
   },
   abscondYenElasticity: {
     default: 0, unit: "elasticity", range: [-3, 3],
@@ -422,17 +422,17 @@ export const PARAMS = {
   abscondGoalShortfallLogHr: {
     default: 1.821, unit: "log HR per unit share of the goal", range: [0, 3],
     description: "Log hazard ratio of absconding per share of the savings goal (plus the debt) that the intern's savings, remittances and legal net pay to the end of the stay will not cover at this month's exchange rate",
-    source: { kind: "calibrated", ref: "seed003", note: "target earners' shortfall: low pay and repayment pressure (Chhour; Saito 2018), the yen's value (Sano 2012); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "target earners' shortfall: low pay and repayment pressure (Chhour; Saito 2018), the yen's value (Sano 2012); fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
   abscondFirstYearLogHr: {
     default: -0.7699, unit: "log HR", range: [-1.5, 1.5],
     description: "Log hazard ratio of absconding in the first 12 months with the employer (against 24 months and more)",
-    source: { kind: "calibrated", ref: "survey:absconding", note: "MOJ survey of 2,870 absconders caught in 2017: the most common time from entry was 1-2 years (about 31%), 34 in the first month; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023" },
+    source: { kind: "calibrated", ref: "survey:absconding", note: "MOJ survey of 2,870 absconders caught in 2017: the most common time from entry was 1-2 years (about 31%), 34 in the first month; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023" },
   },
   abscondSecondYearLogHr: {
     default: 0.4311, unit: "log HR", range: [-1.5, 1.5],
     description: "Log hazard ratio of absconding in months 12-23 with the employer (against 24 months and more)",
-    source: { kind: "calibrated", ref: "survey:absconding", note: "as abscondFirstYearLogHr" },
+    source: { kind: "calibrated", ref: "survey:absconding", note: "as abscondFirstYearLogHr (refined with it)" },
   },
   legalTransferLogOdds: {
     default: 1, unit: "log odds", range: [-3, 3],
@@ -462,27 +462,27 @@ export const PARAMS = {
   abscondMyanmarLogHr: {
     default: 2.159, unit: "log HR", range: [0, 3],
     description: "Log hazard ratio of absconding of Myanmar interns while myanmarDesignatedActivities holds (an origin shock)",
-    source: { kind: "calibrated", ref: "survey:absconding", note: "after the 2021 coup Japan let Myanmar nationals stay on 'designated activities' (from 2021-05-28); 1,739 of the 1,765 Myanmar interns missing in 2023 changed to it; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023" },
+    source: { kind: "calibrated", ref: "survey:absconding", note: "after the 2021 coup Japan let Myanmar nationals stay on 'designated activities' (from 2021-05-28); 1,739 of the 1,765 Myanmar interns missing in 2023 changed to it; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023" },
   },
   abscondResidualLogHrCN: {
     default: -0.1903, unit: "log HR", range: [-2, 2],
     description: "Residual log hazard ratio of absconding of Chinese interns: what the shares of the missing by nationality ask beyond debt, fees, pay and tenure (not a mechanism)",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv (2014, 2015, 2017, 2019, 2023); fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023; a statistical residual standing for what the model leaves out (sending agencies' deposits, home wages), not a sourced mechanism" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv (2014, 2015, 2017, 2019, 2023); fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023; a statistical residual standing for what the model leaves out (sending agencies' deposits, home wages), not a sourced mechanism" },
   },
   abscondResidualLogHrKH: {
     default: 0.3642, unit: "log HR", range: [-1, 3],
     description: "Residual log hazard ratio of absconding of Cambodian interns beyond debt, fees, pay and tenure (not a mechanism)",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Cambodians 9.3% of the missing in 2017, 5.3% in 2019, 7.1% in 2023, several times their share of interns, although their fees (573,607 yen) are below the Vietnamese (ISA survey 2022); fitted by the joint calibration (ABC, then migsim refine for the absconding terms); a residual, not a sourced mechanism" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Cambodians 9.3% of the missing in 2017, 5.3% in 2019, 7.1% in 2023, several times their share of interns, although their fees (573,607 yen) are below the Vietnamese (ISA survey 2022); fitted jointly: ABC, then migsim refine from the previous best fit; a residual, not a sourced mechanism" },
   },
   abscondResidualLogHrMM: {
     default: -0.1734, unit: "log HR", range: [-1, 3],
     description: "Residual log hazard ratio of absconding of Myanmar interns beyond debt, fees, pay and tenure, before any origin shock (not a mechanism)",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Myanmar nationals 5.8% of the missing in 2015 and 3.9% in 2019 although their fees are low (287,405 yen, ISA survey 2022); fitted by the joint calibration (ABC, then migsim refine for the absconding terms); a residual, not a sourced mechanism; the 2021 coup's shock is abscondMyanmarLogHr" },
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Myanmar nationals 5.8% of the missing in 2015 and 3.9% in 2019 although their fees are low (287,405 yen, ISA survey 2022); fitted jointly: ABC, then migsim refine from the previous best fit; a residual, not a sourced mechanism; the 2021 coup's shock is abscondMyanmarLogHr" },
   },
   abscondAsylumPermitLogHr: {
     default: 0.05357, unit: "log HR", range: [0, 1.5],
     description: "Log hazard ratio of absconding while refugee applicants may work",
-    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour; 3,037 interns among 2017's asylum applicants, other_figures.csv); size fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition applications as a reason to flee (Chhour; 3,037 interns among 2017's asylum applicants, other_figures.csv); size fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   referenceJobOpeningsRatio: {
     default: 1.5, unit: "openings/applicant", range: [1, 2],
@@ -549,7 +549,7 @@ export const PARAMS = {
   sswReturnHazardPerMonth: {
     default: 0.0114, unit: "1/month", range: [0, 0.03],
     description: "Base monthly return hazard of SSW holders",
-    source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:ssw_stock", note: "not measured; 85.9% of Vietnamese want to keep working in Japan (Mynavi 2024, other_figures.csv) suggests low; fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   sieJobChangeHazardPerMonth: {
     default: 0.012, unit: "1/month", range: [0, 0.05],
@@ -559,7 +559,7 @@ export const PARAMS = {
   sieReturnHazardPerMonth: {
     default: 0.009193, unit: "1/month", range: [0, 0.04],
     description: "Base monthly return hazard of SIEs",
-    source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by the joint calibration (ABC, then migsim refine for the absconding terms) to every target through 2023 (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   onwardHazardPerMonth: {
     default: 0.002, unit: "1/month", range: [0, 0.01],
@@ -618,7 +618,7 @@ export const PARAMS = {
   irregularAsylumHazardPerMonth: {
     default: 0.006137, unit: "1/month", range: [0, 0.05],
     description: "Monthly hazard an undocumented worker applies for refugee status",
-    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition application as a route after absconding (seed 003); fitted to the refugee applications of interns (731 in 2015 to 3,037 in 2017 and 466 in 2022, data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "seed003", note: "refugee recognition application as a route after absconding (seed 003); fitted to the refugee applications of interns (731 in 2015 to 3,037 in 2017 and 466 in 2022, data/observed/irregular_status.csv) by the joint ABC calibration of commit cab9219 (docs/calibration.md)" },
   },
   asylumWorkPermitAsylumHr: {
     default: 5, unit: "HR", range: [1, 10],
@@ -628,12 +628,12 @@ export const PARAMS = {
   apprehensionHazardPerMonth: {
     default: 0.0425, unit: "1/month", range: [0, 0.1],
     description: "Monthly hazard an undocumented worker is apprehended and detained (DETAINED)",
-    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted to the overstayers whose last status was TITP (4,679 at 2015-01 to 10,913 at 2023-07, data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md); their removal procedures (4,651 in 2019) are reported, not fitted" },
+    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted to the overstayers whose last status was TITP (4,679 at 2015-01 to 10,913 at 2023-07, data/observed/irregular_status.csv) by the joint ABC calibration of commit cab9219 (docs/calibration.md); their removal procedures (4,651 in 2019) are reported, not fitted" },
   },
   irregularReturnHazardPerMonth: {
     default: 0.05005, unit: "1/month", range: [0, 0.1],
     description: "Monthly hazard an undocumented worker (or applicant, or someone on provisional release) goes home on a departure order, without detention",
-    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted with apprehensionHazardPerMonth to the TITP overstayer stock (data/observed/irregular_status.csv) by the joint ABC calibration (docs/calibration.md)" },
+    source: { kind: "calibrated", ref: "data:irregular_status", note: "fitted with apprehensionHazardPerMonth to the TITP overstayer stock (data/observed/irregular_status.csv) by the joint ABC calibration of commit cab9219 (docs/calibration.md)" },
   },
   asylumDecisionHazardPerMonth: {
     default: 0.035, unit: "1/month", range: [0.01, 0.2],
