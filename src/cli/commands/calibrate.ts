@@ -305,7 +305,7 @@ export const refineCommand: CommandModule<object, RefineArgs> = {
       .option("params", { type: "string", describe: "Comma-separated parameters to refine, within their ranges (default: every parameter whose source is 'calibrated')" })
       .option("metrics", { type: "string", describe: "Comma-separated target metrics in the distance (default: all; the others are still reported in the fit)" })
       .option("fit-through", { type: "string", describe: "Fit only targets that end by this month (YYYY-MM); later ones are simulated and reported, not fitted" })
-      .option("max-evaluations", { type: "number", default: 200, describe: "Stop after this many fits (each is --replicates runs)" })
+      .option("max-evaluations", { type: "number", default: 200, describe: "Stop after this many evaluations (each a fit of --replicates runs; a point met before counts without a run)" })
       .option("step", { type: "number", default: 0.1, describe: "Initial simplex side, as a share of each parameter's range" })
       .option("scale", { type: "number", default: 0.1, describe: "Scale of each fit's replicates, in (0, 1]" })
       .option("replicates", { type: "number", default: 5, describe: "Replicates of each fit (the same seeds for every evaluation)" }) as unknown as Argv<RefineArgs>,
