@@ -111,3 +111,54 @@ export function summaryRow(g: SummaryRowInput, ciTarget: number): (string | numb
   return [g.scenario, g.point, g.metric, g.unit, n, fmt(m), fmt(sd), fmt(m - half), fmt(m + half), fmt(q(0.05)), fmt(q(0.5)), fmt(q(0.95)),
     fmt(share), ciTarget, Number.isFinite(share) && share <= ciTarget ? "true" : "false", g.scale];
 }
+
+// effects.csv: each scenario and sweep point against the run's reference scenario (`baseline`),
+// paired by replicate: replicate r of both ran from the same seeds (common random numbers), so
+// the paired difference's spread is the difference's own, not the sum of both scenarios' noise.
+
+/** The scenario effects.csv compares the others with, when a run has it. */
+export const REFERENCE_SCENARIO = "baseline";
+
+export const EFFECTS_COLUMNS = [
+  "scenario", "point", "reference", "metric", "unit", "n", "scenario_mean", "reference_mean",
+  "diff_mean", "diff_sd", "diff_ci95_low", "diff_ci95_high", "ratio", "scale",
+] as const;
+
+export interface EffectRowInput {
+  scenario: string;
+  point: number;
+  reference: string;
+  scale: number;
+  metric: string;
+  unit: string;
+  /** Value of each replicate (index = replicate), of the scenario and of the reference. */
+  values: readonly number[];
+  referenceValues: readonly number[];
+}
+
+/**
+ * One effects.csv row: over the replicates where both values are finite, the means, the paired
+ * difference (scenario - reference) with its sample sd and 95% CI (Student t, as summary.csv),
+ * and the ratio of the means ("" when the reference mean is 0).
+ */
+export function effectRow(g: EffectRowInput): (string | number)[] {
+  const s: number[] = [];
+  const r: number[] = [];
+  const d: number[] = [];
+  for (let k = 0; k < Math.min(g.values.length, g.referenceValues.length); k++) {
+    const a = g.values[k]!;
+    const b = g.referenceValues[k]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    s.push(a);
+    r.push(b);
+    d.push(a - b);
+  }
+  const n = d.length;
+  const sm = n > 0 ? mean(s) : NaN;
+  const rm = n > 0 ? mean(r) : NaN;
+  const dm = n > 0 ? mean(d) : NaN;
+  const sd = n > 1 ? sampleStandardDeviation(d) : NaN;
+  const half = n > 1 ? (tCritical95(n - 1) * sd) / Math.sqrt(n) : NaN;
+  const ratio = rm !== 0 ? sm / rm : NaN;
+  return [g.scenario, g.point, g.reference, g.metric, g.unit, n, fmt(sm), fmt(rm), fmt(dm), fmt(sd), fmt(dm - half), fmt(dm + half), fmt(ratio), g.scale];
+}

@@ -1,5 +1,6 @@
 // A whole `migsim run`: scenarios x sweep points x replicates on the worker pool, rows appended
-// to CSV in task order with a checkpoint after every task, summary.csv and manifest.json last.
+// to CSV in task order with a checkpoint after every task, summary.csv (and effects.csv, with a
+// baseline scenario) and manifest.json last.
 // Validation happens before anything is created on disk. A run can be resumed from its folder
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
@@ -24,7 +25,7 @@ import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
 import { type FolderLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
-import { type Metric, SUMMARY_COLUMNS, summaryRow, taskMetrics } from "../output/summary.js";
+import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, effectRow, summaryRow, taskMetrics } from "../output/summary.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
 import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
@@ -46,7 +47,7 @@ export interface RunOptions {
   onProgress?: (taskIndex: number, months: number, agentMonths: number) => void;
   onTaskDone?: (task: Task, result: RunResult) => void;
   shouldStop?: () => boolean;
-  /** Called when every task is done and the files are being finished (renamed, summary.csv, manifest.json). */
+  /** Called when every task is done and the files are being finished (renamed, summary.csv, effects.csv, manifest.json). */
   onFinishing?: () => void;
   /** Substitute worker script, for tests. */
   workerFile?: string;
@@ -62,7 +63,9 @@ export interface ExperimentResult {
 }
 
 /** The files of a run in its folder. */
-const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "report.html", "shard-tasks.jsonl"];
+const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "effects.csv", "report.html", "shard-tasks.jsonl"];
+/** Scenario effects against the reference scenario, beside summary.csv (writeSummary). */
+export const EFFECTS_FILE = "effects.csv";
 const CHECKPOINTS = "checkpoints.jsonl";
 /** A finished shard's checkpoints: one line per task with its end offsets in each CSV and its metrics. */
 export const SHARD_TASKS = "shard-tasks.jsonl";
@@ -390,8 +393,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       files.push(join(o.out, SHARD_TASKS));
     } else if (complete) {
       await betweenSteps();
-      writeSummary(o.out, plan, metrics, spec.ciTarget);
-      files.push(join(o.out, "summary.csv"));
+      files.push(...writeSummary(o.out, plan, metrics, spec.ciTarget));
     }
     await betweenSteps();
     // Completed tasks keep their rows; the manifest says which tasks they are.
@@ -462,7 +464,8 @@ export function sweepCells(plan: Plan, task: Task): (string | number)[] {
   });
 }
 
-export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): void {
+/** Writes summary.csv and, when the run has a reference scenario, effects.csv; returns the paths written. */
+export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTarget: number): string[] {
   const rows: unknown[][] = [];
   const { tasks, inputs, sweepColumns } = plan;
   // Groups are consecutive runs of tasks with the same scenario and point (replicates innermost).
@@ -479,4 +482,54 @@ export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTar
     a = b;
   }
   writeCsvAtomic(join(dir, "summary.csv"), [...SUMMARY_COLUMNS, ...sweepColumns], rows);
+  const files = [join(dir, "summary.csv")];
+  const effects = effectsRows(plan, metrics);
+  if (effects) {
+    writeCsvAtomic(join(dir, EFFECTS_FILE), [...EFFECTS_COLUMNS, ...sweepColumns], effects);
+    files.push(join(dir, EFFECTS_FILE));
+  }
+  return files;
+}
+
+/**
+ * effects.csv's rows, or null when the run has no reference scenario (REFERENCE_SCENARIO) or no
+ * other scenario. Replicate r of each other scenario and sweep point is paired with replicate r
+ * of the reference: at its point 0 when it has one point, at the same point when it has as many
+ * points as the scenario, and otherwise the scenario has no rows. Metrics are matched by name.
+ */
+export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null {
+  const { tasks, inputs, sweeps } = plan;
+  const refIndex = tasks.find((t) => t.scenario === REFERENCE_SCENARIO)?.scenarioIndex;
+  if (refIndex === undefined || !tasks.some((t) => t.scenarioIndex !== refIndex)) return null;
+  // Each scenario and point's tasks (replicates in order), consecutive in the plan.
+  const groups: { first: Task; metrics: Metric[][] }[] = [];
+  tasks.forEach((t, k) => {
+    const last = groups[groups.length - 1];
+    if (last && last.first.inputsIndex === t.inputsIndex) last.metrics[t.replicate] = metrics[k]!;
+    else {
+      const ms: Metric[][] = [];
+      ms[t.replicate] = metrics[k]!;
+      groups.push({ first: t, metrics: ms });
+    }
+  });
+  const refGroups = groups.filter((g) => g.first.scenarioIndex === refIndex);
+  const refPoints = sweeps[refIndex]!.points.length;
+  const rows: unknown[][] = [];
+  for (const g of groups) {
+    const t = g.first;
+    if (t.scenarioIndex === refIndex) continue;
+    const points = sweeps[t.scenarioIndex]!.points.length;
+    const ref = refPoints === 1 ? refGroups[0] : refPoints === points ? refGroups.find((r) => r.first.point === t.point) : undefined;
+    if (!ref) continue;
+    const cells = sweepCells(plan, t);
+    const replicates = Math.max(g.metrics.length, ref.metrics.length);
+    const valueOf = (ms: Metric[][], r: number, name: string): number => ms[r]?.find((m) => m.name === name)?.value ?? NaN;
+    for (const m of g.metrics.find((ms) => ms !== undefined) ?? []) {
+      if (!ref.metrics.some((ms) => ms?.some((x) => x.name === m.name))) continue;
+      const values = Array.from({ length: replicates }, (_, r) => valueOf(g.metrics, r, m.name));
+      const referenceValues = Array.from({ length: replicates }, (_, r) => valueOf(ref.metrics, r, m.name));
+      rows.push([...effectRow({ scenario: t.scenario, point: t.point, reference: REFERENCE_SCENARIO, scale: inputs[t.inputsIndex]!.scale, metric: m.name, unit: m.unit, values, referenceValues }), ...cells]);
+    }
+  }
+  return rows;
 }

@@ -2,7 +2,7 @@
 // single machine would have written. Every check comes first (one experiment, every shard once,
 // each complete and unchanged since it finished), so a bad set of shards writes nothing. The
 // CSVs are then rebuilt by copying each task's byte range from its shard in task order, and
-// summary.csv is computed from the tasks' metrics: the bytes equal those of `migsim run` with the
+// summary.csv (and effects.csv) are computed from the tasks' metrics: the bytes equal those of `migsim run` with the
 // same scenarios and seed. Files grow as .partial and are renamed into place at the end, flushed
 // to the device first (output/atomic.ts). The output folder is locked while the merge writes it
 // (output/lock.ts), and a shard folder another migsim process holds is refused.
@@ -201,6 +201,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     };
     process.on("exit", dropPartials);
     const buf = Buffer.allocUnsafe(1 << 20);
+    let summaries: string[] = [];
     try {
       let sinceTurn = 0;
       for (const name of outputs) {
@@ -236,7 +237,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
         }
       }
       const metrics = plan.tasks.map((t) => located[t.index]!.shard.tasks[located[t.index]!.position]!.metrics);
-      writeSummary(o.out, plan, metrics, spec.ciTarget);
+      summaries = writeSummary(o.out, plan, metrics, spec.ciTarget);
     } catch (e) {
       dropPartials();
       throw e;
@@ -247,9 +248,9 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     // Hashed before the renames (same bytes), so only the manifest write is left after them.
     const hashes = partials.map((p) => sha256File(p));
     outputs.forEach((_, k) => renameDurable(partials[k]!, files[k]!));
-    const summary = join(o.out, "summary.csv");
-    const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), { file: relative(o.out, summary), sha256: sha256File(summary) }];
-    files.push(summary);
+    // summary.csv, and effects.csv when the run has a reference scenario.
+    const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), ...summaries.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) }))];
+    files.push(...summaries);
     writeManifest(o.out, manifest(true, recorded));
     return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
   }

@@ -23,7 +23,8 @@ const BASELINE = join(ROOT, "scenarios/baseline.yaml");
 const WEAK_YEN = join(ROOT, "scenarios/weak-yen.yaml");
 
 const CSVS = ["timeseries.csv", "flows.csv", "events.csv"] as const;
-const WITH_SUMMARY = [...CSVS, "summary.csv"] as const;
+// baseline is among the scenarios, so the run has effects.csv too.
+const WITH_SUMMARY = [...CSVS, "summary.csv", "effects.csv"] as const;
 /** The options that define the experiment's bytes (threads and --out are added per run). */
 const TINY = ["--scale", "0.002", "--until", "2016-12", "--replicates", "2", "--seed", "5", "--events", "--quiet"];
 
@@ -257,7 +258,7 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`migsim: merged 3 shards (${T} tasks) into ${merged}\n`);
     expectSameBytes(whole, merged, WITH_SUMMARY);
-    expect([...snapshot(merged).keys()].sort()).toEqual(["events.csv", "flows.csv", "manifest.json", "summary.csv", "timeseries.csv"]);
+    expect([...snapshot(merged).keys()].sort()).toEqual(["effects.csv", "events.csv", "flows.csv", "manifest.json", "summary.csv", "timeseries.csv"]);
 
     const m = manifestOf(merged);
     const w = manifestOf(whole);
@@ -268,7 +269,7 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
     expect(m.tasks.map((t) => t.index)).toEqual([...Array(T).keys()]);
     expect(m.tasks).toEqual(w.tasks);
     expect(m.tasks.every((t) => t.complete)).toBe(true);
-    expect(m.outputs.map((o) => o.file).sort()).toEqual(["events.csv", "flows.csv", "summary.csv", "timeseries.csv"]);
+    expect(m.outputs.map((o) => o.file).sort()).toEqual(["effects.csv", "events.csv", "flows.csv", "summary.csv", "timeseries.csv"]);
     for (const o of m.outputs) expect(o.sha256).toBe(sha256File(join(merged, o.file)));
     expect(m.mergedFrom).toHaveLength(3);
     expect(m.mergedFrom!.map((s) => s.shard)).toEqual([0, 1, 2].map((index) => ({ index, count: 3 })));
@@ -307,6 +308,7 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
     expect(m.tasks).toEqual(manifestOf(shard[1]!).tasks);
     expectSameBytes(shard[1]!, again, [...CSVS, SHARD_TASKS]);
     expect(existsSync(join(again, "summary.csv"))).toBe(false);
+    expect(existsSync(join(again, "effects.csv"))).toBe(false);
   });
 
   it("a shard that crashed while finishing (shard-tasks.jsonl written, manifest not yet complete) resumes without re-running a task", async () => {
@@ -434,7 +436,7 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
       await ok("merge", ...shard, "--out", out, "--overwrite", "--quiet");
       expectSameBytes(whole, out, WITH_SUMMARY);
       // The earlier run's files went (shard-tasks.jsonl), the rest of the folder stayed.
-      expect([...snapshot(out).keys()].sort()).toEqual(["events.csv", "flows.csv", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv"]);
+      expect([...snapshot(out).keys()].sort()).toEqual(["effects.csv", "events.csv", "flows.csv", "manifest.json", "notes.txt", "summary.csv", "timeseries.csv"]);
       expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
     });
 
@@ -471,7 +473,7 @@ describe("shards of a run merged (2 scenarios + a 2-point sweep, x 2 replicates:
     const merged = join(tmp, "merged-slash");
     await ok("merge", slash, shard[1]!, shard[2]!, "--out", `${merged}/`, "--quiet");
     expectSameBytes(whole, merged, WITH_SUMMARY);
-    expect(manifestOf(merged).outputs.map((o) => o.file).sort()).toEqual(["events.csv", "flows.csv", "summary.csv", "timeseries.csv"]);
+    expect(manifestOf(merged).outputs.map((o) => o.file).sort()).toEqual(["effects.csv", "events.csv", "flows.csv", "summary.csv", "timeseries.csv"]);
   });
 });
 
@@ -494,7 +496,9 @@ describe("more shards than tasks", () => {
     for (const f of CSVS) expect(readFileSync(join(dirs[2]!, f), "utf8").split("\n").filter(Boolean)).toHaveLength(1);
     const merged = join(tmp, "small-merged");
     await ok("merge", ...dirs, "--out", merged, "--quiet");
-    expectSameBytes(whole, merged, WITH_SUMMARY);
+    // One scenario (the baseline alone): no effects.csv.
+    expectSameBytes(whole, merged, [...CSVS, "summary.csv"]);
+    expect(existsSync(join(merged, "effects.csv"))).toBe(false);
     expect(manifestOf(merged).tasks.map((t) => t.index)).toEqual([0, 1]);
   });
 });
