@@ -6,7 +6,7 @@ import { mean, sampleStandardDeviation } from "simple-statistics";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../output/atomic.js";
 import { writeCsvAtomic } from "../output/csv.js";
-import { tCritical95 } from "../output/summary.js";
+import { tHalfWidth95 } from "../output/summary.js";
 import { renderSvg } from "../output/svg.js";
 import { type Target, isYearlyMetric, scaledError, targetDistance } from "./targets.js";
 
@@ -36,7 +36,7 @@ export function fitRows(targets: readonly Target[], replicates: readonly ArrayLi
       return { target: t, values, mean: NaN, low: NaN, high: NaN, min: NaN, max: NaN, within: "not simulated" };
     }
     const m = mean(values);
-    const half = values.length > 1 ? (tCritical95(values.length - 1) * sampleStandardDeviation(values)) / Math.sqrt(values.length) : NaN;
+    const half = values.length > 1 ? tHalfWidth95(sampleStandardDeviation(values), values.length) : NaN;
     return {
       target: t, values, mean: m, low: m - half, high: m + half, min: Math.min(...values), max: Math.max(...values),
       within: Math.abs(scaledError(t, m)) <= 1 ? "yes" : "no",

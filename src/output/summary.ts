@@ -30,6 +30,11 @@ export function tCritical95(df: number): number {
   return df >= 1 ? T975[best]! : NaN;
 }
 
+/** Half-width of the Student-t 95% CI of a mean over `n` values with sample sd `sd` (NaN below 2 values). */
+export function tHalfWidth95(sd: number, n: number): number {
+  return n > 1 ? (tCritical95(n - 1) * sd) / Math.sqrt(n) : NaN;
+}
+
 /** Months (index) at which stocks are reported: Decembers of years divisible by 5, and the last month. */
 export function reportMonths(startAbs: number, months: number): number[] {
   const out: number[] = [];
@@ -104,7 +109,7 @@ export function summaryRow(g: SummaryRowInput, ciTarget: number): (string | numb
   const n = v.length;
   const m = n > 0 ? mean(v) : NaN;
   const sd = n > 1 ? sampleStandardDeviation(v) : NaN;
-  const half = n > 1 ? (tCritical95(n - 1) * sd) / Math.sqrt(n) : NaN;
+  const half = tHalfWidth95(sd, n);
   const sorted = [...v].sort((a, b) => a - b);
   const q = (p: number): number => (n > 0 ? quantileSorted(sorted, p) : NaN);
   const share = Number.isFinite(half) && m !== 0 ? half / Math.abs(m) : half === 0 ? 0 : NaN;
@@ -158,7 +163,7 @@ export function effectRow(g: EffectRowInput): (string | number)[] {
   const rm = n > 0 ? mean(r) : NaN;
   const dm = n > 0 ? mean(d) : NaN;
   const sd = n > 1 ? sampleStandardDeviation(d) : NaN;
-  const half = n > 1 ? (tCritical95(n - 1) * sd) / Math.sqrt(n) : NaN;
+  const half = tHalfWidth95(sd, n);
   const ratio = rm !== 0 ? sm / rm : NaN;
   return [g.scenario, g.point, g.reference, g.metric, g.unit, n, fmt(sm), fmt(rm), fmt(dm), fmt(sd), fmt(dm - half), fmt(dm + half), fmt(ratio), g.scale];
 }

@@ -15,7 +15,7 @@ import { UserError, ioError } from "../errors.js";
 import { FIRST_EXIT_STATUS, NATIONALITY_CODES, STATUS_CODES } from "../model/codes.js";
 import { type Manifest, readManifest } from "../output/manifest.js";
 import { COLUMNS } from "../output/csv.js";
-import { SUMMARY_COLUMNS, tCritical95 } from "../output/summary.js";
+import { SUMMARY_COLUMNS, tCritical95, tHalfWidth95 } from "../output/summary.js";
 import { DATA_DIR } from "../scenario/data.js";
 
 /** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED, SUBSIDIARY are left out). */
@@ -97,7 +97,7 @@ export function meanCi(values: readonly number[]): MeanCi {
   if (n === 0) return { n, mean: NaN, lo: NaN, hi: NaN };
   const m = mean(v);
   if (n < 2) return { n, mean: m, lo: m, hi: m };
-  const half = (tCritical95(n - 1) * sampleStandardDeviation(v)) / Math.sqrt(n);
+  const half = tHalfWidth95(sampleStandardDeviation(v), n);
   return { n, mean: m, lo: m - half, hi: m + half };
 }
 
