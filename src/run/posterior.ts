@@ -20,6 +20,7 @@
 
 import { uniformFromSeed, posteriorSeed } from "../engine/rng.js";
 import type { ModelInputs } from "../model/inputs.js";
+import type { ExperimentSpec } from "../output/manifest.js";
 import type { ParamName, Params } from "../model/params.js";
 import { type Posterior, type PosteriorDraws, readPosterior } from "../scenario/posterior.js";
 
@@ -81,4 +82,27 @@ export function withDraw(base: ModelInputs, p: PosteriorDraws, scenarioIndex: nu
     if (!own.includes(n) && !swept.includes(n)) params[n] = particle.values[j]!;
   });
   return { ...base, params: params as Params };
+}
+
+/**
+ * What a run over a posterior does not do that a user may expect: a scenario whose files set every
+ * drawn parameter gets no draws (so its comparisons with the others are not paired over the
+ * posterior), and a policy step that sets a drawn parameter replaces the draw from its month with
+ * one value instead of scaling it.
+ */
+export function posteriorWarnings(spec: ExperimentSpec): string[] {
+  const p = spec.posterior;
+  if (!p) return [];
+  const out: string[] = [];
+  spec.scenarios.forEach((sc, k) => {
+    const own = p.ownParams[k] ?? [];
+    if (p.params.length > 0 && p.params.every((n) => own.includes(n))) {
+      out.push(`${sc.name} sets every parameter of ${p.file} in its own files, so its replicates take no posterior draws; its differences from scenarios that do are not paired over the posterior.`);
+    }
+    for (const step of sc.policy) {
+      const drawn = Object.keys(step.set).filter((n) => p.params.includes(n as ParamName) && !own.includes(n as ParamName));
+      if (drawn.length > 0) out.push(`${sc.name}'s policy step from ${step.from} sets ${drawn.join(", ")}, which the posterior draws: from then on each replicate runs with the step's value, not a value relative to its draw.`);
+    }
+  });
+  return out;
 }

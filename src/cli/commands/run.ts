@@ -9,11 +9,10 @@ import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
-import { drawPosterior } from "../../run/posterior.js";
+import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
 import { loadScenarioLayers } from "../../scenario/load.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
-import type { ParamName } from "../../model/params.js";
 import { createProgress } from "../progress.js";
 
 /** The options that define an experiment (shared by run and slurm). */
@@ -83,29 +82,6 @@ export const threadsOption = { type: "number", default: availableParallelism(), 
 export const quietOption = { type: "boolean", default: false, describe: "No progress output" } as const;
 
 /** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
-/**
- * What a run over a posterior does not do that a user may expect: a scenario whose files set every
- * drawn parameter gets no draws (so its comparisons with the others are not paired over the
- * posterior), and a policy step that sets a drawn parameter replaces the draw from its month with
- * one value instead of scaling it.
- */
-export function posteriorWarnings(spec: ExperimentSpec): string[] {
-  const p = spec.posterior;
-  if (!p) return [];
-  const out: string[] = [];
-  spec.scenarios.forEach((sc, k) => {
-    const own = p.ownParams[k] ?? [];
-    if (p.params.length > 0 && p.params.every((n) => own.includes(n))) {
-      out.push(`${sc.name} sets every parameter of ${p.file} in its own files, so its replicates take no posterior draws; its differences from scenarios that do are not paired over the posterior.`);
-    }
-    for (const step of sc.policy) {
-      const drawn = Object.keys(step.set).filter((n) => p.params.includes(n as ParamName) && !own.includes(n as ParamName));
-      if (drawn.length > 0) out.push(`${sc.name}'s policy step from ${step.from} sets ${drawn.join(", ")}, which the posterior draws: from then on each replicate runs with the step's value, not a value relative to its draw.`);
-    }
-  });
-  return out;
-}
-
 export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
