@@ -75,16 +75,16 @@ function expectedWorkersBySector(inputs: ModelInputs): Float64Array {
 }
 
 /**
- * Months SSW had existed before the run's first month, when a policy step before the start opened
- * it (a run starting after 2019-04): the uptake ramp and the processing start count from the
- * opening, not from the run's start.
+ * Months a flag had been on before the run's first month, when a policy step before the start set
+ * it (a run starting after 2019-04 or 2027-04): SSW's uptake ramp and processing start, and ESD's
+ * TI-3 transitional rule, count from the opening, not from the run's start.
  */
-function sswMonthsBeforeStart(inputs: ModelInputs): number {
-  // SSW available by the parameters alone (no dated step) counts from the run's start.
+function monthsOnBeforeStart(inputs: ModelInputs, flag: "sswAvailable" | "esdActive"): number {
+  // A status in force by the parameters alone (no dated step) counts from the run's start.
   let openedAt: number | null = null;
   for (const step of inputs.policy) {
-    if (step.month > 0 || step.set.sswAvailable === undefined) continue;
-    if (!step.set.sswAvailable) openedAt = null;
+    if (step.month > 0 || step.set[flag] === undefined) continue;
+    if (!step.set[flag]) openedAt = null;
     else if (openedAt === null) openedAt = step.month;
   }
   return openedAt === null ? 0 : -openedAt;
@@ -100,7 +100,8 @@ export function initSimulation(inputs: ModelInputs, seed: number, collectEvents:
   for (const v of inputs.initialStock) initial += v;
   const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, collectEvents);
   Object.assign(s.params, firstParams);
-  s.sswOpenMonths = sswMonthsBeforeStart(inputs);
+  s.sswOpenMonths = monthsOnBeforeStart(inputs, "sswAvailable");
+  s.esdOpenMonths = monthsOnBeforeStart(inputs, "esdActive");
   for (const mix of inputs.entryNationalityShareFrom) if (mix.month <= 0) s.entryNationalityShare = mix.shares;
   seedInitialPopulation(s);
   return s;

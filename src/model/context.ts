@@ -36,6 +36,7 @@ export function updateMonthContext(s: SimState, t: number): void {
   // status opens (calibrated to the SSW1 stock 2019-2021); while the SSW (i) cap is reached,
   // nobody enters SSW1 (rules.md).
   if (p.sswAvailable) s.sswOpenMonths++;
+  if (p.esdActive) s.esdOpenMonths++;
   ctx.ssw1Open = p.sswAvailable && !(p.ssw1StockCapOn && ssw1Stock(s) >= series.ssw1StockCap[t]! * inputs.scale);
   const ramp = Math.min(1, s.sswOpenMonths / p.sswUptakeRampMonths) ** p.sswUptakeRampShape;
   ctx.sswSponsorFactor = ctx.ssw1Open ? p.sswUptakeInitialShare + (1 - p.sswUptakeInitialShare) * ramp : 0;

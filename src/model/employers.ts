@@ -31,6 +31,14 @@ export interface Employers {
   underpayDraw: Float32Array;
   overtimeDraw: Float32Array;
   promoterDraw: Float32Array;
+  /**
+   * ESD trainees with the employer, those of them who came by an own-will transfer, and those
+   * who came from outside the designated urban area (the caps of esd.ts, recounted monthly while
+   * ESD is in force).
+   */
+  esdTrainees: Int32Array;
+  esdTransferees: Int32Array;
+  esdFromOutside: Int32Array;
 }
 
 /**
@@ -58,6 +66,9 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
     underpayDraw: new Float32Array(count),
     overtimeDraw: new Float32Array(count),
     promoterDraw: new Float32Array(count),
+    esdTrainees: new Int32Array(count),
+    esdTransferees: new Int32Array(count),
+    esdFromOutside: new Int32Array(count),
   };
   // Uniform spread with the stated coefficient of variation: sd of U(-a, a) is a / sqrt(3).
   const halfWidth = p.sameStatusWageSpreadCv * Math.sqrt(3);
@@ -95,8 +106,10 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
 
 /** Re-derives the policy-sensitive traits from each employer's fixed draws and the parameters. */
 export function refreshEmployerTraits(e: Employers, p: Params): void {
+  // ESD's supervising and support organisations check employers more closely (esd.ts, rule 7a).
+  const underpaying = p.underpayingEmployerShare * (p.esdActive ? 1 - p.esdOversightUnderpayReduction : 1);
   for (let k = 0; k < e.count; k++) {
-    e.underpayShare[k] = e.underpayDraw[k]! < p.underpayingEmployerShare ? p.underpayShare : 0;
+    e.underpayShare[k] = e.underpayDraw[k]! < underpaying ? p.underpayShare : 0;
     e.offersOvertime[k] = e.overtimeDraw[k]! < p.overtimeOfferedShare ? 1 : 0;
     e.promoter[k] = e.promoterDraw[k]! < (e.isSme[k] === 1 ? p.promoterShareSme : p.promoterShareLarge) ? 1 : 0;
   }

@@ -3,6 +3,7 @@
 // leavers' rows.
 
 import { updateMonthContext } from "./context.js";
+import { countEsd } from "./esd.js";
 import { agentMonths } from "./kernel.generated.js";
 import { updatePayCodes } from "./pay-codes.js";
 import { removeExited } from "./population.js";
@@ -33,6 +34,8 @@ export type AgentMonths = (s: SimState, firstEntrant: number) => void;
  */
 export function stepMonth(s: SimState, t: number, kernel: AgentMonths = agentMonths): void {
   updateMonthContext(s, t);
+  // ESD's caps (per employer and per field) count trainees at the start of the month.
+  if (s.params.esdActive) countEsd(s.params, s.pop, s.employers, s.inputs.scale, s.ctx.esdFieldRoom);
   updateMonthTables(s);
   const firstEntrant = s.pop.size;
   addEntries(s);

@@ -179,8 +179,8 @@ export const PARAMS = {
   // ---- Employers (seed 001: SMEs recognise, cultivate or deny foreign workers' skills) ----
   workersPerEmployer: {
     default: 6, unit: "workers", range: [2, 30],
-    description: "Foreign workers per employer, which sets the number of employer agents",
-    source: A("implementing organisations are mostly small; sets only how finely employers are drawn"),
+    description: "Foreign workers per employer, which sets the number of employer agents (and so how many ESD trainees an employer has, which ESD's transferee caps count)",
+    source: A("implementing organisations are mostly small; sets how finely employers are drawn, and, from 2027-04, how often ESD's transferee caps (1/3, 1/6 of an employer's trainees) bind: a sensitivity candidate for the ESD scenarios"),
   },
   smeShare: {
     default: 0.9, unit: "share", range: [0.5, 1],
@@ -499,10 +499,121 @@ export const PARAMS = {
     description: "How much more a underpaid ESD trainee changes employer",
     source: { kind: "assumption", ref: "seed003", note: "the grievances that drive absconding drive a legal move where one is allowed" },
   },
-  esdSsw1PassProb: {
+  // ---- Employment for Skill Development (ESD, from 2027-04; docs/model.md 7.16, data/rules.md) ----
+  titpTransitionalEntries: {
+    default: false, unit: "flag",
+    description: "Interns entering now still join TITP although ESD is in force (plans applied for by 2027-03-31 may start until 2027-06-30)",
+    source: { kind: "data", ref: "rules", note: "ISA transitional measures of 2025-12-26 (esd-rules.md rule 8); baseline timeline holds it for 2027-04..06" },
+  },
+  esdFeeCapWageMonths: {
+    default: 2, unit: "months of the intern's wage", range: [0.5, 6],
+    description: "Cap on the fee an ESD trainee pays the sending agency, in months of the intern's contract wage; the employer bears the excess",
+    source: { kind: "data", ref: "rules", note: "draft ordinance of 2025 as reported (esd-rules.md rule 3a): 2 months' wages, so that repaying 10% of pay clears the debt in about 18 months" },
+  },
+  esdFeeCapComplianceShare: {
+    default: 1, unit: "share", range: [0, 1],
+    description: "Share of the fee above the ESD cap that is actually no longer charged to the trainee (1 = the cap holds; 0 = unenforced)",
+    source: A("the rule as enacted; surveys find Vietnam's own cap (Law 69/2020) widely exceeded, so the 'fee cap unenforced' scenario sets 0", "rules"),
+  },
+  esdWaitMonthsShortFields: {
+    default: 12, unit: "months", range: [12, 24], integer: true,
+    description: "Months with the first employer before an own-will transfer, in the fields with a 1-year restriction (the model's agriculture and services)",
+    source: { kind: "data", ref: "rules", note: "panel draft of 2025-09-17, JITCO table of 2025-12-23 (esd-rules.md rules 1a-1c): agriculture, fishery, forestry, wood, building cleaning, linen, accommodation, railways, logistics" },
+  },
+  esdWaitMonthsLongFields: {
+    default: 24, unit: "months", range: [12, 24], integer: true,
+    description: "Months with the first employer before an own-will transfer, in the fields with a 2-year restriction (the model's manufacturing, construction, care and food)",
+    source: { kind: "data", ref: "rules", note: "as esdWaitMonthsShortFields: care, industrial products, construction, shipbuilding, auto repair, food and beverage manufacturing, food service, resource recycling" },
+  },
+  esdTransferJapaneseLevel: {
+    default: 1, unit: "JLPT level (1 = N5/A1, 2 = N4/A2)", range: [1, 2], integer: true,
+    description: "Japanese level an ESD trainee needs for an own-will transfer",
+    source: { kind: "data", ref: "rules", note: "each field sets a level between A1 (N5) and the SSW(i) level A2 (esd-rules.md rule 1d); field levels not published, so A1 for all; the 'stricter Japanese' scenario sets A2" },
+  },
+  esdBasicTestPassProb: {
+    default: 0.98, unit: "probability", range: [0.5, 1],
+    description: "Chance an ESD trainee passes the Trade Skills Test Basic Grade (or its ESD equivalent), sat at the end of year 1; an own-will transfer needs it",
+    source: { kind: "data", ref: "rules", note: "care's equivalent test for interns, FY2018-2020: 98.2-98.6% passed at the first sitting (Silver Service Promotion Association, data/rules.md ESD section); no national figure; under TITP failing ended the stay, so employers coached hard, and the rate may be lower under ESD" },
+  },
+  esdTransferMatchProb: {
+    default: 0.7, unit: "probability", range: [0.2, 1],
+    description: "Chance an ESD trainee's own-will transfer request finds a receiving employer through the public bodies (supervising and support organisations with Hello Work; private brokers barred)",
+    source: A("no data on requested against completed transfers; the same as TITP's legalTransferRefusalProb (0.3 refused); caps and the receiving employer's cost act on top (esdTransfereeShareCap, esdCompensationRefusalPerMillionYen)", "rules"),
+  },
+  esdTransfereeShareCap: {
+    default: 1 / 3, unit: "share of the receiver's ESD trainees", range: [0.1, 1],
+    description: "Largest share of a receiving employer's ESD trainees who may be own-will transferees (a firm at the cap takes none)",
+    source: { kind: "data", ref: "rules", note: "ordinance and notice of 2025-09-30 (esd-rules.md rule 1f): at most 1/3" },
+  },
+  esdTransfereeShareCapUrbanFromOutside: {
+    default: 1 / 6, unit: "share of the receiver's ESD trainees", range: [0.05, 1],
+    description: "Largest share of an urban (designated-area) receiving employer's ESD trainees who are transferees from outside the area",
+    source: { kind: "data", ref: "rules", note: "as esdTransfereeShareCap: at most 1/6 in the designated urban area (most of Saitama, Chiba, Tokyo, Kanagawa, Aichi, Kyoto, Osaka, Hyogo); the model's non-rural employers stand for it" },
+  },
+  esdInitialCostYen: {
+    default: 600000, unit: "yen", range: [200000, 1000000],
+    description: "The first employer's initial costs per trainee (placement, post-entry training, travel) that a receiving employer repays, before apportionment by the months the trainee stayed",
+    source: { kind: "derived", ref: "rules", note: "public-comment draft, spring 2025 (esd-rules.md rule 1h): fixed standard amounts still to be set by notice; about 400,000 yen from TITP data plus travel and the intangible amount (a cut-off worked example of 400,000 + 200,000)" },
+  },
+  esdCompensationRefusalPerMillionYen: {
+    default: 0.5, unit: "log refusal per million yen owed", range: [0, 3],
+    description: "How the compensation a receiving employer owes the first employer lowers its acceptance of a transferee: it accepts with exp(-this x yen owed / 1e6)",
+    source: A("the compensation is meant to make poaching costly (esd-rules.md rule 1h); how much it deters receivers is not measured: 0.5 turns away about a quarter of transferees at the full 600,000 yen, 1 in 10 after two years"),
+  },
+  esdYear2PayRiseShare: {
+    default: 0.04, unit: "share of the contract wage", range: [0, 0.15],
+    description: "Pay rise after year 1 that an employer in a field keeping the 2-year restriction owes its ESD trainees",
+    source: A("basic policy (esd-rules.md rule 1i): the field council sets a yearly rate; none published; 4% is about the minimum-wage rises of 2023-2024 (other_figures.csv)", "rules"),
+  },
+  esdSsw1SkillTestPassProb: {
     default: 0.6, unit: "probability", range: [0.2, 1],
-    description: "Chance an ESD trainee reaches SSW1 level and is hired on SSW1 at completion (the same for every employer)",
-    source: { kind: "assumption", ref: "rules", note: "ESD trains to SSW(i) level by design; pass rates unknown" },
+    description: "Chance an ESD completer passes the SSW(i) skills test (or Trade Skills Test Grade 3) at one sitting; SSW1 also needs A2 (JLPT N4) Japanese, and an employer hires the completer on SSW1",
+    source: { kind: "data", ref: "rules", note: "no waiver for ESD (rule 5a); SSW(i) skills tests April 2019 - March 2021: just under 60% passed in Japan (ISA), 55-75% by field and sitting in 2019 (data/rules.md ESD section)" },
+  },
+  esdSsw1RetakeMonths: {
+    default: 12, unit: "months", range: [0, 12], integer: true,
+    description: "Months an ESD completer who failed the SSW(i) tests may stay to sit them again (once more, at the end)",
+    source: { kind: "data", ref: "rules", note: "ISA Q&A (esd-rules.md rule 5b): up to 1 more year" },
+  },
+  esdFieldCapManufacturing: {
+    default: 139500, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of the model's manufacturing (residents at any time); at the cap, no new ESD trainees enter the field",
+    source: { kind: "data", ref: "rules", note: "FY2027-2028 caps (data/rules.md ESD section; drafts adopted 2026-01-23): industrial products 119,700, plus shipbuilding 14,100, auto repair 3,900 and resource recycling 1,800, which have no cap found: their share of the 68,700 left of the 426,200 total, split by their SSW(i) caps of March 2024" },
+  },
+  esdFieldCapConstruction: {
+    default: 123500, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of construction (residents at any time)",
+    source: { kind: "data", ref: "rules", note: "FY2027-2028: construction 123,500 (esd-rules.md rule 6b)" },
+  },
+  esdFieldCapAgriculture: {
+    default: 39900, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of the model's agriculture (agriculture, fishery, forestry, wood industry)",
+    source: { kind: "derived", ref: "rules", note: "forestry 500 and wood industry 2,200 (cabinet decision 2026-01-23), agriculture 30,600 and fishery 6,600 (no cap found: their share of the remainder of the 426,200 total by SSW(i) caps; data/rules.md ESD section)" },
+  },
+  esdFieldCapCare: {
+    default: 33800, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of care (residents at any time)",
+    source: { kind: "data", ref: "rules", note: "FY2027-2028: care 33,800 (esd-rules.md rule 6b)" },
+  },
+  esdFieldCapFood: {
+    default: 65300, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of the model's food (food and beverage manufacturing, food service)",
+    source: { kind: "data", ref: "rules", note: "FY2027-2028: food and beverage manufacturing about 60,000, food service 5,300 (esd-rules.md rule 6b)" },
+  },
+  esdFieldCapServices: {
+    default: 24200, unit: "ESD trainees (national)", range: [0, 400000],
+    description: "ESD field cap of the model's services (building cleaning, accommodation, linen, logistics, railways)",
+    source: { kind: "derived", ref: "rules", note: "building cleaning 7,300 and accommodation 5,200 (panel drafts); linen 3,000, logistics 7,200 and railways 1,500 as shares of the remainder of the 426,200 total (only SSW+ESD caps found; data/rules.md ESD section)" },
+  },
+  esdFieldCapScale: {
+    default: 1, unit: "multiplier", range: [0, 3],
+    description: "Multiplier of every ESD field cap (0 = no new ESD trainees); the caps run FY2027-2028 and are assumed to stay at that level after",
+    source: A("the caps after FY2028 are not set; holding them is the neutral choice; the 'tighter caps' scenario lowers them", "rules"),
+  },
+  esdOversightUnderpayReduction: {
+    default: 0.25, unit: "share", range: [0, 1],
+    description: "Share by which ESD's supervising and support organisations (licensed, external auditor, staffing ratios, audits every 3 months) cut the share of employers who underpay, while esdActive",
+    source: A("seed 003 ties absconding to lax host management (Sano 2012) that TITP's supervising organisations failed to check; ESD's oversight rules address it (esd-rules.md rule 7a); the size is not measured", "seed003"),
   },
 
   // ---- SSW ----

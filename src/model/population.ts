@@ -17,7 +17,7 @@ export interface Population {
   status: Uint8Array;
   /** Technical-intern stage 1-3 while status is TI, else 0. */
   tiStage: Uint8Array;
-  /** 1 if the agent entered TI under Employment for Skill Development rules (from 2027-04). */
+  /** Employment for Skill Development flags (esd.ts: ESD_TRAINEE, ESD_BASIC_PASSED, ESD_TRANSFEREE, ESD_FROM_OUTSIDE); 0 for TITP interns and everyone else. */
   esd: Uint8Array;
   nationality: Uint8Array;
   sector: Uint8Array;
@@ -189,6 +189,19 @@ export function addAgent(pop: Population, month: number): number {
   pop.employerSinceMonth[i] = month;
   pop.workStatusSinceMonth[i] = month;
   return i;
+}
+
+/**
+ * Takes back the row addAgent just handed out (an entrant turned away, e.g. by ESD's field cap),
+ * with its id: the row is zeroed again, as rows beyond `size` must be.
+ */
+export function dropLastAgent(pop: Population): void {
+  const i = --pop.size;
+  pop.nextId--;
+  for (const f of AGENT_FIELDS) {
+    const width = fieldWidth(f);
+    pop[f].fill(0, i * width, (i + 1) * width);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
 // grows by doubling (amortised, like the population); returnees past the re-entry window are
 // dropped once a year and when drawn (entries.ts).
 
+import { ESD_MONTHS, isEsd } from "./esd.js";
 import { Family, NATIONALITY_COUNT, Status } from "./codes.js";
 import { type Population, RNG_WORDS, monthsInStatus } from "./population.js";
 
@@ -72,7 +73,7 @@ export function mayComeBack(pop: Population, i: number, from: number, month: num
   if (from !== Status.TI) return false;
   const stage = pop.tiStage[i]!;
   const m = monthsInStatus(pop, i, month);
-  return pop.esd[i] === 1 ? m >= 36 : stage >= 3 || (stage === 2 && m >= 36);
+  return isEsd(pop, i) ? m >= ESD_MONTHS : stage >= 3 || (stage === 2 && m >= 36);
 }
 
 /** Keeps agent i, who goes home this month, in its nationality's bucket. */

@@ -3,7 +3,7 @@
 // the month's tables and caches, which only speed the month up (each module that fills one owns
 // it). Nothing here touches I/O, and this module imports no mechanism.
 
-import { NATIONALITY_COUNT } from "./codes.js";
+import { NATIONALITY_COUNT, SECTOR_COUNT } from "./codes.js";
 import { type AgentUniform, type Uniform, agentDraw } from "./agent-rng.js";
 import type { Employers } from "./employers.js";
 import type { ModelInputs } from "./inputs.js";
@@ -71,6 +71,11 @@ export interface MonthContext {
    * SSW opened); before, a sponsored intern waits on TI stage 4.
    */
   ssw1Processing: boolean;
+  /**
+   * By sector: how many more ESD trainees the field's cap admits this month (simulated agents;
+   * esd.ts countEsd, less this month's entrants). Filled only while ESD is in force.
+   */
+  esdFieldRoom: Float64Array;
 }
 
 /** The month's lookup tables (filled at the start of each month) and scratch space. */
@@ -98,6 +103,8 @@ export interface SimState {
   ctx: MonthContext;
   /** Months so far in which SSW existed (drives the uptake ramp, sswUptakeRampMonths). */
   sswOpenMonths: number;
+  /** Months so far in which ESD was in force (the TI-3 transitional rule, intern.ts). */
+  esdOpenMonths: number;
   /** Nationality mix of this month's entrants (inputs.entryNationalityShare, then each later mix in turn). */
   entryNationalityShare: Float64Array;
   // What the run observes.
@@ -128,8 +135,11 @@ export function createState(
       abscondBaseHazard: 0, abscondOriginLogHr: new Float64Array(NATIONALITY_COUNT), jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
       // NaN, not 0, until the month's context is set: docs/performance.md, 'Fields that hold fractions'.
       ssw1Open: false, sswSponsorFactor: NaN, ssw1Processing: false,
+      // No cap until the first count (a state built by hand in a test admits every entrant).
+      esdFieldRoom: new Float64Array(SECTOR_COUNT).fill(Infinity),
     },
     sswOpenMonths: 0,
+    esdOpenMonths: 0,
     entryNationalityShare: inputs.entryNationalityShare,
     obs: createObservers(inputs.months, collectEvents),
     tables: { accrual: createAccrualRates(), family: createFamilyTable(), bounds: createDecisionBounds(), hazards: new Float64Array(8) },

@@ -109,6 +109,9 @@ export function makeEmployers(perSector: EmployerInit[] = [{}, {}]): Employers {
     underpayShare: new Float32Array(n),
     offersOvertime: new Uint8Array(n).fill(1),
     promoter: new Uint8Array(n),
+    esdTrainees: new Int32Array(n),
+    esdTransferees: new Int32Array(n),
+    esdFromOutside: new Int32Array(n),
   };
   for (let s = 0; s < SECTOR_COUNT; s++) {
     perSector.forEach((init, k) => {

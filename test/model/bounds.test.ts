@@ -12,6 +12,7 @@ import { refreshEmployerTraits } from "../../src/model/employers.js";
 import { PARAMS, PARAM_NAMES, type Params } from "../../src/model/params.js";
 import { STATUS_CODES } from "../../src/model/codes.js";
 import { expUpperBound } from "../../src/model/transitions/bounds.js";
+import { ESD_BASIC_PASSED, ESD_FROM_OUTSIDE, ESD_TRAINEE, ESD_TRANSFEREE } from "../../src/model/esd.js";
 import { hazardBound, hazardsOf, updateDecisionBounds } from "../../src/model/transitions/decide.js";
 import { makeEmployers, makeState, setTimeCounts } from "../helpers/state.js";
 
@@ -62,7 +63,10 @@ describe("hazardBound", () => {
         updateDecisionBounds(s, s.tables.bounds);
         const pop = s.pop;
         for (let i = 0; i < AGENTS; i++) {
-          pop.esd[i] = u() < 0.5 ? 1 : 0;
+          // Half TITP, half ESD with any of its flags (the basic test passed, a transferee, from outside):
+          // with the Japanese level below, every ESD branch of internHazards is reached, own-will transfers too.
+          pop.esd[i] = u() < 0.5 ? 0 : ESD_TRAINEE | pick([0, ESD_BASIC_PASSED, ESD_BASIC_PASSED | ESD_TRANSFEREE, ESD_BASIC_PASSED | ESD_TRANSFEREE | ESD_FROM_OUTSIDE]);
+          pop.japaneseLevel[i] = pick([0, 1, 2, 5]);
           pop.tiStage[i] = st === Status.TI ? pick([1, 2, 3, 4]) : 0;
           pop.sector[i] = Math.floor(u() * SECTOR_COUNT);
           pop.employer[i] = isWithoutEmployer(st) ? -1 : pick([-1, 3 * pop.sector[i]!, 3 * pop.sector[i]! + 1, 3 * pop.sector[i]! + 2]);
@@ -76,7 +80,7 @@ describe("hazardBound", () => {
           pop.jobChanges[i] = pick([0, 1, 3, 10, 255]);
           pop.brokerTie[i] = u() < 0.5 ? 1 : 0;
           pop.networkTies[i] = pick([0, 5, 20, 255]);
-          const months = (): number => pick([0, 11, 12, 24, 36, 59, 60, 120, 600]);
+          const months = (): number => pick([0, 11, 12, 24, 36, 47, 48, 59, 60, 120, 600]);
           setTimeCounts(s, i, 0, { monthsInJapan: months(), monthsInStatus: months(), monthsWithEmployer: months(), monthsOnWorkStatus: months() });
 
           const bound = hazardBound(s, s.tables.bounds, i, st);

@@ -3,9 +3,10 @@ import { EventCode, NATIONALITY_COUNT, NO_STATUS, Nationality, Sector, Status } 
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
-import { TI_AWAITING_SSW1, decideIntern, esdWaitMonths, internAtMilestone, internHazards, legalTransferShare } from "../../src/model/transitions/intern.js";
+import { TI_AWAITING_SSW1, decideIntern, internAtMilestone, internHazards, legalTransferShare } from "../../src/model/transitions/intern.js";
+import { ESD_BASIC_PASSED, ESD_TRAINEE, esdWaitMonths } from "../../src/model/esd.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
-import { type AgentInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
+import { type AgentInit, type EmployerInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, decideEach, describeEvent, flow, loggedEvents, totalFlows } from "./support.js";
 
 const D = defaultParams();
@@ -223,18 +224,24 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
   });
 
   it("waiting is a milestone, so the decision screen never skips a waiting intern", () => {
-    expect(internAtMilestone(false, TI_AWAITING_SSW1, 0)).toBe(true);
-    expect(internAtMilestone(false, 2, 35)).toBe(false);
+    expect(internAtMilestone(D, false, TI_AWAITING_SSW1, 0)).toBe(true);
+    expect(internAtMilestone(D, false, 2, 35)).toBe(false);
   });
 
   it("milestones fall where the rules put them, for every stage and month", () => {
-    // rules.md: TI-1 ends at 12 months in status, TI-2 at 36, TI-3 at 60; ESD training at 36;
-    // stage 0 (not an intern) never; a waiting intern (stage 4) every month.
+    // rules.md: TI-1 ends at 12 months in status, TI-2 at 36, TI-3 at 60; stage 0 (not an
+    // intern) never; a waiting intern (stage 4) every month. ESD (esd-rules.md rules 4c, 0b, 5b):
+    // the end of year 1 (stage 1) at 12, of the training (stage 2) at 36, of the retake year
+    // (stage 3) at 36 + esdSsw1RetakeMonths; ESD trainees never wait on stage 4 (no sponsorship).
     const endByStage = [Infinity, 12, 36, 60, -Infinity];
-    for (let months = -2; months <= 70; months++) {
-      for (let stage = 0; stage <= 4; stage++) {
-        expect(internAtMilestone(false, stage, months), `stage ${stage}, month ${months}`).toBe(months >= endByStage[stage]!);
-        expect(internAtMilestone(true, stage, months), `ESD, month ${months}`).toBe(months >= 36);
+    for (const retake of [12, 6]) {
+      const p = { ...D, esdSsw1RetakeMonths: retake };
+      const esdEndByStage = [Infinity, 12, 36, 36 + retake];
+      for (let months = -2; months <= 70; months++) {
+        for (let stage = 0; stage <= 4; stage++) {
+          expect(internAtMilestone(p, false, stage, months), `stage ${stage}, month ${months}`).toBe(months >= endByStage[stage]!);
+          if (stage <= 3) expect(internAtMilestone(p, true, stage, months), `ESD stage ${stage}, month ${months}, retake ${retake}`).toBe(months >= esdEndByStage[stage]!);
+        }
       }
     }
   });
@@ -253,38 +260,67 @@ describe("decideIntern: waiting for the change of status to SSW1 (sswProcessingS
 });
 
 describe("decideIntern: Employment for Skill Development interns", () => {
-  it("move to SSW1 at 36 months when u < esdSsw1PassProb and SSW exists", () => {
-    const s = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: true });
-    decideIntern(s, 0, D.esdSsw1PassProb - 1e-9);
+  // esd.ts; the rules in data/rules.md (ESD) and esd-rules.md (rule numbers below). test/model/esd.test.ts
+  // takes each rule in turn; these are the intern's decision at each ESD step.
+  /** An ESD trainee who passed the basic test: an own-will transfer needs it (rule 1d). */
+  const OWN_WILL = ESD_TRAINEE | ESD_BASIC_PASSED;
+  /** Employers (two per sector, as PROMOTER) with ESD trainees enough that each has room for a transferee under the 1/3 cap (rule 1f). */
+  const withRoom = (init: EmployerInit[] = [{ promoter: 1, wageLevel: 1.1 }, { promoter: 0, wageLevel: 0.9 }]) => {
+    const e = makeEmployers(init);
+    e.esdTrainees.fill(10);
+    return e;
+  };
+  /** Receivers accept whatever the compensation owed (rule 1h is esd.test.ts's). */
+  const ACCEPT = { esdCompensationRefusalPerMillionYen: 0 };
+
+  it("move to SSW1 at the end of the training (36 months) when u < esdSsw1SkillTestPassProb, with A2 Japanese and SSW open", () => {
+    const s = intern({ esd: ESD_TRAINEE, tiStage: 2, monthsInStatus: 36, japaneseLevel: 2 }, { sswAvailable: true });
+    decideIntern(s, 0, D.esdSsw1SkillTestPassProb - 1e-9);
     expect(s.pop.status[0]).toBe(Status.SSW1);
     expect(s.pop.tiStage[0]).toBe(0);
     expect(events(s)).toEqual(["transfer:TI->SSW1"]);
   });
 
-  it("return at 36 months when u >= esdSsw1PassProb or when SSW does not exist", () => {
-    const fail = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: true });
-    decideIntern(fail, 0, D.esdSsw1PassProb);
-    expect(fail.pop.status[0]).toBe(Status.RETURNED);
-    const noSsw = intern({ esd: 1, monthsInStatus: 36 }, { sswAvailable: false });
+  it("stay a year to retake the tests when u >= the pass probability or SSW does not exist; without a retake year, go home", () => {
+    const at36 = { esd: ESD_TRAINEE, tiStage: 2, monthsInStatus: 36, japaneseLevel: 2 };
+    const fail = intern(at36, { sswAvailable: true });
+    decideIntern(fail, 0, D.esdSsw1SkillTestPassProb);
+    expect(fail.pop.status[0]).toBe(Status.TI);
+    expect(fail.pop.tiStage[0]).toBe(3);
+    expect(fail.obs.log!.length).toBe(0);
+    const noSsw = intern(at36, { sswAvailable: false });
     decideIntern(noSsw, 0, 0);
-    expect(noSsw.pop.status[0]).toBe(Status.RETURNED);
-    expect(events(noSsw)).toEqual(["return:TI->RETURNED"]);
+    expect(noSsw.pop.tiStage[0]).toBe(3);
+
+    const noRetake = intern(at36, { sswAvailable: true, esdSsw1RetakeMonths: 0 });
+    decideIntern(noRetake, 0, D.esdSsw1SkillTestPassProb);
+    expect(noRetake.pop.status[0]).toBe(Status.RETURNED);
+    const noSswNoRetake = intern(at36, { sswAvailable: false, esdSsw1RetakeMonths: 0 });
+    decideIntern(noSswNoRetake, 0, 0);
+    expect(noSswNoRetake.pop.status[0]).toBe(Status.RETURNED);
+    expect(events(noSswNoRetake)).toEqual(["return:TI->RETURNED"]);
   });
 
-  it("have no TI-1 -> TI-2 milestone at 12 months", () => {
-    const s = intern({ esd: 1, monthsInStatus: 12 }, { sswAvailable: true });
-    decideIntern(s, 0, 0.999);
-    expect(s.pop.status[0]).toBe(Status.TI);
-    expect(s.pop.tiStage[0]).toBe(1);
+  it("have a year-1 milestone at 12 months: on to stage 2 whatever the draw, never home (no TI-1 -> TI-2 exit)", () => {
+    for (const u of [0, 0.5, 0.999]) {
+      const s = intern({ esd: ESD_TRAINEE, monthsInStatus: 12 }, { sswAvailable: true, abscondBaseHazardPerMonth: CERTAIN });
+      decideIntern(s, 0, u);
+      expect(s.pop.status[0], `u ${u}`).toBe(Status.TI);
+      expect(s.pop.tiStage[0], `u ${u}`).toBe(2);
+      expect(s.obs.log!.length).toBe(0);
+    }
+    const before = intern({ esd: ESD_TRAINEE, monthsInStatus: 11 }, { sswAvailable: true });
+    decideIntern(before, 0, 0.999);
+    expect(before.pop.tiStage[0]).toBe(1);
   });
 
   it("have a waiting period of 12 months in agriculture and services, 24 elsewhere", () => {
-    expect(esdWaitMonths(Sector.agriculture)).toBe(12);
-    expect(esdWaitMonths(Sector.services)).toBe(12);
-    for (const sec of [Sector.manufacturing, Sector.construction, Sector.care, Sector.food]) expect(esdWaitMonths(sec)).toBe(24);
+    expect(esdWaitMonths(D, Sector.agriculture)).toBe(12);
+    expect(esdWaitMonths(D, Sector.services)).toBe(12);
+    for (const sec of [Sector.manufacturing, Sector.construction, Sector.care, Sector.food]) expect(esdWaitMonths(D, sec)).toBe(24);
   });
 
-  it("change employer only after esdWaitMonths(sector) months with the employer", () => {
+  it("change employer at their own will only after esdWaitMonths(sector) months with the employer", () => {
     const cases: [number, number, boolean][] = [
       [Sector.agriculture, 11, false], [Sector.agriculture, 12, true],
       [Sector.services, 11, false], [Sector.services, 12, true],
@@ -294,8 +330,9 @@ describe("decideIntern: Employment for Skill Development interns", () => {
     for (const [sector, months, moves] of cases) {
       const first = 2 * sector; // makeEmployers: employer k of sector s is row 2s + k
       const s = intern(
-        { esd: 1, sector, employer: first, monthsInStatus: 30, monthsWithEmployer: months },
-        { esdJobChangeHazardPerMonth: CERTAIN },
+        { esd: OWN_WILL, japaneseLevel: 1, tiStage: 2, sector, employer: first, monthsInStatus: 30, monthsWithEmployer: months },
+        { ...ACCEPT, esdJobChangeHazardPerMonth: CERTAIN },
+        withRoom(),
       );
       decideIntern(s, 0, 0.5);
       expect(s.pop.status[0], `sector ${sector}, ${months} months`).toBe(Status.TI);
@@ -310,15 +347,16 @@ describe("decideIntern: Employment for Skill Development interns", () => {
   });
 
   it("change employer more often at an underpaying employer (exp(esdJobChangeShortfallLogHrPerShare x shortfall))", () => {
-    const emp = makeEmployers([{ underpayShare: 0.2 }, {}]);
+    const emp = () => withRoom([{ underpayShare: 0.2 }, {}]);
     const h = 0.01;
     const pFair = probFromHazard(h);
     const pUnder = probFromHazard(h * Math.exp(D.esdJobChangeShortfallLogHrPerShare * Math.fround(0.2)));
     const u = (pFair + pUnder) / 2;
-    const fair = intern({ esd: 1, employer: 1, monthsWithEmployer: 30, monthsInStatus: 30 }, { esdJobChangeHazardPerMonth: h }, emp);
+    const trainee = { esd: OWN_WILL, japaneseLevel: 1, tiStage: 2, monthsWithEmployer: 30, monthsInStatus: 30 };
+    const fair = intern({ ...trainee, employer: 1 }, { ...ACCEPT, esdJobChangeHazardPerMonth: h }, emp());
     decideIntern(fair, 0, u);
     expect(fair.pop.employer[0]).toBe(1);
-    const under = intern({ esd: 1, employer: 0, monthsWithEmployer: 30, monthsInStatus: 30 }, { esdJobChangeHazardPerMonth: h }, emp);
+    const under = intern({ ...trainee, employer: 0 }, { ...ACCEPT, esdJobChangeHazardPerMonth: h }, emp());
     decideIntern(under, 0, u);
     expect(under.pop.employer[0]).toBe(1);
     expect(events(under)).toEqual(["job_change:TI->TI"]);
@@ -365,15 +403,16 @@ describe("decideIntern: hired by the employer's subsidiary at home (subsidiaryHi
     expect(at(ti2, open, cut + 1e-9).pop.status[0]).toBe(Status.RETURNED);
   });
 
-  it("applies at TI-3 completion (lo = pSponsor) and at ESD completion (lo = esdSsw1PassProb)", () => {
+  it("applies at TI-3 completion (lo = pSponsor) and at ESD completion after the retake year (lo = esdSsw1SkillTestPassProb)", () => {
     const ti3 = { monthsInStatus: 60, tiStage: 3 };
     const lo3 = D.promoterSponsorProb;
     expect(at(ti3, { sswAvailable: true }, lo3 + (1 - lo3) * HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
     expect(at(ti3, { sswAvailable: true }, lo3 + (1 - lo3) * HIRE + 1e-9).pop.status[0]).toBe(Status.RETURNED);
     expect(at(ti3, { sswAvailable: false }, HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
 
-    const esd = { esd: 1, monthsInStatus: 36 };
-    const loE = D.esdSsw1PassProb;
+    // The retake year's end (rule 5b), with A2 Japanese: pass = esdSsw1SkillTestPassProb (rule 5a).
+    const esd = { esd: ESD_TRAINEE, tiStage: 3, monthsInStatus: 36 + D.esdSsw1RetakeMonths, japaneseLevel: 2 };
+    const loE = D.esdSsw1SkillTestPassProb;
     expect(at(esd, { sswAvailable: true }, loE - 1e-9).pop.status[0]).toBe(Status.SSW1);
     expect(at(esd, { sswAvailable: true }, loE + (1 - loE) * HIRE - 1e-9).pop.status[0]).toBe(Status.SUBSIDIARY);
     expect(at(esd, { sswAvailable: true }, loE + (1 - loE) * HIRE + 1e-9).pop.status[0]).toBe(Status.RETURNED);
@@ -418,7 +457,7 @@ describe("decideIntern: TITP 'unavoidable' transfers", () => {
   });
 
   it("do not follow the ESD own-will rule for TITP interns", () => {
-    const s = intern({ monthsInStatus: 30, monthsWithEmployer: 30, employer: 1 }, { esdJobChangeHazardPerMonth: CERTAIN }, emp);
+    const s = intern({ tiStage: 2, monthsInStatus: 30, monthsWithEmployer: 30, employer: 1, japaneseLevel: 2 }, { esdActive: true, esdJobChangeHazardPerMonth: CERTAIN }, emp);
     decideIntern(s, 0, 0);
     expect(s.pop.employer[0]).toBe(1);
   });
@@ -486,14 +525,17 @@ describe("decideIntern: monthly competing options", () => {
 });
 
 describe("internHazards: leaving the employer as one choice", () => {
+  // h = [abscond, go home early, a transfer the intern asks for, an 'unavoidable' transfer].
   // W = abscondHazard, the hazard of wanting out; where a legal transfer is open, a share
-  // P = legalTransferShare asks for it, of whom (1 - legalTransferRefusalProb) move; the rest abscond.
+  // P = legalTransferShare asks for it, of whom (1 - legalTransferRefusalProb) move (TITP's
+  // grievance route) or esdTransferMatchProb find a receiver (ESD own-will); the rest abscond.
   const emp = makeEmployers([{ underpayShare: 0.15 }, { underpayShare: 0 }]);
   const on = { abscondBaseHazardPerMonth: 0.002, legalTransferLogOdds: 0.7, legalTransferRefusalProb: 0.25, tiUnavoidableTransferHazardPerMonth: 0.0005 };
   const hazards = (agent: AgentInit, params: Partial<Params>) => {
     const s = intern(agent, params, emp);
     const h = new Float64Array(8);
-    internHazards(s, 0, h);
+    const n = internHazards(s, 0, h);
+    expect(n).toBe(4);
     return { h, want: abscondHazard(s, 0), p: legalTransferShare(s.params) };
   };
 
@@ -505,10 +547,12 @@ describe("internHazards: leaving the employer as one choice", () => {
   it("TITP before titpGrievanceTransfer: every intern who wants out absconds; unavoidable transfers at underpayers only", () => {
     const under = hazards({ monthsInStatus: 5, employer: 0 }, on);
     expect(under.h[0]).toBeCloseTo(under.want, 15);
-    expect(under.h[2]).toBeCloseTo(0.0005, 15);
+    expect(under.h[2]).toBe(0);
+    expect(under.h[3]).toBeCloseTo(0.0005, 15);
     const fair = hazards({ monthsInStatus: 5, employer: 1 }, on);
     expect(fair.h[0]).toBeCloseTo(fair.want, 15);
     expect(fair.h[2]).toBe(0);
+    expect(fair.h[3]).toBe(0);
   });
 
   it("TITP with titpGrievanceTransfer: at an underpaying employer a share asks for a transfer instead; at a fair one nothing changes", () => {
@@ -516,22 +560,36 @@ describe("internHazards: leaving the employer as one choice", () => {
     const under = hazards({ monthsInStatus: 5, employer: 0 }, p);
     expect(under.p).toBeGreaterThan(0.5);
     expect(under.h[0]).toBeCloseTo(under.want * (1 - under.p), 15);
-    expect(under.h[2]).toBeCloseTo(0.0005 + under.want * under.p * 0.75, 15);
+    expect(under.h[2]).toBeCloseTo(under.want * under.p * 0.75, 15);
+    expect(under.h[3]).toBeCloseTo(0.0005, 15);
     const fair = hazards({ monthsInStatus: 5, employer: 1 }, p);
     expect(fair.h[0]).toBeCloseTo(fair.want, 15);
     expect(fair.h[2]).toBe(0);
+    expect(fair.h[3]).toBe(0);
   });
 
-  it("ESD: no legal way out before the wait, a share diverted after it; refused requests stay", () => {
-    const esd = { ...on, esdJobChangeHazardPerMonth: 0.003 };
-    const before = hazards({ esd: 1, sector: Sector.manufacturing, employer: 2 * Sector.manufacturing + 1, monthsInStatus: 23, monthsWithEmployer: 23 }, esd);
+  it("ESD: no legal way out before the wait (at a fair employer), a share diverted after it; unmatched requests stay", () => {
+    // Own-will transfers past the wait, with the basic test and the Japanese level (esd-rules.md
+    // rule 1d), arranged by the public bodies: esdTransferMatchProb of requests find a receiver (rule 1g).
+    const esd = { ...on, esdJobChangeHazardPerMonth: 0.003, esdTransferMatchProb: 0.6 };
+    const trainee = { esd: ESD_TRAINEE | ESD_BASIC_PASSED, japaneseLevel: 1, tiStage: 2, sector: Sector.manufacturing, employer: 2 * Sector.manufacturing + 1 };
+    const before = hazards({ ...trainee, monthsInStatus: 23, monthsWithEmployer: 23 }, esd);
     expect(before.h[0]).toBeCloseTo(before.want, 15);
     expect(before.h[2]).toBe(0);
-    const after = hazards({ esd: 1, sector: Sector.manufacturing, employer: 2 * Sector.manufacturing + 1, monthsInStatus: 24, monthsWithEmployer: 24 }, esd);
+    expect(before.h[3]).toBe(0);
+    const after = hazards({ ...trainee, monthsInStatus: 24, monthsWithEmployer: 24 }, esd);
     expect(after.h[0]).toBeCloseTo(after.want * (1 - after.p), 15);
-    // Ordinary mobility (at reference tightness, a fair employer) plus the diverted requests that succeed.
-    expect(after.h[2]).toBeCloseTo(0.003 + after.want * after.p * 0.75, 15);
-    // What leaves the employer out of wanting out: W (1 - P x refusal) <= W.
-    expect(after.h[0]! + after.h[2]! - 0.003).toBeCloseTo(after.want * (1 - after.p * 0.25), 15);
+    // Ordinary mobility (at reference tightness, a fair employer) and the diverted requests, of which a share find a receiver.
+    expect(after.h[2]).toBeCloseTo((0.003 + after.want * after.p) * 0.6, 15);
+    expect(after.h[3]).toBe(0);
+    // What leaves the employer out of wanting out: W (1 - P x (1 - match)) <= W.
+    expect(after.h[0]! + after.h[2]! - 0.003 * 0.6).toBeCloseTo(after.want * (1 - after.p * 0.4), 15);
+    // Past the wait without the basic test: still no legal way out at a fair employer.
+    const untested = hazards({ ...trainee, esd: ESD_TRAINEE, monthsInStatus: 24, monthsWithEmployer: 24 }, esd);
+    expect(untested.h[0]).toBeCloseTo(untested.want, 15);
+    expect(untested.h[2]).toBe(0);
+    // At an underpaying employer the 'unavoidable' transfers stay open past the wait (rule 2: at any time).
+    const under = hazards({ ...trainee, employer: 2 * Sector.manufacturing, monthsInStatus: 24, monthsWithEmployer: 24 }, esd);
+    expect(under.h[3]).toBeCloseTo(0.0005, 15);
   });
 });

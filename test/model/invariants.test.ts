@@ -1,5 +1,6 @@
 // Invariants checked on every month of a small run of the real baseline (scale 0.005, 2014-01 to
-// 2029-12: every policy switch of the baseline timeline happens inside the run).
+// 2031-12: every policy switch of the baseline timeline happens inside the run, and the first ESD
+// trainees, who enter from 2027-07, reach the end of their training and the retake year).
 
 import { describe, expect, it } from "vitest";
 import { initSimulation, advanceMonth } from "../../src/engine/simulate.js";
@@ -10,6 +11,7 @@ import {
 import { countLive } from "../../src/model/population.js";
 import { type SimState } from "../../src/model/state.js";
 import { TI_AWAITING_SSW1 } from "../../src/model/transitions/intern.js";
+import { ESD_BASIC_PASSED, ESD_FROM_OUTSIDE, ESD_TRAINEE, ESD_TRANSFEREE, isEsd } from "../../src/model/esd.js";
 import { timeCounts } from "../helpers/state.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
@@ -80,7 +82,8 @@ function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> =
     const stage = pop.tiStage[i]!;
     if (st === Status.TI ? stage < 1 || stage > TI_AWAITING_SSW1 : stage !== 0) bad(i, `tiStage ${stage}`);
     // Sponsored interns wait only while changes of status to SSW1 are not processed in number.
-    if (stage === TI_AWAITING_SSW1 && (pop.esd[i] === 1 || s.ctx.ssw1Processing || !s.ctx.ssw1Open)) bad(i, "waiting for SSW1 while it is processed or closed");
+    // ESD trainees are never sponsored, so never wait.
+    if (stage === TI_AWAITING_SSW1 && (isEsd(pop, i) || s.ctx.ssw1Processing || !s.ctx.ssw1Open)) bad(i, "waiting for SSW1 while it is processed or closed");
     // Without a registered employer: IRREGULAR, ASYLUM, DETAINED, PROVISIONAL, DESIGNATED.
     const unregistered = isWithoutEmployer(st);
     if (unregistered ? e !== -1 : e < 0 || e >= emp.count) bad(i, `employer ${e}`);
@@ -110,8 +113,14 @@ function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> =
     if (t.ageMonths < 18 * 12) bad(i, `age ${t.ageMonths} months`);
     // TI-3 ends at 60 months; a sponsored intern may then wait up to sswProcessingStartMonths.
     const tiMaxMonths = 60 + (stage === TI_AWAITING_SSW1 ? Math.ceil(s.params.sswProcessingStartMonths) : 0);
-    if (st === Status.TI && pop.esd[i] === 0 && t.monthsInStatus > tiMaxMonths) bad(i, `TITP intern past 5 years (and the wait for SSW1)`);
-    if (st === Status.TI && pop.esd[i] === 1 && t.monthsInStatus > 36) bad(i, `ESD intern past 3 years`);
+    if (st === Status.TI && !isEsd(pop, i) && t.monthsInStatus > tiMaxMonths) bad(i, `TITP intern past 5 years (and the wait for SSW1)`);
+    // ESD: 3 years of training, and a year to retake the SSW(i) tests (esd-rules.md rules 0b, 5b).
+    if (st === Status.TI && isEsd(pop, i) && t.monthsInStatus > 36 + s.params.esdSsw1RetakeMonths) bad(i, `ESD intern past 3 years and the retake year`);
+    if (st === Status.TI && isEsd(pop, i) && pop.tiStage[i]! > 3) bad(i, `ESD intern on stage ${pop.tiStage[i]}`);
+    // Only the four flags of esd.ts; transferee flags only on ESD trainees, from outside only on transferees.
+    const f = pop.esd[i]!;
+    if ((f & ~(ESD_TRAINEE | ESD_BASIC_PASSED | ESD_TRANSFEREE | ESD_FROM_OUTSIDE)) !== 0 || (f !== 0 && (f & ESD_TRAINEE) === 0) ||
+      ((f & ESD_FROM_OUTSIDE) !== 0 && (f & ESD_TRANSFEREE) === 0)) bad(i, `esd flags ${f}`);
     if (st === Status.SSW1 && t.monthsInStatus > s.params.ssw1CapMonths) bad(i, `SSW1 past the cap`);
   }
   return out;
@@ -119,8 +128,8 @@ function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> =
 
 describe("invariants of a small baseline run", () => {
   it("hold on every month", () => {
-    const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.005, until: "2029-12" });
-    expect(inputs.months).toBe(192); // 2014-01 to 2029-12
+    const inputs = buildInputs(loadScenario("scenarios/baseline.yaml"), { scale: 0.005, until: "2031-12" });
+    expect(inputs.months).toBe(216); // 2014-01 to 2031-12
     const s = initSimulation(inputs, 1, true);
     const log = s.obs.log!;
     expect(log.length).toBe(0); // the initial population is not recorded as entries
@@ -135,6 +144,8 @@ describe("invariants of a small baseline run", () => {
     const away = new Map<number, number>();
     /** Ids of agents who came back (an entry from RETURNED). */
     const cameBack = new Set<number>();
+    /** ESD was exercised: trainees in the retake year, own-will transferees (esd.ts flags), seen in some month. */
+    const esdSeen = { retake: 0, transferees: 0 };
 
     for (let t = 0; t < inputs.months; t++) {
       const prevTotal = countLive(s.pop) + sum(s.obs.exits);
@@ -226,6 +237,11 @@ describe("invariants of a small baseline run", () => {
 
       for (const e of events) if (e.event === EventCode.entry && e.from !== NO_STATUS) cameBack.add(e.id);
       expect(agentViolations(s, t, cameBack)).toEqual([]);
+      for (let i = 0; i < s.pop.size; i++) {
+        if (s.pop.status[i] !== Status.TI || !isEsd(s.pop, i)) continue;
+        if (s.pop.tiStage[i] === 3) esdSeen.retake++;
+        if ((s.pop.esd[i]! & ESD_TRANSFEREE) !== 0) esdSeen.transferees++;
+      }
 
       for (const e of events) {
         eventsSeen.add(describeEvent(e));
@@ -240,6 +256,19 @@ describe("invariants of a small baseline run", () => {
         if (e.to >= FIRST_EXIT_STATUS) seen.exits++;
       }
     }
+    // ESD (from 2027-07 for new interns, after the transitional TITP entries) was exercised too:
+    // trainees in Japan, some past the year-1 basic test.
+    let esdTrainees = 0;
+    let esdPassed = 0;
+    for (let i = 0; i < s.pop.size; i++) {
+      if (s.pop.status[i] !== Status.TI || !isEsd(s.pop, i)) continue;
+      esdTrainees++;
+      if ((s.pop.esd[i]! & ESD_BASIC_PASSED) !== 0) esdPassed++;
+    }
+    expect(esdTrainees).toBeGreaterThan(100);
+    expect(esdPassed).toBeGreaterThan(10);
+    expect(esdSeen.retake).toBeGreaterThan(0);
+    expect(esdSeen.transferees).toBeGreaterThan(0);
     // The run is not trivially quiet: the invariants were exercised by many kinds of event.
     expect(seen.entries).toBeGreaterThan(1000);
     expect(seen.moves).toBeGreaterThan(1000);

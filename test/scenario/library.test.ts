@@ -23,9 +23,10 @@
 // replicates of the baseline).
 //
 // Three scenarios are checked at scale 0.01 (SMALL_EFFECTS below): employer-pays and
-// fee-cap-enforced lower absconding (-31% and -34% at the 2026-12-07 best fit, -13% to -17% at the
-// one before: the size hangs on the unidentified debt and shortfall terms), family-accompaniment
-// lowers SSW1 returns by about 4% at a stated return hazard.
+// fee-cap-enforced lower absconding (-5% and -17% with ESD's fee cap in the baseline from 2027,
+// which already takes most of the debt they remove; -23% and -24% before it: the size hangs on the
+// unidentified debt and shortfall terms), family-accompaniment lowers SSW1 returns by about 4% at
+// a stated return hazard.
 
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -200,7 +201,7 @@ function checkEffect(c: Check): void {
 const FAST_CHECKS: Check[] = [
   {
     // Baseline: interns entering from 2027-04 are ESD trainees, who may change employer after
-    // 1-2 years and move to SSW1 at completion with esdSsw1PassProb; under TITP only
+    // 1-2 years and move to SSW1 at completion by the SSW(i) tests; under TITP only
     // 'unavoidable' transfers and employer sponsorship.
     scenario: "no-reform.yaml", outcome: "TI job changes from 2027-04", direction: "decrease",
     metric: events({ event: EventCode.job_change, from: [Status.TI] }, "2027-04"),

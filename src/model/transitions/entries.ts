@@ -7,7 +7,8 @@ import { pickEmployer, pickRuralSme } from "../employers.js";
 import { type Uniform, seedAgentStream } from "../agent-rng.js";
 import { recordSieEntrants } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
-import { addAgent, ageMonths, ensureCapacity } from "../population.js";
+import { ESD_TRAINEE, esdFeeFactor, isEsd } from "../esd.js";
+import { addAgent, ageMonths, dropLastAgent, ensureCapacity } from "../population.js";
 import { dropExpiredReturnees, removeReturnee, restoreReturnee } from "../returnees.js";
 import type { SimState } from "../state.js";
 import { recordAgentEvent } from "./moves.js";
@@ -51,7 +52,7 @@ function drawFromShares(shares: Float64Array, offset: number, n: number, u: numb
  * currency at its 2017-2021 rate against the yen): the survey's debt, with the interest of the
  * months between borrowing and departure.
  */
-function drawDebt(s: SimState, nat: number, draw: Uniform): number {
+function drawDebt(s: SimState, nat: number, esd: boolean, draw: Uniform): number {
   const p = s.params;
   const inputs = s.inputs;
   if (draw() >= inputs.borrowedShareByNationality[nat]!) return 0;
@@ -60,7 +61,13 @@ function drawDebt(s: SimState, nat: number, draw: Uniform): number {
   const factor = Math.exp(Math.sqrt(sigma2) * normal(draw) - sigma2 / 2);
   let debt = inputs.debtYenByNationality[nat]! * factor * p.feeShareBorneByWorker;
   // Vietnam's Law 69/2020 caps the fee; debt (close to the fee in the ISA survey) shrinks with it.
-  if (p.feeCapEnforced && nat === Nationality.VN) debt *= Math.min(1, p.feeCapYen / inputs.feeYenByNationality[nat]!);
+  const feeYen = inputs.feeYenByNationality[nat]!;
+  const vnCap = p.feeCapEnforced && nat === Nationality.VN ? Math.min(1, p.feeCapYen / feeYen) : 1;
+  debt *= vnCap;
+  // ESD caps the trainee's fee at esdFeeCapWageMonths of the wage (esd.ts, rule 3a): on the part
+  // of the fee the worker still pays after any other rule, so two caps take the tighter, not
+  // their product, and a fee the employer already pays is not cut again.
+  if (esd) debt *= esdFeeFactor(p, feeYen * p.feeShareBorneByWorker * vnCap);
   return debt * (1 + p.debtInterestPerMonth) ** p.predepartureWaitMonths;
 }
 
@@ -97,13 +104,15 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   }
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
   pop.promisedWageYenPerMonth[i] = baseWage * wageLevel;
+  // ESD from 2027-04, except the TITP plans allowed to start until 2027-06 (rule 8).
+  const esd = kind === EntryKind.TI && p.esdActive && !p.titpTransitionalEntries;
   if (kind === EntryKind.TI) {
     pop.tiStage[i] = 1;
-    pop.esd[i] = p.esdActive ? 1 : 0;
+    pop.esd[i] = esd ? ESD_TRAINEE : 0;
   }
   // Assumption: SSW1 entrants from abroad are recruited through the same brokers as interns (seed 002).
   if (kind === EntryKind.TI || kind === EntryKind.SSW1) {
-    pop.debtHomeYen[i] = drawDebt(s, nat, draw);
+    pop.debtHomeYen[i] = drawDebt(s, nat, esd, draw);
     pop.brokerTie[i] = draw() < p.brokerTieProb ? 1 : 0;
   }
   if (draw() < p.partnerAtEntryProb) {
@@ -179,6 +188,7 @@ export function addEntries(s: SimState): void {
           continue;
         }
         const i = createEntrant(s, kind, nat);
+        if (turnedAwayByFieldCap(s, i)) continue;
         recordAgentEvent(s, i, EventCode.entry, NO_STATUS, s.pop.status[i]!);
       }
       // Retention follows entrants from abroad (the OECD figure is of entrants to Japan).
@@ -186,6 +196,23 @@ export function addEntries(s: SimState): void {
     }
   }
   if (p.localSubsidyYenPerInternYear > 0) addSubsidisedInterns(s, perMonth[0]!);
+}
+
+/**
+ * Whether entrant i, just created, is an ESD trainee whose field has reached its cap (rule 6c: new
+ * acceptance stops at the cap): then it does not come, and its row and id are taken back. It was
+ * drawn in full first, so the shared streams stay in step whatever the caps (common random numbers).
+ */
+function turnedAwayByFieldCap(s: SimState, i: number): boolean {
+  if (!isEsd(s.pop, i)) return false;
+  const room = s.ctx.esdFieldRoom;
+  const sector = s.pop.sector[i]!;
+  if (room[sector]! >= 1) {
+    room[sector]!--;
+    return false;
+  }
+  dropLastAgent(s.pop);
+  return true;
 }
 
 /**
@@ -204,6 +231,7 @@ function addSubsidisedInterns(s: SimState, tiPerMonth: number): void {
     if (n > 0) ensureCapacity(s.pop, n);
     for (let k = 0; k < n; k++) {
       const i = createEntrant(s, EntryKind.TI, nat, true);
+      if (turnedAwayByFieldCap(s, i)) continue;
       recordAgentEvent(s, i, EventCode.entry, NO_STATUS, Status.TI);
     }
   }

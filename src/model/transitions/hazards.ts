@@ -3,6 +3,7 @@
 // agent's own drivers; each driver cites its finding. A bound holds for every agent this month.
 
 import { Sector } from "../codes.js";
+import { esdMilestoneMonths, isEsd } from "../esd.js";
 import type { Params } from "../params.js";
 import { monthsInJapan, monthsInStatus, monthsOnWorkStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
@@ -29,9 +30,13 @@ export function abscondAgentLogHr(s: SimState, i: number): number {
   return p.abscondDebtLogHrPerWageMonth * (debtYen / contractWageYen(pop, i, s.ctx.wageIndex)) + abscondSectorLogHr(p, pop.sector[i]!) + s.ctx.abscondOriginLogHr[nat]!;
 }
 
-/** Months of legal stay intern i has left: to the end of the 3-year course (TI-1/2, ESD), or of TI-3 (5 years). */
+/**
+ * Months of legal stay intern i has left: to the end of the 3-year course (TI-1/2, ESD), of TI-3
+ * (5 years) or of ESD's year to retake the SSW(i) tests.
+ */
 function legalMonthsLeft(s: SimState, i: number): number {
-  const end = s.pop.tiStage[i] === 3 ? 60 : 36;
+  const stage = s.pop.tiStage[i]!;
+  const end = stage !== 3 ? 36 : isEsd(s.pop, i) ? esdMilestoneMonths(s.params, 3) : 60;
   const m = monthsInStatus(s.pop, i, s.ctx.month);
   return end > m ? end - m : 0;
 }

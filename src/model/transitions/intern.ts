@@ -1,20 +1,23 @@
 // Technical interns: stage progression, completion (SSW1 if an employer sponsors, TI-3, or
-// return), and each month's competing options: abscond, go home early, change employer
-// where the rules allow (TITP 'unavoidable' transfers; ESD own-will changes after 1-2 years).
+// return; under ESD, the SSW(i) tests), and each month's competing options: abscond, go home
+// early, change employer where the rules allow (TITP 'unavoidable' transfers; ESD own-will
+// transfers after 1-2 years, esd.ts).
 
-import { Sector, Status } from "../codes.js";
+import { Status } from "../codes.js";
+import { ESD_BASIC_PASSED, esdMilestoneMonths, esdOwnWillOpen, esdSsw1PassProb, esdWaitMonths, isEsd } from "../esd.js";
 import type { Params } from "../params.js";
 import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
 import { abscondAgentLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
-import { changeEmployer, moveStatus } from "./moves.js";
+import { changeEmployer, changeEmployerEsd, moveStatus } from "./moves.js";
 
 const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
 const TI2_END_MONTHS = 36; // TI-2: 2 more years
 const TI3_END_MONTHS = 60; // TI-3: 2 more years, 5 years at most
-const ESD_MONTHS = 36; // Employment for Skill Development: 3 years of training
+/** TITP interns may go on to TI-3 after ESD starts only with this many months in status on its first day (rule 8: a year in TI-2). */
+const TI3_TRANSITIONAL_MONTHS = 24;
 /**
  * TITP stage of an intern whose employer has sponsored them into SSW1 before changes of status
  * were processed in number (sswProcessingStartMonths): they keep working, waiting for the change.
@@ -22,12 +25,13 @@ const ESD_MONTHS = 36; // Employment for Skill Development: 3 years of training
 export const TI_AWAITING_SSW1 = 4;
 
 /**
- * Whether an intern (ESD or not, TITP stage, months in status) has reached a scheduled
- * milestone this month: the end of ESD training or of a TITP stage, or a month of waiting for
- * the change to SSW1. Milestones replace the month's hazards (decideIntern).
+ * Whether an intern (ESD or not, stage, months in status) has reached a scheduled milestone this
+ * month: the end of a TITP stage or a month of waiting for the change to SSW1; under ESD the end
+ * of year 1, of the training or of the retake year (esd.ts). Milestones replace the month's
+ * hazards (decideIntern).
  */
-export function internAtMilestone(esd: boolean, stage: number, months: number): boolean {
-  return months >= (esd ? ESD_MONTHS : (MILESTONE_MONTHS_BY_STAGE[stage] ?? Infinity));
+export function internAtMilestone(p: Params, esd: boolean, stage: number, months: number): boolean {
+  return months >= (esd ? esdMilestoneMonths(p, stage) : (MILESTONE_MONTHS_BY_STAGE[stage] ?? Infinity));
 }
 
 /**
@@ -35,11 +39,6 @@ export function internAtMilestone(esd: boolean, stage: number, months: number): 
  * intern), every month while waiting for SSW1 (a table: docs/performance.md, 'No short cuts in the screen').
  */
 const MILESTONE_MONTHS_BY_STAGE = [Infinity, TI1_MONTHS, TI2_END_MONTHS, TI3_END_MONTHS, -Infinity];
-
-/** ESD waiting period before an own-will employer change (rules.md, law of June 2024). */
-export function esdWaitMonths(sector: number): number {
-  return sector === Sector.agriculture || sector === Sector.services ? 12 : 24;
-}
 
 /**
  * Chance the intern's employer sponsors them into SSW1 at completion (seed 001), scaled by this
@@ -84,7 +83,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   const p = s.params;
   const m = monthsInStatus(pop, i, s.ctx.month);
   const stage = pop.tiStage[i]!;
-  const esd = pop.esd[i] === 1;
+  const esd = isEsd(pop, i);
 
   // Scheduled milestones replace this month's hazards.
   if (stage === TI_AWAITING_SSW1) {
@@ -94,11 +93,8 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     else if (s.ctx.ssw1Processing || u < p.sswEarlyProcessingProbPerMonth) toSsw1(s, i);
     return;
   }
-  // ESD completers pass a test; they are not sponsored, so they do not wait for processing.
-  if (esd && m >= ESD_MONTHS) {
-    const pass = s.ctx.ssw1Open ? p.esdSsw1PassProb : 0;
-    if (u < pass) toSsw1(s, i);
-    else goHomeAtCompletion(s, i, u, pass);
+  if (esd && internAtMilestone(p, true, stage, m)) {
+    decideEsdMilestone(s, i, stage, u);
     return;
   }
   if (!esd && stage === 1 && m >= TI1_MONTHS) {
@@ -108,7 +104,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   }
   if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
     const pSponsor = sponsorProb(s, i);
-    const pTi3 = p.ti3Available ? (1 - pSponsor) * p.ti3UptakeProb : 0;
+    const pTi3 = ti3Open(s, m) ? (1 - pSponsor) * p.ti3UptakeProb : 0;
     if (u < pSponsor) sponsorIntoSsw1(s, i);
     else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
     else goHomeAtCompletion(s, i, u, pSponsor + pTi3);
@@ -125,9 +121,44 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   switch (chooseCompeting(h, internHazards(s, i, h), u)) {
     case 0: moveStatus(s, i, Status.IRREGULAR); break;
     case 1: moveStatus(s, i, Status.RETURNED); break;
-    case 2: changeEmployer(s, i); break;
+    case 2:
+      if (esd && esdOwnWillOpen(p, pop, i, monthsWithEmployer(pop, i, s.ctx.month))) changeEmployerEsd(s, i);
+      else changeEmployer(s, i);
+      break;
+    case 3: changeEmployer(s, i); break;
     default: break;
   }
+}
+
+/**
+ * Whether a TITP intern finishing TI-2 after `m` months in status may go on to TI-3: where TI-3
+ * exists, and once ESD is in force only with a year in TI-2 on ESD's first day (rule 8).
+ */
+function ti3Open(s: SimState, m: number): boolean {
+  const p = s.params;
+  return p.ti3Available && (!p.esdActive || m - (s.esdOpenMonths - 1) >= TI3_TRANSITIONAL_MONTHS);
+}
+
+/**
+ * An ESD trainee's scheduled step (esd.ts), with its decision draw u. End of year 1: the basic
+ * skills test (rule 4c), and the pay rise owed in the fields keeping the 2-year restriction
+ * (rule 1i). End of the training: SSW1 for those who pass the SSW(i) tests (rule 5a; while SSW1
+ * is open), else a year to retake them (rule 5b; assumption: all who fail stay for it), after
+ * which those who fail again go home.
+ */
+function decideEsdMilestone(s: SimState, i: number, stage: number, u: number): void {
+  const pop = s.pop;
+  const p = s.params;
+  if (stage === 1) {
+    if (u < p.esdBasicTestPassProb) pop.esd[i] = pop.esd[i]! | ESD_BASIC_PASSED;
+    if (esdWaitMonths(p, pop.sector[i]!) > 12) pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.esdYear2PayRiseShare);
+    pop.tiStage[i] = 2;
+    return;
+  }
+  const pass = s.ctx.ssw1Open ? esdSsw1PassProb(p, pop.japaneseLevel[i]!) : 0;
+  if (u < pass) toSsw1(s, i);
+  else if (stage === 2 && p.esdSsw1RetakeMonths > 0) pop.tiStage[i] = 3;
+  else goHomeAtCompletion(s, i, u, pass);
 }
 
 /** The shortfall term of an ESD intern's own-will employer change, for an employer withholding `underpayShare`. */
@@ -142,15 +173,21 @@ export function legalTransferShare(p: Params): number {
 
 /**
  * The hazards of intern i this month (between milestones), in h: [0] abscond, [1] go home early,
- * [2] change employer. Returns how many.
+ * [2] a transfer the intern asks for, [3] an 'unavoidable' transfer. Returns how many.
  *
  * Leaving the employer is one choice: abscondHazard is the hazard of wanting out when absconding
  * is the only way out (what the 2014-2023 data measured, under TITP). Where a legal transfer is
- * open (ESD after its wait; TITP at an underpaying employer once titpGrievanceTransfer holds), a
- * share legalTransferShare of those who want out ask for it instead; legalTransferRefusalProb of
- * the requests fail and the intern stays. The rest abscond. Besides, ESD trainees change employer
- * for ordinary reasons (esdJobChangeHazardPerMonth), and TITP's rare 'unavoidable' transfers stay
- * possible at any time.
+ * open, a share legalTransferShare of those who want out ask for it instead, and the rest
+ * abscond. Two legal routes:
+ * - ESD past its field's wait, with the basic test and the Japanese level (esdOwnWillOpen): an
+ *   own-will transfer. Trainees also ask for one for ordinary reasons (esdJobChangeHazardPerMonth,
+ *   more at an underpaying employer). Requests are arranged by the public bodies, which find a
+ *   receiver for esdTransferMatchProb of them (rule 1g); the receiver's cap and its cost act in
+ *   changeEmployerEsd. A request that fails leaves the trainee where it is.
+ * - Otherwise (TITP; ESD before the wait or without the tests), at an underpaying employer once
+ *   titpGrievanceTransfer holds: the grievance route, of which legalTransferRefusalProb fail.
+ * Besides, 'unavoidable' transfers stay possible at any time where the employer breaks the
+ * contract (rules.md; ESD rule 2).
  */
 export function internHazards(s: SimState, i: number, h: Float64Array): number {
   const pop = s.pop;
@@ -159,20 +196,18 @@ export function internHazards(s: SimState, i: number, h: Float64Array): number {
   h[1] = p.tiEarlyReturnHazardPerMonth;
   const e = pop.employer[i]!;
   const shortfall = e >= 0 ? s.employers.underpayShare[e]! : 0;
-  let legalOpen: boolean;
-  if (pop.esd[i] === 1) {
-    legalOpen = monthsWithEmployer(pop, i, s.ctx.month) >= esdWaitMonths(pop.sector[i]!);
-    h[2] = legalOpen ? jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall)) : 0;
+  h[3] = shortfall > 0 ? p.tiUnavoidableTransferHazardPerMonth : 0;
+  if (isEsd(pop, i) && esdOwnWillOpen(p, pop, i, monthsWithEmployer(pop, i, s.ctx.month))) {
+    const legal = legalTransferShare(p);
+    h[0] = wantOut * (1 - legal);
+    const ordinary = jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall));
+    h[2] = (ordinary + wantOut * legal) * p.esdTransferMatchProb;
   } else {
-    // TITP: no change at the intern's own will; 'unavoidable' transfers only where the
-    // employer breaks the contract (rules.md).
-    legalOpen = p.titpGrievanceTransfer && shortfall > 0;
-    h[2] = shortfall > 0 ? p.tiUnavoidableTransferHazardPerMonth : 0;
+    const legal = p.titpGrievanceTransfer && shortfall > 0 ? legalTransferShare(p) : 0;
+    h[0] = wantOut * (1 - legal);
+    h[2] = wantOut * legal * (1 - p.legalTransferRefusalProb);
   }
-  const legal = legalOpen ? legalTransferShare(p) : 0;
-  h[0] = wantOut * (1 - legal);
-  h[2] = h[2]! + wantOut * legal * (1 - p.legalTransferRefusalProb);
-  return 3;
+  return 4;
 }
 
 /** This month's parts of the interns' bound that hold for every intern (internHazardBound). */
@@ -183,7 +218,8 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
   b.tiOtherTitp = earlyReturn + pos(p.tiUnavoidableTransferHazardPerMonth);
   // The ESD employer change at the largest shortfall term of any employer, as if the wait were over.
   const esdShortfall = Math.max(esdShortfallLogHr(p, b.minUnderpayShare), esdShortfallLogHr(p, b.maxUnderpayShare));
-  b.tiOtherEsd = earlyReturn + pos(jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth)) * Math.exp(pos(esdShortfall)) * BOUND_SLACK;
+  // The 'unavoidable' transfers, and the own-will requests at most (esdTransferMatchProb <= 1).
+  b.tiOtherEsd = b.tiOtherTitp + pos(jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth)) * Math.exp(pos(esdShortfall)) * BOUND_SLACK;
 }
 
 /**
@@ -193,8 +229,8 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
  */
 export function internHazardBound(s: SimState, b: DecisionBounds, i: number): number {
   const pop = s.pop;
-  const esd = pop.esd[i] === 1;
-  if (internAtMilestone(esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
+  const esd = isEsd(pop, i);
+  if (internAtMilestone(s.params, esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
   const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondAgentLogHr(s, i));
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }

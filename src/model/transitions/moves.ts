@@ -6,7 +6,8 @@ import { EventCode, Status, eventForMove, isExit, isWithoutEmployer, isWorkStatu
 import { employerPayFactor, pickEmployer } from "../employers.js";
 import { recordEvent, recordExit } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
-import { monthsInJapan } from "../population.js";
+import { ESD_BASIC_PASSED, ESD_TRAINEE, esdAcceptProb, esdCompensationYen, esdHasRoom, fromOutsideArea, joinEsdCounts, leaveEsdCounts } from "../esd.js";
+import { monthsInJapan, monthsWithEmployer } from "../population.js";
 import { keepReturnee, mayComeBack } from "../returnees.js";
 import type { SimState } from "../state.js";
 import { FAMILY_IN_JAPAN } from "./family.js";
@@ -63,19 +64,51 @@ function drawOtherEmployer(s: SimState, i: number, old: number): number {
  * plateau a move brings a pay rise (seed 000); after it, none.
  */
 export function changeEmployer(s: SimState, i: number): void {
+  const old = s.pop.employer[i]!;
+  const overtime = s.tables.accrual.overtimeFactor; // 1 + overtimePremiumShare, this month's
+  let next = drawOtherEmployer(s, i, old);
+  for (let k = 1; k < s.params.jobOffersConsidered; k++) {
+    const other = drawOtherEmployer(s, i, old);
+    if (employerPayFactor(s.employers, other, overtime) > employerPayFactor(s.employers, next, overtime)) next = other;
+  }
+  moveToEmployer(s, i, next);
+}
+
+/**
+ * ESD trainee i's own-will transfer (esd.ts): to the best-paying of the jobOffersConsidered
+ * employers drawn in its field that have room under the transferee caps (rule 1f), if that
+ * employer accepts it, owing the first employer part of its initial costs (rule 1h; one draw of
+ * the jobs stream). Otherwise the request fails and the trainee stays.
+ */
+export function changeEmployerEsd(s: SimState, i: number): void {
+  const { pop, params: p, employers: emp } = s;
+  const old = pop.employer[i]!;
+  const overtime = s.tables.accrual.overtimeFactor;
+  let next = -1;
+  for (let k = 0; k < p.jobOffersConsidered; k++) {
+    const other = drawOtherEmployer(s, i, old);
+    if (other === old || !esdHasRoom(p, emp, other, fromOutsideArea(emp, old, other))) continue;
+    if (next < 0 || employerPayFactor(emp, other, overtime) > employerPayFactor(emp, next, overtime)) next = other;
+  }
+  if (next < 0) return;
+  const owedYen = esdCompensationYen(p, monthsWithEmployer(pop, i, s.ctx.month));
+  if (!(s.rng.jobs(i) < esdAcceptProb(p, owedYen))) return;
+  const outside = fromOutsideArea(emp, old, next);
+  leaveEsdCounts(emp, pop, i, old);
+  moveToEmployer(s, i, next);
+  joinEsdCounts(emp, pop, i, next, outside);
+}
+
+/** The bookkeeping of agent i's move to employer `next`: the event, the employer, the pay rise before the plateau. */
+function moveToEmployer(s: SimState, i: number, next: number): void {
   const pop = s.pop;
   const p = s.params;
   const st = pop.status[i]!;
   recordAgentEvent(s, i, EventCode.job_change, st, st);
-  const old = pop.employer[i]!;
-  const overtime = s.tables.accrual.overtimeFactor; // 1 + overtimePremiumShare, this month's
-  let next = drawOtherEmployer(s, i, old);
-  for (let k = 1; k < p.jobOffersConsidered; k++) {
-    const other = drawOtherEmployer(s, i, old);
-    if (employerPayFactor(s.employers, other, overtime) > employerPayFactor(s.employers, next, overtime)) next = other;
-  }
   setEmployer(pop, s.payCodes, i, next);
   pop.employerSinceMonth[i] = s.ctx.month;
+  // An ESD trainee counts as an own-will transferee only after changeEmployerEsd says so.
+  pop.esd[i] = pop.esd[i]! & (ESD_TRAINEE | ESD_BASIC_PASSED);
   if (pop.jobChanges[i]! < p.careerPlateauJobChanges) {
     pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.jobChangeWageGainShare);
   }
