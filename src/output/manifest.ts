@@ -1,7 +1,8 @@
 // manifest.json: everything needed to know and repeat a run: version, the experiment spec
-// (resolved scenarios, seed, replicates, scale, until, events), scenario files and input tables
-// with their sha256, Node version, the git commit and dependency versions the code ran from,
-// times, which tasks completed and each output's sha256. Written atomically (atomic.ts).
+// (resolved scenarios, seed, replicates, scale, until, events, windows, reference), scenario
+// files and input tables with their sha256, Node version, the git commit and dependency versions
+// the code ran from, times, which tasks completed and each output's sha256. Written atomically
+// (atomic.ts).
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import type { PosteriorDraws } from "../scenario/posterior.js";
+import type { MonthWindow } from "../scenario/window.js";
 import { DATA_DIR } from "../scenario/data.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { writeFileAtomic } from "./atomic.js";
@@ -24,6 +26,13 @@ export interface ExperimentSpec {
   until: string | null;
   events: boolean;
   ciTarget: number;
+  /**
+   * `--window FROM..TO` (repeatable): summary.csv also counts flows over these months
+   * (output/summary.ts taskMetrics). Absent without --window, so such a spec is as before.
+   */
+  windows?: MonthWindow[];
+  /** `--reference NAME`: the scenario effects.csv compares the others with; absent: REFERENCE_SCENARIO. */
+  reference?: string;
   /**
    * `migsim run --posterior`: the file, its sha256, the particle drawn for each replicate and the
    * drawn particles' values (run/posterior.ts). Absent without --posterior, so such a spec, its

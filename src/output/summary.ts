@@ -5,12 +5,13 @@
 import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
-import { formatMonth } from "../model/inputs.js";
+import { formatMonth, parseMonth } from "../model/inputs.js";
 import { EXIT_HIST_MONTHS, type FlowCell, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
+import { type MonthWindow, windowLabel } from "../scenario/window.js";
 
 export interface Metric {
   name: string;
-  unit: "agents" | "share" | "months";
+  unit: "agents" | "share" | "months" | "person-years" | "per 1000 person-years";
   value: number;
 }
 
@@ -46,7 +47,19 @@ export function reportMonths(startAbs: number, months: number): number[] {
   return out;
 }
 
-export function taskMetrics(r: RunResult, startAbs: number): Metric[] {
+/**
+ * The flows counted over each `--window` too, in the order of their metrics: abscond_<FROM>_<TO>,
+ * ti_job_change_<FROM>_<TO>, ti_to_ssw1_<FROM>_<TO>, return_<FROM>_<TO>.
+ */
+export const WINDOW_FLOWS = ["abscond", "ti_job_change", "ti_to_ssw1", "return"] as const;
+const [W_ABSCOND, W_TI_JOB_CHANGE, W_TI_TO_SSW1, W_RETURN] = [0, 1, 2, 3] as const;
+
+/**
+ * A task's headline metrics: stocks at reportMonths, flow totals over the whole run, then each
+ * window's flows (WINDOW_FLOWS) over months FROM..TO, its intern-years (ti_years_) and its
+ * absconding per 1,000 intern-years. `startAbs` is the scenario's first month.
+ */
+export function taskMetrics(r: RunResult, startAbs: number, windows: readonly MonthWindow[] = []): Metric[] {
   const out: Metric[] = [];
   for (const t of reportMonths(startAbs, r.months)) {
     for (let st = 0; st < Status.RETURNED; st++) {
@@ -57,20 +70,55 @@ export function taskMetrics(r: RunResult, startAbs: number): Metric[] {
   }
   const byEvent = new Float64Array(EVENT_COUNT);
   let tiToSsw1 = 0;
+  // Interns' legal transfers: a job change keeps the status, so from = to = TI.
+  let tiJobChange = 0;
+  // Each window's first and last month as indices from the start (the flows' month), and its counts.
+  const firstMonth = windows.map((w) => parseMonth(w.from) - startAbs);
+  const lastMonth = windows.map((w) => parseMonth(w.to) - startAbs);
+  const inWindow = new Float64Array(windows.length * WINDOW_FLOWS.length);
   const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
   for (let k = 0; k < r.flows.length; k += 3) {
+    const month = r.flows[k]!;
     const c = r.flows[k + 2]!;
     const { event, from, to } = decodeFlowCell(r.flows[k + 1]!, cell);
     byEvent[event]! += c;
-    if (event === EventCode.transfer && from === Status.TI && to === Status.SSW1) tiToSsw1 += c;
+    let flow = -1;
+    if (event === EventCode.abscond) flow = W_ABSCOND;
+    else if (event === EventCode.return) flow = W_RETURN;
+    else if (event === EventCode.job_change && from === Status.TI) {
+      tiJobChange += c;
+      flow = W_TI_JOB_CHANGE;
+    } else if (event === EventCode.transfer && from === Status.TI && to === Status.SSW1) {
+      tiToSsw1 += c;
+      flow = W_TI_TO_SSW1;
+    }
+    if (flow < 0) continue;
+    for (let w = 0; w < windows.length; w++) {
+      if (month >= firstMonth[w]! && month <= lastMonth[w]!) inWindow[w * WINDOW_FLOWS.length + flow]! += c;
+    }
   }
   out.push({ name: "abscond_total", unit: "agents", value: byEvent[EventCode.abscond]! });
   out.push({ name: "ti_to_ssw1_total", unit: "agents", value: tiToSsw1 });
+  out.push({ name: "ti_job_change_total", unit: "agents", value: tiJobChange });
   out.push({ name: "return_total", unit: "agents", value: byEvent[EventCode.return]! });
   out.push({ name: "onward_total", unit: "agents", value: byEvent[EventCode.onward]! });
   out.push({ name: "deport_total", unit: "agents", value: byEvent[EventCode.deport]! });
   out.push({ name: "job_change_share", unit: "share", value: r.agentsCreated > 0 ? r.agentsWithJobChange / r.agentsCreated : NaN });
   out.push({ name: "median_months_in_japan_at_exit", unit: "months", value: histMedian(r.exitMonthsHist) });
+  windows.forEach((w, k) => {
+    WINDOW_FLOWS.forEach((name, f) => out.push({ name: `${name}_${windowLabel(w)}`, unit: "agents", value: inWindow[k * WINDOW_FLOWS.length + f]! }));
+    // Absconding as a rate: a policy that changes how many interns there are (ESD's field caps)
+    // changes the count for that reason alone. Intern-years = the month-end TI stocks / 12.
+    let tiYears = 0;
+    for (let t = firstMonth[k]!; t <= lastMonth[k]!; t++) {
+      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) tiYears += r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + nat]! / 12;
+    }
+    out.push({ name: `ti_years_${windowLabel(w)}`, unit: "person-years", value: tiYears });
+    out.push({
+      name: `abscond_per_1000_ti_years_${windowLabel(w)}`, unit: "per 1000 person-years",
+      value: tiYears > 0 ? (1000 * inWindow[k * WINDOW_FLOWS.length + W_ABSCOND]!) / tiYears : NaN,
+    });
+  });
   return out;
 }
 
@@ -117,11 +165,12 @@ export function summaryRow(g: SummaryRowInput, ciTarget: number): (string | numb
     fmt(share), ciTarget, Number.isFinite(share) && share <= ciTarget ? "true" : "false", g.scale];
 }
 
-// effects.csv: each scenario and sweep point against the run's reference scenario (`baseline`),
-// paired by replicate: replicate r of both ran from the same seeds (common random numbers), so
-// the paired difference's spread is the difference's own, not the sum of both scenarios' noise.
+// effects.csv: each scenario and sweep point against the run's reference scenario (`baseline`, or
+// the one `--reference NAME` names: spec.reference), paired by replicate: replicate r of both ran
+// from the same seeds (common random numbers), so the paired difference's spread is the
+// difference's own, not the sum of both scenarios' noise.
 
-/** The scenario effects.csv compares the others with, when a run has it. */
+/** The scenario effects.csv compares the others with, when a run has it and names no other (`--reference`). */
 export const REFERENCE_SCENARIO = "baseline";
 
 export const EFFECTS_COLUMNS = [

@@ -151,15 +151,20 @@ export const INTERVALS = "Every 95% confidence interval in this report measures 
 /** The same, for a run over a posterior (`migsim run --posterior`): the intervals include the parameters' uncertainty. */
 export const POSTERIOR_INTERVALS = "This run is over a posterior: replicate r of every scenario ran with posterior draw r (the particles below), so every 95% confidence interval in this report spans both the parameters' uncertainty (as the posterior gives it) and replicate noise, with replicate r of every scenario sharing its draw and its random numbers; a parameter a scenario sets itself, or a policy step sets from its month, keeps that value, so the parameter values listed above are those of the calibrated point, not what each replicate ran with.";
 
-const UNITS: Record<string, string> = { agents: "people (national)", share: "share", months: "months" };
+const UNITS: Record<string, string> = {
+  agents: "people (national)", share: "share", months: "months",
+  "person-years": "person-years (national)", "per 1000 person-years": "per 1,000 person-years",
+};
+/** Units of counts: scaled to national figures, and never below zero (so a log-scale interval). */
+const isCount = (unit: string): boolean => unit === "agents" || unit === "person-years";
 
 function summaryTable(run: RunData): string {
   const sweeping = run.sweepColumns.length > 0 || run.summary.some((r) => r.point !== 0);
-  const nat = (r: SummaryRow, x: number): number => (r.unit === "agents" && r.scale > 0 ? x / r.scale : x);
+  const nat = (r: SummaryRow, x: number): number => (isCount(r.unit) && r.scale > 0 ? x / r.scale : x);
   const rows = run.summary.map((r) => {
     // Counts and stocks cannot be negative: their interval is the log-scale one (data.ts,
     // logScaleCi, from summary.csv's n, mean and sd), not summary.csv's symmetric ci95_low/high.
-    const { lo, hi } = r.unit === "agents" ? logScaleCi(r.n, r.mean, r.sd) : { lo: r.ci95Low, hi: r.ci95High };
+    const { lo, hi } = isCount(r.unit) ? logScaleCi(r.n, r.mean, r.sd) : { lo: r.ci95Low, hi: r.ci95High };
     const ci = Number.isFinite(lo) && Number.isFinite(hi) ? `${formatNumber(nat(r, lo))} to ${formatNumber(nat(r, hi))}` : "-";
     const sweepCells = sweeping ? `<td class="num">${h(r.point)}</td>${run.sweepColumns.map((c) => `<td class="num">${h(r.sweep[c] ?? "")}</td>`).join("")}` : "";
     return `<tr><td>${h(r.scenario)}</td>${sweepCells}<td class="mono">${h(r.metric)}</td><td>${h(UNITS[r.unit] ?? r.unit)}</td><td class="num">${h(r.n)}</td><td class="num">${h(formatNumber(nat(r, r.mean)))}</td><td class="num">${h(ci)}</td><td>${r.enoughReplicates ? "yes" : "no"}</td></tr>`;

@@ -1,6 +1,6 @@
 // A whole `migsim run`: scenarios x sweep points x replicates on the worker pool, rows appended
 // to CSV in task order with a checkpoint after every task, summary.csv (and effects.csv, with a
-// baseline scenario) and manifest.json last.
+// reference scenario: `baseline` or `--reference NAME`) and manifest.json last.
 // Validation happens before anything is created on disk. A run can be resumed from its folder
 // (completed tasks are skipped and the bytes come out as if it had never stopped) and
 // reproduced from its manifest.
@@ -154,6 +154,8 @@ export interface Plan {
   inputs: ModelInputs[];
   sweeps: SweepPoints[];
   sweepColumns: string[];
+  /** The scenario effects.csv compares the others with (spec.reference, else REFERENCE_SCENARIO). */
+  reference: string;
   /**
    * With spec.posterior: a task's inputs, its scenario's and sweep point's with its replicate's
    * posterior draw (run/posterior.ts withDraw). Absent without, when a task runs with inputs[task.inputsIndex].
@@ -179,12 +181,13 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   });
   const tasks = buildTasks(names, sweeps.map((s) => s.points.length), spec.replicates, spec.seed);
   const sweepColumns = [...new Set(sweeps.flatMap((s) => s.names))].sort();
+  const reference = spec.reference ?? REFERENCE_SCENARIO;
   const posterior = spec.posterior;
-  if (!posterior) return { tasks, inputs, sweeps, sweepColumns };
+  if (!posterior) return { tasks, inputs, sweeps, sweepColumns, reference };
   // Replicate r of every scenario and point takes draw r; a parameter the scenario's files set,
   // or its sweep sweeps, keeps that value (the draw replaces the defaults only).
   const inputsOf = (task: Task): ModelInputs => withDraw(inputs[task.inputsIndex]!, posterior, task.scenarioIndex, task.replicate, sweeps[task.scenarioIndex]!.names);
-  return { tasks, inputs, sweeps, sweepColumns, inputsOf };
+  return { tasks, inputs, sweeps, sweepColumns, reference, inputsOf };
 }
 
 /** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
@@ -351,7 +354,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
           if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
           // The rows first, then their checkpoint: a crash between the two loses only this task.
           const digests = csv.write(task, result, rows);
-          const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs);
+          const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs, spec.windows);
           const line = `${JSON.stringify({ task: task.index, sizes: csv.sizes(), digests, seed: spec.seed, spec: runSpec, metrics: m } satisfies Checkpoint)}\n`;
           try {
             appendFileSync(checkpointsPath, line);
@@ -435,7 +438,7 @@ function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, c
     throw new UserError(`${dir}'s manifest.json was changed since the run started (seed ${seeds.seed} -> ${spec.seed}): its completed tasks ran with seed ${seeds.seed}, and the rest would not match them. Restore seed ${seeds.seed} in ${manifestPath} to resume, or ${afresh}.`);
   }
   if (checkpoints.some((c) => c.spec !== undefined && c.spec !== runSpec)) {
-    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target or posterior draws, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target, windows, reference or posterior draws, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
   }
   for (const n of outputs) {
     const partial = join(dir, `${n}.csv.partial`);
@@ -492,14 +495,14 @@ export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTar
 }
 
 /**
- * effects.csv's rows, or null when the run has no reference scenario (REFERENCE_SCENARIO) or no
+ * effects.csv's rows, or null when the run has no reference scenario (plan.reference) or no
  * other scenario. Replicate r of each other scenario and sweep point is paired with replicate r
  * of the reference: at its point 0 when it has one point, at the same point when it has as many
  * points as the scenario, and otherwise the scenario has no rows. Metrics are matched by name.
  */
 export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null {
   const { tasks, inputs, sweeps } = plan;
-  const refIndex = tasks.find((t) => t.scenario === REFERENCE_SCENARIO)?.scenarioIndex;
+  const refIndex = tasks.find((t) => t.scenario === plan.reference)?.scenarioIndex;
   if (refIndex === undefined || !tasks.some((t) => t.scenarioIndex !== refIndex)) return null;
   // Each scenario and point's tasks (replicates in order), consecutive in the plan.
   const groups: { first: Task; metrics: Metric[][] }[] = [];
@@ -528,7 +531,7 @@ export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null
       if (!ref.metrics.some((ms) => ms?.some((x) => x.name === m.name))) continue;
       const values = Array.from({ length: replicates }, (_, r) => valueOf(g.metrics, r, m.name));
       const referenceValues = Array.from({ length: replicates }, (_, r) => valueOf(ref.metrics, r, m.name));
-      rows.push([...effectRow({ scenario: t.scenario, point: t.point, reference: REFERENCE_SCENARIO, scale: inputs[t.inputsIndex]!.scale, metric: m.name, unit: m.unit, values, referenceValues }), ...cells]);
+      rows.push([...effectRow({ scenario: t.scenario, point: t.point, reference: plan.reference, scale: inputs[t.inputsIndex]!.scale, metric: m.name, unit: m.unit, values, referenceValues }), ...cells]);
     }
   }
   return rows;

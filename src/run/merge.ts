@@ -15,6 +15,7 @@ import { csvHeader } from "../output/csv.js";
 import { checkNotInUse } from "../output/lock.js";
 import { type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { validateExperimentSpec } from "../scenario/validate.js";
+import { windowText } from "../scenario/window.js";
 import { VERSION } from "../version.js";
 import { type Checkpoint, SHARD_TASKS, outputNames, planExperiment, prepareRunDir, readCheckpoints, shardTasks, writeSummary } from "./experiment.js";
 
@@ -63,6 +64,11 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   }
   const names = (m: Manifest): string => m.spec.scenarios.map((s) => s.name).join(", ");
   if (names(a) !== names(b)) return `of scenarios ${names(b)}, not ${names(a)}`;
+  // Their summary metrics (shard-tasks.jsonl) and effects.csv would not be those of one run.
+  const windows = (m: Manifest): string => (m.spec.windows ?? []).map((w) => `--window ${windowText(w)}`).join(" ") || "no --window";
+  if (windows(a) !== windows(b)) return `made with ${windows(b)}, not ${windows(a)}`;
+  const reference = (m: Manifest): string => (m.spec.reference !== undefined ? `--reference ${m.spec.reference}` : "no --reference");
+  if (reference(a) !== reference(b)) return `made with ${reference(b)}, not ${reference(a)}`;
   // A posterior (run --posterior) is the same whatever path named it: compare its sha256, draws and values.
   const posterior = (m: Manifest): string => JSON.stringify(m.spec.posterior ? { ...m.spec.posterior, file: null } : null);
   if (posterior(a) !== posterior(b)) {

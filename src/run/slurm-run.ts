@@ -16,6 +16,7 @@ import { UserError, ioError } from "../errors.js";
 import { writeFileAtomic } from "../output/atomic.js";
 import { type FolderLock, checkNotInUse, clearLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, readManifest, sha256File } from "../output/manifest.js";
+import { windowText } from "../scenario/window.js";
 import { VERSION } from "../version.js";
 import { SHARD_TASKS, checkOutputDir, clearRunFiles, planExperiment, readCheckpoints, shardTasks } from "./experiment.js";
 import { type SlurmResources, checkSlurmPath, queueStates, sbatch, sbatchDirectives, scancel, scriptPreamble, shellQuote, waitForJobs } from "./slurm.js";
@@ -63,6 +64,8 @@ export function runArgsOf(files: readonly string[], spec: ExperimentSpec): strin
     ...(spec.until !== null ? ["--until", spec.until] : []),
     ...(spec.events ? ["--events"] : []),
     "--ci-target", String(spec.ciTarget),
+    ...(spec.windows ?? []).flatMap((w) => ["--window", windowText(w)]),
+    ...(spec.reference !== undefined ? ["--reference", spec.reference] : []),
   ];
 }
 

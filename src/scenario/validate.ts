@@ -13,6 +13,7 @@ import { buildInputs } from "./resolve.js";
 import { monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema } from "./schema.js";
 import { type PosteriorDraws, posteriorDrawsProblem, posteriorDrawsSchema } from "./posterior.js";
 import { checkSweep } from "./sweep.js";
+import { type MonthWindow, checkWindows, monthWindowSchema, windowText } from "./window.js";
 
 /**
  * Most tasks (scenarios x sweep points x replicates) a run may have. The task list is held in
@@ -30,6 +31,10 @@ export interface ScenarioCheckOptions {
   /** `--until`, overriding each scenario's end. */
   until?: string | null;
   replicates?: number;
+  /** `--window FROM..TO`: each within every scenario's months (scenario/window.ts). */
+  windows?: readonly MonthWindow[];
+  /** `--reference NAME`: one of the scenarios' names. */
+  reference?: string;
   /** Where the scenarios were read when not from their files, e.g. "Manifest out/manifest.json". */
   source?: string;
 }
@@ -57,8 +62,9 @@ function checkScale(where: string, s: ResolvedScenario, inputs: ModelInputs, o: 
 /**
  * Everything that decides whether scenarios can run beyond each file's schema: end not before
  * start (and `--until`), the input tables, a scale that simulates at least one agent, the sweep
- * (see checkSweep), distinct names and at most MAX_TASKS tasks. Throws a UserError naming the
- * scenario's file (or `o.source`) and the field.
+ * (see checkSweep), distinct names, `--window`s within every scenario's months (checkWindows), a
+ * `--reference` that names one of the scenarios, and at most MAX_TASKS tasks. Throws a UserError
+ * naming the scenario's file (or `o.source`) and the field.
  */
 export function validateScenarios(scenarios: readonly ResolvedScenario[], o: ScenarioCheckOptions = {}): void {
   const replicates = o.replicates ?? 1;
@@ -73,6 +79,21 @@ export function validateScenarios(scenarios: readonly ResolvedScenario[], o: Sce
   const dup = names.find((n, k) => names.indexOf(n) !== k);
   if (dup !== undefined) {
     throw new UserError(`${o.source ? `${o.source}: ` : ""}Two scenarios are named ${quote(dup)}: give one a different 'name:' so their rows can be told apart.`);
+  }
+  const windows = o.windows ?? [];
+  if (windows.length > 0) {
+    const months = scenarios.map((s, k) => ({
+      what: o.source ? `spec.scenarios[${k}] (${quote(s.name)})` : `scenario ${quote(s.name)} (${s.files[0]?.path ?? s.name})`,
+      start: s.start,
+      end: o.until ?? s.end,
+    }));
+    const where = (k: number): string => (o.source ? `${o.source}: spec.windows[${k}] (${windowText(windows[k]!)})` : `--window ${windowText(windows[k]!)}`);
+    checkWindows(windows, months, where, o.until != null ? (o.source ? "spec.until" : "--until") : "end");
+  }
+  if (o.reference !== undefined && !names.includes(o.reference)) {
+    throw new UserError(
+      `${o.source ? `${o.source}: spec.reference` : "--reference"} ${quote(o.reference)} is not a scenario of this run; expected the name of one of them (${names.map((n) => quote(n)).join(", ")}), the scenario effects.csv compares the others with.`,
+    );
   }
   // Counted, not listed: the list is built only once the count is known to fit.
   const allPoints = points.reduce((a, b) => a + b, 0);
@@ -113,6 +134,8 @@ const experimentSpecSchema = z.object({
   until: monthSchema.nullable(),
   events: z.boolean({ error: "expected true or false" }),
   ciTarget: z.number({ error: "expected a share in (0, 1)" }).gt(0, { error: "expected a share in (0, 1)" }).lt(1, { error: "expected a share in (0, 1)" }),
+  windows: z.array(monthWindowSchema, { error: "expected a list of windows, each {from, to} months as YYYY-MM" }).min(1, { error: "expected at least one window (absent without --window)" }).optional(),
+  reference: z.string({ error: "expected a scenario's name" }).min(1, { error: "expected a scenario's name" }).optional(),
   posterior: posteriorDrawsSchema.optional(),
 });
 
@@ -131,5 +154,5 @@ export function validateExperimentSpec(spec: unknown, source: string): void {
   // The draws a run over a posterior recorded (run/posterior.ts): run again from these values, not the file.
   const problem = s.posterior ? posteriorDrawsProblem(s.posterior as PosteriorDraws, s.replicates, s.scenarios.length) : null;
   if (problem) throw new UserError(`${source} does not hold a valid experiment: ${["spec", "posterior", ...problem[0]].join(".").replace(/\.(\d+)/g, "[$1]")}: ${problem[1]}.`);
-  validateScenarios(s.scenarios as ResolvedScenario[], { scale: s.scale, until: s.until, replicates: s.replicates, source });
+  validateScenarios(s.scenarios as ResolvedScenario[], { scale: s.scale, until: s.until, replicates: s.replicates, windows: s.windows, reference: s.reference, source });
 }

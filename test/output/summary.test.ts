@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { histMedian, reportMonths, summaryRow, tCritical95 } from "../../src/output/summary.js";
-import { EXIT_HIST_MONTHS } from "../../src/model/observers.js";
+import type { RunResult } from "../../src/engine/simulate.js";
+import { EventCode, NATIONALITY_COUNT, Status } from "../../src/model/codes.js";
+import { parseMonth } from "../../src/model/inputs.js";
+import { histMedian, reportMonths, summaryRow, tCritical95, taskMetrics } from "../../src/output/summary.js";
+import { EXIT_HIST_MONTHS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
 
 describe("summaryRow", () => {
   it("gives n, mean, sample sd, the t-based 95% CI and percentiles", () => {
@@ -56,5 +59,97 @@ describe("histMedian and reportMonths", () => {
     const start = 2017 * 12; // 2017-01
     expect(reportMonths(start, 228)).toEqual([47, 107, 167, 227]); // 2020-12, 2025-12, 2030-12, 2035-12
     expect(reportMonths(start, 30)).toEqual([29]); // ends 2019-06
+  });
+});
+
+describe("taskMetrics: flows over the whole run and over --window months", () => {
+  // A run of 24 months from 2014-01 with flow cells written by hand: (month, flowIndex, count).
+  const START = parseMonth("2014-01");
+  const VN = 0;
+  const cells: [number, number, number][] = [
+    [0, flowIndex(EventCode.abscond, Status.TI, Status.IRREGULAR, VN), 2],
+    [5, flowIndex(EventCode.abscond, Status.TI, Status.IRREGULAR, 1), 3],
+    [12, flowIndex(EventCode.abscond, Status.TI, Status.IRREGULAR, VN), 7],
+    [3, flowIndex(EventCode.job_change, Status.TI, Status.TI, VN), 4],
+    [13, flowIndex(EventCode.job_change, Status.TI, Status.TI, VN), 1],
+    // Not an intern's: counted in no ti_job_change metric.
+    [13, flowIndex(EventCode.job_change, Status.SSW1, Status.SSW1, VN), 50],
+    [11, flowIndex(EventCode.transfer, Status.TI, Status.SSW1, VN), 6],
+    [12, flowIndex(EventCode.transfer, Status.TI, Status.SSW1, VN), 8],
+    // Another transfer: in no ti_to_ssw1 metric.
+    [12, flowIndex(EventCode.transfer, Status.SSW1, Status.SSW2, VN), 90],
+    [23, flowIndex(EventCode.return, Status.TI, Status.RETURNED, VN), 9],
+    [11, flowIndex(EventCode.return, Status.SSW1, Status.SUBSIDIARY, VN), 10],
+  ];
+  const result = (): RunResult => ({
+    months: 24,
+    stocks: new Float64Array(24 * STOCK_CELLS),
+    flows: Float64Array.from(cells.flat()),
+    events: new Int32Array(0),
+    agentMonths: 0,
+    agentsCreated: 0,
+    agentsWithJobChange: 0,
+    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
+    sieCohorts: new Float64Array(48),
+  });
+  const valueOf = (ms: { name: string; value: number }[], name: string): number => {
+    const m = ms.find((x) => x.name === name);
+    if (!m) throw new Error(`no metric ${name}`);
+    return m.value;
+  };
+
+  it("ti_job_change_total counts job changes from TI only, after ti_to_ssw1_total", () => {
+    const ms = taskMetrics(result(), START);
+    const names = ms.map((m) => m.name);
+    expect(names.indexOf("ti_job_change_total")).toBe(names.indexOf("ti_to_ssw1_total") + 1);
+    expect(valueOf(ms, "ti_job_change_total")).toBe(5);
+    expect(valueOf(ms, "ti_to_ssw1_total")).toBe(14);
+    expect(valueOf(ms, "abscond_total")).toBe(12);
+    expect(valueOf(ms, "return_total")).toBe(19);
+    // Without windows the metrics end as before.
+    expect(names[names.length - 1]).toBe("median_months_in_japan_at_exit");
+  });
+
+  it("counts each window's months, both ends included, after the other metrics and in the order given", () => {
+    const ms = taskMetrics(result(), START, [{ from: "2014-06", to: "2015-01" }, { from: "2014-12", to: "2014-12" }]);
+    const tail = ms.slice(-12);
+    expect(tail.map((m) => [m.name, m.unit, m.value])).toEqual([
+      ["abscond_2014-06_2015-01", "agents", 3 + 7], // months 5 and 12
+      ["ti_job_change_2014-06_2015-01", "agents", 0], // months 3 and 13 are outside
+      ["ti_to_ssw1_2014-06_2015-01", "agents", 6 + 8],
+      ["return_2014-06_2015-01", "agents", 10],
+      ["ti_years_2014-06_2015-01", "person-years", 0], // no TI stock in this hand-made run
+      ["abscond_per_1000_ti_years_2014-06_2015-01", "per 1000 person-years", NaN],
+      ["abscond_2014-12_2014-12", "agents", 0],
+      ["ti_job_change_2014-12_2014-12", "agents", 0],
+      ["ti_to_ssw1_2014-12_2014-12", "agents", 6],
+      ["return_2014-12_2014-12", "agents", 10],
+      ["ti_years_2014-12_2014-12", "person-years", 0],
+      ["abscond_per_1000_ti_years_2014-12_2014-12", "per 1000 person-years", NaN],
+    ]);
+    expect(ms.slice(0, -12)).toEqual(taskMetrics(result(), START));
+  });
+
+  it("intern-years are the window's month-end TI stocks / 12 (all nationalities, no other status); the rate is 1000 x absconding / intern-years", () => {
+    const r = result();
+    // 120 interns at each month end, 60 of them of nationality 1, and SSW1 holders, who do not count.
+    for (let t = 0; t < r.months; t++) {
+      r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + VN] = 60;
+      r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + 1] = 60;
+      r.stocks[t * STOCK_CELLS + Status.SSW1 * NATIONALITY_COUNT + VN] = 500;
+    }
+    const ms = taskMetrics(r, START, [{ from: "2014-06", to: "2015-01" }]); // 8 months
+    expect(valueOf(ms, "ti_years_2014-06_2015-01")).toBeCloseTo((8 * 120) / 12, 12);
+    expect(valueOf(ms, "abscond_per_1000_ti_years_2014-06_2015-01")).toBeCloseTo((1000 * (3 + 7)) / 80, 12);
+  });
+
+  it("a window over the whole run equals the _total metrics; months are counted from the scenario's start", () => {
+    const ms = taskMetrics(result(), START, [{ from: "2014-01", to: "2015-12" }]);
+    for (const flow of ["abscond", "ti_job_change", "ti_to_ssw1", "return"]) {
+      expect(valueOf(ms, `${flow}_2014-01_2015-12`), flow).toBe(valueOf(ms, `${flow}_total`));
+    }
+    // The same cells in a run that started a year later are a year later: the window now misses month 0's.
+    const later = taskMetrics(result(), parseMonth("2015-01"), [{ from: "2015-02", to: "2016-12" }]);
+    expect(valueOf(later, "abscond_2015-02_2016-12")).toBe(3 + 7);
   });
 });

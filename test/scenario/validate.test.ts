@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
 import { type ResolvedScenario, loadScenario } from "../../src/scenario/load.js";
 import { MAX_TASKS, validateExperimentSpec, validateScenarios } from "../../src/scenario/validate.js";
+import { parseWindow } from "../../src/scenario/window.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BASELINE = join(ROOT, "scenarios/baseline.yaml");
@@ -135,6 +136,13 @@ describe("validateExperimentSpec: a manifest's spec is checked like scenario fil
     { name: "a scale of 1e-300", change: (s) => void (s.scale = 1e-300), error: /^Manifest out\/manifest\.json: spec\.scale 1e-300 simulates .* the smallest scale that simulates at least one agent is 0\.0000037\./ },
     { name: "end before start", change: (s) => void (first(s).end = "2013-01"), error: /spec\.scenarios\[0\] \("baseline"\): end \(2013-01\) is before start/ },
     { name: "two scenarios of one name", change: (s) => void s.scenarios.push(s.scenarios[0]!), error: /^Manifest out\/manifest\.json: Two scenarios are named "baseline"/ },
+    { name: "windows not a list", change: (s) => void (s.windows = "2014-01..2014-12"), error: /spec\.windows: expected a list of windows/ },
+    { name: "an empty list of windows", change: (s) => void (s.windows = []), error: /spec\.windows: expected at least one window/ },
+    { name: "a window off the calendar", change: (s) => void (s.windows = [{ from: "2014-13", to: "2015-01" }]), error: /spec\.windows\[0\]\.from: expected a month as YYYY-MM/ },
+    { name: "a window with FROM after TO", change: (s) => void (s.windows = [{ from: "2015-02", to: "2015-01" }]), error: /^Manifest out\/manifest\.json: spec\.windows\[0\] \(2015-02\.\.2015-01\): FROM \(2015-02\) is after TO \(2015-01\)/ },
+    { name: "a window outside the scenario's months", change: (s) => void (s.windows = [{ from: "2014-01", to: "2014-12" }, { from: "2013-06", to: "2014-12" }]), error: /^Manifest out\/manifest\.json: spec\.windows\[1\] \(2013-06\.\.2014-12\) starts before spec\.scenarios\[0\] \("baseline"\) does \(2014-01\)/ },
+    { name: "a reference that is no scenario", change: (s) => void (s.reference = "weak-yen"), error: /^Manifest out\/manifest\.json: spec\.reference "weak-yen" is not a scenario of this run; expected the name of one of them \("baseline"\)/ },
+    { name: "an empty reference", change: (s) => void (s.reference = ""), error: /spec\.reference: expected a scenario's name/ },
     {
       name: "more tasks than the cap",
       change: (s) => {
@@ -152,11 +160,46 @@ describe("validateExperimentSpec: a manifest's spec is checked like scenario fil
     expect(e.message).not.toMatch(/\n/);
   });
 
+  it("accepts windows within the scenario's months and a reference that names a scenario", () => {
+    const spec = goodSpec();
+    spec.windows = [{ from: "2014-01", to: base.end }, { from: "2028-04", to: "2028-04" }];
+    spec.reference = "baseline";
+    expect(() => validateExperimentSpec(spec, M)).not.toThrow();
+  });
+
   it("quotes at most about 200 characters of a 5,000-character key", () => {
     const spec = goodSpec();
     first(spec).params["k".repeat(5000)] = 1;
     const e = thrown(() => validateExperimentSpec(spec, M));
     expect(e.message).toMatch(/params\.k+…: unknown key/);
     expect(e.message.length).toBeLessThan(400);
+  });
+});
+
+describe("--window and --reference, as a run checks them (validateScenarios)", () => {
+  const other = { ...base, name: "other", start: "2016-01" };
+  it.each<{ name: string; o: Parameters<typeof validateScenarios>[1]; error: RegExp }>([
+    { name: "FROM after TO", o: { windows: [{ from: "2020-01", to: "2019-12" }] }, error: /^--window 2020-01\.\.2019-12: FROM \(2020-01\) is after TO \(2019-12\); expected FROM\.\.TO with FROM no later than TO, e\.g\. 2019-12\.\.2020-01\.$/ },
+    { name: "the same window twice", o: { windows: [{ from: "2020-01", to: "2020-12" }, { from: "2020-01", to: "2020-12" }] }, error: /^--window 2020-01\.\.2020-12 is given twice/ },
+    { name: "before a scenario's start (the later start of two)", o: { windows: [{ from: "2015-01", to: "2016-12" }] }, error: /^--window 2015-01\.\.2016-12 starts before scenario "other" \(.*baseline\.yaml\) does \(2016-01\); expected a window within every scenario's months, here 2016-01\.\.\d{4}-\d{2} \(its start to its end\)\.$/ },
+    { name: "after --until", o: { until: "2018-06", windows: [{ from: "2016-01", to: "2018-07" }] }, error: /^--window 2016-01\.\.2018-07 ends after scenario "baseline" \(.*\) does \(2018-06\); .*here 2014-01\.\.2018-06 \(its start to its --until\)\.$/ },
+    { name: "a reference that is no scenario", o: { reference: "weak-yen" }, error: /^--reference "weak-yen" is not a scenario of this run; expected the name of one of them \("baseline", "other"\), the scenario effects\.csv compares the others with\.$/ },
+  ])("$name is refused, naming the option", ({ o, error }) => {
+    expect(thrown(() => validateScenarios([base, other], o)).message).toMatch(error);
+  });
+
+  it("passes windows within every scenario's months, overlapping or of one month, and a reference among the scenarios", () => {
+    expect(() => validateScenarios([base, other], { until: "2018-06", reference: "other", windows: [{ from: "2016-01", to: "2018-06" }, { from: "2017-03", to: "2017-03" }] })).not.toThrow();
+  });
+});
+
+describe("parseWindow", () => {
+  it("reads FROM..TO", () => {
+    expect(parseWindow("2028-04..2035-12")).toEqual({ from: "2028-04", to: "2035-12" });
+    expect(parseWindow(" 2028-04..2028-04 ")).toEqual({ from: "2028-04", to: "2028-04" });
+  });
+  it.each(["2028-4..2035-12", "2028-04-2035-12", "2028-04...2035-12", "2028-04..", "2028-13..2029-01", "1899-12..2030-01", "", "2028-04..2035-12x"])("refuses %j, quoting it and saying what is expected", (text) => {
+    const e = thrown(() => parseWindow(text));
+    expect(e.message).toBe(`--window expects FROM..TO, the first and last month counted as YYYY-MM (both included, year 1900-2199, month 01-12), e.g. 2028-04..2035-12; got "${text}".`);
   });
 });

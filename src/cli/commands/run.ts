@@ -13,6 +13,7 @@ import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
 import { loadScenarioLayers } from "../../scenario/load.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
+import { parseWindow } from "../../scenario/window.js";
 import { createProgress } from "../progress.js";
 
 /** The options that define an experiment (shared by run and slurm). */
@@ -30,6 +31,10 @@ export interface ExperimentArgs {
   posterior?: string;
   /** `--draws K`: K draws, so K replicates (default: --replicates). */
   draws?: number;
+  /** `--window FROM..TO`, as typed: a string, or a list when given more than once. */
+  window?: string | string[];
+  /** `--reference NAME`: the scenario effects.csv compares the others with (default: baseline). */
+  reference?: string;
 }
 
 export interface RunArgs extends ExperimentArgs {
@@ -143,7 +148,13 @@ export function experimentOptions(y: Argv) {
     .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
     .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
     .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
-    .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" });
+    .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" })
+    // Not `array: true`: that would take the scenario files after it as windows too. Given twice, yargs makes a list.
+    .option("window", {
+      type: "string",
+      describe: "summary.csv (and effects.csv): also count flows over months FROM..TO (YYYY-MM, both included, within every scenario's start..end), as abscond_FROM_TO, ti_job_change_FROM_TO, ti_to_ssw1_FROM_TO and return_FROM_TO; repeatable, e.g. --window 2028-04..2035-12",
+    })
+    .option("reference", { type: "string", describe: "effects.csv: compare every other scenario with the scenario of this name (default: baseline)" });
 }
 
 /** Checks the experiment's options and loads its scenario files (before anything is written). */
@@ -177,6 +188,8 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
       throw new UserError(`--until expects a month as YYYY-MM, e.g. 2030-12, got "${argv.until}".`);
     }
   }
+  // Checked against the scenarios' months (and for FROM after TO, or twice) with them, in validateScenarios.
+  const windows = (argv.window === undefined ? [] : Array.isArray(argv.window) ? argv.window : [argv.window]).map((w) => parseWindow(String(w)));
   const layers = argv.scenarios.map((f) => loadScenarioLayers(f));
   return {
     scenarios: layers.map((l) => l.scenario),
@@ -186,6 +199,9 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
     until: argv.until ?? null,
     events: argv.events,
     ciTarget: argv.ciTarget,
+    // Absent when not given, so the spec, its sha256 and the manifest of such a run are as before.
+    ...(windows.length > 0 && { windows }),
+    ...(argv.reference !== undefined && { reference: String(argv.reference) }),
     // Drawn here, once, from the root seed; the spec keeps the drawn values, so reproduce, --resume
     // and merge use them without the file. Absent without --posterior (the spec is as before).
     ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates, seed, layers.map((l) => l.paramsSet)) }),
@@ -208,6 +224,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
+      // A resumed run counts what its manifest records, as its completed tasks did; a new value would be ignored.
+      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference"].filter((x) => x !== false);
+      if (given.length > 0) {
+        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows and reference its manifest.json records (spec.windows, spec.reference), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
+      }
       // Locked before its manifest is read (runExperiment takes the lock again: it is re-entrant), so
       // a run still in progress there is refused naming its process, whatever its files say now.
       const lock = existsSync(argv.resume) ? lockFolder(argv.resume, process.argv.slice(2)) : null;
