@@ -76,9 +76,14 @@ function colour(series: Series[], extra: string[] = []): { domain: string[]; ran
 /** Legend of line charts: coloured strokes at full opacity (not the faint band colour). */
 const LINE_LEGEND = { symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } as const;
 
-const replicatesNote = (series: Series[]): string => {
+/** How many replicates the series have, e.g. "5", or "3-5" when they differ. */
+const replicateCount = (series: Series[]): string => {
   const counts = [...new Set(series.map((s) => s.replicates.length))];
-  const n = counts.length === 1 ? String(counts[0]) : `${Math.min(...counts)}-${Math.max(...counts)}`;
+  return counts.length === 1 ? String(counts[0]) : `${Math.min(...counts)}-${Math.max(...counts)}`;
+};
+
+const replicatesNote = (series: Series[]): string => {
+  const n = replicateCount(series);
   return n === "1" ? "1 replicate (no band)" : `mean of ${n} replicates (line) and their range (band)`;
 };
 
@@ -222,6 +227,72 @@ export function tiExitsChart(run: RunData): Chart {
   };
 }
 
+/** The panels of the legal transfers and absconding chart, in page order (the first carries the ESD label). */
+export const TI_LEAVING_FLOWS = ["legal transfers (TI -> another employer)", "absconding (TI -> irregular)"] as const;
+
+/**
+ * 4. Interns' legal transfers against absconding, month by month: one panel per flow with a line
+ * per scenario, on one vertical scale, so a scenario's transfers can be read against its
+ * absconding, and each scenario against the others, at a glance (seven scenarios as small
+ * multiples would need seven panels to be compared across). Lines only, with no band for the
+ * range across replicates: seven overlapping bands would hide the lines. A dashed rule marks each
+ * month a shown scenario's policy switches Employment for Skill Development on (Series.esdStart),
+ * within the run's months; none without such a step.
+ */
+export function tiLeavingChart(run: RunData): Chart {
+  const series = chartSeries(run);
+  const values: Record<string, string | number>[] = [];
+  for (const s of series) {
+    const panels: [string, number[][]][] = [[TI_LEAVING_FLOWS[0], s.tiTransfersByMonth], [TI_LEAVING_FLOWS[1], s.abscondsByMonth]];
+    for (const [flow, byRep] of panels) {
+      for (let t = 0; t < s.dates.length; t++) {
+        values.push({ kind: "count", scenario: s.label, flow, t: utcMonth(s.dates[t]!), mean: round(avg(byRep.map((r) => r[t]! / s.scale))) });
+      }
+    }
+  }
+  // ESD start month -> the shown scenarios it starts in; months outside a scenario's run are not marked.
+  const esd = new Map<string, string[]>();
+  for (const s of series) {
+    if (s.esdStart === undefined || !s.dates.includes(s.esdStart)) continue;
+    esd.set(s.esdStart, [...(esd.get(s.esdStart) ?? []), s.label]);
+  }
+  const esdMonths = [...esd.keys()].sort();
+  // The rule's rows go in the facet's data (a faceted layer cannot have data of its own), once per panel.
+  for (const month of esdMonths) {
+    for (const flow of TI_LEAVING_FLOWS) values.push({ kind: "esd", flow, t: utcMonth(month), label: flow === TI_LEAVING_FLOWS[0] ? `ESD from ${month}` : "" });
+  }
+  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: "month", axis: { format: "%Y", tickCount: 8 } } as const;
+  const yTitle = "people per month (national scale)";
+  const color = { field: "scenario", type: "nominal", title: "scenario", scale: colour(series), legend: LINE_LEGEND } as const;
+  const title = "Interns' legal transfers against absconding, month by month";
+  const reps = replicateCount(series);
+  const unmarked = series.filter((s) => !esd.get(s.esdStart ?? "")?.includes(s.label)).map((s) => s.label);
+  const esdNote = esdMonths.length === 0
+    ? "No scenario shown has a policy step that switches Employment for Skill Development (ESD) on within the run's months, so no month is marked."
+    : `The dashed line marks the month a policy step switches Employment for Skill Development (ESD) on: ${esdMonths.map((mo) => `${mo} (${esd.get(mo)!.join(", ")})`).join("; ")}${unmarked.length > 0 ? `; no mark for ${unmarked.join(", ")}, where no step switches it on within the run's months` : ""}.`;
+  return {
+    id: "ti-transfers-vs-abscond",
+    title,
+    caption: `Technical interns leaving their employer each month, from flows.csv: legal transfers are job_change events of interns (a move to another employer with the status kept: TITP's 'unavoidable' transfers, transfers an underpaid intern asks for, and ESD trainees' own-will changes after their wait), absconding is abscond events (TI -> irregular); moves to SSW1 and returns home are not counted here. Each month's value is the ${reps === "1" ? "count in the run's single replicate" : `mean over the ${reps} replicates`}, divided by the run's scale (national scale); lines only, as bands for the range across replicates would hide the lines. Both panels share the vertical scale. ${esdNote}`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: `people per month, national scale; ${reps === "1" ? "1 replicate" : `mean of ${reps} replicates`}` },
+      data: { values },
+      columns: 1,
+      facet: { field: "flow", type: "nominal", sort: [...TI_LEAVING_FLOWS], title: null },
+      spec: {
+        width: 700,
+        height: 170,
+        layer: [
+          { transform: [{ filter: "datum.kind === 'count'" }], mark: { type: "line", strokeWidth: 1.3 }, encoding: { x, y: { field: "mean", type: "quantitative", title: yTitle }, color } },
+          { transform: [{ filter: "datum.kind === 'esd'" }], mark: { type: "rule", color: "#666", strokeDash: [5, 3], strokeWidth: 1.2 }, encoding: { x } },
+          { transform: [{ filter: "datum.kind === 'esd' && datum.label !== ''" }], mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 3, fontSize: 10, color: "#444" }, encoding: { x, y: { value: 0 }, text: { field: "label" } } },
+        ],
+      },
+    } satisfies TopLevelSpec,
+  };
+}
+
 /** A comparison of one scenario with the baseline on one metric: % change, paired by replicate. */
 export interface Comparison {
   scenario: string;
@@ -260,7 +331,7 @@ export function compareWithBaseline(run: RunData): Comparison[] {
   return out;
 }
 
-/** 4. Each scenario against the baseline, with 95% CIs (undefined when there is only one series). */
+/** 5. Each scenario against the baseline, with 95% CIs (undefined when there is only one series). */
 export function baselineChart(run: RunData): Chart | undefined {
   const cmp = compareWithBaseline(run);
   if (cmp.length === 0) return undefined;
@@ -291,7 +362,7 @@ export function baselineChart(run: RunData): Chart | undefined {
   };
 }
 
-/** 5. Simulated TI stock against the observed one (data/observed/ti_stock.csv); undefined without observations in the run's span. */
+/** 6. Simulated TI stock against the observed one (data/observed/ti_stock.csv); undefined without observations in the run's span. */
 export function tiObservedChart(run: RunData): Chart | undefined {
   const series = chartSeries(run);
   const first = series.map((s) => s.dates[0]!).sort()[0]!;
@@ -341,7 +412,7 @@ export function buildCharts(run: RunData): ChartSet {
   if (run.series.length > MAX_CHART_SERIES) {
     notes.push(`The run has ${run.series.length} scenario and sweep-point series; charts show ${MAX_CHART_SERIES} of them (${run.baseline.label} and the first ${MAX_CHART_SERIES - 1} others). The summary table lists all.`);
   }
-  const charts: Chart[] = [stocksChart(run), abscondChart(run), tiExitsChart(run)];
+  const charts: Chart[] = [stocksChart(run), abscondChart(run), tiExitsChart(run), tiLeavingChart(run)];
   const vs = baselineChart(run);
   if (vs) charts.push(vs);
   else notes.push(`No comparison with a baseline: the run has a single scenario (${run.baseline.label}); run it with another scenario to get one.`);

@@ -17,6 +17,7 @@ import { type Manifest, readManifest } from "../output/manifest.js";
 import { COLUMNS } from "../output/csv.js";
 import { SUMMARY_COLUMNS, tCritical95, tHalfWidth95 } from "../output/summary.js";
 import { DATA_DIR } from "../scenario/data.js";
+import type { ResolvedScenario } from "../scenario/load.js";
 
 /** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED, SUBSIDIARY are left out). */
 export const IN_JAPAN_STATUSES: readonly string[] = STATUS_CODES.slice(0, FIRST_EXIT_STATUS);
@@ -45,6 +46,12 @@ export interface Series {
   totals: Record<TotalName, number[]>;
   /** calendar year -> TI -> SSW1 transfers and returns home from TI, per replicate. */
   tiExitsByYear: Map<number, { toSsw1: number[]; returned: number[] }>;
+  /** [replicate][month] interns' legal transfers: job_change events from TI (the intern stays TI, with another employer). */
+  tiTransfersByMonth: number[][];
+  /** [replicate][month] interns who absconded: abscond events (TI -> IRREGULAR). */
+  abscondsByMonth: number[][];
+  /** YYYY-MM a policy step switches Employment for Skill Development on (esdStartMonth); undefined if none does. */
+  esdStart: string | undefined;
 }
 
 export interface SummaryRow {
@@ -262,6 +269,26 @@ function labelPoints(points: Series[]): void {
   for (const p of points) p.label = `${sweepLabel(p.scenario, p.sweep, 17)} (point ${p.point})`;
 }
 
+/**
+ * The month (YYYY-MM) a scenario's policy timeline switches Employment for Skill Development on:
+ * the first month after its start at which esdActive goes from false to true once every step of
+ * that month is applied, in timeline order, as the run applies them (engine/simulate.ts: a later
+ * file's step at the same month wins, so no-reform, which sets it back to false in the baseline's
+ * month, has none). Undefined when no step switches it on, including when ESD holds from the
+ * first month (its parameter, or a step at or before the start): then nothing starts within the run.
+ * A sweep or a posterior draw cannot change it: esdActive is a flag, which neither sets.
+ */
+export function esdStartMonth(s: Pick<ResolvedScenario, "start" | "params" | "policy">): string | undefined {
+  let on = s.params.esdActive === true;
+  const months = [...new Set(s.policy.map((p) => p.from))].sort();
+  for (const month of months) {
+    const before = on;
+    for (const p of s.policy) if (p.from === month && p.set.esdActive !== undefined) on = p.set.esdActive === true;
+    if (month > s.start && !before && on) return month;
+  }
+  return undefined;
+}
+
 function newSeries(m: Manifest, scenario: string, point: number, sweep: Record<string, number>): Series {
   const sc = m.spec.scenarios.find((s) => s.name === scenario)!;
   return {
@@ -276,6 +303,9 @@ function newSeries(m: Manifest, scenario: string, point: number, sweep: Record<s
     abscondByNationality: new Map(NATIONALITY_CODES.map((n) => [n, []])),
     totals: Object.fromEntries(TOTALS.map((t) => [t, []])) as unknown as Record<TotalName, number[]>,
     tiExitsByYear: new Map(),
+    tiTransfersByMonth: [],
+    abscondsByMonth: [],
+    esdStart: esdStartMonth(sc),
   };
 }
 
@@ -339,12 +369,27 @@ async function readTimeseries(dir: string, m: Manifest, series: Map<string, Seri
 async function readFlows(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "flows.csv");
   const c = COLUMNS.flows;
-  const { scenario: iScen, replicate: iRep, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = columnIndex(c);
+  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = columnIndex(c);
+  // The months are timeseries.csv's (read first): a month without such events counts 0.
+  for (const s of series.values()) {
+    const zeros = (): number[] => Array.from({ length: s.dates.length }, () => 0);
+    s.tiTransfersByMonth = s.replicates.map(zeros);
+    s.abscondsByMonth = s.replicates.map(zeros);
+  }
   for await (const row of csvRows(dir, m, "flows.csv", c)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
     const n = num(row[iCount], path, "count");
     const event = row[iEvent]!;
     const from = row[iFrom]!;
+    const tiTransfer = event === "job_change" && from === "TI";
+    if (tiTransfer || event === "abscond") {
+      const t = num(row[iMonth], path, "month");
+      const byMonth = (tiTransfer ? s.tiTransfersByMonth : s.abscondsByMonth)[r]!;
+      if (!(t >= 0 && t < byMonth.length && Number.isInteger(t))) {
+        throw new UserError(`${path} has a row of scenario ${s.label}, replicate ${row[iRep]} in month ${row[iMonth]}, a month timeseries.csv does not have (it has 0 to ${byMonth.length - 1}): the files are from different runs.`);
+      }
+      byMonth[t]! += n;
+    }
     if (event === "abscond") {
       s.totals.abscond_total[r]! += n;
       const byNat = s.abscondByNationality.get(row[iNat]!);

@@ -206,9 +206,9 @@ describe("loadRun errors name the folder or file", () => {
 });
 
 describe("charts", () => {
-  it("builds the five charts, in national figures", () => {
+  it("builds the six charts, in national figures", () => {
     const { charts, notes } = buildCharts(run);
-    expect(charts.map((c) => c.id)).toEqual(["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "scenarios-vs-baseline", "ti-stock-observed"]);
+    expect(charts.map((c) => c.id)).toEqual(["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "ti-transfers-vs-abscond", "scenarios-vs-baseline", "ti-stock-observed"]);
     expect(notes).toEqual([]);
     for (const c of charts) {
       expect(c.title.length).toBeGreaterThan(10);
@@ -241,7 +241,7 @@ describe("charts", () => {
   it("with one scenario there is no comparison chart, and a note says why", () => {
     const { charts, notes } = buildCharts({ ...run, series: [run.baseline] });
     expect(charts.map((c) => c.id)).not.toContain("scenarios-vs-baseline");
-    expect(charts).toHaveLength(4);
+    expect(charts).toHaveLength(5);
     expect(notes.join(" ")).toMatch(/single scenario/);
   });
 

@@ -51,7 +51,7 @@ describe("report.html", () => {
     const figures = html.match(/<figure class="chart" id="[a-z-]+"[^>]*>\s*<svg\b/g) ?? [];
     expect(figures.length).toBe(svgs.length);
     expect((html.match(/<figcaption/g) ?? []).length).toBe(svgs.length);
-    for (const id of ["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "scenarios-vs-baseline", "ti-stock-observed"]) {
+    for (const id of ["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "ti-transfers-vs-abscond", "scenarios-vs-baseline", "ti-stock-observed"]) {
       expect(html).toContain(`id="${id}"`);
     }
     expect(html).toContain(`>${TEST_SCENARIO}<`); // a legend entry

@@ -3,7 +3,7 @@
 // each, scale 0.004, 2014-01 to 2019-12. The scenario's description holds characters that HTML
 // must escape. It runs on the worker pool, which needs dist/ (`npm test` builds it first).
 // makePolicySweepRun: a second, smaller run with a scenario that only adds a policy step and one
-// that sweeps a parameter.
+// that sweeps a parameter. makeEsdRun: a third, with scenarios that switch ESD on early, or not.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -89,5 +89,60 @@ export async function makePolicySweepRun(): Promise<string> {
   };
   const r = await runExperiment(spec, { out, threads: 2, overwrite: false, resume: false, command: ["run", "(test/report policy and sweep run)"] });
   if (!r.complete) throw new Error("the policy and sweep run did not complete");
+  return out;
+}
+
+export const ESD_SCALE = 0.002;
+export const ESD_EARLY = "esd-early";
+export const ESD_UNDONE = "esd-undone";
+export const ESD_EARLY_MONTH = "2015-01";
+export const ESD_SWEPT_VALUES = [0.001, 0.004] as const;
+
+/**
+ * For the chart of legal transfers against absconding: the baseline (its ESD step, 2027-04, after
+ * the run's last month), ESD_EARLY, which extends it and switches ESD on in 2015-01 by a step of
+ * its own, with more 'unavoidable' transfers (so there are some to count at this scale) and a sweep
+ * of SWEPT_PARAM over ESD_SWEPT_VALUES, and ESD_UNDONE, which extends ESD_EARLY and sets ESD back
+ * off in the same month (as no-reform does to the baseline's step). 2 replicates each, scale
+ * 0.002, 2014-01 to 2015-12. Returns the run folder.
+ */
+export async function makeEsdRun(): Promise<string> {
+  const tmp = mkdtempSync(join(tmpdir(), "migsim-report-esd-"));
+  const baseline = resolve("scenarios/baseline.yaml");
+  const early = join(tmp, `${ESD_EARLY}.yaml`);
+  writeFileSync(early, [
+    `extends: ${baseline}`,
+    "description: Test - ESD from 2015, more unavoidable transfers, a sweep of the absconding hazard.",
+    "params:",
+    "  tiUnavoidableTransferHazardPerMonth: 0.01",
+    "policy:",
+    `  - from: ${ESD_EARLY_MONTH}`,
+    "    set: { esdActive: true }",
+    "sweep:",
+    "  grid:",
+    `    ${SWEPT_PARAM}: [${ESD_SWEPT_VALUES.join(", ")}]`,
+    "",
+  ].join("\n"));
+  const undone = join(tmp, `${ESD_UNDONE}.yaml`);
+  writeFileSync(undone, [
+    `extends: ${early}`,
+    "description: Test - ESD-early's step undone in its own month.",
+    "policy:",
+    `  - from: ${ESD_EARLY_MONTH}`,
+    "    set: { esdActive: false }",
+    "",
+  ].join("\n"));
+  const out = join(tmp, "run");
+  const spec: ExperimentSpec = {
+    scenarios: [baseline, early, undone].map((f) => loadScenario(f)),
+    seed: 5,
+    replicates: 2,
+    scale: ESD_SCALE,
+    until: "2015-12",
+    events: false,
+    ciTarget: 0.05,
+  };
+  const r = await runExperiment(spec, { out, threads: 2, overwrite: false, resume: false, command: ["run", "(test/report ESD run)"] });
+  if (!r.complete) throw new Error("the ESD run did not complete");
   return out;
 }
