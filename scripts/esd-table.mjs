@@ -67,7 +67,7 @@ function signed(x, scale) {
   return x > 0 ? `+${s}` : s;
 }
 
-export function tables(dir) {
+function tables(dir) {
   const effects = readCsv(dir, "effects.csv");
   const summary = readCsv(dir, "summary.csv");
   const effect = new Map(effects.filter((r) => r.reference === REFERENCE && r.point === "0").map((r) => [`${r.scenario}|${r.metric}`, r]));

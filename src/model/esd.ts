@@ -54,11 +54,12 @@ export function esdOwnWillOpen(p: Params, pop: Population, i: number, monthsWith
 
 /**
  * The share of a fee left to an ESD trainee under the cap (rule 3a): the fee is capped at
- * esdFeeCapWageMonths of the intern's wage, the employer bears the rest, and the cap holds for
+ * esdFeeCapWageMonths of the intern's wage this month (tiWageYenPerMonth at 2023 prices x the
+ * wage index), the employer bears the rest, and the cap holds for
  * esdFeeCapComplianceShare of the excess. Debt, close to the fee in the ISA survey, scales with it.
  */
-export function esdFeeFactor(p: Params, feeYen: number): number {
-  const capYen = p.esdFeeCapWageMonths * p.tiWageYenPerMonth;
+export function esdFeeFactor(p: Params, feeYen: number, wageIndex: number): number {
+  const capYen = p.esdFeeCapWageMonths * p.tiWageYenPerMonth * wageIndex;
   const capped = feeYen > capYen ? capYen / feeYen : 1;
   return 1 - p.esdFeeCapComplianceShare * (1 - capped);
 }

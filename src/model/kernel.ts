@@ -5,7 +5,10 @@
 //
 // Why one pass per month, agent by agent: each agent's draws all come from its own generator, and
 // no agent's month depends on another agent's, so the order agent-then-mechanism gives the same
-// results as mechanism-then-agent while reading each row once.
+// results as mechanism-then-agent while reading each row once. One exception, from 2027: an ESD
+// trainee's own-will transfer reads the receivers' transferee counts, which earlier rows'
+// transfers this month have changed; rows are in entry order, so the outcome is the same in every
+// run, but not independent of the order.
 //
 // This file is the kernel's source; the run executes kernel.generated.ts, made from it by
 // `npm run gen:kernel` (scripts/gen-kernel.mjs): the calls to functions marked @inline written

@@ -34,8 +34,9 @@ export type AgentMonths = (s: SimState, firstEntrant: number) => void;
  */
 export function stepMonth(s: SimState, t: number, kernel: AgentMonths = agentMonths): void {
   updateMonthContext(s, t);
-  // ESD's caps (per employer and per field) count trainees at the start of the month.
-  if (s.params.esdActive) countEsd(s.params, s.pop, s.employers, s.inputs.scale, s.ctx.esdFieldRoom);
+  // ESD's caps (per employer and per field) count trainees at the start of the month, for as long
+  // as there may be trainees: a scenario that ends ESD leaves those in Japan with their rules.
+  if (s.params.esdActive || s.esdOpenMonths > 0) countEsd(s.params, s.pop, s.employers, s.inputs.scale, s.ctx.esdFieldRoom);
   updateMonthTables(s);
   const firstEntrant = s.pop.size;
   addEntries(s);

@@ -491,7 +491,7 @@ export const PARAMS = {
   },
   esdJobChangeHazardPerMonth: {
     default: 0.01, unit: "1/month", range: [0, 0.05],
-    description: "Own-will employer change hazard of an ESD trainee past the waiting period, at full pay",
+    description: "Hazard that an ESD trainee past the waiting period, with the tests, asks for an own-will transfer for ordinary reasons, at full pay (esdTransferMatchProb of requests are matched)",
     source: A("new regime: no observations; SSW job-change rates are of this order"),
   },
   esdJobChangeShortfallLogHrPerShare: {
@@ -563,7 +563,7 @@ export const PARAMS = {
   esdYear2PayRiseShare: {
     default: 0.04, unit: "share of the contract wage", range: [0, 0.15],
     description: "Pay rise after year 1 that an employer in a field keeping the 2-year restriction owes its ESD trainees",
-    source: A("basic policy (esd-rules.md rule 1i): the field council sets a yearly rate; none published; 4% is about the minimum-wage rises of 2023-2024 (other_figures.csv)", "rules"),
+    source: A("basic policy (esd-rules.md rule 1i): the field council sets a yearly rate; none published; 4% is a little below the minimum-wage rises of 2023 and 2024 (4.5% and 5.1%, data/inputs/series.csv wage index)", "rules"),
   },
   esdSsw1SkillTestPassProb: {
     default: 0.6, unit: "probability", range: [0.2, 1],
@@ -578,7 +578,7 @@ export const PARAMS = {
   esdFieldCapManufacturing: {
     default: 139500, unit: "ESD trainees (national)", range: [0, 400000],
     description: "ESD field cap of the model's manufacturing (residents at any time); at the cap, no new ESD trainees enter the field",
-    source: { kind: "data", ref: "rules", note: "FY2027-2028 caps (data/rules.md ESD section; drafts adopted 2026-01-23): industrial products 119,700, plus shipbuilding 14,100, auto repair 3,900 and resource recycling 1,800, which have no cap found: their share of the 68,700 left of the 426,200 total, split by their SSW(i) caps of March 2024" },
+    source: { kind: "derived", ref: "rules", note: "FY2027-2028 caps (data/rules.md ESD section; panel drafts, total adopted 2026-01-23): industrial products 119,700, plus shipbuilding 14,100, auto repair 3,900 and resource recycling 1,800, which have no cap found: their share of the 68,700 left of the 426,200 total, split by their SSW(i) caps of March 2024" },
   },
   esdFieldCapConstruction: {
     default: 123500, unit: "ESD trainees (national)", range: [0, 400000],

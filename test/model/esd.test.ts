@@ -17,7 +17,7 @@ import { stepMonth } from "../../src/model/month.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { getAgent } from "../../src/model/population.js";
 import type { Uniform } from "../../src/model/agent-rng.js";
-import { EntryKind, addEntries, createEntrant } from "../../src/model/transitions/entries.js";
+import { EntryKind, addEntries, createEntrant, seedInitialPopulation } from "../../src/model/transitions/entries.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { decideIntern, internHazards, legalTransferShare } from "../../src/model/transitions/intern.js";
 import { changeEmployerEsd } from "../../src/model/transitions/moves.js";
@@ -61,13 +61,15 @@ describe("fee cap (rule 3a): the trainee pays at most esdFeeCapWageMonths of the
   const capYen = D.esdFeeCapWageMonths * D.tiWageYenPerMonth; // 2 x 181,700
 
   it("esdFeeFactor: cap / fee when the cap holds, 1 when unenforced, in between with partial compliance; 1 for a fee at or below the cap", () => {
-    expect(esdFeeFactor(D, 600000)).toBeCloseTo(capYen / 600000, 12);
-    expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: 0 }, 600000)).toBe(1);
-    expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: 0.5 }, 600000)).toBeCloseTo(1 - 0.5 * (1 - capYen / 600000), 12);
-    expect(esdFeeFactor({ ...D, esdFeeCapWageMonths: 3 }, 600000)).toBeCloseTo((3 * D.tiWageYenPerMonth) / 600000, 12);
+    expect(esdFeeFactor(D, 600000, 1)).toBeCloseTo(capYen / 600000, 12);
+    expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: 0 }, 600000, 1)).toBe(1);
+    expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: 0.5 }, 600000, 1)).toBeCloseTo(1 - 0.5 * (1 - capYen / 600000), 12);
+    expect(esdFeeFactor({ ...D, esdFeeCapWageMonths: 3 }, 600000, 1)).toBeCloseTo((3 * D.tiWageYenPerMonth) / 600000, 12);
+    // The cap is months of this month's wage: the 2023 wage x the wage index.
+    expect(esdFeeFactor(D, 600000, 1.1)).toBeCloseTo((1.1 * capYen) / 600000, 12);
     for (const compliance of [0, 0.5, 1]) {
-      expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: compliance }, 300000)).toBe(1);
-      expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: compliance }, capYen)).toBe(1);
+      expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: compliance }, 300000, 1)).toBe(1);
+      expect(esdFeeFactor({ ...D, esdFeeCapComplianceShare: compliance }, capYen, 1)).toBe(1);
     }
   });
 
@@ -312,18 +314,18 @@ describe("transferee caps of the receiving employer (rule 1f)", () => {
     emp.esdTrainees[1] = receiver.trainees;
     emp.esdTransferees[1] = receiver.transferees;
     emp.esdFromOutside[1] = receiver.fromOutside ?? 0;
-    const jobs = counting([0.9, 0.9, 0]);
+    const jobs = counting([0, 0.9, 0.9]); // the acceptance draw comes first (moves.ts), then the offers
     const s = trainee(PAST_WAIT, {}, emp, jobs);
     changeEmployerEsd(s, 0);
     return { s, e: emp, jobs, moved: s.pop.employer[0] === 1 };
   };
 
-  it("a receiver at its 1/3 cap takes no transferee (and draws no acceptance); one below it does, and the counts follow", () => {
+  it("a receiver at its 1/3 cap takes no transferee (the acceptance is drawn all the same, so later draws do not depend on room); one below it does, and the counts follow", () => {
     // 9 trainees + the newcomer = 10: at most 3.33 transferees, so 3 with the newcomer.
     const full = transfer([{}, {}], { trainees: 9, transferees: 3 });
     expect(full.moved).toBe(false);
     expect(events(full.s)).toEqual([]);
-    expect(full.jobs.calls).toBe(D.jobOffersConsidered);
+    expect(full.jobs.calls).toBe(D.jobOffersConsidered + 1);
     expect(full.s.pop.esd[0]).toBe(OWN_WILL);
 
     const room = transfer([{}, {}], { trainees: 9, transferees: 2 });
@@ -414,7 +416,7 @@ describe("compensation of the first employer (rule 1h)", () => {
 
   /** Trainee at employer 0 after `months` with it, both offers at employer 1 (with room), acceptance draw `u`. */
   const ask = (months: number, u: number) => {
-    const jobs = counting([0.9, 0.9, u]);
+    const jobs = counting([u, 0.9, 0.9]);
     const s = trainee({ ...PAST_WAIT, monthsWithEmployer: months }, {}, employers(), jobs);
     changeEmployerEsd(s, 0);
     return { s, jobs };
@@ -595,6 +597,19 @@ describe("field caps (rules 6b, 6c): counted monthly, entrants beyond the room t
     expect(on.employers.esdTrainees[0]).toBe(1);
   });
 
+  it("is still counted once ESD has been switched off, while trainees of its years remain", () => {
+    // A scenario that ends ESD leaves its trainees in Japan with their rules (own-will transfers
+    // read the counts), so the counts must follow them; a stale count would drift, even below 0.
+    const noKernel = (): void => {};
+    const s = makeState({ params: { esdActive: true }, agents: [{ esd: ESD_TRAINEE }, { esd: ESD_TRAINEE }], months: 4 });
+    stepMonth(s, 1, noKernel);
+    expect(s.employers.esdTrainees[0]).toBe(2);
+    s.params.esdActive = false;
+    s.pop.status[1] = Status.RETURNED; // one trainee leaves after ESD ends
+    stepMonth(s, 2, noKernel);
+    expect(s.employers.esdTrainees[0]).toBe(1);
+  });
+
   /** A month's entrants: 5 interns (and 2 SSW1 entrants) into care from Viet Nam, with `room` in care. */
   const entries = (room: number, params: Partial<Params> = {}) => {
     const s = makeState({ params: { esdActive: true, sswAvailable: true, ...params } });
@@ -677,6 +692,21 @@ describe("TI-3 for TITP interns after ESD starts: only with a year in TI-2 on ES
 describe("TITP interns already in Japan keep TITP's rules after ESD starts (rule 8)", () => {
   const titp = (agent: AgentInit, params: Partial<Params> = {}, emp = employers()) =>
     makeState({ params: { ...NO_HAZARDS, subsidiaryHireProbAtPromoter: 0, esdActive: true, ...params }, agents: [{ esd: 0, japaneseLevel: 1, ...agent }], employers: emp });
+
+  it("the initial population's interns are TITP interns even in a run that starts with ESD in force, and their debt is not capped", () => {
+    const seed = (esdActive: boolean) => {
+      const s = makeState({ params: { esdActive }, streams: { entries: seeded("esd seed"), matching: seeded("esd seed match") } });
+      s.inputs.initialStock[Status.TI * NATIONALITY_COUNT + Nationality.VN] = 30;
+      s.inputs.borrowedShareByNationality.fill(1);
+      seedInitialPopulation(s);
+      return s;
+    };
+    const on = seed(true);
+    const off = seed(false);
+    expect(on.pop.size).toBe(30);
+    for (let i = 0; i < on.pop.size; i++) expect(on.pop.esd[i], `row ${i}`).toBe(0);
+    expect(Array.from(on.pop.debtHomeYen.subarray(0, 30))).toEqual(Array.from(off.pop.debtHomeYen.subarray(0, 30)));
+  });
 
   it("keep TITP's end of TI-1: home when u >= ti2ContinuationProb, and no basic test flag", () => {
     const home = titp({ monthsInStatus: 12 });

@@ -67,7 +67,7 @@ function drawDebt(s: SimState, nat: number, esd: boolean, draw: Uniform): number
   // ESD caps the trainee's fee at esdFeeCapWageMonths of the wage (esd.ts, rule 3a): on the part
   // of the fee the worker still pays after any other rule, so two caps take the tighter, not
   // their product, and a fee the employer already pays is not cut again.
-  if (esd) debt *= esdFeeFactor(p, feeYen * p.feeShareBorneByWorker * vnCap);
+  if (esd) debt *= esdFeeFactor(p, feeYen * p.feeShareBorneByWorker * vnCap, s.ctx.wageIndex);
   return debt * (1 + p.debtInterestPerMonth) ** p.predepartureWaitMonths;
 }
 
@@ -76,7 +76,7 @@ function drawDebt(s: SimState, nat: number, esd: boolean, draw: Uniform): number
  * `ruralSme`, the employer is a rural SME and every draw comes from the policy stream (interns
  * hired because of a local subsidy, who must not shift the shared streams).
  */
-export function createEntrant(s: SimState, kind: number, nat: number, ruralSme = false): number {
+export function createEntrant(s: SimState, kind: number, nat: number, ruralSme = false, initial = false): number {
   const p = s.params;
   const pop = s.pop;
   const draw = ruralSme ? s.rng.policy : s.rng.entries;
@@ -104,8 +104,9 @@ export function createEntrant(s: SimState, kind: number, nat: number, ruralSme =
   }
   const baseWage = kind === EntryKind.TI ? p.tiWageYenPerMonth : kind === EntryKind.SSW1 ? p.ssw1WageYenPerMonth : p.sieWageYenPerMonth;
   pop.promisedWageYenPerMonth[i] = baseWage * wageLevel;
-  // ESD from 2027-04, except the TITP plans allowed to start until 2027-06 (rule 8).
-  const esd = kind === EntryKind.TI && p.esdActive && !p.titpTransitionalEntries;
+  // ESD from 2027-04, except the TITP plans allowed to start until 2027-06 (rule 8). Interns of
+  // the initial population are TITP's (the observed stocks are), whenever the run starts.
+  const esd = kind === EntryKind.TI && p.esdActive && !p.titpTransitionalEntries && !initial;
   if (kind === EntryKind.TI) {
     pop.tiStage[i] = 1;
     pop.esd[i] = esd ? ESD_TRAINEE : 0;
@@ -253,7 +254,7 @@ export function seedInitialPopulation(s: SimState): void {
       for (let k = 0; k < n; k++) {
         // Undocumented workers and applicants in 2017 were mostly former interns (seed 003).
         const kind = st === Status.SIE || st === Status.PR ? EntryKind.SIE : st === Status.SSW1 || st === Status.SSW2 ? EntryKind.SSW1 : EntryKind.TI;
-        const i = createEntrant(s, kind, nat);
+        const i = createEntrant(s, kind, nat, false, true);
         pop.status[i] = st;
         pop.tiStage[i] = 0;
         // Months already spent: TI within the 3-year TITP course; others within 5 years (assumption).

@@ -78,12 +78,15 @@ export function changeEmployer(s: SimState, i: number): void {
  * ESD trainee i's own-will transfer (esd.ts): to the best-paying of the jobOffersConsidered
  * employers drawn in its field that have room under the transferee caps (rule 1f), if that
  * employer accepts it, owing the first employer part of its initial costs (rule 1h; one draw of
- * the jobs stream). Otherwise the request fails and the trainee stays.
+ * the jobs stream, before the offers'). Otherwise the request fails and the trainee stays.
  */
 export function changeEmployerEsd(s: SimState, i: number): void {
   const { pop, params: p, employers: emp } = s;
   const old = pop.employer[i]!;
   const overtime = s.tables.accrual.overtimeFactor;
+  // The acceptance draw first and always: whether a receiver has room depends on other agents, so
+  // a draw taken only then would shift this agent's later draws between scenarios.
+  const acceptU = s.rng.jobs(i);
   let next = -1;
   for (let k = 0; k < p.jobOffersConsidered; k++) {
     const other = drawOtherEmployer(s, i, old);
@@ -92,7 +95,7 @@ export function changeEmployerEsd(s: SimState, i: number): void {
   }
   if (next < 0) return;
   const owedYen = esdCompensationYen(p, monthsWithEmployer(pop, i, s.ctx.month));
-  if (!(s.rng.jobs(i) < esdAcceptProb(p, owedYen))) return;
+  if (!(acceptU < esdAcceptProb(p, owedYen))) return;
   const outside = fromOutsideArea(emp, old, next);
   leaveEsdCounts(emp, pop, i, old);
   moveToEmployer(s, i, next);
