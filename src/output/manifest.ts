@@ -1,5 +1,6 @@
 // manifest.json: everything needed to know and repeat a run: version, the experiment spec
-// (resolved scenarios, seed, replicates, scale, until, events, windows, reference), scenario
+// (resolved scenarios, seed, replicates, scale, until, events, windows, reference, and the draws of
+// a posterior and the points of a design when the run has them), scenario
 // files and input tables with their sha256, Node version, the git commit and dependency versions
 // the code ran from, times, which tasks completed and each output's sha256. Written atomically
 // (atomic.ts).
@@ -10,6 +11,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } 
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import type { Design } from "../scenario/design.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import type { PosteriorDraws } from "../scenario/posterior.js";
 import type { MonthWindow } from "../scenario/window.js";
@@ -39,6 +41,12 @@ export interface ExperimentSpec {
    * sha256 and the manifest are as before.
    */
   posterior?: PosteriorDraws;
+  /**
+   * `migsim run --design FILE`: the file, its sha256, its parameters and every design point's
+   * values (scenario/design.ts). Every scenario runs every point, as it would a sweep's (the
+   * scenarios have no sweep of their own). Absent without --design, so such a spec is as before.
+   */
+  design?: Design;
 }
 
 /** Shard `index` (0-based) of `count`: the run's tasks whose index is index mod count. */

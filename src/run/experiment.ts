@@ -1,4 +1,4 @@
-// A whole `migsim run`: scenarios x sweep points x replicates on the worker pool, rows appended
+// A whole `migsim run`: scenarios x sweep points (or --design points) x replicates on the worker pool, rows appended
 // to CSV in task order with a checkpoint after every task, summary.csv (and effects.csv, with a
 // reference scenario: `baseline` or `--reference NAME`) and manifest.json last.
 // Validation happens before anything is created on disk. A run can be resumed from its folder
@@ -26,6 +26,7 @@ import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../outpu
 import { type FolderLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
 import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, effectRow, summaryRow, taskMetrics } from "../output/summary.js";
+import { designValue } from "../scenario/design.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
 import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
@@ -168,19 +169,24 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   // The checks of `migsim validate`, and the task count, before any task list is built.
   validateScenarios(spec.scenarios, spec);
   const names = spec.scenarios.map((s) => s.name);
-  const sweeps = spec.scenarios.map((s) => expandSweep(s.sweep, s.files[0]?.path ?? s.name));
+  // With --design, its rows are every scenario's sweep points, in the file's order (a scenario
+  // with a sweep of its own was refused above); the values as recorded in the spec.
+  const design = spec.design;
+  const sweeps: SweepPoints[] = spec.scenarios.map((s) => (design ? { names: design.params, points: design.points } : expandSweep(s.sweep, s.files[0]?.path ?? s.name)));
   const inputs: ModelInputs[] = [];
   spec.scenarios.forEach((s, k) => {
     const base = buildInputs(s, { ...(spec.scale !== null && { scale: spec.scale }), ...(spec.until !== null && { until: spec.until }) });
     const sw = sweeps[k]!;
     for (const values of sw.points) {
+      // Over the scenario's params; its policy steps still apply from their months (engine/simulate.ts).
       const params = { ...base.params } as Record<string, number | boolean>;
-      sw.names.forEach((n, j) => (params[n] = values[j]!));
+      sw.names.forEach((n, j) => (params[n] = designValue(n, values[j]!)));
       inputs.push({ ...base, params: params as Params });
     }
   });
   const tasks = buildTasks(names, sweeps.map((s) => s.points.length), spec.replicates, spec.seed);
-  const sweepColumns = [...new Set(sweeps.flatMap((s) => s.names))].sort();
+  // A design's columns in its file's order; sweeps' sorted.
+  const sweepColumns = design ? [...design.params] : [...new Set(sweeps.flatMap((s) => s.names))].sort();
   const reference = spec.reference ?? REFERENCE_SCENARIO;
   const posterior = spec.posterior;
   if (!posterior) return { tasks, inputs, sweeps, sweepColumns, reference };
@@ -438,7 +444,7 @@ function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, c
     throw new UserError(`${dir}'s manifest.json was changed since the run started (seed ${seeds.seed} -> ${spec.seed}): its completed tasks ran with seed ${seeds.seed}, and the rest would not match them. Restore seed ${seeds.seed} in ${manifestPath} to resume, or ${afresh}.`);
   }
   if (checkpoints.some((c) => c.spec !== undefined && c.spec !== runSpec)) {
-    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target, windows, reference or posterior draws, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target, windows, reference, posterior draws or design, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
   }
   for (const n of outputs) {
     const partial = join(dir, `${n}.csv.partial`);

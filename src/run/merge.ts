@@ -75,11 +75,18 @@ function experimentDifference(a: Manifest, b: Manifest): string {
     const what = (m: Manifest): string => (m.spec.posterior ? `--posterior ${m.spec.posterior.file} (sha256 ${m.spec.posterior.sha256.slice(0, 12)}..., draws ${m.spec.posterior.draws.slice(0, 10).join(" ")}${m.spec.posterior.draws.length > 10 ? " ..." : ""})` : "no --posterior");
     return `made with ${what(b)}, not ${what(a)}`;
   }
+  // A design (run --design) likewise: its sha256, parameters and points.
+  const design = (m: Manifest): string => JSON.stringify(m.spec.design ? { ...m.spec.design, file: null } : null);
+  if (design(a) !== design(b)) {
+    const what = (m: Manifest): string => (m.spec.design ? `--design ${m.spec.design.file} (sha256 ${m.spec.design.sha256.slice(0, 12)}..., ${m.spec.design.points.length} points of ${m.spec.design.params.length} parameters)` : "no --design");
+    return `made with ${what(b)}, not ${what(a)}`;
+  }
   // The same files named by other paths (relative vs absolute) are the same experiment: compare contents.
   const contents = (m: Manifest): string => JSON.stringify({
     ...m.spec,
     scenarios: m.spec.scenarios.map((s) => ({ ...s, files: s.files.map((f) => f.sha256) })),
     ...(m.spec.posterior && { posterior: { ...m.spec.posterior, file: null } }),
+    ...(m.spec.design && { design: { ...m.spec.design, file: null } }),
   });
   if (contents(a) !== contents(b)) return "made from scenario files whose content differs (same names, other values)";
   return "";

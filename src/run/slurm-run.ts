@@ -48,6 +48,8 @@ export interface SlurmJob {
   resources: SlurmResources;
   /** The scenario files (and the files they extend) with their sha256: shards started later must run the same. */
   scenarioFiles: { path: string; sha256: string }[];
+  /** `--design FILE` with its sha256 (the shards read it again); absent without --design. */
+  designFile?: { path: string; sha256: string };
   submissions: Submission[];
 }
 
@@ -66,6 +68,7 @@ export function runArgsOf(files: readonly string[], spec: ExperimentSpec): strin
     "--ci-target", String(spec.ciTarget),
     ...(spec.windows ?? []).flatMap((w) => ["--window", windowText(w)]),
     ...(spec.reference !== undefined ? ["--reference", spec.reference] : []),
+    ...(spec.design !== undefined ? ["--design", spec.design.file] : []),
   ];
 }
 
@@ -157,6 +160,7 @@ export function writeSlurmRun(spec: ExperimentSpec, o: { files: string[]; out: s
     runArgs: runArgsOf(o.files, spec),
     resources: o.resources,
     scenarioFiles: spec.scenarios.flatMap((s) => s.files),
+    ...(spec.design && { designFile: { path: spec.design.file, sha256: spec.design.sha256 } }),
     submissions: [],
   };
   try {
@@ -307,6 +311,10 @@ function resumeLocked(out: string): { job: SlurmJob; submission: Submission; res
   const changed = (job.scenarioFiles ?? []).filter((f) => !existsSync(resolve(job.chdir, f.path)) || sha256File(resolve(job.chdir, f.path)) !== f.sha256);
   if (changed.length > 0) {
     throw new UserError(`Scenario file ${changed[0]!.path} changed (or is gone) since migsim slurm wrote ${out}: shards run now would not merge with those already run. Restore it, or start afresh with migsim slurm ... --overwrite.`);
+  }
+  const design = job.designFile;
+  if (design && (!existsSync(resolve(job.chdir, design.path)) || sha256File(resolve(job.chdir, design.path)) !== design.sha256)) {
+    throw new UserError(`Design ${design.path} changed (or is gone) since migsim slurm wrote ${out}: shards run now would not merge with those already run. Restore it, or start afresh with migsim slurm ... --overwrite.`);
   }
   const { complete } = shardProgress(job);
   const resubmitted = complete.flatMap((c, k) => (c ? [] : [k]));

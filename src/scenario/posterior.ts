@@ -69,7 +69,7 @@ export function inParamRange(name: ParamName, v: number): boolean {
 }
 
 /** A CSV cell as a number: plain decimal notation only (Number("") is 0 and Number("0x10") 16: both refused). */
-function cellNumber(cell: string | undefined): number {
+export function cellNumber(cell: string | undefined): number {
   if (cell === undefined || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(cell)) return NaN;
   return Number(cell);
 }

@@ -3,7 +3,7 @@
 
 import seedrandom from "seedrandom";
 import { UserError } from "../errors.js";
-import { PARAMS, type ParamName, type ParamSpec } from "../model/params.js";
+import { type NumberParamSpec, PARAMS, type ParamName, type ParamSpec } from "../model/params.js";
 import type { SweepSpec } from "./load.js";
 
 export interface SweepPoints {
@@ -32,14 +32,24 @@ function hypercubeDims(spec: SweepSpec): [ParamName, [number, number]][] {
   return lhs ? (Object.entries(lhs.params).filter(([, v]) => v !== undefined) as [ParamName, [number, number]][]).sort(([a], [b]) => byCodePoint(a, b)) : [];
 }
 
+/**
+ * Why `v` is not a value numeric parameter `name` may take (outside its plausible range, or not a
+ * whole number where it must be one), or null. The check of swept values and of a design's
+ * (scenario/design.ts).
+ */
+export function rangeProblem(name: ParamName, v: number): string | null {
+  const spec = PARAMS[name] as NumberParamSpec;
+  const [lo, hi] = spec.range;
+  if (!(v >= lo && v <= hi)) return `value ${v} is outside ${name}'s plausible range [${lo}, ${hi}] (${spec.unit})`;
+  if (spec.integer && !Number.isInteger(v)) return `${name} takes whole numbers, got ${v}`;
+  return null;
+}
+
 function checkRange(where: string, path: string, name: ParamName, v: number): void {
   const spec: ParamSpec = PARAMS[name];
   if (!("range" in spec)) throw new UserError(`${where}: ${path}: ${name} is a flag and cannot be swept.`);
-  const [lo, hi] = spec.range;
-  if (!(v >= lo && v <= hi)) {
-    throw new UserError(`${where}: ${path}: value ${v} is outside ${name}'s plausible range [${lo}, ${hi}] (${spec.unit}).`);
-  }
-  if (spec.integer && !Number.isInteger(v)) throw new UserError(`${where}: ${path}: ${name} takes whole numbers, got ${v}.`);
+  const problem = rangeProblem(name, v);
+  if (problem) throw new UserError(`${where}: ${path}: ${problem}.`);
 }
 
 /**

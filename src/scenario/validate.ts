@@ -8,9 +8,10 @@ import { z } from "zod";
 import { UserError } from "../errors.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { type ResolvedScenario, checkPeriod, formatIssues } from "./load.js";
-import { quote } from "./quote.js";
+import { clipPath, quote } from "./quote.js";
 import { buildInputs } from "./resolve.js";
 import { monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema } from "./schema.js";
+import { type Design, designProblem, designSchema } from "./design.js";
 import { type PosteriorDraws, posteriorDrawsProblem, posteriorDrawsSchema } from "./posterior.js";
 import { checkSweep } from "./sweep.js";
 import { type MonthWindow, checkWindows, monthWindowSchema, windowText } from "./window.js";
@@ -35,6 +36,8 @@ export interface ScenarioCheckOptions {
   windows?: readonly MonthWindow[];
   /** `--reference NAME`: one of the scenarios' names. */
   reference?: string;
+  /** `--design FILE`: every scenario runs its points, and none may have a sweep of its own. */
+  design?: Design;
   /** Where the scenarios were read when not from their files, e.g. "Manifest out/manifest.json". */
   source?: string;
 }
@@ -62,8 +65,9 @@ function checkScale(where: string, s: ResolvedScenario, inputs: ModelInputs, o: 
 /**
  * Everything that decides whether scenarios can run beyond each file's schema: end not before
  * start (and `--until`), the input tables, a scale that simulates at least one agent, the sweep
- * (see checkSweep), distinct names, `--window`s within every scenario's months (checkWindows), a
- * `--reference` that names one of the scenarios, and at most MAX_TASKS tasks. Throws a UserError
+ * (see checkSweep), no sweep with a `--design` (whose points every scenario runs), distinct
+ * names, `--window`s within every scenario's months (checkWindows), a `--reference` that names
+ * one of the scenarios, and at most MAX_TASKS tasks. Throws a UserError
  * naming the scenario's file (or `o.source`) and the field.
  */
 export function validateScenarios(scenarios: readonly ResolvedScenario[], o: ScenarioCheckOptions = {}): void {
@@ -73,6 +77,15 @@ export function validateScenarios(scenarios: readonly ResolvedScenario[], o: Sce
     checkPeriod(where, s.start, s.end);
     const inputs = buildInputs(s, { ...(o.scale != null && { scale: o.scale }), ...(o.until != null && { until: o.until }) });
     checkScale(where, s, inputs, o);
+    if (o.design) {
+      // One or the other: a design's points are the run's sweep points, the same for every scenario
+      // (so effects.csv pairs point p with point p), and a scenario's own sweep would not be.
+      if (s.sweep) {
+        const design = o.source ? "spec.design" : `--design ${clipPath(o.design.file)}`;
+        throw new UserError(`${where}: sweep: the scenario (or a file it extends) sweeps parameters, and ${design} gives every scenario of the run its points; use one or the other: remove the sweep: block (put its parameters in the design), or run this scenario without --design.`);
+      }
+      return o.design.points.length;
+    }
     return checkSweep(s.sweep, where);
   });
   const names = scenarios.map((s) => s.name);
@@ -100,7 +113,7 @@ export function validateScenarios(scenarios: readonly ResolvedScenario[], o: Sce
   const tasks = allPoints * replicates;
   if (tasks > MAX_TASKS) {
     throw new UserError(
-      `${o.source ? `${o.source}: ` : ""}the run would have ${tasks} tasks (${scenarios.length} scenario(s) with ${allPoints} sweep point(s) in all, x ${replicates} replicate(s)), more than the ${MAX_TASKS} a run may have; use fewer replicates or sweep points, or split the experiment into several runs.`,
+      `${o.source ? `${o.source}: ` : ""}the run would have ${tasks} tasks (${scenarios.length} scenario(s) with ${allPoints} ${o.design ? "design" : "sweep"} point(s) in all, x ${replicates} replicate(s)), more than the ${MAX_TASKS} a run may have; use fewer replicates or ${o.design ? "design" : "sweep"} points, or split the experiment into several runs.`,
     );
   }
 }
@@ -137,6 +150,7 @@ const experimentSpecSchema = z.object({
   windows: z.array(monthWindowSchema, { error: "expected a list of windows, each {from, to} months as YYYY-MM" }).min(1, { error: "expected at least one window (absent without --window)" }).optional(),
   reference: z.string({ error: "expected a scenario's name" }).min(1, { error: "expected a scenario's name" }).optional(),
   posterior: posteriorDrawsSchema.optional(),
+  design: designSchema.optional(),
 });
 
 /**
@@ -154,5 +168,10 @@ export function validateExperimentSpec(spec: unknown, source: string): void {
   // The draws a run over a posterior recorded (run/posterior.ts): run again from these values, not the file.
   const problem = s.posterior ? posteriorDrawsProblem(s.posterior as PosteriorDraws, s.replicates, s.scenarios.length) : null;
   if (problem) throw new UserError(`${source} does not hold a valid experiment: ${["spec", "posterior", ...problem[0]].join(".").replace(/\.(\d+)/g, "[$1]")}: ${problem[1]}.`);
-  validateScenarios(s.scenarios as ResolvedScenario[], { scale: s.scale, until: s.until, replicates: s.replicates, windows: s.windows, reference: s.reference, source });
+  // The design's points as recorded (scenario/design.ts): run again from these values, not the file.
+  const bad = s.design ? designProblem(s.design as Design) : null;
+  if (bad) throw new UserError(`${source} does not hold a valid experiment: ${["spec", "design", ...bad[0]].join(".").replace(/\.(\d+)/g, "[$1]")}: ${bad[1]}.`);
+  validateScenarios(s.scenarios as ResolvedScenario[], {
+    scale: s.scale, until: s.until, replicates: s.replicates, windows: s.windows, reference: s.reference, ...(s.design && { design: s.design as Design }), source,
+  });
 }

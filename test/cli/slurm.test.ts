@@ -1,6 +1,7 @@
 // `migsim slurm` without a cluster: the scripts it writes and its errors. Submitting and
 // following jobs is tested on a real Slurm in test/slurm/.
 
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +97,27 @@ describe("migsim slurm writes a job array, a merge job and a submit script", () 
   });
 });
 
+describe("migsim slurm --design", () => {
+  it("each shard reads the design again; job.json records its sha256, and --resume refuses a changed design", async () => {
+    const design = join(tmp, "design.csv");
+    writeFileSync(design, "abscondBaseHazardPerMonth,debtCv\n0.001,0.2\n0.005,0.9\n0.009,0.5\n");
+    const out = join(tmp, "design");
+    const r = await runCli("slurm", "scenarios/baseline.yaml", "--replicates", "2", "--scale", "0.002", "--until", "2015-12", "--design", design, "--shards", "4", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("(6 tasks in 4 shards)");
+    const shards = readFileSync(join(out, "slurm/shards.sbatch"), "utf8");
+    expect(shards).toContain(`run scenarios/baseline.yaml --seed 1 --replicates 2 --scale 0.002 --until 2015-12 --ci-target 0.05 --design ${design} --shard auto/4 --out "$SHARD"`);
+    const job = JSON.parse(readFileSync(join(out, "slurm/job.json"), "utf8"));
+    expect(job.designFile).toEqual({ path: design, sha256: createHash("sha256").update(readFileSync(design)).digest("hex") });
+    writeFileSync(design, "abscondBaseHazardPerMonth,debtCv\n0.001,0.2\n");
+    const before = snapshot(out);
+    const again = await runCli("slurm", "--resume", out, "--no-wait");
+    expectUserError(again);
+    expect(again.stderr).toContain(`Design ${design} changed (or is gone) since migsim slurm wrote ${out}`);
+    expect(snapshot(out)).toEqual(before);
+  });
+});
+
 describe("migsim slurm: bad flags and folders exit 2 and write nothing", () => {
   const cases: { name: string; argv: (out: string) => string[]; says: RegExp }[] = [
     { name: "no --shards", argv: (out) => ["slurm", ...SCENARIOS, "--out", out], says: /--shards expects the number of shards/ },
@@ -109,6 +131,7 @@ describe("migsim slurm: bad flags and folders exit 2 and write nothing", () => {
     { name: "no scenario", argv: (out) => ["slurm", "--shards", "2", "--out", out], says: /Name at least one scenario file, e\.g\. migsim slurm/ },
     { name: "missing scenario file", argv: (out) => ["slurm", "scenarios/no-such.yaml", "--shards", "2", "--out", out], says: /no-such\.yaml/ },
     { name: "bad --seed", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--seed", "-1", "--out", out], says: /--seed expects a whole number/ },
+    { name: "a bad design", argv: (out) => ["slurm", ...SCENARIOS, "--shards", "2", "--design", "scenarios/no-such-design.csv", "--out", out], says: /Design scenarios\/no-such-design\.csv does not exist/ },
     { name: "--resume of a folder migsim slurm did not write", argv: (out) => ["slurm", "--resume", out], says: /job\.json is missing, so .* is not a folder written by migsim slurm/ },
   ];
   for (const c of cases) {

@@ -1,4 +1,4 @@
-// `migsim run <scenario files...>`: simulate scenarios x replicates into an output folder.
+// `migsim run <scenario files...>`: simulate scenarios x sweep (or --design) points x replicates into an output folder.
 
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -10,6 +10,7 @@ import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
 import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
+import { designWarnings, readDesign } from "../../scenario/design.js";
 import { loadScenarioLayers } from "../../scenario/load.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
@@ -35,6 +36,8 @@ export interface ExperimentArgs {
   window?: string | string[];
   /** `--reference NAME`: the scenario effects.csv compares the others with (default: baseline). */
   reference?: string;
+  /** `--design FILE`: its rows are every scenario's sweep points (scenario/design.ts). */
+  design?: string;
 }
 
 export interface RunArgs extends ExperimentArgs {
@@ -90,7 +93,7 @@ export const quietOption = { type: "boolean", default: false, describe: "No prog
 export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
-  if (!opts.quiet) for (const line of posteriorWarnings(spec)) process.stderr.write(`migsim: warning: ${line}\n`);
+  if (!opts.quiet) for (const line of [...posteriorWarnings(spec), ...designWarnings(spec.scenarios, spec.design)]) process.stderr.write(`migsim: warning: ${line}\n`);
   const progress = createProgress(mode);
   let interrupted = false;
   // Every task is done and the files are being finished: a Ctrl-C then says what is left to do.
@@ -154,7 +157,11 @@ export function experimentOptions(y: Argv) {
       type: "string",
       describe: "summary.csv (and effects.csv): also count flows over months FROM..TO (YYYY-MM, both included, within every scenario's start..end), as abscond_FROM_TO, ti_job_change_FROM_TO, ti_to_ssw1_FROM_TO and return_FROM_TO; repeatable, e.g. --window 2028-04..2035-12",
     })
-    .option("reference", { type: "string", describe: "effects.csv: compare every other scenario with the scenario of this name (default: baseline)" });
+    .option("reference", { type: "string", describe: "effects.csv: compare every other scenario with the scenario of this name (default: baseline)" })
+    .option("design", {
+      type: "string",
+      describe: "A CSV design made elsewhere (SALib, EMA Workbench, pyABC): a header of parameter names, one row per design point; every scenario runs every point (x --replicates) as sweep points 0, 1, ... in row order. Not with a scenario that has a sweep:",
+    });
 }
 
 /** Checks the experiment's options and loads its scenario files (before anything is written). */
@@ -191,6 +198,8 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   // Checked against the scenarios' months (and for FROM after TO, or twice) with them, in validateScenarios.
   const windows = (argv.window === undefined ? [] : Array.isArray(argv.window) ? argv.window : [argv.window]).map((w) => parseWindow(String(w)));
   const layers = argv.scenarios.map((f) => loadScenarioLayers(f));
+  // Read here, once; the spec keeps its values, so reproduce, --resume and merge need no file.
+  const design = argv.design !== undefined ? readDesign(String(argv.design)) : undefined;
   return {
     scenarios: layers.map((l) => l.scenario),
     seed,
@@ -205,6 +214,8 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
     // Drawn here, once, from the root seed; the spec keeps the drawn values, so reproduce, --resume
     // and merge use them without the file. Absent without --posterior (the spec is as before).
     ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates, seed, layers.map((l) => l.paramsSet)) }),
+    // Absent without --design (the spec is as before).
+    ...(design && { design }),
   };
 }
 
@@ -228,6 +239,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference"].filter((x) => x !== false);
       if (given.length > 0) {
         throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows and reference its manifest.json records (spec.windows, spec.reference), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
+      }
+      if (argv.design !== undefined) {
+        throw new UserError(`--design cannot be given with --resume: the run in ${argv.resume} runs the design points its manifest.json records (spec.design), without reading a file; to run another design, start a new run with another --out.`);
       }
       // Locked before its manifest is read (runExperiment takes the lock again: it is re-entrant), so
       // a run still in progress there is refused naming its process, whatever its files say now.
