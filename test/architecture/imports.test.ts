@@ -192,6 +192,15 @@ describe("the layers of ARCHITECTURE.md", () => {
     expect(importsAcross("calibrate", ["report"])).toEqual([]);
   });
 
+  it("src/sensitivity/ is pure: no node:* module, nothing from the rest of src/ (the caller simulates)", () => {
+    const outside: string[] = [];
+    for (const [file, imports] of IMPORTS) {
+      if (layerOf(file) !== "sensitivity") continue;
+      for (const i of imports) if (i.spec.startsWith("node:") || (i.target !== undefined && layerOf(i.target) !== "sensitivity")) outside.push(`${file} imports ${i.spec}`);
+    }
+    expect(outside).toEqual([]);
+  });
+
   it("src/run/ imports nothing from cli", () => {
     expect(importsAcross("run", ["cli"])).toEqual([]);
   });
