@@ -23,7 +23,7 @@
 // replicates of the baseline).
 //
 // Three scenarios are checked at scale 0.01 (SMALL_EFFECTS below): employer-pays and
-// fee-cap-enforced lower absconding (-5% and -17% with ESD's fee cap in the baseline from 2027,
+// fee-cap-enforced lower absconding (-7% and -17% with ESD's fee cap in the baseline from 2027,
 // which already takes most of the debt they remove; -23% and -24% before it: the size hangs on the
 // unidentified debt and shortfall terms), family-accompaniment lowers SSW1 returns by about 4% at
 // a stated return hazard.
