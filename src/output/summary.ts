@@ -2,7 +2,7 @@
 // and sweep point with simple-statistics: n, mean, sd, 95% CI, p05, p50, p95, and whether the
 // CI half-width is within the target share of the mean.
 
-import { mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { mean, quantileSorted, sampleStandardDeviation, sampleVariance } from "simple-statistics";
 import type { RunResult } from "../engine/simulate.js";
 import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
 import { formatMonth, parseMonth } from "../model/inputs.js";
@@ -215,4 +215,59 @@ export function effectRow(g: EffectRowInput): (string | number)[] {
   const half = tHalfWidth95(sd, n);
   const ratio = rm !== 0 ? sm / rm : NaN;
   return [g.scenario, g.point, g.reference, g.metric, g.unit, n, fmt(sm), fmt(rm), fmt(dm), fmt(sd), fmt(dm - half), fmt(dm + half), fmt(ratio), g.scale];
+}
+
+// variance.csv (runs over a posterior): how much of a metric's spread, or of an effect's, comes
+// from the posterior draws (the parameters) and how much from the random numbers within a draw.
+// With R replicates per draw (--per-draw R) and K draws, v[k][j] the value of replicate j of draw
+// k: the within-draw variance W is the mean over draws of each draw's sample variance; the draw
+// means' sample variance is B + W / R in expectation (one-way random-effects ANOVA, e.g. Searle,
+// Casella and McCulloch 1992, ch. 3), so B = max(0, var(draw means) - W / R) is the between-draw
+// (parametric) variance, and B / (B + W) the parametric share. With R = 1 the two cannot be told
+// apart, and those columns are empty; the draw means' quantiles are still given (they then
+// include each draw's noise).
+
+export const VARIANCE_COLUMNS = [
+  "scenario", "point", "reference", "metric", "unit", "draws", "per_draw", "mean", "sd_total",
+  "sd_between_draws", "sd_within_draws", "parametric_share", "draw_p05", "draw_p50", "draw_p95",
+  "sign_varies", "scale",
+] as const;
+
+export interface VarianceRowInput {
+  scenario: string;
+  point: number;
+  /** Empty for the scenario's own values; the reference's name for paired effects (scenario - reference). */
+  reference: string;
+  scale: number;
+  metric: string;
+  unit: string;
+  /** Value of each replicate in order (index = replicate - 1); replicates [kR, (k+1)R) share draw k. */
+  values: readonly number[];
+  perDraw: number;
+}
+
+/** One variance.csv row: a draw counts when all its R values are finite. */
+export function varianceRow(g: VarianceRowInput): (string | number)[] {
+  const r = g.perDraw;
+  const drawMeans: number[] = [];
+  const all: number[] = [];
+  let withinSum = 0;
+  for (let k = 0; (k + 1) * r <= g.values.length; k++) {
+    const v = g.values.slice(k * r, (k + 1) * r);
+    if (!v.every((x) => Number.isFinite(x))) continue;
+    drawMeans.push(mean(v));
+    all.push(...v);
+    if (r > 1) withinSum += sampleVariance(v);
+  }
+  const k = drawMeans.length;
+  const within = r > 1 && k > 0 ? withinSum / k : NaN;
+  const between = r > 1 && k > 1 ? Math.max(0, sampleVariance(drawMeans) - within / r) : NaN;
+  const share = between + within > 0 ? between / (between + within) : NaN;
+  const sorted = [...drawMeans].sort((a, b) => a - b);
+  const q = (p: number): number => (k > 0 ? quantileSorted(sorted, p) : NaN);
+  const p05 = q(0.05);
+  const p95 = q(0.95);
+  return [g.scenario, g.point, g.reference, g.metric, g.unit, k, r, fmt(k > 0 ? mean(all) : NaN), fmt(all.length > 1 ? sampleStandardDeviation(all) : NaN),
+    fmt(Math.sqrt(between)), fmt(Math.sqrt(within)), fmt(share), fmt(p05), fmt(q(0.5)), fmt(p95),
+    k > 0 ? (p05 < 0 && p95 > 0 ? "true" : "false") : "", g.scale];
 }

@@ -25,7 +25,7 @@ import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
 import { type FolderLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
-import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, effectRow, summaryRow, taskMetrics } from "../output/summary.js";
+import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, VARIANCE_COLUMNS, effectRow, summaryRow, taskMetrics, varianceRow } from "../output/summary.js";
 import { designValue } from "../scenario/design.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
@@ -64,9 +64,11 @@ export interface ExperimentResult {
 }
 
 /** The files of a run in its folder. */
-const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "effects.csv", "report.html", "shard-tasks.jsonl"];
+const RUN_FILES = ["manifest.json", "timeseries.csv", "flows.csv", "events.csv", "summary.csv", "effects.csv", "variance.csv", "report.html", "shard-tasks.jsonl"];
 /** Scenario effects against the reference scenario, beside summary.csv (writeSummary). */
 export const EFFECTS_FILE = "effects.csv";
+/** Written beside summary.csv by a run over a posterior (summary.ts, varianceRow). */
+export const VARIANCE_FILE = "variance.csv";
 const CHECKPOINTS = "checkpoints.jsonl";
 /** A finished shard's checkpoints: one line per task with its end offsets in each CSV and its metrics. */
 export const SHARD_TASKS = "shard-tasks.jsonl";
@@ -162,6 +164,8 @@ export interface Plan {
    * posterior draw (run/posterior.ts withDraw). Absent without, when a task runs with inputs[task.inputsIndex].
    */
   inputsOf?: (task: Task) => ModelInputs;
+  /** With spec.posterior: the replicates per draw (spec.posterior.perDraw, else 1); variance.csv is then written. */
+  perDraw?: number;
 }
 
 /** Expands the spec to its inputs (per scenario and sweep point) and tasks; touches no files. */
@@ -193,7 +197,7 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   // Replicate r of every scenario and point takes draw r; a parameter the scenario's files set,
   // or its sweep sweeps, keeps that value (the draw replaces the defaults only).
   const inputsOf = (task: Task): ModelInputs => withDraw(inputs[task.inputsIndex]!, posterior, task.scenarioIndex, task.replicate, sweeps[task.scenarioIndex]!.names);
-  return { tasks, inputs, sweeps, sweepColumns, reference, inputsOf };
+  return { tasks, inputs, sweeps, sweepColumns, reference, inputsOf, perDraw: posterior.perDraw ?? 1 };
 }
 
 /** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
@@ -497,7 +501,63 @@ export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTar
     writeCsvAtomic(join(dir, EFFECTS_FILE), [...EFFECTS_COLUMNS, ...sweepColumns], effects);
     files.push(join(dir, EFFECTS_FILE));
   }
+  if (plan.perDraw !== undefined) {
+    writeCsvAtomic(join(dir, VARIANCE_FILE), [...VARIANCE_COLUMNS, ...sweepColumns], varianceRows(plan, metrics, plan.perDraw));
+    files.push(join(dir, VARIANCE_FILE));
+  }
   return files;
+}
+
+/** Each scenario and point's tasks (replicates in order: metrics[r] is replicate r's), consecutive in the plan. */
+function taskGroups(plan: Plan, metrics: Metric[][]): { first: Task; metrics: Metric[][] }[] {
+  const groups: { first: Task; metrics: Metric[][] }[] = [];
+  plan.tasks.forEach((t, k) => {
+    const last = groups[groups.length - 1];
+    if (last && last.first.inputsIndex === t.inputsIndex) last.metrics[t.replicate] = metrics[k]!;
+    else {
+      const ms: Metric[][] = [];
+      ms[t.replicate] = metrics[k]!;
+      groups.push({ first: t, metrics: ms });
+    }
+  });
+  return groups;
+}
+
+/** The reference's group paired with group `g` (as effects.csv pairs them), or undefined. */
+function referenceGroupOf(plan: Plan, groups: { first: Task; metrics: Metric[][] }[], refIndex: number, g: { first: Task }): { first: Task; metrics: Metric[][] } | undefined {
+  const refGroups = groups.filter((x) => x.first.scenarioIndex === refIndex);
+  const refPoints = plan.sweeps[refIndex]!.points.length;
+  const points = plan.sweeps[g.first.scenarioIndex]!.points.length;
+  return refPoints === 1 ? refGroups[0] : refPoints === points ? refGroups.find((r) => r.first.point === g.first.point) : undefined;
+}
+
+/**
+ * variance.csv's rows (summary.ts, varianceRow): for every scenario and point, each metric's own
+ * spread between and within posterior draws, and, against the reference where effects.csv pairs
+ * them, the paired difference's.
+ */
+export function varianceRows(plan: Plan, metrics: Metric[][], perDraw: number): unknown[][] {
+  const groups = taskGroups(plan, metrics);
+  const refIndex = plan.tasks.find((t) => t.scenario === plan.reference)?.scenarioIndex;
+  const replicates = Math.max(...groups.map((g) => g.metrics.length)) - 1; // metrics[r], r from 1
+  const valuesOf = (ms: Metric[][], name: string): number[] =>
+    Array.from({ length: replicates }, (_, k) => ms[k + 1]?.find((m) => m.name === name)?.value ?? NaN);
+  const rows: unknown[][] = [];
+  for (const g of groups) {
+    const t = g.first;
+    const cells = sweepCells(plan, t);
+    const scale = plan.inputs[t.inputsIndex]!.scale;
+    const ref = refIndex !== undefined && t.scenarioIndex !== refIndex ? referenceGroupOf(plan, groups, refIndex, g) : undefined;
+    for (const m of g.metrics.find((ms) => ms !== undefined) ?? []) {
+      const values = valuesOf(g.metrics, m.name);
+      rows.push([...varianceRow({ scenario: t.scenario, point: t.point, reference: "", scale, metric: m.name, unit: m.unit, values, perDraw }), ...cells]);
+      if (!ref) continue;
+      const refValues = valuesOf(ref.metrics, m.name);
+      const diffs = values.map((v, k) => v - refValues[k]!);
+      rows.push([...varianceRow({ scenario: t.scenario, point: t.point, reference: plan.reference, scale, metric: m.name, unit: m.unit, values: diffs, perDraw }), ...cells]);
+    }
+  }
+  return rows;
 }
 
 /**
@@ -507,28 +567,15 @@ export function writeSummary(dir: string, plan: Plan, metrics: Metric[][], ciTar
  * points as the scenario, and otherwise the scenario has no rows. Metrics are matched by name.
  */
 export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null {
-  const { tasks, inputs, sweeps } = plan;
+  const { tasks, inputs } = plan;
   const refIndex = tasks.find((t) => t.scenario === plan.reference)?.scenarioIndex;
   if (refIndex === undefined || !tasks.some((t) => t.scenarioIndex !== refIndex)) return null;
-  // Each scenario and point's tasks (replicates in order), consecutive in the plan.
-  const groups: { first: Task; metrics: Metric[][] }[] = [];
-  tasks.forEach((t, k) => {
-    const last = groups[groups.length - 1];
-    if (last && last.first.inputsIndex === t.inputsIndex) last.metrics[t.replicate] = metrics[k]!;
-    else {
-      const ms: Metric[][] = [];
-      ms[t.replicate] = metrics[k]!;
-      groups.push({ first: t, metrics: ms });
-    }
-  });
-  const refGroups = groups.filter((g) => g.first.scenarioIndex === refIndex);
-  const refPoints = sweeps[refIndex]!.points.length;
+  const groups = taskGroups(plan, metrics);
   const rows: unknown[][] = [];
   for (const g of groups) {
     const t = g.first;
     if (t.scenarioIndex === refIndex) continue;
-    const points = sweeps[t.scenarioIndex]!.points.length;
-    const ref = refPoints === 1 ? refGroups[0] : refPoints === points ? refGroups.find((r) => r.first.point === t.point) : undefined;
+    const ref = referenceGroupOf(plan, groups, refIndex, g);
     if (!ref) continue;
     const cells = sweepCells(plan, t);
     const replicates = Math.max(g.metrics.length, ref.metrics.length);

@@ -49,9 +49,13 @@ export function drawIndices(weights: readonly number[], k: number, rootSeed: num
   return out;
 }
 
-/** The spec's record of a run over `posterior`: `k` draws from `rootSeed`, and each scenario's own parameters among the posterior's. */
-export function posteriorDraws(posterior: Posterior, k: number, rootSeed: number, paramsSetByScenario: readonly (readonly ParamName[])[]): PosteriorDraws {
-  const rows = drawIndices(posterior.particles.map((p) => p.weight), k, rootSeed);
+/**
+ * The spec's record of a run over `posterior`: `k` draws from `rootSeed`, each for `perDraw`
+ * replicates in a row (k x perDraw replicates), and each scenario's own parameters among the
+ * posterior's. The k draws are the same whatever perDraw is.
+ */
+export function posteriorDraws(posterior: Posterior, k: number, rootSeed: number, paramsSetByScenario: readonly (readonly ParamName[])[], perDraw = 1): PosteriorDraws {
+  const rows = drawIndices(posterior.particles.map((p) => p.weight), k, rootSeed).flatMap((i) => Array<number>(perDraw).fill(i));
   const drawn = [...new Set(rows)].map((i) => posterior.particles[i]!).sort((a, b) => a.particle - b.particle);
   return {
     file: posterior.file,
@@ -60,12 +64,14 @@ export function posteriorDraws(posterior: Posterior, k: number, rootSeed: number
     params: posterior.params,
     particles: drawn.map((p) => ({ particle: p.particle, values: p.values })),
     ownParams: paramsSetByScenario.map((set) => posterior.params.filter((n) => set.includes(n))),
+    // Absent for 1, so the spec of a run without --per-draw is as before.
+    ...(perDraw > 1 && { perDraw }),
   };
 }
 
-/** Reads `file` and draws `k` particles from `rootSeed` (see posteriorDraws). */
-export function drawPosterior(file: string, k: number, rootSeed: number, paramsSetByScenario: readonly (readonly ParamName[])[]): PosteriorDraws {
-  return posteriorDraws(readPosterior(file), k, rootSeed, paramsSetByScenario);
+/** Reads `file` and draws `k` particles from `rootSeed`, each for `perDraw` replicates (see posteriorDraws). */
+export function drawPosterior(file: string, k: number, rootSeed: number, paramsSetByScenario: readonly (readonly ParamName[])[], perDraw = 1): PosteriorDraws {
+  return posteriorDraws(readPosterior(file), k, rootSeed, paramsSetByScenario, perDraw);
 }
 
 /**

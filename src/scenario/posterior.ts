@@ -54,6 +54,13 @@ export interface PosteriorDraws {
    * the defaults, the layer under the files).
    */
   ownParams: ParamName[][];
+  /**
+   * `--per-draw R` (absent for 1): R replicates share each draw, so `draws` holds each drawn
+   * particle R times in a row, and replicates (r - 1) / R (rounded down) share a draw. The
+   * replicates of a draw differ in their random numbers only: variance.csv separates the spread
+   * between draws (the parameters) from the spread within them (stochastic).
+   */
+  perDraw?: number;
 }
 
 /** What a value in a parameter's column must be, in words. */
@@ -155,6 +162,7 @@ export const posteriorDrawsSchema = z.strictObject({
   params: z.array(paramName, { error: "expected a list of parameters" }).min(1, { error: "expected at least one parameter" }),
   particles: z.array(z.strictObject({ particle: particleNumber, values: z.array(z.number({ error: "expected a number" }), { error: "expected a list of numbers" }) }), { error: "expected a list of particles" }),
   ownParams: z.array(z.array(paramName, { error: "expected a list of parameters" }), { error: "expected a list per scenario" }),
+  perDraw: z.number({ error: "expected a whole number of replicates per draw" }).int({ error: "expected a whole number of replicates per draw" }).min(2, { error: "expected 2 or more replicates per draw (absent for 1)" }).optional(),
 });
 
 /**
@@ -165,6 +173,10 @@ export const posteriorDrawsSchema = z.strictObject({
 export function posteriorDrawsProblem(p: PosteriorDraws, replicates: number, scenarios: number): [(string | number)[], string] | null {
   if (new Set(p.params).size !== p.params.length) return [["params"], "expected each parameter once"];
   if (p.draws.length !== replicates) return [["draws"], `expected one particle per replicate (${replicates}), got ${p.draws.length}`];
+  const perDraw = p.perDraw ?? 1;
+  if (replicates % perDraw !== 0) return [["perDraw"], `expected a divisor of the replicates (${replicates}), got ${perDraw}`];
+  const mixed = p.draws.findIndex((d, r) => d !== p.draws[r - (r % perDraw)]);
+  if (mixed >= 0) return [["draws", mixed], `expected the ${perDraw} replicates of a draw to share its particle, got ${p.draws[mixed]} after ${p.draws[mixed - (mixed % perDraw)]}`];
   const recorded = new Set<number>();
   for (const [k, x] of p.particles.entries()) {
     if (recorded.has(x.particle)) return [["particles", k, "particle"], `particle ${x.particle} is recorded twice`];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { EventCode, NATIONALITY_COUNT, Status } from "../../src/model/codes.js";
 import { parseMonth } from "../../src/model/inputs.js";
-import { histMedian, reportMonths, summaryRow, tCritical95, taskMetrics } from "../../src/output/summary.js";
+import { VARIANCE_COLUMNS, histMedian, reportMonths, summaryRow, tCritical95, taskMetrics, varianceRow } from "../../src/output/summary.js";
 import { EXIT_HIST_MONTHS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
 
 describe("summaryRow", () => {
@@ -151,5 +151,41 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
     // The same cells in a run that started a year later are a year later: the window now misses month 0's.
     const later = taskMetrics(result(), parseMonth("2015-01"), [{ from: "2015-02", to: "2016-12" }]);
     expect(valueOf(later, "abscond_2015-02_2016-12")).toBe(3 + 7);
+  });
+});
+
+describe("varianceRow: the spread between and within posterior draws (one-way ANOVA)", () => {
+  const row = (values: number[], perDraw: number) => {
+    const cells = varianceRow({ scenario: "s", point: 0, reference: "", scale: 1, metric: "m", unit: "agents", values, perDraw });
+    return Object.fromEntries(VARIANCE_COLUMNS.map((c, k) => [c, cells[k]]));
+  };
+
+  it("separates the draws' spread from the replicates' by hand-computed values", () => {
+    // Three draws of two replicates: draw means 2, 6, 10; each draw's sample variance 2, so W = 2;
+    // var(draw means) = 16 = B + W / R, so B = 15; share 15 / 17.
+    const r = row([1, 3, 5, 7, 9, 11], 2);
+    expect([r.draws, r.per_draw, r.mean]).toEqual([3, 2, 6]);
+    expect(r.sd_within_draws).toBeCloseTo(Math.sqrt(2), 9);
+    expect(r.sd_between_draws).toBeCloseTo(Math.sqrt(15), 9);
+    expect(r.parametric_share).toBeCloseTo(15 / 17, 9);
+    expect(r.sd_total).toBeCloseTo(Math.sqrt(14), 9); // sample variance of 1, 3, ..., 11
+    expect([r.draw_p50, r.sign_varies]).toEqual([6, "false"]);
+  });
+
+  it("gives no between-draw part when the draws agree beyond their noise, and flags a sign that varies across draws", () => {
+    // Draw means -1, 0, 1 with within-draw variance 8: var(means) = 1 < W / R = 4, so B = 0.
+    const r = row([-3, 1, -2, 2, -1, 3], 2);
+    expect(r.sd_between_draws).toBe(0);
+    expect(r.parametric_share).toBe(0);
+    expect(r.sign_varies).toBe("true");
+  });
+
+  it("leaves the decomposition empty with one replicate per draw, and skips a draw with a missing value", () => {
+    const one = row([1, 2, 3], 1);
+    expect([one.sd_between_draws, one.sd_within_draws, one.parametric_share]).toEqual(["", "", ""]);
+    expect([one.draws, one.draw_p50]).toEqual([3, 2]);
+    const gap = row([1, 3, NaN, 7, 9, 11], 2);
+    expect(gap.draws).toBe(2);
+    expect(gap.mean).toBe(6);
   });
 });

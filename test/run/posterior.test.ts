@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { experimentSpec } from "../../src/cli/commands/run.js";
 import { UserError } from "../../src/errors.js";
@@ -30,7 +31,7 @@ const SHIPPED = join(ROOT, "data/calibration/posterior.csv");
 
 /** The options that define the tiny run's bytes (threads, --out and the posterior are added per run). */
 const TINY = ["--scale", "0.002", "--until", "2015-12", "--seed", "7", "--quiet"];
-const CSVS = ["timeseries.csv", "flows.csv", "summary.csv"] as const;
+const CSVS = ["timeseries.csv", "flows.csv", "summary.csv", "effects.csv", "variance.csv"] as const;
 
 let tmp: string;
 /** A hand-made posterior of three particles, far apart, with weights 0.2, 0.3, 0.5. */
@@ -87,6 +88,11 @@ function expectSameBytes(a: string, b: string, files: readonly string[] = CSVS):
 /** The spec `migsim run` would make of these arguments (flags as yargs passes them). */
 function specOf(files: string[], o: { replicates?: number; draws?: number; posterior?: string; seed?: number } = {}) {
   return experimentSpec({ scenarios: files, seed: o.seed ?? 7, scale: 0.002, until: "2015-12", events: false, ciTarget: 0.05, ...o });
+}
+
+/** A CSV's rows as objects (csv-parse). */
+function csvRows(path: string): Record<string, string>[] {
+  return parse(readFileSync(path, "utf8"), { columns: true }) as Record<string, string>[];
 }
 
 describe("the draws", () => {
@@ -185,6 +191,10 @@ describe("where a draw goes", () => {
     expect(bad((p) => (p.draws[0] = 99))).toMatch(/spec\.posterior\.draws\[0\]: particle 99 is not among the recorded particles/);
     expect(bad((p) => p.ownParams.pop())).toMatch(/spec\.posterior\.ownParams: expected one list per scenario \(2\)/);
     expect(bad((p) => ((p as { params: string[] }).params[0] = "nope"))).toMatch(/spec\.posterior\.params\[0\]/);
+    expect(bad((p) => (p.perDraw = 2))).toMatch(/spec\.posterior\.perDraw: expected a divisor of the replicates \(3\), got 2/);
+    expect(bad((p) => (p.perDraw = 1))).toMatch(/spec\.posterior\.perDraw: expected 2 or more replicates per draw/);
+    // Three draws of one replicate read as one draw of three: only if the particles agree.
+    expect(bad((p) => { p.perDraw = 3; p.draws = [11, 12, 11]; })).toMatch(/spec\.posterior\.draws\[1\]: expected the 3 replicates of a draw to share its particle, got 12 after 11/);
   });
 });
 
@@ -223,6 +233,10 @@ describe("bad files and flags: exit 2, one paragraph, nothing written", () => {
     { name: "--draws and --replicates disagreeing", argv: ["--posterior", "TINY", "--draws", "3", "--replicates", "2"], says: /--draws 3 and --replicates 2 disagree/ },
     { name: "--draws 0", argv: ["--posterior", "TINY", "--draws", "0"], says: /--draws expects a whole number from 1 to 100000, got 0/ },
     { name: "--draws 1.5", argv: ["--posterior", "TINY", "--draws", "1.5"], says: /--draws expects a whole number/ },
+    { name: "--per-draw without --draws", argv: ["--posterior", "TINY", "--per-draw", "2"], says: /--per-draw 2 .*needs --posterior FILE and --draws K/ },
+    { name: "--per-draw without --posterior", argv: ["--per-draw", "2"], says: /--per-draw 2 .*needs --posterior FILE and --draws K/ },
+    { name: "--per-draw 0", argv: ["--posterior", "TINY", "--draws", "3", "--per-draw", "0"], says: /--per-draw expects a whole number from 1 to 100000, got 0/ },
+    { name: "--per-draw and --replicates disagreeing", argv: ["--posterior", "TINY", "--draws", "3", "--per-draw", "2", "--replicates", "3"], says: /--draws 3 x --per-draw 2 runs 6 replicates, but --replicates says 3/ },
   ];
   it.each(cases)("$name", async (c) => {
     const slug = c.name.replace(/\W+/g, "-");
@@ -284,6 +298,37 @@ describe("a tiny run over a posterior (2 scenarios x 3 draws, scale 0.002, 2014-
     const same = join(tmp, "same-replicates");
     await ok(...RUN(), "--replicates", "3", "--threads", "2", "--out", same);
     expectSameBytes(single, same);
+  });
+
+  it("writes variance.csv: each metric's and each paired effect's spread over the draws (one replicate per draw: not separable)", () => {
+    const rows = csvRows(join(single, "variance.csv"));
+    const own3 = rows.filter((r) => r.scenario === "own" && r.metric === "abscond_total");
+    expect(own3.map((r) => r.reference)).toEqual(["", "baseline"]);
+    for (const r of own3) {
+      expect([r.draws, r.per_draw]).toEqual(["3", "1"]);
+      expect([r.sd_between_draws, r.sd_within_draws, r.parametric_share]).toEqual(["", "", ""]);
+    }
+    // The effect row's mean is effects.csv's diff_mean.
+    const eff = csvRows(join(single, "effects.csv")).find((r) => r.scenario === "own" && r.metric === "abscond_total")!;
+    expect(Number(own3[1]!.mean)).toBeCloseTo(Number(eff.diff_mean), 6);
+  });
+
+  it("with --per-draw R, R replicates share each draw: the same K draws, each R times; variance.csv separates the spreads", async () => {
+    const dir = join(tmp, "per-draw");
+    await ok(...RUN(), "--per-draw", "2", "--threads", "2", "--out", dir);
+    const m = manifestOf(dir);
+    expect(m.spec.replicates).toBe(6);
+    expect(m.spec.posterior!.perDraw).toBe(2);
+    expect(m.spec.posterior!.draws).toEqual(manifestOf(single).spec.posterior!.draws.flatMap((d) => [d, d]));
+    const r = csvRows(join(dir, "variance.csv")).find((x) => x.scenario === "baseline" && x.metric === "abscond_total" && x.reference === "")!;
+    expect([r.draws, r.per_draw]).toEqual(["3", "2"]);
+    // The draws are far apart (absconding hazards 0.0003 to 0.008): the spread between draws dominates.
+    expect(Number(r.parametric_share)).toBeGreaterThan(0.9);
+    expect(Number(r.sd_within_draws)).toBeGreaterThan(0);
+    // And the decomposition is the one of summary.ts on the replicates' values (ANOVA).
+    const s = csvRows(join(dir, "summary.csv")).find((x) => x.scenario === "baseline" && x.metric === "abscond_total")!;
+    expect(Number(r.mean)).toBeCloseTo(Number(s.mean), 6);
+    expect(Number(r.sd_total)).toBeCloseTo(Number(s.sd), 6);
   });
 
   it("gives the same bytes with 2 threads", async () => {

@@ -30,8 +30,10 @@ export interface ExperimentArgs {
   ciTarget: number;
   /** `migsim run --posterior FILE`: replicate r of every scenario takes posterior draw r (run/posterior.ts). */
   posterior?: string;
-  /** `--draws K`: K draws, so K replicates (default: --replicates). */
+  /** `--draws K`: K draws, so K replicates (default: --replicates); K x R with --per-draw R. */
   draws?: number;
+  /** `--per-draw R`: R replicates per posterior draw (variance.csv separates the two spreads). */
+  perDraw?: number;
   /** `--window FROM..TO`, as typed: a string, or a list when given more than once. */
   window?: string | string[];
   /** `--reference NAME`: the scenario effects.csv compares the others with (default: baseline). */
@@ -179,11 +181,26 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   if (argv.draws !== undefined) {
     if (argv.posterior === undefined) throw new UserError(`--draws ${argv.draws} sets how many posterior draws (and so replicates) a run takes, and needs --posterior FILE, e.g. --posterior data/calibration/posterior.csv; without a posterior, give --replicates instead.`);
     positiveInt("draws", argv.draws, MAX_REPLICATES);
-    if (argv.replicates !== undefined && argv.replicates !== argv.draws) {
-      throw new UserError(`--draws ${argv.draws} and --replicates ${argv.replicates} disagree: with --posterior, replicate r of every scenario takes posterior draw r, so --draws K runs K replicates; give one of them (or the same number to both).`);
+    const implied = argv.draws * (argv.perDraw ?? 1);
+    if (argv.replicates !== undefined && argv.replicates !== implied) {
+      throw new UserError(argv.perDraw === undefined
+        ? `--draws ${argv.draws} and --replicates ${argv.replicates} disagree: with --posterior, replicate r of every scenario takes posterior draw r, so --draws K runs K replicates; give one of them (or the same number to both).`
+        : `--draws ${argv.draws} x --per-draw ${argv.perDraw} runs ${implied} replicates, but --replicates says ${argv.replicates}; leave --replicates out.`);
     }
   }
-  const replicates = argv.draws ?? argv.replicates ?? 1;
+  // --per-draw R: each of the K draws serves R replicates in a row, so K x R replicates.
+  let perDraw = 1;
+  if (argv.perDraw !== undefined) {
+    if (argv.posterior === undefined || argv.draws === undefined) {
+      throw new UserError(`--per-draw ${argv.perDraw} sets how many replicates share each posterior draw, and needs --posterior FILE and --draws K, e.g. --posterior data/calibration/posterior.csv --draws 20 --per-draw 3 (60 replicates).`);
+    }
+    positiveInt("per-draw", argv.perDraw, MAX_REPLICATES);
+    perDraw = argv.perDraw;
+  }
+  if (argv.draws !== undefined && argv.draws * perDraw > MAX_REPLICATES) {
+    throw new UserError(`--draws ${argv.draws} x --per-draw ${perDraw} is ${argv.draws * perDraw} replicates, more than ${MAX_REPLICATES}.`);
+  }
+  const replicates = argv.draws !== undefined ? argv.draws * perDraw : (argv.replicates ?? 1);
   if (argv.scale !== undefined && !(argv.scale > 0 && argv.scale <= 1)) {
     throw new UserError(`--scale expects a share of the real population in (0, 1], e.g. 0.1 for 10%, got ${argv.scale}.`);
   }
@@ -213,7 +230,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
     ...(argv.reference !== undefined && { reference: String(argv.reference) }),
     // Drawn here, once, from the root seed; the spec keeps the drawn values, so reproduce, --resume
     // and merge use them without the file. Absent without --posterior (the spec is as before).
-    ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates, seed, layers.map((l) => l.paramsSet)) }),
+    ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates / perDraw, seed, layers.map((l) => l.paramsSet), perDraw) }),
     // Absent without --design (the spec is as before).
     ...(design && { design }),
   };
@@ -231,6 +248,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" })
       .option("posterior", { type: "string", describe: "A calibration's posterior.csv (e.g. data/calibration/posterior.csv): replicate r of every scenario runs with particle draw r, drawn by weight from --seed; a scenario's own params keep their values" })
       .option("draws", { type: "number", describe: "With --posterior: the number of draws, and so of replicates (default: --replicates)" })
+      .option("per-draw", { type: "number", describe: "With --posterior and --draws K: R replicates per draw (K x R replicates); variance.csv then separates the spread between draws (parameters) from the spread within them (stochastic)" })
       .option("shard", { type: "string", describe: "Run only shard K of N (K from 0), e.g. 0/4, into --out; auto/N takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. Join the shards with migsim merge" }) as unknown as Argv<RunArgs>,
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     positiveInt("threads", argv.threads, 256);
