@@ -19,10 +19,10 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { PARAMS, PARAM_NAMES, type ParamName } from "../model/params.js";
-import { type PolicyEntry, nearestKey } from "./load.js";
+import { type PolicyEntry, type SweepSpec, nearestKey } from "./load.js";
 import { cellNumber } from "./posterior.js";
 import { clip, clipPath, quote } from "./quote.js";
-import { MAX_SWEEP_POINTS, rangeProblem } from "./sweep.js";
+import { MAX_SWEEP_POINTS, rangeProblem, sweptNames } from "./sweep.js";
 
 /** Largest design file read: 100,000 points (MAX_SWEEP_POINTS) of a few dozen parameters. */
 export const MAX_DESIGN_BYTES = 64 << 20;
@@ -158,20 +158,23 @@ export function designProblem(d: Design): [(string | number)[], string] | null {
 }
 
 /**
- * Warnings of a run with a design: a scenario's policy step that sets a design parameter takes
- * over from its month (as over a sweep's value), so from then on every point runs with the step's
- * value; a step at or before the scenario's start leaves the design no month at all.
+ * Warnings for policy steps that set a parameter the run varies (a --design's column, or a
+ * scenario's own sweep): the step wins from its month, so the varied values hold only until then,
+ * or change nothing when the step is at or before the start. Sweeps and designs, like a scenario's
+ * params:, are the layer under the policy timeline (engine/simulate.ts).
  */
-export function designWarnings(scenarios: readonly { name: string; start: string; policy: readonly PolicyEntry[] }[], design: Design | undefined): string[] {
-  if (!design) return [];
+export function designWarnings(scenarios: readonly { name: string; start: string; policy: readonly PolicyEntry[]; sweep?: SweepSpec }[], design: Design | undefined): string[] {
   const out: string[] = [];
   for (const sc of scenarios) {
+    const varied: readonly string[] = design ? design.params : sweptNames(sc.sweep);
+    if (varied.length === 0) continue;
+    const by = design ? design.file : `its sweep`;
     for (const step of sc.policy) {
-      const set = Object.keys(step.set).filter((n) => design.params.includes(n as ParamName));
+      const set = Object.keys(step.set).filter((n) => varied.includes(n));
       if (set.length === 0) continue;
       out.push(step.from <= sc.start
-        ? `${sc.name}'s policy step from ${step.from}, at or before its start (${sc.start}), sets ${set.join(", ")}, which ${design.file} sets: every point runs with the step's value, so the design's values of ${set.length > 1 ? "these parameters" : "it"} change nothing in ${sc.name}.`
-        : `${sc.name}'s policy step from ${step.from} sets ${set.join(", ")}, which ${design.file} sets: the design's values hold until ${step.from}, and from then on every point runs with the step's value.`);
+        ? `${sc.name}'s policy step from ${step.from}, at or before its start (${sc.start}), sets ${set.join(", ")}, which ${by} varies: every point runs with the step's value, so the varied values of ${set.length > 1 ? "these parameters" : "it"} change nothing in ${sc.name}.`
+        : `${sc.name}'s policy step from ${step.from} sets ${set.join(", ")}, which ${by} varies: the varied values hold until ${step.from}, and from then on every point runs with the step's value.`);
     }
   }
   return out;

@@ -26,6 +26,11 @@ function gridEntries(spec: SweepSpec): [ParamName, GridValues][] {
   return (Object.entries(spec.grid ?? {}).filter(([, v]) => v !== undefined) as [ParamName, GridValues][]).sort(([a], [b]) => byCodePoint(a, b));
 }
 
+/** The parameters a sweep varies (grid and hypercube), for warnings; none without a sweep. */
+export function sweptNames(spec: SweepSpec | undefined): ParamName[] {
+  return spec ? [...gridEntries(spec).map(([n]) => n), ...hypercubeDims(spec).map(([n]) => n)] : [];
+}
+
 /** The hypercube's parameters with their [min, max], in column order. */
 function hypercubeDims(spec: SweepSpec): [ParamName, [number, number]][] {
   const lhs = spec.latinHypercube;
