@@ -606,8 +606,8 @@ export const PARAMS = {
     source: { kind: "derived", ref: "rules", note: "building cleaning 7,300 and accommodation 5,200 (panel drafts); linen 3,000, logistics 7,200 and railways 1,500 as shares of the remainder of the 426,200 total (only SSW+ESD caps found; data/rules.md ESD section)" },
   },
   esdFieldCapScale: {
-    default: 1, unit: "multiplier", range: [0, 3],
-    description: "Multiplier of every ESD field cap (0 = no new ESD trainees); the caps run FY2027-2028 and are assumed to stay at that level after",
+    default: 1, unit: "multiplier", range: [0.5, 2],
+    description: "Multiplier of every ESD field cap; the caps run FY2027-2028 and are assumed to stay at that level after (plausible: half to twice the FY2027-2028 caps, the range a review of the caps might move them in)",
     source: A("the caps after FY2028 are not set; holding them is the neutral choice; the 'tighter caps' scenario lowers them", "rules"),
   },
   esdOversightUnderpayReduction: {
