@@ -16,6 +16,7 @@ import { reportCommand } from "./commands/report.js";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sensitivityCommand } from "./commands/sensitivity.js";
 import { slurmCommand } from "./commands/slurm.js";
 import { validateCommand } from "./commands/validate.js";
 
@@ -69,6 +70,7 @@ export function buildCli(argv: string[]) {
     .command(fitCommand)
     .command(calibrateCommand)
     .command(refineCommand)
+    .command(sensitivityCommand)
     .command(candidatesCommand)
     .check((_, options) => {
       // @types/yargs types these as aliases; yargs passes getOptions(), which has the flags by type.
@@ -76,7 +78,7 @@ export function buildCli(argv: string[]) {
       if (problem) throw new UserError(`${problem}.`);
       return true;
     }, true)
-    .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, refine, params, validate, list, diff or schema.")
+    .demandCommand(1, "Name a command: run, slurm, merge, reproduce, report, fit, calibrate, refine, sensitivity, params, validate, list, diff or schema.")
     .strict()
     .recommendCommands()
     .help()
