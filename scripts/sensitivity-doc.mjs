@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The tables of docs/sensitivity.md, written from finished runs (never typed):
 //
-//   node scripts/sensitivity-doc.mjs [--doc docs/sensitivity.md | --print]
+//   node scripts/sensitivity-doc.mjs [--doc docs/sensitivity.md] [--scenarios-doc docs/scenarios.md] | --print
 //
 // For each library scenario's headline effect: which parameters decide it (a `migsim sensitivity`
 // Morris screen, output/sensitivity-<name>/sensitivity.csv, over the parameters' documented
@@ -9,7 +9,8 @@
 // and its interval over the calibration's posterior (variance.csv of a `migsim run --posterior
 // --per-draw` run), with the flag when its sign flips within the posterior. The commands that make
 // each folder are in docs/sensitivity.md. Writes between <!-- sensitivity:start --> and
-// <!-- sensitivity:end --> (atomically).
+// <!-- sensitivity:end --> (atomically), and docs/scenarios.md's table of every library effect
+// over the posterior between <!-- posterior-effects:start --> and <!-- posterior-effects:end -->.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,6 +32,56 @@ const EFFECTS = [
   { label: "sme-promotion: TI -> SSW1, 2026-04 to 2035", name: "sme-promotion", scenario: "sme-promotion", reference: "baseline", metric: "ti_to_ssw1_2026-04_2035-12", posterior: LIBRARY_POSTERIOR },
 ];
 const TOP = 5;
+/** docs/scenarios.md's table of every library effect over the posterior: scenario, reference, metric, words. */
+const POSTERIOR_TABLE = [
+  [LIBRARY_POSTERIOR, "no-reform", "baseline", "ti_job_change_2027-04_2035-12", "interns' job changes, 2027-04 to 2035"],
+  [LIBRARY_POSTERIOR, "no-reform", "baseline", "abscond_2027-04_2035-12", "absconding, 2027-04 to 2035"],
+  [LIBRARY_POSTERIOR, "no-reform", "baseline", "ti_to_ssw1_2027-04_2035-12", "TI -> SSW1, 2027-04 to 2035"],
+  [LIBRARY_POSTERIOR, "employer-pays", "baseline", "abscond_2027-04_2035-12", "absconding, 2027-04 to 2035"],
+  [LIBRARY_POSTERIOR, "fee-cap-enforced", "baseline", "abscond_2022-01_2035-12", "absconding, 2022-01 to 2035 (all nationalities)"],
+  [LIBRARY_POSTERIOR, "weak-yen", "baseline", "abscond_2026-01_2035-12", "absconding, 2026-01 to 2035"],
+  [LIBRARY_POSTERIOR, "weak-yen", "baseline", "return_2026-01_2035-12", "returns, 2026-01 to 2035"],
+  [LIBRARY_POSTERIOR, "sme-promotion", "baseline", "ti_to_ssw1_2026-04_2035-12", "TI -> SSW1, 2026-04 to 2035"],
+  [LIBRARY_POSTERIOR, "family-accompaniment", "baseline", "return_2027-04_2035-12", "returns, 2027-04 to 2035"],
+  [LIBRARY_POSTERIOR, "labour-shortage-deepens", "baseline", "abscond_2026-01_2035-12", "absconding, 2026-01 to 2035"],
+  [LIBRARY_POSTERIOR, "strict-enforcement", "baseline", "stock_IRREGULAR_2030-12", "undocumented stock, 2030-12"],
+  [LIBRARY_POSTERIOR, "local-subsidies", "baseline", "stock_TI_2030-12", "TI stock, 2030-12"],
+  [ESD_POSTERIOR, "esd-as-enacted", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-1-year", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-2-year", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-fee-cap-unenforced", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-tighter-caps", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-stricter-japanese", "no-reform", "abscond_per_1000_ti_years_2027-04_2035-12", "absconding per 1,000 intern-years, 2027-04 to 2035"],
+  [ESD_POSTERIOR, "esd-as-enacted", "no-reform", "ti_to_ssw1_2027-04_2035-12", "TI -> SSW1, 2027-04 to 2035"],
+];
+const POSTERIOR_START = "<!-- posterior-effects:start -->";
+const POSTERIOR_END = "<!-- posterior-effects:end -->";
+
+/** The table of every library effect over the posterior (docs/scenarios.md). */
+function posteriorTable() {
+  const out = [
+    "| scenario | against | effect | mean over the posterior | draw means, 5th to 95th percentile | parametric share | sign flips |",
+    "|---|---|---|---:|---:|---:|---|",
+  ];
+  for (const [dir, scenario, reference, metric, words] of POSTERIOR_TABLE) {
+    const v = rows(join(dir, "variance.csv")).find((r) => r.scenario === scenario && r.reference === reference && r.metric === metric);
+    if (!v) fail(`${dir}/variance.csv has no row for ${scenario} against ${reference}, ${metric}.`);
+    const scale = metric.includes("_per_1000_") ? 1 : Number(v.scale);
+    out.push(`| ${scenario} | ${reference} | ${words} | ${num(v.mean, scale)} | ${num(v.draw_p05, scale)} to ${num(v.draw_p95, scale)} | ${Math.round(100 * Number(v.parametric_share))}% | ${v.sign_varies === "true" ? "**yes**" : "no"} |`);
+  }
+  return out.join("\n");
+}
+
+/** Replaces the text between `start` and `end` in `doc` (atomically). */
+function writeBetween(doc, start, end, text) {
+  const old = readFileSync(doc, "utf8");
+  const a = old.indexOf(start);
+  const b = old.indexOf(end);
+  if (a < 0 || b < a) fail(`${doc} has no ${start} ... ${end} markers to write between.`);
+  writeFileSync(`${doc}.partial`, `${old.slice(0, a + start.length)}\n${text}\n${old.slice(b)}`);
+  renameSync(`${doc}.partial`, doc);
+  process.stdout.write(`sensitivity-doc: wrote into ${doc}\n`);
+}
 
 function fail(message) {
   process.stderr.write(`sensitivity-doc: ${message}\n`);
@@ -89,15 +140,10 @@ const text = [
   ...EFFECTS.map(section),
 ].join("\n");
 if (args.includes("--print")) {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${text}\n\n${posteriorTable()}\n`);
 } else {
   const k = args.indexOf("--doc");
-  const doc = k >= 0 ? args[k + 1] : "docs/sensitivity.md";
-  const old = readFileSync(doc, "utf8");
-  const a = old.indexOf(START);
-  const b = old.indexOf(END);
-  if (a < 0 || b < a) fail(`${doc} has no ${START} ... ${END} markers to write between.`);
-  writeFileSync(`${doc}.partial`, `${old.slice(0, a + START.length)}\n${text}\n${old.slice(b)}`);
-  renameSync(`${doc}.partial`, doc);
-  process.stdout.write(`sensitivity-doc: wrote the tables into ${doc}\n`);
+  writeBetween(k >= 0 ? args[k + 1] : "docs/sensitivity.md", START, END, text);
+  const j = args.indexOf("--scenarios-doc");
+  writeBetween(j >= 0 ? args[j + 1] : "docs/scenarios.md", POSTERIOR_START, POSTERIOR_END, posteriorTable());
 }
