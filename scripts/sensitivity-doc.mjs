@@ -30,6 +30,10 @@ const EFFECTS = [
   { label: "weak-yen: returns, 2026-01 to 2035", name: "weak-yen", scenario: "weak-yen", reference: "baseline", metric: "return_2026-01_2035-12", posterior: LIBRARY_POSTERIOR },
   { label: "labour-shortage-deepens: absconding, 2026-01 to 2035", name: "labour-shortage-deepens", scenario: "labour-shortage-deepens", reference: "baseline", metric: "abscond_2026-01_2035-12", posterior: LIBRARY_POSTERIOR },
   { label: "sme-promotion: TI -> SSW1, 2026-04 to 2035", name: "sme-promotion", scenario: "sme-promotion", reference: "baseline", metric: "ti_to_ssw1_2026-04_2035-12", posterior: LIBRARY_POSTERIOR },
+  { label: "fee-cap-enforced: absconding, 2022-01 to 2035 (all nationalities)", name: "fee-cap-enforced", scenario: "fee-cap-enforced", reference: "baseline", metric: "abscond_2022-01_2035-12", posterior: LIBRARY_POSTERIOR },
+  { label: "family-accompaniment: returns, 2027-04 to 2035", name: "family-accompaniment", scenario: "family-accompaniment", reference: "baseline", metric: "return_2027-04_2035-12", posterior: LIBRARY_POSTERIOR },
+  { label: "strict-enforcement: undocumented stock, 2030-12", name: "strict-enforcement", scenario: "strict-enforcement", reference: "baseline", metric: "stock_IRREGULAR_2030-12", posterior: LIBRARY_POSTERIOR },
+  { label: "local-subsidies: TI stock, 2030-12", name: "local-subsidies", scenario: "local-subsidies", reference: "baseline", metric: "stock_TI_2030-12", posterior: LIBRARY_POSTERIOR },
 ];
 const TOP = 5;
 /** docs/scenarios.md's table of every library effect over the posterior: scenario, reference, metric, words. */
@@ -66,7 +70,8 @@ function posteriorTable() {
   for (const [dir, scenario, reference, metric, words] of POSTERIOR_TABLE) {
     const v = rows(join(dir, "variance.csv")).find((r) => r.scenario === scenario && r.reference === reference && r.metric === metric);
     if (!v) fail(`${dir}/variance.csv has no row for ${scenario} against ${reference}, ${metric}.`);
-    const scale = metric.includes("_per_1000_") ? 1 : Number(v.scale);
+    // Counts (agents, person-years) are simulated: divide by the scale; rates and shares are not.
+    const scale = v.unit === "agents" || v.unit === "person-years" ? Number(v.scale) : 1;
     out.push(`| ${scenario} | ${reference} | ${words} | ${num(v.mean, scale)} | ${num(v.draw_p05, scale)} to ${num(v.draw_p95, scale)} | ${Math.round(100 * Number(v.parametric_share))}% | ${v.sign_varies === "true" ? "**yes**" : "no"} |`);
   }
   return out.join("\n");
@@ -101,6 +106,12 @@ function num(x, scale = 1) {
   return (r < 0 ? "\u2212" : "") + Math.abs(r).toLocaleString("en-US");
 }
 
+/** How a screen's parameters vary, in words. */
+function onPosterior(plan) {
+  const post = plan.params.filter((p) => p.range === "posterior").length;
+  return post === 0 ? "each parameter over its documented range" : post === plan.params.length ? "each over its marginal posterior" : `${post} calibrated ones over their marginal posteriors, the other ${plan.params.length - post} over their documented ranges`;
+}
+
 function section(e) {
   const dir = `output/sensitivity-${e.name}`;
   const plan = JSON.parse(readFileSync(join(dir, "sensitivity.json"), "utf8"));
@@ -122,9 +133,9 @@ function section(e) {
       `draw means ${num(v.draw_p05, pscale)} to ${num(v.draw_p95, pscale)} (5th to 95th percentile), ` +
       `${Math.round(100 * Number(v.parametric_share))}% of the variance between draws. ` +
       (v.sign_varies === "true" ? "**The sign flips within the posterior.**" : "The sign holds within the posterior.") +
-      ` Over the ${plan.params.length} parameters' documented ranges (Morris, ${points.length} points, \`${dir}\`): ` +
-      `mean ${num(mean, scale)}, the sign opposite at ${opposite} of ${points.length} points` +
-      (opposite > 0 ? " (**the sign flips over the ranges**)." : "."),
+      ` Over the screen (Morris, ${plan.params.length} parameters, ${plan.n} trajectories of ${plan.params.length + 1} points, \`${dir}\`; ` +
+      `${onPosterior(plan)}): mean ${num(mean, scale)}, the sign opposite at ${opposite} of ${points.length} points` +
+      (opposite > 0 ? " (**the sign flips within the screen**)." : "."),
     "",
   );
   out.push("| parameter | mu* | 95% interval | mu | sigma |", "|---|---:|---:|---:|---:|");
@@ -135,15 +146,17 @@ function section(e) {
 
 const args = process.argv.slice(2);
 const text = [
-  `Counts are national (simulated / scale); rates per 1,000 intern-years. mu* is the mean absolute change of the effect when one parameter moves across its whole range (Morris units: per range), mu its signed mean, sigma its spread (non-linearity or interactions). Top ${TOP} parameters by mu* of each screen.`,
+  `Counts are national (simulated / scale); rates per 1,000 intern-years. mu* is the mean absolute change of the effect when one parameter moves across its whole range, or, for a calibrated parameter screened over the posterior, between the outer of four equal-probability bins of its marginal (Morris units: per range), mu its signed mean, sigma its spread (non-linearity or interactions). Top ${TOP} parameters by mu* of each screen.`,
   "",
   ...EFFECTS.map(section),
 ].join("\n");
 if (args.includes("--print")) {
   process.stdout.write(`${text}\n\n${posteriorTable()}\n`);
 } else {
+  // Both texts first, so a missing folder leaves both documents as they were.
+  const table = posteriorTable();
   const k = args.indexOf("--doc");
   writeBetween(k >= 0 ? args[k + 1] : "docs/sensitivity.md", START, END, text);
   const j = args.indexOf("--scenarios-doc");
-  writeBetween(j >= 0 ? args[j + 1] : "docs/scenarios.md", POSTERIOR_START, POSTERIOR_END, posteriorTable());
+  writeBetween(j >= 0 ? args[j + 1] : "docs/scenarios.md", POSTERIOR_START, POSTERIOR_END, table);
 }

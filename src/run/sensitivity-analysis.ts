@@ -19,7 +19,7 @@ import { type Manifest, readManifest } from "../output/manifest.js";
 import { renderSvg } from "../output/svg.js";
 import { clipPath } from "../scenario/quote.js";
 import { morrisIndices, sobolIndices } from "../sensitivity/index.js";
-import { CHART_FILE, POSTERIOR_NOTE, RESULT_FILE, type SensitivityMethod, type SensitivityPlan, runArgs, shellLine, unitDesign } from "./sensitivity-plan.js";
+import { CHART_FILE, POSTERIOR_NOTE, RESULT_FILE, type SensitivityMethod, type SensitivityPlan, runArgs, shellLine, unitDesign, unitDesignSha256 } from "./sensitivity-plan.js";
 
 export const MORRIS_COLUMNS = ["mu", "mu_star", "sigma", "mu_star_ci95_low", "mu_star_ci95_high"] as const;
 export const SOBOL_COLUMNS = ["s1", "s1_ci95_low", "s1_ci95_high", "st", "st_ci95_low", "st_ci95_high"] as const;
@@ -69,7 +69,13 @@ export function checkRuns(dir: string, plan: SensitivityPlan): Manifest {
         ? `it ran ${spec.replicates} replicates per point, the plan ${plan.replicates}`
         : spec.design.points.length !== plan.points
           ? `it ran ${spec.design.points.length} points, the plan has ${plan.points}`
-          : null;
+          : spec.seed !== plan.seed || spec.scale !== plan.scale || spec.until !== plan.until
+            ? `it ran with seed ${spec.seed}, scale ${spec.scale}, until ${spec.until ?? "the end"}; the plan has seed ${plan.seed}, scale ${plan.scale}, until ${plan.until ?? "the end"}`
+            : JSON.stringify((spec.windows ?? []).map((w) => `${w.from}..${w.to}`)) !== JSON.stringify(plan.windows)
+              ? `its windows (${(spec.windows ?? []).map((w) => `${w.from}..${w.to}`).join(", ") || "none"}) are not the plan's (${plan.windows.join(", ") || "none"})`
+              : spec.posterior !== undefined
+                ? "it ran over a posterior (--posterior), whose draws would replace the design's values"
+                : null;
   if (problem) throw new UserError(`The run in ${clipPath(runs)} is not the run of ${join(dir, "sensitivity.json")}: ${problem}; run the plan's design into it (${runLine(plan, dir)} --overwrite).`);
   return m;
 }
@@ -147,10 +153,21 @@ const meanSd = (y: Float64Array): [number, number] => {
 };
 
 /** The indices of each metric (in the plan's order) and parameter (in the plan's order). */
+/**
+ * The unit design rebuilt from the plan (method, n, levels, seed), checked against the one its
+ * design.csv was made from: the outputs are paired with these points.
+ */
+function rebuiltDesign(plan: SensitivityPlan): ReturnType<typeof unitDesign> {
+  const design = unitDesign(plan, plan.params.length);
+  if (design.rows !== plan.points || unitDesignSha256(design.points) !== plan.design.unitSha256) {
+    throw new UserError(`The design rebuilt from sensitivity.json (method ${plan.method}, n ${plan.n}, levels ${plan.levels ?? "-"}, seed ${plan.seed}) is not the one its design.csv was made from (another plan, an edited one, or another migsim version's designs): the runs cannot be paired with their points; make the analysis again from the start (migsim sensitivity ... --overwrite).`);
+  }
+  return design;
+}
+
 export function computeIndices(plan: SensitivityPlan, outputs: readonly Float64Array[]): IndexRow[] {
   const k = plan.params.length;
-  const design = unitDesign(plan, k);
-  if (design.rows !== plan.points) throw new Error(`sensitivity: the design has ${design.rows} rows, the plan ${plan.points} points`);
+  const design = rebuiltDesign(plan);
   const bootstrap = { seed: plan.seed, resamples: plan.bootstrap };
   const rows: IndexRow[] = [];
   if (design.method === "morris") {
@@ -283,6 +300,7 @@ export interface SensitivityResult {
 
 /** Reads the runs of DIR's plan, computes the indices, writes sensitivity.csv and sensitivity.svg. */
 export async function analyseSensitivity(dir: string, plan: SensitivityPlan): Promise<SensitivityResult> {
+  rebuiltDesign(plan);
   const m = checkRuns(dir, plan);
   const csvRows = readRunCsv(join(dir, plan.runs), m, summaryFile(plan));
   const outputs = readOutputs(dir, plan, csvRows);

@@ -10,7 +10,9 @@
 //   whose cumulative weight (particles sorted by value) reaches u times the total weight, and the
 //   smallest value at u = 0. A uniform u then draws from the weighted marginal posterior. Each
 //   parameter is mapped on its own, so the posterior's parameters vary independently: the joint
-//   posterior's correlations are not kept.
+//   posterior's correlations are not kept. A Morris grid level l of p (u = l / (p - 1)) maps to
+//   the centre of the l-th of p equal-probability bins, Q((l + 1/2) / p), not to Q(l / (p - 1)):
+//   the latter would put half of the design at the posterior's extreme particles (u = 0 and 1).
 // Point p of the design is row p of design.csv, and the run's sweep point p (scenario/design.ts).
 
 import { createHash } from "node:crypto";
@@ -82,8 +84,12 @@ export interface SensitivityPlan {
   /** `--window`s as FROM..TO. */
   windows: string[];
   posterior: { file: string; sha256: string; params: ParamName[]; note: string } | null;
-  /** design.csv's sha256: the runs' manifest (spec.design.sha256) must name the same bytes. */
-  design: { file: string; sha256: string };
+  /**
+   * design.csv's sha256: the runs' manifest (spec.design.sha256) must name the same bytes; and the
+   * sha256 of the unit design (method, n, levels, seed) the analysis rebuilds, so an edited plan or
+   * another version's designs cannot pair the runs with the wrong points.
+   */
+  design: { file: string; sha256: string; unitSha256: string };
   runs: string;
   /** What a point's output is, in words. */
   output: string;
@@ -143,11 +149,16 @@ export function paramValue(m: Marginal, u: number): number {
   return Math.min(m.hi, Math.max(m.lo, m.lo + u * (m.hi - m.lo)));
 }
 
-/** The design's points in parameter units: row p of `points` (row-major, k = marginals.length) mapped. */
-export function designValues(marginals: readonly Marginal[], points: Float64Array): number[][] {
+/**
+ * The design's points in parameter units: row p of `points` (row-major, k = marginals.length)
+ * mapped. `levels`: a Morris design's grid levels (null for Sobol), whose levels map to the centres
+ * of equal-probability bins of a posterior marginal (see the top of this file).
+ */
+export function designValues(marginals: readonly Marginal[], points: Float64Array, levels: number | null = null): number[][] {
   const k = marginals.length;
   const rows = points.length / k;
-  return Array.from({ length: rows }, (_, r) => marginals.map((m, i) => paramValue(m, points[r * k + i]!)));
+  const binCentre = (u: number): number => (levels === null ? u : (Math.round(u * (levels - 1)) + 0.5) / levels);
+  return Array.from({ length: rows }, (_, r) => marginals.map((m, i) => paramValue(m, m.over === "posterior" ? binCentre(points[r * k + i]!) : points[r * k + i]!)));
 }
 
 /** design.csv: a header of parameter names, then one row per point (numbers as JavaScript writes them, which read back exactly). */
@@ -280,13 +291,18 @@ export interface Planned {
   design: Design;
 }
 
+/** The sha256 of a unit design's coordinates (their float64 bytes). */
+export function unitDesignSha256(points: Float64Array): string {
+  return createHash("sha256").update(new Uint8Array(points.buffer, points.byteOffset, points.byteLength)).digest("hex");
+}
+
 /** Makes the plan and its design (nothing is written). `dir`: the sensitivity folder. */
 export function makePlan(input: PlanInput, dir: string): Planned {
   const onPosterior = new Set(input.posterior ? input.params.filter((p) => input.posterior!.params.includes(p)) : []);
   const marginals = input.params.map((p) => (onPosterior.has(p) ? posteriorMarginal(p, input.posterior!) : rangeMarginal(p)));
   const base = { method: input.method, n: input.n, levels: input.method === "morris" ? (input.levels ?? DEFAULT_MORRIS_LEVELS) : null, seed: input.seed };
   const unit = unitDesign(base, marginals.length);
-  const values = designValues(marginals, unit.points);
+  const values = designValues(marginals, unit.points, base.levels);
   const designText = designCsv(input.params, values);
   const sha256 = createHash("sha256").update(designText).digest("hex");
   const two = input.scenarios.length === 2;
@@ -308,7 +324,7 @@ export function makePlan(input: PlanInput, dir: string): Planned {
     posterior: input.posterior && onPosterior.size > 0
       ? { file: input.posterior.file, sha256: input.posterior.sha256, params: input.params.filter((p) => onPosterior.has(p)), note: POSTERIOR_NOTE }
       : null,
-    design: { file: DESIGN_FILE, sha256 },
+    design: { file: DESIGN_FILE, sha256, unitSha256: unitDesignSha256(unit.points) },
     runs: RUNS_DIR,
     output: two
       ? `effects.csv's diff_mean of each point: ${input.scenarios[1]!.name} - ${input.scenarios[0]!.name}, paired by replicate, averaged over the replicates`
@@ -344,9 +360,14 @@ const planSchema = z.strictObject({
   until: monthSchema.nullable(),
   windows: z.array(z.string()),
   posterior: z.strictObject({ file: z.string(), sha256: hex64, params: z.array(z.string()), note: z.string() }).nullable(),
-  design: z.strictObject({ file: z.string(), sha256: hex64 }),
+  design: z.strictObject({ file: z.string(), sha256: hex64, unitSha256: hex64 }),
   runs: z.string().min(1),
   output: z.string(),
+}).superRefine((p, ctx) => {
+  // What the CLI refuses, refused here too, so an edited plan fails in one paragraph, not deep in a design.
+  if (p.method === "morris" && (p.levels === null || p.levels % 2 !== 0)) ctx.addIssue({ code: "custom", path: ["levels"], message: "expected an even number of Morris levels" });
+  if (p.method === "sobol" && p.levels !== null) ctx.addIssue({ code: "custom", path: ["levels"], message: "expected null for Sobol" });
+  if (p.method === "sobol" && p.n < 8) ctx.addIssue({ code: "custom", path: ["n"], message: "expected at least 8 Sobol base rows" });
 });
 
 /** Reads DIR/sensitivity.json (written by migsim sensitivity), refusing in one paragraph anything else. */

@@ -236,6 +236,7 @@ describe("bad files and flags: exit 2, one paragraph, nothing written", () => {
     { name: "--per-draw without --draws", argv: ["--posterior", "TINY", "--per-draw", "2"], says: /--per-draw 2 .*needs --posterior FILE and --draws K/ },
     { name: "--per-draw without --posterior", argv: ["--per-draw", "2"], says: /--per-draw 2 .*needs --posterior FILE and --draws K/ },
     { name: "--per-draw 0", argv: ["--posterior", "TINY", "--draws", "3", "--per-draw", "0"], says: /--per-draw expects a whole number from 1 to 100000, got 0/ },
+    { name: "--per-draw 0.5 with --replicates", argv: ["--posterior", "TINY", "--draws", "2", "--per-draw", "0.5", "--replicates", "3"], says: /--per-draw expects a whole number from 1 to 100000, got 0\.5/ },
     { name: "--per-draw and --replicates disagreeing", argv: ["--posterior", "TINY", "--draws", "3", "--per-draw", "2", "--replicates", "3"], says: /--draws 3 x --per-draw 2 runs 6 replicates, but --replicates says 3/ },
   ];
   it.each(cases)("$name", async (c) => {
@@ -363,6 +364,12 @@ describe("a tiny run over a posterior (2 scenarios x 3 draws, scale 0.002, 2014-
     let done = 0;
     const r1 = await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: [], onTaskDone: () => done++, shouldStop: () => done >= 2 });
     expect(r1.complete).toBe(false);
+    // --resume runs the recorded draws: new posterior flags are refused, not ignored.
+    for (const flags of [["--posterior", tiny], ["--draws", "5"], ["--per-draw", "2"]]) {
+      const refused = await runCli("run", "--resume", cut, ...flags, "--quiet");
+      expectUserError(refused);
+      expect(refused.stderr).toMatch(new RegExp(`${flags[0]} cannot be given with --resume: .*spec\\.posterior`));
+    }
     await ok("run", "--resume", cut, "--threads", "2", "--quiet");
     expectSameBytes(single, cut);
   });

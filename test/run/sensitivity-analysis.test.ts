@@ -80,7 +80,7 @@ function folder(name: string, input: Partial<PlanInput>, value: (metric: string,
 function writeManifest(dir: string, plan: SensitivityPlan, points: number[][], outputs: { file: string; sha256: string }[], over: Record<string, unknown> = {}): void {
   const manifest = {
     migsim: "0.1.0", command: [], shard: null, complete: true, tasks: [], outputs,
-    spec: { scenarios: plan.scenarios.map((s) => ({ name: s.name })), seed: plan.seed, replicates: plan.replicates, design: { file: join(dir, "design.csv"), sha256: plan.design.sha256, params: plan.params.map((p) => p.name), points } },
+    spec: { scenarios: plan.scenarios.map((s) => ({ name: s.name })), seed: plan.seed, replicates: plan.replicates, scale: plan.scale, until: plan.until, design: { file: join(dir, "design.csv"), sha256: plan.design.sha256, params: plan.params.map((p) => p.name), points } },
     ...over,
   };
   writeFileSync(join(dir, "runs", "manifest.json"), JSON.stringify(manifest));
@@ -188,6 +188,7 @@ describe("refusals", () => {
       [() => writeFileSync(manifest, good.replace(f.plan.design.sha256, "0".repeat(64))), /is not the run of .*sensitivity.json: its design/],
       [() => writeFileSync(manifest, good.replace('"replicates":2', '"replicates":3')), /it ran 3 replicates per point, the plan 2/],
       [() => writeFileSync(manifest, good.replace('"shard":null', '"shard":{"index":0,"count":2}')), /shard 0\/2 .*merge/],
+      [() => writeFileSync(manifest, good.replace('"scale":0.01', '"scale":0.5')), /it ran with seed 5, scale 0\.5, until the end; the plan has seed 5, scale 0\.01/],
       [() => writeFileSync(join(f.dir, "runs", "summary.csv"), "scenario,point\n"), /changed after the run finished/],
     ];
     for (const [damage, message] of cases) {
@@ -198,6 +199,8 @@ describe("refusals", () => {
       writeFileSync(manifest, good);
     }
     await expect(analyseSensitivity(f.dir, f.plan)).rejects.toThrow(UserError);
+    // A plan whose design would be rebuilt otherwise (here: other Morris levels, as an edit of sensitivity.json would) cannot pair the runs with their points.
+    await expect(analyseSensitivity(f.dir, { ...f.plan, levels: 6 })).rejects.toThrow(/The design rebuilt from sensitivity\.json .* is not the one its design\.csv was made from/);
   });
 
   it("--analyse of a folder without a plan, or with flags of a new analysis: exit 2", async () => {

@@ -113,8 +113,12 @@ describe("a coordinate over a posterior's marginal", () => {
     expect(plan.posterior!.note).toMatch(/correlations are not kept/);
     const unit = morrisDesign(2, { trajectories: 4, levels: 4, seed: 3 });
     const q = (u: number): number => (u <= 0.1 ? 0.3 : u <= 0.4 ? 0.45 : u <= 0.8 ? 0.6 : 0.9);
+    // Morris level l of 4 (u = l / 3) maps to the centre of the l-th of 4 equal-probability bins,
+    // Q((l + 1/2) / 4): never the extreme particles (0.3 here has 10% of the weight, 0.9 20%).
+    const binCentre = (u: number): number => (Math.round(u * 3) + 0.5) / 4;
+    expect(new Set(design.points.map((row) => row[0]))).toEqual(new Set([0.45, 0.6, 0.9]));
     design.points.forEach((row, r) => {
-      expect(row[0]).toBe(q(unit.points[2 * r]!));
+      expect(row[0]).toBe(q(binCentre(unit.points[2 * r]!)));
       const [lo, hi] = range("abscondTightnessElasticity");
       expect(row[1]).toBeCloseTo(lo + unit.points[2 * r + 1]! * (hi - lo), 12);
     });

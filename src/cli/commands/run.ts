@@ -178,6 +178,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   if (argv.replicates !== undefined) positiveInt("replicates", argv.replicates, MAX_REPLICATES);
   // --draws K is the number of replicates: replicate r takes draw r. A --replicates that says
   // otherwise is refused rather than one of the two silently winning.
+  if (argv.perDraw !== undefined) positiveInt("per-draw", argv.perDraw, MAX_REPLICATES);
   if (argv.draws !== undefined) {
     if (argv.posterior === undefined) throw new UserError(`--draws ${argv.draws} sets how many posterior draws (and so replicates) a run takes, and needs --posterior FILE, e.g. --posterior data/calibration/posterior.csv; without a posterior, give --replicates instead.`);
     positiveInt("draws", argv.draws, MAX_REPLICATES);
@@ -260,6 +261,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       if (argv.design !== undefined) {
         throw new UserError(`--design cannot be given with --resume: the run in ${argv.resume} runs the design points its manifest.json records (spec.design), without reading a file; to run another design, start a new run with another --out.`);
+      }
+      const drawn = [argv.posterior !== undefined && "--posterior", argv.draws !== undefined && "--draws", argv.perDraw !== undefined && "--per-draw"].filter((x) => x !== false);
+      if (drawn.length > 0) {
+        throw new UserError(`${drawn.join(", ")} cannot be given with --resume: the run in ${argv.resume} runs the posterior draws its manifest.json records (spec.posterior), without reading a file; to draw others, start a new run with another --out.`);
       }
       // Locked before its manifest is read (runExperiment takes the lock again: it is re-entrant), so
       // a run still in progress there is refused naming its process, whatever its files say now.
