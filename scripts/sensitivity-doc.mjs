@@ -109,7 +109,7 @@ function num(x, scale = 1) {
 /** How a screen's parameters vary, in words. */
 function onPosterior(plan) {
   const post = plan.params.filter((p) => p.range === "posterior").length;
-  return post === 0 ? "each parameter over its documented range" : post === plan.params.length ? "each over its marginal posterior" : `${post} calibrated ones over their marginal posteriors, the other ${plan.params.length - post} over their documented ranges`;
+  return post === 0 ? "each parameter over its documented range" : post === plan.params.length ? "each over its marginal posterior" : `${post} calibrated ${post === 1 ? "one" : "ones"} over ${post === 1 ? "its marginal posterior" : "their marginal posteriors"}, the other ${plan.params.length - post} over their documented ranges`;
 }
 
 function section(e) {
