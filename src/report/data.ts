@@ -81,7 +81,7 @@ export interface RunData {
   dir: string;
   manifest: Manifest;
   series: Series[];
-  /** The series others are compared with: the scenario named "baseline" (point 0), else the first. */
+  /** The series others are compared with: the run's --reference, else the scenario named "baseline" (point 0), else the first. */
   baseline: Series;
   summary: SummaryRow[];
   sweepColumns: string[];
@@ -459,6 +459,9 @@ export async function loadRun(dir: string): Promise<RunData> {
   await readTimeseries(dir, manifest, byKey);
   await readFlows(dir, manifest, byKey);
   const { rows, sweepColumns } = readSummary(dir, manifest);
-  const baseline = list.find((s) => s.scenario === "baseline" && s.point === 0) ?? list[0]!;
+  // The run's reference (`--reference NAME`, as effects.csv uses it), else the scenario named
+  // baseline, else the first.
+  const reference = manifest.spec.reference ?? "baseline";
+  const baseline = list.find((s) => s.scenario === reference && s.point === 0) ?? list[0]!;
   return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, observedTi: readObservedTiStock() };
 }

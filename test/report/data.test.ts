@@ -31,6 +31,12 @@ describe("loadRun", () => {
   it("finds each scenario with its replicates, months and scale, the baseline first", () => {
     expect(run.series.map((s) => s.label)).toEqual(["baseline", TEST_SCENARIO]);
     expect(run.baseline.scenario).toBe("baseline");
+  });
+
+  it("compares with the run's --reference when it names one (as effects.csv does)", async () => {
+    const other = await loadRun(await makeTinyRun(TEST_SCENARIO));
+    expect(other.baseline.scenario).toBe(TEST_SCENARIO);
+    expect(buildCharts(other).charts.find((c) => c.id === "scenarios-vs-baseline")!.title).toContain(`against ${TEST_SCENARIO}`);
     for (const s of run.series) {
       expect(s.replicates).toEqual([1, 2]);
       expect(s.scale).toBe(TINY_SCALE);

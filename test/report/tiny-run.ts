@@ -17,7 +17,7 @@ export const TEST_SCENARIO = "risky";
 export const TEST_DESCRIPTION = `Test: absconding hazard x2.5 & interns pay <10% of fees ("employer pays" from the start).`;
 
 /** Makes the run in a new temporary folder; returns the run folder. */
-export async function makeTinyRun(): Promise<string> {
+export async function makeTinyRun(reference?: string): Promise<string> {
   const tmp = mkdtempSync(join(tmpdir(), "migsim-report-"));
   const file = join(tmp, "risky.yaml");
   writeFileSync(file, [
@@ -38,6 +38,7 @@ export async function makeTinyRun(): Promise<string> {
     until: "2019-12",
     events: false,
     ciTarget: 0.05,
+    ...(reference !== undefined && { reference }),
   };
   const r = await runExperiment(spec, { out, threads: 2, overwrite: false, resume: false, command: ["run", "(test/report tiny run)"] });
   if (!r.complete) throw new Error("the tiny run did not complete");
