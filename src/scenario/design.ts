@@ -13,15 +13,13 @@
 // of a sweep, scenario/sweep.ts rangeProblem), a flag's 0 or 1 (true and false are read as 1
 // and 0). Point p (from 0) is the file's (p + 1)-th row of values, blank lines skipped.
 
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { PARAMS, PARAM_NAMES, type ParamName } from "../model/params.js";
 import { type PolicyEntry, type SweepSpec, nearestKey } from "./load.js";
+import { readCsvFile } from "./csv-file.js";
 import { cellNumber } from "./posterior.js";
-import { clip, clipPath, quote } from "./quote.js";
+import { clipPath, quote } from "./quote.js";
 import { MAX_SWEEP_POINTS, rangeProblem, sweptNames } from "./sweep.js";
 
 /** Largest design file read: 100,000 points (MAX_SWEEP_POINTS) of a few dozen parameters. */
@@ -70,27 +68,7 @@ const HINT = "--design expects a CSV file with a header of parameter names (migs
 /** Reads and checks a design file (see the top of this file); throws a UserError naming the file, line and column. */
 export function readDesign(file: string): Design {
   const label = `Design ${clipPath(file)}`;
-  let buf: Buffer;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new UserError(`${label} is a folder; ${HINT}.`);
-    if (!st.isFile()) throw new UserError(`${label} is not a regular file; ${HINT}.`);
-    if (st.size > MAX_DESIGN_BYTES) throw new UserError(`${label} is larger than ${MAX_DESIGN_BYTES} bytes (64 MiB), the most a design file may have.`);
-    buf = readFileSync(file);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(`${label} does not exist; ${HINT}.`);
-    throw new UserError(`Cannot read ${label.charAt(0).toLowerCase()}${label.slice(1)}: ${code ?? (e as Error).message}.`);
-  }
-  const sha256 = createHash("sha256").update(buf).digest("hex");
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(buf.toString("utf8"), { info: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines;
-    throw new UserError(`${label} is not a valid CSV${line ? ` (line ${line})` : ""}: ${clip((e as Error).message.split("\n")[0]!)}; expected a header, then one design point per line with as many cells as the header.`);
-  }
+  const { sha256, records } = readCsvFile(file, { label, hint: HINT, maxBytes: MAX_DESIGN_BYTES, kind: "design", rows: "one design point" });
   if (records.length === 0) throw new UserError(`${label} is empty; ${HINT}.`);
   const header = records[0]!.record.map((c) => c.trim());
   const headerLine = records[0]!.info.lines;
@@ -163,7 +141,7 @@ export function designProblem(d: Design): [(string | number)[], string] | null {
  * or change nothing when the step is at or before the start. Sweeps and designs, like a scenario's
  * params:, are the layer under the policy timeline (engine/simulate.ts).
  */
-export function designWarnings(scenarios: readonly { name: string; start: string; policy: readonly PolicyEntry[]; sweep?: SweepSpec }[], design: Design | undefined): string[] {
+export function variedParamWarnings(scenarios: readonly { name: string; start: string; policy: readonly PolicyEntry[]; sweep?: SweepSpec }[], design: Design | undefined): string[] {
   const out: string[] = [];
   for (const sc of scenarios) {
     const varied: readonly string[] = design ? design.params : sweptNames(sc.sweep);

@@ -7,12 +7,10 @@
 // number in that parameter's range (a whole number where the parameter is one). Weights need not
 // sum to 1: they are used relative to their sum. The drawing itself is run/posterior.ts's.
 
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { PARAMS, PARAM_NAMES, type ParamName } from "../model/params.js";
+import { readCsvFile } from "./csv-file.js";
 import { nearestKey } from "./load.js";
 import { clipPath, quote } from "./quote.js";
 
@@ -84,27 +82,10 @@ export function cellNumber(cell: string | undefined): number {
 /** Reads and checks a posterior file (see the top of this file); throws a UserError naming the file, line and column. */
 export function readPosterior(file: string): Posterior {
   const label = `Posterior ${clipPath(file)}`;
-  let buf: Buffer;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new UserError(`${label} is a folder; --posterior expects a CSV file such as data/calibration/posterior.csv.`);
-    if (!st.isFile()) throw new UserError(`${label} is not a regular file; --posterior expects a CSV file such as data/calibration/posterior.csv.`);
-    if (st.size > MAX_POSTERIOR_BYTES) throw new UserError(`${label} is larger than ${MAX_POSTERIOR_BYTES} bytes (64 MiB), the most a posterior file may have.`);
-    buf = readFileSync(file);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(`${label} does not exist; --posterior expects a CSV file such as data/calibration/posterior.csv (written by migsim calibrate).`);
-    throw new UserError(`Cannot read ${label.charAt(0).toLowerCase()}${label.slice(1)}: ${code ?? (e as Error).message}.`);
-  }
-  const sha256 = createHash("sha256").update(buf).digest("hex");
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(buf.toString("utf8"), { info: true, skip_empty_lines: true, bom: true }) as unknown as typeof records;
-  } catch (e) {
-    const line = (e as { lines?: number }).lines;
-    throw new UserError(`${label} is not a valid CSV${line ? ` (line ${line})` : ""}: ${(e as Error).message.split("\n")[0]}; expected a header, then one particle per line with as many cells as the header.`);
-  }
+  const { sha256, records } = readCsvFile(file, {
+    label, hint: "--posterior expects a CSV file such as data/calibration/posterior.csv (written by migsim calibrate)",
+    maxBytes: MAX_POSTERIOR_BYTES, kind: "posterior", rows: "one particle",
+  });
   if (records.length === 0) throw new UserError(`${label} is empty; expected a header (weight and parameter columns, as migsim calibrate writes posterior.csv) and at least one particle.`);
   const header = records[0]!.record.map((c) => c.trim());
   const dup = header.find((c, k) => header.indexOf(c) !== k);
