@@ -178,13 +178,18 @@ export const EFFECTS_COLUMNS = [
   "diff_mean", "diff_sd", "diff_ci95_low", "diff_ci95_high", "ratio", "scale",
 ] as const;
 
-export interface EffectRowInput {
+/** What names a row of effects.csv or variance.csv: the scenario, its point, the reference, the metric. */
+interface MetricRowKey {
   scenario: string;
   point: number;
+  /** The reference's name (in variance.csv, empty for the scenario's own values). */
   reference: string;
   scale: number;
   metric: string;
   unit: string;
+}
+
+export interface EffectRowInput extends MetricRowKey {
   /** Value of each replicate (index = replicate), of the scenario and of the reference. */
   values: readonly number[];
   referenceValues: readonly number[];
@@ -233,14 +238,7 @@ export const VARIANCE_COLUMNS = [
   "sign_varies", "scale",
 ] as const;
 
-export interface VarianceRowInput {
-  scenario: string;
-  point: number;
-  /** Empty for the scenario's own values; the reference's name for paired effects (scenario - reference). */
-  reference: string;
-  scale: number;
-  metric: string;
-  unit: string;
+export interface VarianceRowInput extends MetricRowKey {
   /** Value of each replicate in order (index = replicate - 1); replicates [kR, (k+1)R) share draw k. */
   values: readonly number[];
   perDraw: number;

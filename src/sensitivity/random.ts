@@ -1,6 +1,6 @@
 // Randomness and bootstrap helpers shared by the Morris and Sobol code of src/sensitivity/.
 //
-// Every draw comes from seedrandom's Alea (as in src/engine/rng.ts), never Math.random. A design
+// Every draw comes from seedrandom's Alea (as in src/engine/rng.ts), never the unseeded global generator. A design
 // and a bootstrap each have their own stream, named by purpose and seed, so the same seed gives
 // the same design and the same intervals, and a design's draws never depend on how many bootstrap
 // resamples are asked for. Pure: no node:*, no I/O (the seed string is hashed by Alea's own Mash,

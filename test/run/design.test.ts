@@ -20,7 +20,7 @@ import { experimentSpec } from "../../src/cli/commands/run.js";
 import { UserError } from "../../src/errors.js";
 import { type Manifest, readManifest, specSha256 } from "../../src/output/manifest.js";
 import { planExperiment, runExperiment } from "../../src/run/experiment.js";
-import { designWarnings, readDesign } from "../../src/scenario/design.js";
+import { variedParamWarnings, readDesign } from "../../src/scenario/design.js";
 import { validateExperimentSpec } from "../../src/scenario/validate.js";
 import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
 
@@ -132,18 +132,18 @@ describe("where the values go", () => {
 
   it("a policy step that sets a design parameter is warned of", () => {
     const spec = specOf([BASELINE, own], { design });
-    expect(designWarnings(spec.scenarios, spec.design)).toEqual([
+    expect(variedParamWarnings(spec.scenarios, spec.design)).toEqual([
       `own's policy step from 2015-06 sets abscondBaseHazardPerMonth, which ${design} varies: the varied values hold until 2015-06, and from then on every point runs with the step's value.`,
     ]);
     const early = join(tmp, "early.yaml");
     writeFileSync(early, `extends: ${BASELINE}\nname: early\npolicy:\n  - from: 2014-01\n    set: { debtCv: 0.1 }\n`);
-    expect(designWarnings(specOf([early], { design }).scenarios, readDesign(design))[0]).toMatch(/^early's policy step from 2014-01, at or before its start \(2014-01\), sets debtCv, .*change nothing in early\.$/);
-    expect(designWarnings(specOf([BASELINE]).scenarios, undefined)).toEqual([]);
+    expect(variedParamWarnings(specOf([early], { design }).scenarios, readDesign(design))[0]).toMatch(/^early's policy step from 2014-01, at or before its start \(2014-01\), sets debtCv, .*change nothing in early\.$/);
+    expect(variedParamWarnings(specOf([BASELINE]).scenarios, undefined)).toEqual([]);
     // A scenario's own sweep of a parameter a policy step sets: the same warning (a helper's read of
     // the ESD library found a sweep of esdWaitMonthsLongFields over esd-1-year silently inert).
     const swept = join(tmp, "swept-and-set.yaml");
     writeFileSync(swept, `extends: ${join(ROOT, "scenarios/esd-2027/esd-1-year.yaml")}\nname: swept\nsweep:\n  grid: { esdWaitMonthsLongFields: [12, 24] }\n`);
-    expect(designWarnings(specOf([swept]).scenarios, undefined)).toEqual([
+    expect(variedParamWarnings(specOf([swept]).scenarios, undefined)).toEqual([
       "swept's policy step from 2027-04 sets esdWaitMonthsLongFields, which its sweep varies: the varied values hold until 2027-04, and from then on every point runs with the step's value.",
     ]);
   });

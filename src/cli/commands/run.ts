@@ -10,7 +10,7 @@ import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
 import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
-import { designWarnings, readDesign } from "../../scenario/design.js";
+import { variedParamWarnings, readDesign } from "../../scenario/design.js";
 import { loadScenarioLayers } from "../../scenario/load.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
@@ -95,7 +95,7 @@ export const quietOption = { type: "boolean", default: false, describe: "No prog
 export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
-  if (!opts.quiet) for (const line of [...posteriorWarnings(spec), ...designWarnings(spec.scenarios, spec.design)]) process.stderr.write(`migsim: warning: ${line}\n`);
+  if (!opts.quiet) for (const line of [...posteriorWarnings(spec), ...variedParamWarnings(spec.scenarios, spec.design)]) process.stderr.write(`migsim: warning: ${line}\n`);
   const progress = createProgress(mode);
   let interrupted = false;
   // Every task is done and the files are being finished: a Ctrl-C then says what is left to do.

@@ -21,7 +21,7 @@ import {
   SENSITIVITY_METHODS, type SensitivityMethod, type SensitivityPlan, checkDesignSize, makePlan, parseMetrics, parseParams, planText, readPlan,
   runArgs, shellLine,
 } from "../../run/sensitivity-plan.js";
-import { designWarnings } from "../../scenario/design.js";
+import { variedParamWarnings } from "../../scenario/design.js";
 import { loadScenarioLayers } from "../../scenario/load.js";
 import { readPosterior } from "../../scenario/posterior.js";
 import { clipPath, quote } from "../../scenario/quote.js";
@@ -127,7 +127,7 @@ function planFromArgs(a: SensitivityArgs, out: (names: string[]) => string): { p
     return own.length === 0 ? [] : [`scenario ${names[k]} sets ${own.join(", ")} in its params:, which the design varies: every point runs with the design's value instead${names.length === 2 ? `, so the effect of ${names[1]} leaves out its own change of ${own.length > 1 ? "these parameters" : "it"}` : ""}.`];
   });
   // A policy step that sets a varied parameter: `migsim run` says so when it runs the design; --design-only says it now.
-  const stepWarnings = a.designOnly ? designWarnings(spec.scenarios, design) : [];
+  const stepWarnings = a.designOnly ? variedParamWarnings(spec.scenarios, design) : [];
   return { plan, designText, dir, warnings: [...warnings, ...stepWarnings] };
 }
 

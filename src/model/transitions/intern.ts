@@ -4,7 +4,7 @@
 // transfers after 1-2 years, esd.ts).
 
 import { Status } from "../codes.js";
-import { ESD_BASIC_PASSED, esdMilestoneMonths, esdOwnWillOpen, esdSsw1PassProb, esdWaitMonths, isEsd } from "../esd.js";
+import { ESD_BASIC_PASSED, ESD_YEAR1_MONTHS, esdMilestoneMonths, esdOwnWillOpen, esdSsw1PassProb, esdWaitMonths, isEsd } from "../esd.js";
 import type { Params } from "../params.js";
 import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
@@ -151,7 +151,7 @@ function decideEsdMilestone(s: SimState, i: number, stage: number, u: number): v
   const p = s.params;
   if (stage === 1) {
     if (u < p.esdBasicTestPassProb) pop.esd[i] = pop.esd[i]! | ESD_BASIC_PASSED;
-    if (esdWaitMonths(p, pop.sector[i]!) > 12) pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.esdYear2PayRiseShare);
+    if (esdWaitMonths(p, pop.sector[i]!) > ESD_YEAR1_MONTHS) pop.promisedWageYenPerMonth[i] = pop.promisedWageYenPerMonth[i]! * (1 + p.esdYear2PayRiseShare);
     pop.tiStage[i] = 2;
     return;
   }
