@@ -2,11 +2,11 @@
 // initial population, then the monthly steps, with observers collecting stocks, flows and,
 // optionally, per-agent events. No file I/O: results are typed arrays for the caller to write.
 
-import { NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
+import { GROUP_COUNT, NATIONALITY_COUNT, SECTOR_COUNT, Sector, Status } from "../model/codes.js";
 import { createEmployers, refreshEmployerTraits } from "../model/employers.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { type AgentMonths, stepMonth } from "../model/month.js";
-import { FLOW_CELLS, STOCK_CELLS, stockCell } from "../model/observers.js";
+import { FLOW_CELLS, type Observers, STOCK_CELLS, stockCell } from "../model/observers.js";
 import { type SimState, createState } from "../model/state.js";
 import { seedInitialPopulation } from "../model/transitions/entries.js";
 import { createStreams } from "./rng.js";
@@ -17,7 +17,15 @@ export interface RunResult {
   stocks: Float64Array;
   /** Non-zero flow cells as triples (month, flow index, count). */
   flows: Float64Array;
-  /** Per-agent events (month, agent, nationality, event, from, to), or empty. */
+  /**
+   * The outputs' breakdowns (codes.ts GROUP_COUNT: sector x workplace). End-of-month stocks by
+   * [(month * STOCK_CELLS + stock cell) * GROUP_COUNT + group], exits included; and the non-zero
+   * flow cells as triples (month, flow index * GROUP_COUNT + group, count), in the order of
+   * `flows` (so summed over the groups, they are `flows`).
+   */
+  stocksByGroup: Float64Array;
+  flowsByGroup: Float64Array;
+  /** Per-agent events (EVENT_LOG_WIDTH fields each: observers.ts EVENT_FIELD), or empty. */
   events: Int32Array;
   /** Sum over months of agents in Japan at the end of the month. */
   agentMonths: number;
@@ -118,7 +126,9 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
   const months = inputs.months;
   const stocks = new Float64Array(months * STOCK_CELLS);
   const stockRow = new Float64Array(STOCK_CELLS);
+  const stocksByGroup = new Float64Array(months * STOCK_CELLS * GROUP_COUNT);
   const flowChunks: Float64Array[] = [];
+  const groupChunks: Float64Array[] = [];
   let agentMonths = 0;
   for (let t = 0; t < months; t++) {
     advanceMonth(s, t);
@@ -126,10 +136,13 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     const obs = s.obs;
     for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = obs.exits[k]! + obs.stocks[k]!;
     stocks.set(stockRow, t * STOCK_CELLS);
+    const byGroup = stocksByGroup.subarray(t * STOCK_CELLS * GROUP_COUNT, (t + 1) * STOCK_CELLS * GROUP_COUNT);
+    for (let k = 0; k < byGroup.length; k++) byGroup[k] = obs.exitsByGroup[k]! + obs.stocksByGroup[k]!;
     let live = 0;
     for (let st = 0; st < Status.RETURNED; st++) for (let nat = 0; nat < NATIONALITY_COUNT; nat++) live += stockRow[stockCell(st, nat)]!;
     agentMonths += live;
     flowChunks.push(collectFlows(s.obs.flows, t));
+    groupChunks.push(collectGroupFlows(s.obs, t));
     options.onMonth?.(t, live);
   }
   const log = s.obs.log;
@@ -139,6 +152,8 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     months,
     stocks,
     flows: concat(flowChunks),
+    stocksByGroup,
+    flowsByGroup: concat(groupChunks),
     events: log ? log.data.slice(0, log.length) : new Int32Array(0),
     agentMonths,
     agentsCreated: s.pop.nextId,
@@ -162,6 +177,22 @@ function collectFlows(flows: Float64Array, t: number): Float64Array {
     out[w++] = c;
     flows[k] = 0;
   }
+  return out;
+}
+
+/** The same for the breakdown flows: only the cells touched this month are read (sorted, so in index order). */
+function collectGroupFlows(o: Observers, t: number): Float64Array {
+  const n = o.touchedLength;
+  const cells = o.touched.subarray(0, n).sort();
+  const out = new Float64Array(n * 3);
+  for (let j = 0; j < n; j++) {
+    const k = cells[j]!;
+    out[3 * j] = t;
+    out[3 * j + 1] = k;
+    out[3 * j + 2] = o.flowsByGroup[k]!;
+    o.flowsByGroup[k] = 0;
+  }
+  o.touchedLength = 0;
   return out;
 }
 

@@ -70,6 +70,19 @@ export const SECTOR_COUNT = SECTOR_CODES.length;
 /** Sectors open to TI and SSW (everything but `professional`). */
 export const MANUAL_SECTOR_COUNT = 6;
 
+/**
+ * Where an agent works, for the outputs' breakdowns (not a mechanism): 0 without a registered
+ * employer, else the employer's region and size. The region is rural or urban (Employers.rural;
+ * urban stands for ESD's designated urban area, esd.ts), the size SME or large (Employers.isSme).
+ */
+export const WORKPLACE_COUNT = 5;
+export const workplaceCode = (rural: number, sme: number): number => 1 + 2 * rural + sme;
+/** Region and size of each workplace code, as the outputs write them ("" without an employer). */
+export const WORKPLACE_REGION = ["", "urban", "urban", "rural", "rural"] as const;
+export const WORKPLACE_SIZE = ["", "large", "sme", "large", "sme"] as const;
+/** The outputs' breakdown groups: group = sector * WORKPLACE_COUNT + workplace. */
+export const GROUP_COUNT = SECTOR_COUNT * WORKPLACE_COUNT;
+
 /** Event codes of flows.csv and events.csv. `transfer` is any change of status within Japan. */
 export const EventCode = {
   entry: 0,

@@ -2,7 +2,7 @@
 // and whether they promote foreign workers (seed 001). Stored as typed arrays, grouped by
 // sector so a random employer of a sector is one draw.
 
-import { SECTOR_COUNT } from "./codes.js";
+import { SECTOR_COUNT, workplaceCode } from "./codes.js";
 import type { Params } from "./params.js";
 import type { Uniform } from "./agent-rng.js";
 
@@ -13,6 +13,8 @@ export interface Employers {
   sector: Uint8Array;
   isSme: Uint8Array;
   rural: Uint8Array;
+  /** workplaceCode(rural, isSme), for the outputs' breakdowns (codes.ts). */
+  workplace: Uint8Array;
   /** Rows [sectorStart[s], ruralSmeEnd[s]) are the rural SMEs of sector s. */
   ruralSmeEnd: Int32Array;
   /** Multiplier on the status wage. */
@@ -59,6 +61,7 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
     sector: new Uint8Array(count),
     isSme: new Uint8Array(count),
     rural: new Uint8Array(count),
+    workplace: new Uint8Array(count),
     wageLevel: new Float32Array(count),
     underpayShare: new Float32Array(count),
     offersOvertime: new Uint8Array(count),
@@ -91,6 +94,7 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
       e.sector[row] = s;
       e.isSme[row] = sme[k]!;
       e.rural[row] = rural[k]!;
+      e.workplace[row] = workplaceCode(rural[k]!, sme[k]!);
     }
     e.ruralSmeEnd[s] = start + ruralSmes;
     for (let k = start; k < end; k++) {

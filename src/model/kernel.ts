@@ -1,7 +1,7 @@
 // The monthly kernel: the month of every agent in Japan, agent by agent, in one pass over the
 // rows. It composes the mechanisms and holds no formula of its own: accrual (earnings.ts), the
 // decision draw (agent-rng.ts), the screen and the decision (decide.ts), family life (family.ts)
-// and the stock count (observers.ts).
+// and the stock count by breakdown group (observers.ts).
 //
 // Why one pass per month, agent by agent: each agent's draws all come from its own generator, and
 // no agent's month depends on another agent's, so the order agent-then-mechanism gives the same
@@ -17,7 +17,7 @@
 
 import { Status } from "./codes.js";
 import { agentDraw } from "./agent-rng.js";
-import { countInJapan, startStockCount } from "./observers.js";
+import { agentGroup, countInJapan, finishStockCount, startStockCount } from "./observers.js";
 import type { SimState } from "./state.js";
 import { decideAgent, hazardBound } from "./transitions/decide.js";
 import { accrueAgent } from "./transitions/earnings.js";
@@ -32,6 +32,7 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
   const { pop, obs } = s;
   const { accrual, bounds, family: familyTable } = s.tables;
   const { status, nationality, family, rng } = pop;
+  const employerWorkplace = obs.employerWorkplace;
   startStockCount(obs, s.ctx.month);
 
   for (let i = 0, n = pop.size; i < n; i++) {
@@ -55,6 +56,8 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
       family[i] = familyAfterDraw(familyTable, f, familyU);
     }
 
-    countInJapan(obs, st, nationality[i]!);
+    const group = agentGroup(pop, employerWorkplace, i);
+    countInJapan(obs, st, nationality[i]!, group);
   }
+  finishStockCount(obs);
 }

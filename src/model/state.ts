@@ -141,7 +141,7 @@ export function createState(
     sswOpenMonths: 0,
     esdOpenMonths: 0,
     entryNationalityShare: inputs.entryNationalityShare,
-    obs: createObservers(inputs.months, collectEvents),
+    obs: createObservers(inputs.months, collectEvents, employers.workplace),
     tables: { accrual: createAccrualRates(), family: createFamilyTable(), bounds: createDecisionBounds(), hazards: new Float64Array(8) },
     payCodes: createEmployerPayCodes(),
   };

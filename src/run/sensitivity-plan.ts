@@ -219,6 +219,7 @@ export function metricNames(period: ScenarioPeriod, windows: readonly MonthWindo
   const months = parseMonth(period.end) - startAbs + 1;
   const empty: RunResult = {
     months, stocks: new Float64Array(months * STOCK_CELLS), flows: new Float64Array(0), events: new Int32Array(0), agentMonths: 0,
+    stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0),
     agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts: new Float64Array(0),
   };
   return taskMetrics(empty, startAbs, windows).map((m) => m.name);

@@ -288,7 +288,7 @@ describe("observeTargets on a hand-built run", () => {
 
   const result: RunResult = {
     months: MONTHS, stocks, flows, events: new Int32Array(0), agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0,
-    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts,
+    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts, stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0),
   };
 
   it("stocks: the month's cell of the status, one nationality or all, divided by the scale", () => {

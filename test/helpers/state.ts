@@ -1,7 +1,7 @@
 // Hand-built populations for unit tests: a SimState with chosen parameters, a tiny employer
 // pool and agents given field by field, plus a scripted random stream.
 
-import { NATIONALITY_COUNT, SECTOR_COUNT, STATUS_COUNT, Status } from "../../src/model/codes.js";
+import { NATIONALITY_COUNT, SECTOR_COUNT, STATUS_COUNT, Status, workplaceCode } from "../../src/model/codes.js";
 import type { Employers } from "../../src/model/employers.js";
 import { ENTRY_KINDS, type ModelInputs } from "../../src/model/inputs.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
@@ -105,6 +105,7 @@ export function makeEmployers(perSector: EmployerInit[] = [{}, {}]): Employers {
     sector: new Uint8Array(n),
     isSme: new Uint8Array(n),
     rural: new Uint8Array(n),
+    workplace: new Uint8Array(n),
     wageLevel: new Float32Array(n).fill(1),
     underpayShare: new Float32Array(n),
     offersOvertime: new Uint8Array(n).fill(1),
@@ -123,6 +124,7 @@ export function makeEmployers(perSector: EmployerInit[] = [{}, {}]): Employers {
       if (init.underpayShare !== undefined) e.underpayShare[r] = init.underpayShare;
       if (init.offersOvertime !== undefined) e.offersOvertime[r] = init.offersOvertime;
       if (init.promoter !== undefined) e.promoter[r] = init.promoter;
+      e.workplace[r] = workplaceCode(e.rural[r]!, e.isSme[r]!);
     });
   }
   return e;

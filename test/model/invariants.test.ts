@@ -20,7 +20,7 @@ import { FLOW_CELLS, STOCK_CELLS, countStocks, createObservers, flowIndex } from
 
 /** Exits so far plus the agents in Japan now, by status x nationality (counted afresh from the rows). */
 function stocksWithExits(s: SimState, out: Float64Array): void {
-  const obs = createObservers(1, false);
+  const obs = createObservers(1, false, s.employers.workplace);
   countStocks(obs, s.pop, s.ctx.month);
   for (let k = 0; k < STOCK_CELLS; k++) out[k] = s.obs.exits[k]! + obs.stocks[k]!;
 }

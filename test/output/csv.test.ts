@@ -7,7 +7,7 @@ import { EVENT_CODES, EventCode, NATIONALITY_CODES, NATIONALITY_COUNT, NO_STATUS
 import { formatMonth } from "../../src/model/inputs.js";
 import { csvCell, formatTaskCsv, formatTaskRows, taskRowsText } from "../../src/output/csv.js";
 import type { Task } from "../../src/run/tasks.js";
-import { FROM_SLOTS, STOCK_CELLS } from "../../src/model/observers.js";
+import { EVENT_LOG_WIDTH, FROM_SLOTS, STOCK_CELLS } from "../../src/model/observers.js";
 
 const START = 2019 * 12; // 2019-01
 const task: Task = { index: 3, scenarioIndex: 0, inputsIndex: 0, scenario: 'odd, "quoted" name', point: 2, replicate: 4, seed: 123456789 };
@@ -32,12 +32,12 @@ function result(): RunResult {
     2, flowIndex(EventCode.return, Status.TI, Status.SUBSIDIARY, NATIONALITY_COUNT - 1), 3,
   ]);
   const events = Int32Array.from([
-    1, 42, 2, 0, NO_STATUS, 0,
-    2, 43, 0, 1, 0, 4,
-    2, 17, 4, EventCode.entry, Status.RETURNED, Status.SSW1,
-    2, 44, 6, EventCode.return, Status.TI, Status.SUBSIDIARY,
+    1, 42, 2, 0, NO_STATUS, 0, 0, 1, 290, 0,
+    2, 43, 0, 1, 0, 4, 0, 0, 300, 20,
+    2, 17, 4, EventCode.entry, Status.RETURNED, Status.SSW1, 1, 3, 400, 0,
+    2, 44, 6, EventCode.return, Status.TI, Status.SUBSIDIARY, 2, 4, 350, 36,
   ]);
-  return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1) };
+  return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1), stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0) };
 }
 
 describe("formatTaskRows / taskRowsText", () => {
@@ -100,8 +100,8 @@ describe("formatTaskRows / taskRowsText", () => {
 describe("formatTaskRows in chunks", () => {
   it("emits a long output in chunks of at most 20,000 rows whose concatenation is the whole text", () => {
     const n = 45_000; // events: 3 chunks
-    const events = new Int32Array(6 * n);
-    for (let k = 0; k < n; k++) events.set([k % 3, k, k % NATIONALITY_COUNT, 0, NO_STATUS, 0], 6 * k);
+    const events = new Int32Array(EVENT_LOG_WIDTH * n);
+    for (let k = 0; k < n; k++) events.set([k % 3, k, k % NATIONALITY_COUNT, 0, NO_STATUS, 0, 0, 1, 300, 0], EVENT_LOG_WIDTH * k);
     const r: RunResult = { ...result(), events };
     const chunks: string[] = [];
     formatTaskRows("events", task, r, START, extra, (text) => chunks.push(text));

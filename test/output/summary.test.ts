@@ -91,6 +91,8 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
     agentsWithJobChange: 0,
     exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
     sieCohorts: new Float64Array(48),
+    stocksByGroup: new Float64Array(0),
+    flowsByGroup: new Float64Array(0),
   });
   const valueOf = (ms: { name: string; value: number }[], name: string): number => {
     const m = ms.find((x) => x.name === name);
