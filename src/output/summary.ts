@@ -4,9 +4,11 @@
 
 import { mean, quantileSorted, sampleStandardDeviation, sampleVariance } from "simple-statistics";
 import type { RunResult } from "../engine/simulate.js";
-import { EVENT_COUNT, EventCode, NATIONALITY_COUNT, STATUS_CODES, Status } from "../model/codes.js";
+import {
+  EVENT_COUNT, EventCode, GROUP_COUNT, MANUAL_SECTOR_COUNT, NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, STATUS_CODES, Status, WORKPLACE_COUNT,
+} from "../model/codes.js";
 import { formatMonth, parseMonth } from "../model/inputs.js";
-import { EXIT_HIST_MONTHS, type FlowCell, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
+import { EXIT_HIST_MONTHS, type FlowCell, STOCK_CELLS, decodeFlowCell, stockCell } from "../model/observers.js";
 import { type MonthWindow, windowLabel } from "../scenario/window.js";
 
 export interface Metric {
@@ -48,78 +50,140 @@ export function reportMonths(startAbs: number, months: number): number[] {
 }
 
 /**
- * The flows counted over each `--window` too, in the order of their metrics: abscond_<FROM>_<TO>,
- * ti_job_change_<FROM>_<TO>, ti_to_ssw1_<FROM>_<TO>, return_<FROM>_<TO>.
+ * The flows counted over the whole run and over each window, in the order of their metrics:
+ * abscond_<FROM>_<TO>, ti_job_change_<FROM>_<TO>, ti_to_ssw1_<FROM>_<TO>, return_<FROM>_<TO>.
  */
 export const WINDOW_FLOWS = ["abscond", "ti_job_change", "ti_to_ssw1", "return"] as const;
-const [W_ABSCOND, W_TI_JOB_CHANGE, W_TI_TO_SSW1, W_RETURN] = [0, 1, 2, 3] as const;
+const [W_ABSCOND, W_TI_JOB_CHANGE, W_TI_TO_SSW1] = [0, 1, 2] as const;
+const FLOW_KINDS = WINDOW_FLOWS.length;
 
 /**
- * A task's headline metrics: stocks at reportMonths, flow totals over the whole run, then each
- * window's flows (WINDOW_FLOWS) over months FROM..TO, its intern-years (ti_years_) and its
- * absconding per 1,000 intern-years. `startAbs` is the scenario's first month.
+ * The groups of summary.csv's breakdown rows, `<metric>[<code>]`: each nationality, then each
+ * sector open to interns and SSW (professional work is SIE's alone). A group row counts the agents
+ * of that nationality, or of that sector (the agent's field), at the event or in the stock. Stocks
+ * have none: timeseries.csv has them by nationality (and, with --breakdown, by sector), and rows
+ * for every status, month and group would make summary.csv about seven times as long.
+ */
+export const SUMMARY_GROUPS: readonly string[] = [...NATIONALITY_CODES, ...SECTOR_CODES.slice(0, MANUAL_SECTOR_COUNT)];
+const GROUP_ROWS = SUMMARY_GROUPS.length;
+
+/** The flow kind (WINDOW_FLOWS index) of an event, or -1 when it is none of them. */
+function flowKind(event: number, from: number, to: number): number {
+  if (event === EventCode.abscond) return W_ABSCOND;
+  if (event === EventCode.return) return WINDOW_FLOWS.indexOf("return");
+  // Interns' legal transfers: a job change keeps the status, so from = to = TI.
+  if (event === EventCode.job_change && from === Status.TI) return W_TI_JOB_CHANGE;
+  if (event === EventCode.transfer && from === Status.TI && to === Status.SSW1) return W_TI_TO_SSW1;
+  return -1;
+}
+
+/** A metric's value in total ([0]) and by SUMMARY_GROUPS ([1 + group]). */
+type Grouped = Float64Array;
+const newGrouped = (): Grouped => new Float64Array(1 + GROUP_ROWS);
+
+/**
+ * A task's headline metrics: stocks at reportMonths, flow totals over the whole run, intern-years
+ * and absconding per 1,000 intern-years over the run, then each window's flows (WINDOW_FLOWS) over
+ * months FROM..TO, its intern-years (ti_years_) and its absconding per 1,000 intern-years. Each
+ * flow, intern-year and rate metric is followed by its rows by nationality and sector (SUMMARY_GROUPS: `<metric>[VN]`, `<metric>[care]`). `startAbs` is
+ * the scenario's first month.
  */
 export function taskMetrics(r: RunResult, startAbs: number, windows: readonly MonthWindow[] = []): Metric[] {
   const out: Metric[] = [];
+  const pushGrouped = (name: string, unit: Metric["unit"], v: Grouped): void => {
+    out.push({ name, unit, value: v[0]! });
+    for (let g = 0; g < GROUP_ROWS; g++) out.push({ name: `${name}[${SUMMARY_GROUPS[g]}]`, unit, value: v[1 + g]! });
+  };
   for (const t of reportMonths(startAbs, r.months)) {
     for (let st = 0; st < Status.RETURNED; st++) {
       let n = 0;
-      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += r.stocks[t * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
+      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) n += r.stocks[t * STOCK_CELLS + stockCell(st, nat)]!;
       out.push({ name: `stock_${STATUS_CODES[st]}_${formatMonth(startAbs + t)}`, unit: "agents", value: n });
     }
   }
   const byEvent = new Float64Array(EVENT_COUNT);
-  let tiToSsw1 = 0;
-  // Interns' legal transfers: a job change keeps the status, so from = to = TI.
-  let tiJobChange = 0;
-  // Each window's first and last month as indices from the start (the flows' month), and its counts.
-  const firstMonth = windows.map((w) => parseMonth(w.from) - startAbs);
-  const lastMonth = windows.map((w) => parseMonth(w.to) - startAbs);
-  const inWindow = new Float64Array(windows.length * WINDOW_FLOWS.length);
+  // Whole run ([0]) then each window ([1 + w]): each flow kind's counts, grouped.
+  const spans = [{ first: 0, last: r.months - 1 }, ...windows.map((w) => ({ first: parseMonth(w.from) - startAbs, last: parseMonth(w.to) - startAbs }))];
+  const counts = spans.map(() => Array.from({ length: FLOW_KINDS }, newGrouped));
   const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
   for (let k = 0; k < r.flows.length; k += 3) {
-    const month = r.flows[k]!;
-    const c = r.flows[k + 2]!;
-    const { event, from, to } = decodeFlowCell(r.flows[k + 1]!, cell);
-    byEvent[event]! += c;
-    let flow = -1;
-    if (event === EventCode.abscond) flow = W_ABSCOND;
-    else if (event === EventCode.return) flow = W_RETURN;
-    else if (event === EventCode.job_change && from === Status.TI) {
-      tiJobChange += c;
-      flow = W_TI_JOB_CHANGE;
-    } else if (event === EventCode.transfer && from === Status.TI && to === Status.SSW1) {
-      tiToSsw1 += c;
-      flow = W_TI_TO_SSW1;
-    }
-    if (flow < 0) continue;
-    for (let w = 0; w < windows.length; w++) {
-      if (month >= firstMonth[w]! && month <= lastMonth[w]!) inWindow[w * WINDOW_FLOWS.length + flow]! += c;
-    }
+    const { event } = decodeFlowCell(r.flows[k + 1]!, cell);
+    byEvent[event]! += r.flows[k + 2]!;
   }
-  out.push({ name: "abscond_total", unit: "agents", value: byEvent[EventCode.abscond]! });
-  out.push({ name: "ti_to_ssw1_total", unit: "agents", value: tiToSsw1 });
-  out.push({ name: "ti_job_change_total", unit: "agents", value: tiJobChange });
-  out.push({ name: "return_total", unit: "agents", value: byEvent[EventCode.return]! });
+  // The breakdown flows: the same events, with the agent's group (sector x workplace).
+  for (let k = 0; k < r.flowsByGroup.length; k += 3) {
+    const month = r.flowsByGroup[k]!;
+    const idx = r.flowsByGroup[k + 1]!;
+    const c = r.flowsByGroup[k + 2]!;
+    const group = idx % GROUP_COUNT;
+    const { event, from, to, nationality } = decodeFlowCell((idx - group) / GROUP_COUNT, cell);
+    const kind = flowKind(event, from, to);
+    if (kind < 0) continue;
+    const sector = Math.floor(group / WORKPLACE_COUNT);
+    spans.forEach((w, j) => {
+      if (month < w.first || month > w.last) return;
+      const v = counts[j]![kind]!;
+      v[0]! += c;
+      v[1 + nationality]! += c;
+      if (sector < MANUAL_SECTOR_COUNT) v[1 + NATIONALITY_COUNT + sector]! += c;
+    });
+  }
+  const tiYears = spans.map((w) => internYears(r, w.first, w.last));
+  const rate = (j: number): Grouped => counts[j]![W_ABSCOND]!.map((a, g) => (tiYears[j]![g]! > 0 ? (1000 * a) / tiYears[j]![g]! : NaN));
+  pushGrouped("abscond_total", "agents", counts[0]![W_ABSCOND]!);
+  pushGrouped("ti_to_ssw1_total", "agents", counts[0]![W_TI_TO_SSW1]!);
+  pushGrouped("ti_job_change_total", "agents", counts[0]![W_TI_JOB_CHANGE]!);
+  pushGrouped("return_total", "agents", counts[0]![WINDOW_FLOWS.indexOf("return")]!);
   out.push({ name: "onward_total", unit: "agents", value: byEvent[EventCode.onward]! });
   out.push({ name: "deport_total", unit: "agents", value: byEvent[EventCode.deport]! });
   out.push({ name: "job_change_share", unit: "share", value: r.agentsCreated > 0 ? r.agentsWithJobChange / r.agentsCreated : NaN });
   out.push({ name: "median_months_in_japan_at_exit", unit: "months", value: histMedian(r.exitMonthsHist) });
+  // Absconding as a rate: a policy that changes how many interns there are (ESD's field caps)
+  // changes the count for that reason alone. Intern-years = the month-end TI stocks / 12.
+  pushGrouped("ti_years_total", "person-years", tiYears[0]!);
+  pushGrouped("abscond_per_1000_ti_years_total", "per 1000 person-years", rate(0));
   windows.forEach((w, k) => {
-    WINDOW_FLOWS.forEach((name, f) => out.push({ name: `${name}_${windowLabel(w)}`, unit: "agents", value: inWindow[k * WINDOW_FLOWS.length + f]! }));
-    // Absconding as a rate: a policy that changes how many interns there are (ESD's field caps)
-    // changes the count for that reason alone. Intern-years = the month-end TI stocks / 12.
-    let tiYears = 0;
-    for (let t = firstMonth[k]!; t <= lastMonth[k]!; t++) {
-      for (let nat = 0; nat < NATIONALITY_COUNT; nat++) tiYears += r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + nat]! / 12;
-    }
-    out.push({ name: `ti_years_${windowLabel(w)}`, unit: "person-years", value: tiYears });
-    out.push({
-      name: `abscond_per_1000_ti_years_${windowLabel(w)}`, unit: "per 1000 person-years",
-      value: tiYears > 0 ? (1000 * inWindow[k * WINDOW_FLOWS.length + W_ABSCOND]!) / tiYears : NaN,
-    });
+    WINDOW_FLOWS.forEach((name, f) => pushGrouped(`${name}_${windowLabel(w)}`, "agents", counts[1 + k]![f]!));
+    pushGrouped(`ti_years_${windowLabel(w)}`, "person-years", tiYears[1 + k]!);
+    pushGrouped(`abscond_per_1000_ti_years_${windowLabel(w)}`, "per 1000 person-years", rate(1 + k));
   });
   return out;
+}
+
+/** Adds month t's stock of status st by sector (from the breakdown stocks), x scaleBy, into v[1 + NATIONALITY_COUNT + sector]. */
+function addStockBySector(r: RunResult, t: number, st: number, v: Grouped, scaleBy: number): void {
+  const offset = 1 + NATIONALITY_COUNT;
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+    const base = (t * STOCK_CELLS + stockCell(st, nat)) * GROUP_COUNT;
+    for (let g = 0; g < GROUP_COUNT; g++) {
+      const sector = Math.floor(g / WORKPLACE_COUNT);
+      if (sector < MANUAL_SECTOR_COUNT) v[offset + sector]! += r.stocksByGroup[base + g]! * scaleBy;
+    }
+  }
+}
+
+/** Intern-years over months first..last, in total and by group: the month-end TI stocks / 12. */
+function internYears(r: RunResult, first: number, last: number): Grouped {
+  const v = newGrouped();
+  for (let t = first; t <= last; t++) {
+    for (let nat = 0; nat < NATIONALITY_COUNT; nat++) {
+      const n = r.stocks[t * STOCK_CELLS + stockCell(Status.TI, nat)]! / 12;
+      v[0]! += n;
+      v[1 + nat]! += n;
+    }
+    addStockBySector(r, t, Status.TI, v, 1 / 12);
+  }
+  return v;
+}
+
+/** The names taskMetrics gives a run of `months` months from startAbs, in order (from an empty run). */
+export function metricNamesOf(months: number, startAbs: number, windows: readonly MonthWindow[]): string[] {
+  const empty: RunResult = {
+    months, stocks: new Float64Array(months * STOCK_CELLS), flows: new Float64Array(0), events: new Int32Array(0), agentMonths: 0,
+    stocksByGroup: new Float64Array(months * STOCK_CELLS * GROUP_COUNT), flowsByGroup: new Float64Array(0),
+    agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts: new Float64Array(0),
+  };
+  return taskMetrics(empty, startAbs, windows).map((m) => m.name);
 }
 
 /** Median of a histogram of whole months (lower median); NaN when empty. */

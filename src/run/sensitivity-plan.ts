@@ -19,12 +19,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import type { RunResult } from "../engine/simulate.js";
 import { UserError } from "../errors.js";
 import { parseMonth } from "../model/inputs.js";
-import { EXIT_HIST_MONTHS, STOCK_CELLS } from "../model/observers.js";
 import { type NumberParamSpec, PARAMS, PARAM_NAMES, type ParamName } from "../model/params.js";
-import { taskMetrics } from "../output/summary.js";
+import { metricNamesOf } from "../output/summary.js";
 import type { Design } from "../scenario/design.js";
 import { nearestKey } from "../scenario/load.js";
 import type { Posterior } from "../scenario/posterior.js";
@@ -217,12 +215,7 @@ export interface ScenarioPeriod {
 export function metricNames(period: ScenarioPeriod, windows: readonly MonthWindow[]): string[] {
   const startAbs = parseMonth(period.start);
   const months = parseMonth(period.end) - startAbs + 1;
-  const empty: RunResult = {
-    months, stocks: new Float64Array(months * STOCK_CELLS), flows: new Float64Array(0), events: new Int32Array(0), agentMonths: 0,
-    stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0),
-    agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts: new Float64Array(0),
-  };
-  return taskMetrics(empty, startAbs, windows).map((m) => m.name);
+  return metricNamesOf(months, startAbs, windows);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/engine/simulate.js";
-import { EventCode, NATIONALITY_COUNT, Status } from "../../src/model/codes.js";
+import { EventCode, GROUP_COUNT, NATIONALITY_COUNT, Sector, Status, WORKPLACE_COUNT } from "../../src/model/codes.js";
 import { parseMonth } from "../../src/model/inputs.js";
-import { VARIANCE_COLUMNS, histMedian, reportMonths, summaryRow, tCritical95, taskMetrics, varianceRow } from "../../src/output/summary.js";
+import { SUMMARY_GROUPS, VARIANCE_COLUMNS, histMedian, reportMonths, summaryRow, tCritical95, taskMetrics, varianceRow } from "../../src/output/summary.js";
 import { EXIT_HIST_MONTHS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
 
 describe("summaryRow", () => {
@@ -66,6 +66,7 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
   // A run of 24 months from 2014-01 with flow cells written by hand: (month, flowIndex, count).
   const START = parseMonth("2014-01");
   const VN = 0;
+  const CARE_GROUP = Sector.care * WORKPLACE_COUNT + 1;
   const cells: [number, number, number][] = [
     [0, flowIndex(EventCode.abscond, Status.TI, Status.IRREGULAR, VN), 2],
     [5, flowIndex(EventCode.abscond, Status.TI, Status.IRREGULAR, 1), 3],
@@ -91,8 +92,9 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
     agentsWithJobChange: 0,
     exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
     sieCohorts: new Float64Array(48),
-    stocksByGroup: new Float64Array(0),
-    flowsByGroup: new Float64Array(0),
+    stocksByGroup: new Float64Array(24 * STOCK_CELLS * GROUP_COUNT),
+    // Every event in the group of care (sector 3) at an urban large employer (workplace 1).
+    flowsByGroup: Float64Array.from(cells.flatMap(([t, idx, c]) => [t, idx * GROUP_COUNT + CARE_GROUP, c])),
   });
   const valueOf = (ms: { name: string; value: number }[], name: string): number => {
     const m = ms.find((x) => x.name === name);
@@ -103,17 +105,18 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
   it("ti_job_change_total counts job changes from TI only, after ti_to_ssw1_total", () => {
     const ms = taskMetrics(result(), START);
     const names = ms.map((m) => m.name);
-    expect(names.indexOf("ti_job_change_total")).toBe(names.indexOf("ti_to_ssw1_total") + 1);
+    // Each flow metric is followed by its rows by nationality and sector.
+    expect(names.indexOf("ti_job_change_total")).toBe(names.indexOf("ti_to_ssw1_total") + 1 + SUMMARY_GROUPS.length);
     expect(valueOf(ms, "ti_job_change_total")).toBe(5);
     expect(valueOf(ms, "ti_to_ssw1_total")).toBe(14);
     expect(valueOf(ms, "abscond_total")).toBe(12);
     expect(valueOf(ms, "return_total")).toBe(19);
-    // Without windows the metrics end as before.
-    expect(names[names.length - 1]).toBe("median_months_in_japan_at_exit");
+    // Without windows the metrics end with the whole run's rate and its group rows.
+    expect(names[names.length - 1 - SUMMARY_GROUPS.length]).toBe("abscond_per_1000_ti_years_total");
   });
 
   it("counts each window's months, both ends included, after the other metrics and in the order given", () => {
-    const ms = taskMetrics(result(), START, [{ from: "2014-06", to: "2015-01" }, { from: "2014-12", to: "2014-12" }]);
+    const ms = taskMetrics(result(), START, [{ from: "2014-06", to: "2015-01" }, { from: "2014-12", to: "2014-12" }]).filter((m) => !m.name.includes("["));
     const tail = ms.slice(-12);
     expect(tail.map((m) => [m.name, m.unit, m.value])).toEqual([
       ["abscond_2014-06_2015-01", "agents", 3 + 7], // months 5 and 12
@@ -129,7 +132,42 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
       ["ti_years_2014-12_2014-12", "person-years", 0],
       ["abscond_per_1000_ti_years_2014-12_2014-12", "per 1000 person-years", NaN],
     ]);
-    expect(ms.slice(0, -12)).toEqual(taskMetrics(result(), START));
+    expect(ms.slice(0, -12)).toEqual(taskMetrics(result(), START).filter((m) => !m.name.includes("[")));
+  });
+
+  it("gives each flow, intern-years and rate metric rows by nationality and by sector, from the breakdown flows and stocks", () => {
+    const r = result();
+    // 120 interns in care at each month end (60 VN, 60 CN), 30 of them at a rural SME; 24 in food (CN).
+    for (let t = 0; t < r.months; t++) {
+      const at = (st: number, nat: number, group: number): number => (t * STOCK_CELLS + st * NATIONALITY_COUNT + nat) * GROUP_COUNT + group;
+      r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + VN] = 60;
+      r.stocks[t * STOCK_CELLS + Status.TI * NATIONALITY_COUNT + 1] = 84;
+      r.stocksByGroup[at(Status.TI, VN, CARE_GROUP)] = 30;
+      r.stocksByGroup[at(Status.TI, VN, Sector.care * WORKPLACE_COUNT + 4)] = 30;
+      r.stocksByGroup[at(Status.TI, 1, CARE_GROUP)] = 60;
+      r.stocksByGroup[at(Status.TI, 1, Sector.food * WORKPLACE_COUNT + 2)] = 24;
+    }
+    const ms = taskMetrics(r, START, [{ from: "2014-06", to: "2015-01" }]);
+    // Absconding: 2 + 7 VN (months 0, 12), 3 of nationality 1 (month 5); all in care.
+    expect(valueOf(ms, "abscond_total[VN]")).toBe(9);
+    expect(valueOf(ms, "abscond_total[CN]")).toBe(3);
+    expect(valueOf(ms, "abscond_total[ID]")).toBe(0);
+    expect(valueOf(ms, "abscond_total[care]")).toBe(12);
+    expect(valueOf(ms, "abscond_total[food]")).toBe(0);
+    expect(valueOf(ms, "abscond_2014-06_2015-01[VN]")).toBe(7);
+    // Intern-years over the 8 window months: VN 60 x 8 / 12; care 120 x 8 / 12; food 24 x 8 / 12.
+    expect(valueOf(ms, "ti_years_2014-06_2015-01[VN]")).toBeCloseTo(40, 12);
+    expect(valueOf(ms, "ti_years_2014-06_2015-01[care]")).toBeCloseTo(80, 12);
+    expect(valueOf(ms, "ti_years_2014-06_2015-01[food]")).toBeCloseTo(16, 12);
+    expect(valueOf(ms, "abscond_per_1000_ti_years_2014-06_2015-01[VN]")).toBeCloseTo((1000 * 7) / 40, 12);
+    expect(valueOf(ms, "abscond_per_1000_ti_years_2014-06_2015-01[care]")).toBeCloseTo((1000 * 10) / 80, 12);
+    expect(valueOf(ms, "abscond_per_1000_ti_years_2014-06_2015-01[food]")).toBe(0);
+    expect(Number.isNaN(valueOf(ms, "abscond_per_1000_ti_years_2014-06_2015-01[ID]"))).toBe(true);
+    // Whole run: 24 months.
+    expect(valueOf(ms, "abscond_per_1000_ti_years_total")).toBeCloseTo((1000 * 12) / ((144 * 24) / 12), 12);
+    // Stocks have no group rows (timeseries.csv has them).
+    expect(valueOf(ms, "stock_TI_2015-12")).toBe(144);
+    expect(ms.some((m) => m.name.startsWith("stock_") && m.name.includes("["))).toBe(false);
   });
 
   it("intern-years are the window's month-end TI stocks / 12 (all nationalities, no other status); the rate is 1000 x absconding / intern-years", () => {
