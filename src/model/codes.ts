@@ -80,6 +80,13 @@ export const workplaceCode = (rural: number, sme: number): number => 1 + 2 * rur
 /** Region and size of each workplace code, as the outputs write them ("" without an employer). */
 export const WORKPLACE_REGION = ["", "urban", "urban", "rural", "rural"] as const;
 export const WORKPLACE_SIZE = ["", "large", "sme", "large", "sme"] as const;
+/**
+ * `--breakdown`: timeseries.csv and flows.csv also split by these, in this order, as columns after
+ * `nationality`: the agent's sector, and its employer's region and size (WORKPLACE_*; empty
+ * without an employer). Broken-down outputs omit rows whose count is 0 (output/csv.ts).
+ */
+export const BREAKDOWN_DIMS = ["sector", "region", "size"] as const;
+export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
 /** The outputs' breakdown groups: group = sector * WORKPLACE_COUNT + workplace. */
 export const GROUP_COUNT = SECTOR_COUNT * WORKPLACE_COUNT;
 

@@ -11,6 +11,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } 
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import type { BreakdownDim } from "../model/codes.js";
 import type { Design } from "../scenario/design.js";
 import type { ResolvedScenario } from "../scenario/load.js";
 import type { PosteriorDraws } from "../scenario/posterior.js";
@@ -35,6 +36,8 @@ export interface ExperimentSpec {
   windows?: MonthWindow[];
   /** `--reference NAME`: the scenario effects.csv compares the others with; absent: REFERENCE_SCENARIO. */
   reference?: string;
+  /** `--breakdown`: timeseries.csv and flows.csv also split by these (output/csv.ts). Absent without, so such a spec is as before. */
+  breakdown?: BreakdownDim[];
   /**
    * `migsim run --posterior`: the file, its sha256, the particle drawn for each replicate and the
    * drawn particles' values (run/posterior.ts). Absent without --posterior, so such a spec, its

@@ -315,6 +315,8 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       sweepColumns,
       sweepCells: (task) => sweepCells(plan, task),
       startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs,
+      scale: (task) => inputs[task.inputsIndex]!.scale,
+      breakdown: spec.breakdown ?? [],
       ...(resumeAt && { resumeAt }),
     });
     const metrics: Metric[][] = checkpoints.map((c) => c.metrics);
@@ -452,7 +454,7 @@ function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, c
   }
   for (const n of outputs) {
     const partial = join(dir, `${n}.csv.partial`);
-    const header = Buffer.from(csvHeader(n, sweepColumns), "utf8");
+    const header = Buffer.from(csvHeader(n, sweepColumns, spec.breakdown ?? []), "utf8");
     const digests = sha256Ranges(partial, [0, header.length, ...checkpoints.map((c) => c.sizes[n]!)]);
     if (digests[0] !== createHash("sha256").update(header).digest("hex")) {
       throw new UserError(`${partial} does not start with the header of this run's ${n}.csv, so it was changed or damaged since the run started; it cannot be resumed: ${afresh}.`);

@@ -67,6 +67,8 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   // Their summary metrics (shard-tasks.jsonl) and effects.csv would not be those of one run.
   const windows = (m: Manifest): string => (m.spec.windows ?? []).map((w) => `--window ${windowText(w)}`).join(" ") || "no --window";
   if (windows(a) !== windows(b)) return `made with ${windows(b)}, not ${windows(a)}`;
+  const breakdown = (m: Manifest): string => (m.spec.breakdown ? `--breakdown ${m.spec.breakdown.join(",")}` : "no --breakdown");
+  if (breakdown(a) !== breakdown(b)) return `made with ${breakdown(b)}, not ${breakdown(a)}`;
   const reference = (m: Manifest): string => (m.spec.reference !== undefined ? `--reference ${m.spec.reference}` : "no --reference");
   if (reference(a) !== reference(b)) return `made with ${reference(b)}, not ${reference(a)}`;
   // A posterior (run --posterior) is the same whatever path named it: compare its sha256, draws and values.
@@ -218,7 +220,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     try {
       let sinceTurn = 0;
       for (const name of outputs) {
-        const header = csvHeader(name, plan.sweepColumns);
+        const header = csvHeader(name, plan.sweepColumns, first.manifest.spec.breakdown ?? []);
         const headerBytes = Buffer.byteLength(header);
         const partial = join(o.out, `${name}.csv.partial`);
         partials.push(partial);

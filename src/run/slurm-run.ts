@@ -68,6 +68,7 @@ export function runArgsOf(files: readonly string[], spec: ExperimentSpec): strin
     "--ci-target", String(spec.ciTarget),
     ...(spec.windows ?? []).flatMap((w) => ["--window", windowText(w)]),
     ...(spec.reference !== undefined ? ["--reference", spec.reference] : []),
+    ...(spec.breakdown !== undefined ? ["--breakdown", spec.breakdown.join(",")] : []),
     ...(spec.design !== undefined ? ["--design", spec.design.file] : []),
   ];
 }

@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { BREAKDOWN_DIMS } from "../model/codes.js";
 import type { ModelInputs } from "../model/inputs.js";
 import { type ResolvedScenario, checkPeriod, formatIssues } from "./load.js";
 import { clipPath, quote } from "./quote.js";
@@ -149,6 +150,7 @@ const experimentSpecSchema = z.object({
   ciTarget: z.number({ error: "expected a share in (0, 1)" }).gt(0, { error: "expected a share in (0, 1)" }).lt(1, { error: "expected a share in (0, 1)" }),
   windows: z.array(monthWindowSchema, { error: "expected a list of windows, each {from, to} months as YYYY-MM" }).min(1, { error: "expected at least one window (absent without --window)" }).optional(),
   reference: z.string({ error: "expected a scenario's name" }).min(1, { error: "expected a scenario's name" }).optional(),
+  breakdown: z.array(z.enum(BREAKDOWN_DIMS, { error: `expected one of ${BREAKDOWN_DIMS.join(", ")}` })).min(1, { error: "expected at least one dimension (absent without --breakdown)" }).optional(),
   posterior: posteriorDrawsSchema.optional(),
   design: designSchema.optional(),
 });

@@ -259,7 +259,7 @@ describe("a tiny run with a design (2 scenarios x 3 points x 2 replicates, scale
     expect(mean("baseline", 0)).toBeLessThan(mean("baseline", 2));
     expect(mean("baseline", 2)).toBeLessThan(mean("baseline", 1));
     // The rows of every output name the point and its values.
-    expect(lines(single, "timeseries.csv")[0]).toBe("scenario,replicate,month,date,status,nationality,count,seed,point,debtCv,abscondBaseHazardPerMonth");
+    expect(lines(single, "timeseries.csv")[0]).toBe("scenario,replicate,month,date,status,nationality,count,national,seed,point,debtCv,abscondBaseHazardPerMonth");
     expect(lines(single, "flows.csv").slice(1).every((l) => /,(0,0\.2,0\.001|1,0\.9,0\.009|2,0\.5,0\.005)$/.test(l))).toBe(true);
     // effects.csv pairs point p of own with point p of the baseline.
     const effects = lines(single, "effects.csv");

@@ -44,7 +44,7 @@ describe("sweeps", () => {
     const r = await run(spec([file], { events: false }), out);
     expect(r.tasks).toBe(4 * 2); // 2 x 2 grid points x 2 replicates
     const header = read(out, "timeseries.csv").split("\n")[0];
-    expect(header).toBe("scenario,replicate,month,date,status,nationality,count,seed,point,abscondBaseHazardPerMonth,debtCv");
+    expect(header).toBe("scenario,replicate,month,date,status,nationality,count,national,seed,point,abscondBaseHazardPerMonth,debtCv");
     const m = readManifest(join(out, "manifest.json"));
     expect(m.tasks.map((t) => [t.point, t.replicate, t.sweep.abscondBaseHazardPerMonth, t.sweep.debtCv])).toEqual([
       [0, 1, 0.001, 0.2], [0, 2, 0.001, 0.2], [1, 1, 0.001, 0.4], [1, 2, 0.001, 0.4],

@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
+import { BREAKDOWN_DIMS, type BreakdownDim } from "../../model/codes.js";
 import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
@@ -38,6 +39,8 @@ export interface ExperimentArgs {
   window?: string | string[];
   /** `--reference NAME`: the scenario effects.csv compares the others with (default: baseline). */
   reference?: string;
+  /** `--breakdown sector,region,size` (any of them). */
+  breakdown?: string | string[];
   /** `--design FILE`: its rows are every scenario's sweep points (scenario/design.ts). */
   design?: string;
 }
@@ -160,10 +163,25 @@ export function experimentOptions(y: Argv) {
       describe: "summary.csv (and effects.csv): also count flows over months FROM..TO (YYYY-MM, both included, within every scenario's start..end), as abscond_FROM_TO, ti_job_change_FROM_TO, ti_to_ssw1_FROM_TO and return_FROM_TO; repeatable, e.g. --window 2028-04..2035-12",
     })
     .option("reference", { type: "string", describe: "effects.csv: compare every other scenario with the scenario of this name (default: baseline)" })
+    .option("breakdown", {
+      type: "string",
+      describe: "timeseries.csv and flows.csv: also split the counts by these, comma-separated: sector, region (urban or rural employer), size (sme or large employer); rows with a count of 0 are then left out, e.g. --breakdown sector,region",
+    })
     .option("design", {
       type: "string",
       describe: "A CSV design made elsewhere (SALib, EMA Workbench, pyABC): a header of parameter names, one row per design point; every scenario runs every point (x --replicates) as sweep points 0, 1, ... in row order. Not with a scenario that has a sweep:",
     });
+}
+
+/** `--breakdown a,b`: the dimensions in BREAKDOWN_DIMS order, each once; [] when not given. */
+export function parseBreakdown(value: unknown): BreakdownDim[] {
+  if (value === undefined) return [];
+  const given = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).map((d) => d.trim()).filter((d) => d !== "");
+  const bad = given.find((d) => !(BREAKDOWN_DIMS as readonly string[]).includes(d));
+  if (bad !== undefined || given.length === 0) {
+    throw new UserError(`--breakdown expects one or more of ${BREAKDOWN_DIMS.join(", ")}, comma-separated (e.g. --breakdown sector,region); got ${JSON.stringify(String(value))}.`);
+  }
+  return BREAKDOWN_DIMS.filter((d) => given.includes(d));
 }
 
 /** Checks the experiment's options and loads its scenario files (before anything is written). */
@@ -215,6 +233,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   }
   // Checked against the scenarios' months (and for FROM after TO, or twice) with them, in validateScenarios.
   const windows = (argv.window === undefined ? [] : Array.isArray(argv.window) ? argv.window : [argv.window]).map((w) => parseWindow(String(w)));
+  const breakdown = parseBreakdown(argv.breakdown);
   const layers = argv.scenarios.map((f) => loadScenarioLayers(f));
   // Read here, once; the spec keeps its values, so reproduce, --resume and merge need no file.
   const design = argv.design !== undefined ? readDesign(String(argv.design)) : undefined;
@@ -229,6 +248,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
     // Absent when not given, so the spec, its sha256 and the manifest of such a run are as before.
     ...(windows.length > 0 && { windows }),
     ...(argv.reference !== undefined && { reference: String(argv.reference) }),
+    ...(breakdown.length > 0 && { breakdown }),
     // Drawn here, once, from the root seed; the spec keeps the drawn values, so reproduce, --resume
     // and merge use them without the file. Absent without --posterior (the spec is as before).
     ...(argv.posterior !== undefined && { posterior: drawPosterior(argv.posterior, replicates / perDraw, seed, layers.map((l) => l.paramsSet), perDraw) }),
@@ -255,9 +275,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
       // A resumed run counts what its manifest records, as its completed tasks did; a new value would be ignored.
-      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference"].filter((x) => x !== false);
+      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference", argv.breakdown !== undefined && "--breakdown"].filter((x) => x !== false);
       if (given.length > 0) {
-        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows and reference its manifest.json records (spec.windows, spec.reference), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
+        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows, reference and breakdown its manifest.json records (spec.windows, spec.reference, spec.breakdown), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
       }
       if (argv.design !== undefined) {
         throw new UserError(`--design cannot be given with --resume: the run in ${argv.resume} runs the design points its manifest.json records (spec.design), without reading a file; to run another design, start a new run with another --out.`);
