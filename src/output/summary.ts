@@ -5,10 +5,12 @@
 import { mean, quantileSorted, sampleStandardDeviation, sampleVariance } from "simple-statistics";
 import type { RunResult } from "../engine/simulate.js";
 import {
-  EVENT_COUNT, EventCode, GROUP_COUNT, MANUAL_SECTOR_COUNT, NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, STATUS_CODES, Status, WORKPLACE_COUNT,
+  EVENT_CODES, EVENT_COUNT, EventCode, GROUP_COUNT, MANUAL_SECTOR_COUNT, NATIONALITY_CODES, NATIONALITY_COUNT, SECTOR_CODES, STATUS_CODES, Status, WORKPLACE_COUNT, WORKPLACE_REGION,
+  WORKPLACE_SIZE,
 } from "../model/codes.js";
 import { formatMonth, parseMonth } from "../model/inputs.js";
 import { EXIT_HIST_MONTHS, type FlowCell, STOCK_CELLS, decodeFlowCell, stockCell } from "../model/observers.js";
+import type { DeclaredMetric } from "../scenario/schema.js";
 import { type MonthWindow, windowLabel } from "../scenario/window.js";
 
 export interface Metric {
@@ -88,7 +90,7 @@ const newGrouped = (): Grouped => new Float64Array(1 + GROUP_ROWS);
  * flow, intern-year and rate metric is followed by its rows by nationality and sector (SUMMARY_GROUPS: `<metric>[VN]`, `<metric>[care]`). `startAbs` is
  * the scenario's first month.
  */
-export function taskMetrics(r: RunResult, startAbs: number, windows: readonly MonthWindow[] = []): Metric[] {
+export function taskMetrics(r: RunResult, startAbs: number, windows: readonly MonthWindow[] = [], declared: readonly DeclaredMetric[] = []): Metric[] {
   const out: Metric[] = [];
   const pushGrouped = (name: string, unit: Metric["unit"], v: Grouped): void => {
     out.push({ name, unit, value: v[0]! });
@@ -147,7 +149,65 @@ export function taskMetrics(r: RunResult, startAbs: number, windows: readonly Mo
     pushGrouped(`ti_years_${windowLabel(w)}`, "person-years", tiYears[1 + k]!);
     pushGrouped(`abscond_per_1000_ti_years_${windowLabel(w)}`, "per 1000 person-years", rate(1 + k));
   });
+  for (const m of declared) out.push(declaredMetric(r, startAbs, m));
   return out;
+}
+
+/** The code's index in `codes`, or -1 for a filter not given (matches all). */
+const codeIndex = (codes: readonly string[], code: string | undefined): number => (code === undefined ? -1 : codes.indexOf(code));
+
+/**
+ * A metric a scenario file declares (scenario/schema.ts metricSchema), from the breakdown flows and
+ * stocks: events matching every filter given, or a status's stock, over its window (default the
+ * whole run). A rate is 1,000 x the events / the person-years (month-end stocks / 12 over the
+ * window) of its `from` status with the same nationality, sector, region and size filters.
+ */
+export function declaredMetric(r: RunResult, startAbs: number, m: DeclaredMetric): Metric {
+  const first = m.window ? parseMonth(m.window.slice(0, 7)) - startAbs : 0;
+  const last = m.window ? parseMonth(m.window.slice(9)) - startAbs : r.months - 1;
+  const nat = codeIndex(NATIONALITY_CODES, m.nationality);
+  const sector = codeIndex(SECTOR_CODES, m.sector);
+  // Groups matching the sector, region and size filters (region and size never match "no employer").
+  const groupOk = new Uint8Array(GROUP_COUNT);
+  for (let g = 0; g < GROUP_COUNT; g++) {
+    const wp = g % WORKPLACE_COUNT;
+    groupOk[g] = (sector < 0 || Math.floor(g / WORKPLACE_COUNT) === sector) && (m.region === undefined || WORKPLACE_REGION[wp] === m.region) && (m.size === undefined || WORKPLACE_SIZE[wp] === m.size) ? 1 : 0;
+  }
+  /** Sum of status st's month-end stocks (filtered) over months a..b. */
+  const stockSum = (st: number, a: number, b: number): number => {
+    let n = 0;
+    for (let t = a; t <= b; t++) {
+      for (let k = 0; k < NATIONALITY_COUNT; k++) {
+        if (nat >= 0 && k !== nat) continue;
+        const base = (t * STOCK_CELLS + stockCell(st, k)) * GROUP_COUNT;
+        for (let g = 0; g < GROUP_COUNT; g++) if (groupOk[g] === 1) n += r.stocksByGroup[base + g]!;
+      }
+    }
+    return n;
+  };
+  if (m.stock !== undefined) {
+    const st = STATUS_CODES.indexOf(m.stock as (typeof STATUS_CODES)[number]);
+    if (m.as === "person-years") return { name: m.name, unit: "person-years", value: stockSum(st, first, last) / 12 };
+    return { name: m.name, unit: "agents", value: stockSum(st, last, last) };
+  }
+  const event = codeIndex(EVENT_CODES, m.event);
+  const from = codeIndex(STATUS_CODES, m.from);
+  const to = codeIndex(STATUS_CODES, m.to);
+  const cell: FlowCell = { event: 0, from: 0, to: 0, nationality: 0 };
+  let n = 0;
+  for (let k = 0; k < r.flowsByGroup.length; k += 3) {
+    const month = r.flowsByGroup[k]!;
+    if (month < first || month > last) continue;
+    const idx = r.flowsByGroup[k + 1]!;
+    const group = idx % GROUP_COUNT;
+    if (groupOk[group] !== 1) continue;
+    const c = decodeFlowCell((idx - group) / GROUP_COUNT, cell);
+    if (c.event !== event || (from >= 0 && c.from !== from) || (to >= 0 && c.to !== to) || (nat >= 0 && c.nationality !== nat)) continue;
+    n += r.flowsByGroup[k + 2]!;
+  }
+  if (m.as !== "rate") return { name: m.name, unit: "agents", value: n };
+  const years = stockSum(from, first, last) / 12;
+  return { name: m.name, unit: "per 1000 person-years", value: years > 0 ? (1000 * n) / years : NaN };
 }
 
 /** Adds month t's stock of status st by sector (from the breakdown stocks), x scaleBy, into v[1 + NATIONALITY_COUNT + sector]. */
@@ -177,13 +237,13 @@ function internYears(r: RunResult, first: number, last: number): Grouped {
 }
 
 /** The names taskMetrics gives a run of `months` months from startAbs, in order (from an empty run). */
-export function metricNamesOf(months: number, startAbs: number, windows: readonly MonthWindow[]): string[] {
+export function metricNamesOf(months: number, startAbs: number, windows: readonly MonthWindow[], declared: readonly DeclaredMetric[] = []): string[] {
   const empty: RunResult = {
     months, stocks: new Float64Array(months * STOCK_CELLS), flows: new Float64Array(0), events: new Int32Array(0), agentMonths: 0,
     stocksByGroup: new Float64Array(months * STOCK_CELLS * GROUP_COUNT), flowsByGroup: new Float64Array(0),
     agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts: new Float64Array(0),
   };
-  return taskMetrics(empty, startAbs, windows).map((m) => m.name);
+  return taskMetrics(empty, startAbs, windows, declared).map((m) => m.name);
 }
 
 /** Median of a histogram of whole months (lower median); NaN when empty. */

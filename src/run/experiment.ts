@@ -19,17 +19,20 @@ import { join, relative } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
 import { UserError, ioError, withIoHint } from "../errors.js";
-import type { ModelInputs } from "../model/inputs.js";
+import { type ModelInputs, parseMonth } from "../model/inputs.js";
 import type { Params } from "../model/params.js";
 import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
 import { type FolderLock, lockFolder } from "../output/lock.js";
 import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
-import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, VARIANCE_COLUMNS, effectRow, summaryRow, taskMetrics, varianceRow } from "../output/summary.js";
+import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, VARIANCE_COLUMNS, effectRow, metricNamesOf, summaryRow, taskMetrics, varianceRow } from "../output/summary.js";
 import { designValue } from "../scenario/design.js";
+import { policyWindowStart, runLastMonth } from "../scenario/policy-start.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
+import type { DeclaredMetric } from "../scenario/schema.js";
 import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
+import { type MonthWindow, checkWindows, parseWindow } from "../scenario/window.js";
 import { VERSION } from "../version.js";
 import { runTasks } from "./pool.js";
 import { withDraw } from "./posterior.js";
@@ -159,6 +162,10 @@ export interface Plan {
   sweepColumns: string[];
   /** The scenario effects.csv compares the others with (spec.reference, else REFERENCE_SCENARIO). */
   reference: string;
+  /** The windows summary.csv counts over: runWindows(spec). */
+  windows: MonthWindow[];
+  /** The metrics the scenarios' files declare, every task counts them: runMetrics(spec). */
+  metrics: DeclaredMetric[];
   /**
    * With spec.posterior: a task's inputs, its scenario's and sweep point's with its replicate's
    * posterior draw (run/posterior.ts withDraw). Absent without, when a task runs with inputs[task.inputsIndex].
@@ -192,12 +199,83 @@ export function planExperiment(spec: ExperimentSpec): Plan {
   // A design's columns in its file's order; sweeps' sorted.
   const sweepColumns = design ? [...design.params] : [...new Set(sweeps.flatMap((s) => s.names))].sort();
   const reference = spec.reference ?? REFERENCE_SCENARIO;
+  const windows = runWindows(spec);
+  const metrics = runMetrics(spec, windows);
   const posterior = spec.posterior;
-  if (!posterior) return { tasks, inputs, sweeps, sweepColumns, reference };
+  if (!posterior) return { tasks, inputs, sweeps, sweepColumns, reference, windows, metrics };
   // Replicate r of every scenario and point takes draw r; a parameter the scenario's files set,
   // or its sweep sweeps, keeps that value (the draw replaces the defaults only).
   const inputsOf = (task: Task): ModelInputs => withDraw(inputs[task.inputsIndex]!, posterior, task.scenarioIndex, task.replicate, sweeps[task.scenarioIndex]!.names);
-  return { tasks, inputs, sweeps, sweepColumns, reference, inputsOf, perDraw: posterior.perDraw ?? 1 };
+  return { tasks, inputs, sweeps, sweepColumns, reference, windows, metrics, inputsOf, perDraw: posterior.perDraw ?? 1 };
+}
+
+/**
+ * The windows summary.csv counts over: the run's `--window`s, those the scenario files declare
+ * (`windows:`, refused outside a scenario's months), then each scenario's policy window, from the
+ * first month it differs from the reference scenario to the run's last month
+ * (scenario/policy-start.ts policyWindowStart), in month order; each window once. A scenario that
+ * differs from the outset (its own parameters, not a dated policy) has none: its whole-run totals
+ * are its window. Derived from the spec alone, so resume, shards and merge count the same windows.
+ */
+export function runWindows(spec: Pick<ExperimentSpec, "scenarios" | "windows" | "reference" | "until">): MonthWindow[] {
+  const given = [...(spec.windows ?? [])];
+  // The windows the scenarios' files declare (`windows:`), after the --windows, each once.
+  const months = spec.scenarios.map((s) => ({ what: `scenario ${s.name}`, start: s.start, end: spec.until ?? s.end }));
+  for (const s of spec.scenarios) {
+    for (const text of s.windows ?? []) {
+      const w = parseWindow(text);
+      checkWindows([w], months, () => `scenario ${s.name} (${s.files[0]?.path ?? s.name}): windows: ${text}`, spec.until != null ? "--until" : "end");
+      if (!given.some((g) => g.from === w.from && g.to === w.to)) given.push(w);
+    }
+  }
+  const reference = spec.scenarios.find((s) => s.name === (spec.reference ?? REFERENCE_SCENARIO));
+  if (!reference) return [...given];
+  const run = { scenarios: spec.scenarios, until: spec.until };
+  const last = runLastMonth(run);
+  const starts = new Set<string>();
+  for (const s of spec.scenarios) {
+    if (s === reference) continue;
+    const from = policyWindowStart(s, reference, run);
+    if (from !== undefined) starts.add(from);
+  }
+  const auto = [...starts].sort().map((from) => ({ from, to: last })).filter((w) => !given.some((g) => g.from === w.from && g.to === w.to));
+  return [...given, ...auto];
+}
+
+/**
+ * The metrics the scenarios' files declare (`metrics:`), each once, in the order the scenarios
+ * declare them: every task counts them all, so effects.csv pairs them with the reference's. Refuses
+ * one name defined two ways, a name summary.csv already uses, and a window outside a scenario's
+ * months. `windows`: runWindows(spec).
+ */
+export function runMetrics(spec: Pick<ExperimentSpec, "scenarios" | "until">, windows: readonly MonthWindow[]): DeclaredMetric[] {
+  const out: DeclaredMetric[] = [];
+  const owner: string[] = [];
+  for (const s of spec.scenarios) {
+    const where = `scenario ${s.name} (${s.files[0]?.path ?? s.name})`;
+    for (const m of s.metrics ?? []) {
+      const k = out.findIndex((x) => x.name === m.name);
+      if (k < 0) {
+        out.push(m);
+        owner.push(where);
+      } else if (JSON.stringify({ ...out[k], as: out[k]!.as ?? "count" }) !== JSON.stringify({ ...m, as: m.as ?? "count" })) {
+        throw new UserError(`metrics: ${m.name} is defined one way in ${owner[k]} and another in ${where}; every scenario of a run counts every declared metric, so give the two different names.`);
+      }
+    }
+  }
+  if (out.length === 0) return out;
+  for (const s of spec.scenarios) {
+    const startAbs = parseMonth(s.start);
+    const months = parseMonth(spec.until ?? s.end) - startAbs + 1;
+    const builtIn = new Set(metricNamesOf(months, startAbs, windows));
+    out.forEach((m, k) => {
+      if (builtIn.has(m.name)) throw new UserError(`${owner[k]}: metrics: ${m.name} is a name summary.csv already gives a metric of its own; choose another name.`);
+      if (!m.window) return;
+      const w = parseWindow(m.window);
+      checkWindows([w], [{ what: `scenario ${s.name}`, start: s.start, end: spec.until ?? s.end }], () => `${owner[k]}: metrics: ${m.name}: window ${m.window}`, spec.until != null ? "--until" : "end");
+    });
+  }
+  return out;
 }
 
 /** Whether a parsed checkpoint line has the fields --resume, merge and the summary read. */
@@ -366,7 +444,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
           if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
           // The rows first, then their checkpoint: a crash between the two loses only this task.
           const digests = csv.write(task, result, rows);
-          const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs, spec.windows);
+          const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs, plan.windows, plan.metrics);
           const line = `${JSON.stringify({ task: task.index, sizes: csv.sizes(), digests, seed: spec.seed, spec: runSpec, metrics: m } satisfies Checkpoint)}\n`;
           try {
             appendFileSync(checkpointsPath, line);

@@ -23,6 +23,7 @@ import { UserError } from "../errors.js";
 import { parseMonth } from "../model/inputs.js";
 import { type NumberParamSpec, PARAMS, PARAM_NAMES, type ParamName } from "../model/params.js";
 import { metricNamesOf } from "../output/summary.js";
+import type { DeclaredMetric } from "../scenario/schema.js";
 import type { Design } from "../scenario/design.js";
 import { nearestKey } from "../scenario/load.js";
 import type { Posterior } from "../scenario/posterior.js";
@@ -212,19 +213,19 @@ export interface ScenarioPeriod {
  * taskMetrics on an empty run of its months, so the names are exactly the ones a run writes
  * (stocks at each report month, totals, each window's metrics).
  */
-export function metricNames(period: ScenarioPeriod, windows: readonly MonthWindow[]): string[] {
+export function metricNames(period: ScenarioPeriod, windows: readonly MonthWindow[], declared: readonly DeclaredMetric[] = []): string[] {
   const startAbs = parseMonth(period.start);
   const months = parseMonth(period.end) - startAbs + 1;
-  return metricNamesOf(months, startAbs, windows);
+  return metricNamesOf(months, startAbs, windows, declared);
 }
 
 /**
  * `--metrics`: comma-separated names of summary.csv metrics, each once, every one written for
  * every scenario (stocks at the report months of their periods, totals, the `--window` metrics).
  */
-export function parseMetrics(text: string, periods: readonly ScenarioPeriod[], windows: readonly MonthWindow[]): string[] {
+export function parseMetrics(text: string, periods: readonly ScenarioPeriod[], windows: readonly MonthWindow[], declared: readonly DeclaredMetric[] = []): string[] {
   const names = text.split(",").map((m) => m.trim()).filter((m) => m !== "");
-  const known = periods.map((p) => metricNames(p, windows));
+  const known = periods.map((p) => metricNames(p, windows, declared));
   const common = known[0]!.filter((m) => known.every((k) => k.includes(m)));
   const examples = `e.g. abscond_total, stock_TI_${periods[0]!.end}${windows.length > 0 ? `, abscond_${windows[0]!.from}_${windows[0]!.to}` : ""}`;
   if (names.length === 0) throw new UserError(`--metrics expects comma-separated metrics of summary.csv (${examples}); got ${quote(text)}.`);
@@ -237,7 +238,7 @@ export function parseMetrics(text: string, periods: readonly ScenarioPeriod[], w
     }
     const near = nearestKey(m, common);
     const window = /^(abscond|ti_job_change|ti_to_ssw1|return|ti_years|abscond_per_1000_ti_years)_\d{4}-\d{2}_\d{4}-\d{2}$/.test(m) ? " (a window's metric needs its --window FROM..TO)" : "";
-    throw new UserError(`--metrics: ${quote(m)} is not a metric of summary.csv for this run${window}${near ? ` (did you mean "${near}"?)` : ""}; expected one of ${common.length} names such as ${common.filter((c) => !c.startsWith("stock_")).join(", ")}, or stock_<STATUS>_<YYYY-MM> at ${[...new Set(common.filter((c) => c.startsWith("stock_TI_")).map((c) => c.slice("stock_TI_".length)))].join(", ")} (docs/outputs.md, summary.csv).`);
+    throw new UserError(`--metrics: ${quote(m)} is not a metric of summary.csv for this run${window}${near ? ` (did you mean "${near}"?)` : ""}; expected one of ${common.length} names such as ${common.filter((c) => !c.startsWith("stock_") && !c.includes("[")).join(", ")} (each flow and rate also by nationality and sector, e.g. abscond_total[VN]), or stock_<STATUS>_<YYYY-MM> at ${[...new Set(common.filter((c) => c.startsWith("stock_TI_")).map((c) => c.slice("stock_TI_".length)))].join(", ")} (docs/outputs.md, summary.csv).`);
   }
   const twice = names.filter((n, k) => names.indexOf(n) !== k);
   if (twice.length > 0) throw new UserError(`--metrics names ${[...new Set(twice)].join(", ")} more than once; name each metric once.`);

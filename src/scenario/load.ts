@@ -11,7 +11,7 @@ import { UserError } from "../errors.js";
 import { type ParamName, type Params, PARAM_NAMES, defaultParams } from "../model/params.js";
 import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
 import { clip, clipPath, quote } from "./quote.js";
-import { type ScenarioFile, scenarioSchema, type sweepSchema } from "./schema.js";
+import { type DeclaredMetric, type ScenarioFile, scenarioSchema, type sweepSchema } from "./schema.js";
 
 export type SweepSpec = z.infer<typeof sweepSchema>;
 
@@ -35,6 +35,10 @@ export interface ResolvedScenario {
   series: Partial<Record<SeriesName, Record<string, number>>>;
   /** The sweep of the nearest file that declares one. */
   sweep?: SweepSpec;
+  /** Windows FROM..TO its files declare (`windows:`), ancestors' first, each once; absent when none. */
+  windows?: string[];
+  /** Metrics its files declare (`metrics:`), ancestors' first; a file's metric replaces an ancestor's of the same name. Absent when none. */
+  metrics?: DeclaredMetric[];
 }
 
 /** Defaults of the scenario fields a file may leave out. */
@@ -72,7 +76,7 @@ function levenshtein(a: string, b: string): number {
 }
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  "": ["$schema", "name", "description", "sources", "extends", "start", "end", "scale", "params", "policy", "series", "sweep"],
+  "": ["$schema", "name", "description", "sources", "extends", "start", "end", "scale", "params", "policy", "series", "sweep", "windows", "metrics"],
   sweep: ["grid", "latinHypercube"],
   grid: PARAM_NAMES,
   latinHypercube: ["n", "seed", "params"],
@@ -342,8 +346,19 @@ export function loadScenarioLayers(path: string): { scenario: ResolvedScenario; 
   let sources: string[] = [];
   let sweep: SweepSpec | undefined;
   const paramsSet = new Set<ParamName>();
+  const windows: string[] = [];
+  const metrics: DeclaredMetric[] = [];
   for (const f of [...chain].reverse()) {
     const d = f.data;
+    for (const w of d.windows ?? []) if (!windows.includes(w)) windows.push(w);
+    const own = (d.metrics ?? []).map((m) => m.name);
+    const twice = own.find((n, k) => own.indexOf(n) !== k);
+    if (twice !== undefined) throw new UserError(`Scenario file ${f.path}: metrics: ${quote(twice)} is declared twice; give each metric one entry (a file extending it may redefine it).`);
+    for (const m of d.metrics ?? []) {
+      const k = metrics.findIndex((x) => x.name === m.name);
+      if (k >= 0) metrics[k] = m;
+      else metrics.push(m);
+    }
     if (d.sweep) sweep = d.sweep;
     if (d.start) start = d.start;
     if (d.end) end = d.end;
@@ -377,6 +392,8 @@ export function loadScenarioLayers(path: string): { scenario: ResolvedScenario; 
     policy,
     series,
     ...(sweep && { sweep }),
+    ...(windows.length > 0 && { windows }),
+    ...(metrics.length > 0 && { metrics }),
   };
   return { scenario, paramsSet: [...paramsSet].sort() };
 }

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { PARAMS, PARAM_NAMES, type ParamName, type ParamSpec } from "../model/params.js";
 import { SERIES_NAMES, type SeriesName } from "../model/inputs.js";
+import { EVENT_CODES, FIRST_EXIT_STATUS, NATIONALITY_CODES, SECTOR_CODES, STATUS_CODES } from "../model/codes.js";
 import { quote } from "./quote.js";
 
 // Years 1900-2199: wide of any question the model is asked, narrow enough that every date is
@@ -111,6 +112,48 @@ export const scaleSchema = z.number({ error: "expected a share of the real popul
   .gt(0, { error: "expected a share of the real population in (0, 1]" })
   .max(1, { error: "expected a share of the real population in (0, 1]" });
 
+/** A span of months FROM..TO (both included) as a scenario file writes it, e.g. 2028-04..2035-12. */
+export const windowTextSchema = z.string({ error: "expected FROM..TO months as YYYY-MM, e.g. 2028-04..2035-12" })
+  .regex(/^(19|20|21)\d{2}-(0[1-9]|1[0-2])\.\.(19|20|21)\d{2}-(0[1-9]|1[0-2])$/, { error: "expected FROM..TO months as YYYY-MM, e.g. 2028-04..2035-12" });
+
+const IN_JAPAN = STATUS_CODES.slice(0, FIRST_EXIT_STATUS) as unknown as [string, ...string[]];
+const codeOf = (codes: readonly string[], what: string) => z.enum(codes as unknown as [string, ...string[]], { error: `expected ${what}: ${codes.join(", ")}` });
+
+/**
+ * A metric a scenario file declares (output/summary.ts declaredMetric): events or a stock, filtered
+ * by status, nationality, sector and the employer's region and size, over a window, as a count, a
+ * rate per 1,000 person-years, or person-years.
+ */
+export const metricSchema = z.strictObject({
+  name: z.string({ error: "expected a name" }).regex(/^[a-z][a-z0-9_]*$/, { error: "expected a lower-case name of letters, digits and '_', starting with a letter" })
+    .describe("The metric's name in summary.csv and effects.csv"),
+  event: codeOf(EVENT_CODES, "an event code").optional().describe("Count these events (flows.csv's event codes)"),
+  stock: codeOf(IN_JAPAN, "a status in Japan").optional().describe("Or the stock of this status"),
+  from: codeOf(STATUS_CODES, "a status").optional().describe("Events from this status only (and, with as: rate, the person-years of this status are the denominator)"),
+  to: codeOf(STATUS_CODES, "a status").optional().describe("Events to this status only"),
+  nationality: codeOf(NATIONALITY_CODES, "a nationality").optional(),
+  sector: codeOf(SECTOR_CODES, "a sector").optional(),
+  region: codeOf(["urban", "rural"], "an employer's region").optional().describe("The employer's region (agents without an employer never match)"),
+  size: codeOf(["sme", "large"], "an employer's size").optional().describe("The employer's size (agents without an employer never match)"),
+  window: windowTextSchema.optional().describe("Months FROM..TO counted (default: the whole run); a stock's count is that of TO"),
+  as: z.enum(["count", "rate", "person-years"], { error: "expected count, rate or person-years" }).optional()
+    .describe("count (default); rate: events per 1,000 person-years of the `from` status with the same filters; person-years: a stock's month-end counts / 12"),
+}).superRefine((m, ctx) => {
+  const issue = (path: string, message: string): void => void ctx.addIssue({ code: "custom", path: [path], message });
+  if ((m.event === undefined) === (m.stock === undefined)) issue("event", "expected either event: (events counted) or stock: (a status's stock), not both or neither");
+  if (m.stock !== undefined) {
+    if (m.from !== undefined || m.to !== undefined) issue(m.from !== undefined ? "from" : "to", "from: and to: filter events; a stock: metric has neither");
+    if (m.as === "rate") issue("as", "a stock: metric is a count or person-years, not a rate");
+  }
+  if (m.event !== undefined) {
+    if (m.as === "person-years") issue("as", "an event: metric is a count or a rate; person-years are of a stock:");
+    if (m.as === "rate" && (m.from === undefined || !(IN_JAPAN as readonly string[]).includes(m.from))) {
+      issue("from", "as: rate needs from: a status in Japan, whose person-years (with the same filters) are the denominator");
+    }
+  }
+});
+export type DeclaredMetric = z.infer<typeof metricSchema>;
+
 export const scenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "expected a lower-case name of letters, digits and '-'" }).optional()
@@ -125,6 +168,8 @@ export const scenarioSchema = z.strictObject({
   policy: z.array(policyStepSchema).optional().describe("Time-varying policy: parameter changes from given months"),
   series: seriesSchema.optional().describe("Points that replace the default exogenous series"),
   sweep: sweepSchema.optional().describe("Parameter sweep: each point is a task; its values appear as output columns"),
+  windows: z.array(windowTextSchema).optional().describe("summary.csv also counts its flows over these months, as --window FROM..TO does"),
+  metrics: z.array(metricSchema).optional().describe("Metrics of your own for summary.csv and effects.csv (every scenario of the run gets them)"),
 });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;

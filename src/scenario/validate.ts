@@ -11,7 +11,7 @@ import type { ModelInputs } from "../model/inputs.js";
 import { type ResolvedScenario, checkPeriod, formatIssues } from "./load.js";
 import { clipPath, quote } from "./quote.js";
 import { buildInputs } from "./resolve.js";
-import { monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema } from "./schema.js";
+import { metricSchema, monthSchema, paramsSchema, policyStepSchema, scaleSchema, seriesSchema, sweepSchema, windowTextSchema } from "./schema.js";
 import { type Design, designProblem, designSchema } from "./design.js";
 import { type PosteriorDraws, posteriorDrawsProblem, posteriorDrawsSchema } from "./posterior.js";
 import { checkSweep } from "./sweep.js";
@@ -132,6 +132,8 @@ const resolvedScenarioSchema = z.strictObject({
   policy: z.array(policyStepSchema),
   series: seriesSchema,
   sweep: sweepSchema.optional(),
+  windows: z.array(windowTextSchema).min(1).optional(),
+  metrics: z.array(metricSchema).min(1).optional(),
 });
 
 function wholeNumber(lo: number, hi: number): z.ZodNumber {

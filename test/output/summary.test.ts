@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { EventCode, GROUP_COUNT, NATIONALITY_COUNT, Sector, Status, WORKPLACE_COUNT } from "../../src/model/codes.js";
 import { parseMonth } from "../../src/model/inputs.js";
-import { SUMMARY_GROUPS, VARIANCE_COLUMNS, histMedian, reportMonths, summaryRow, tCritical95, taskMetrics, varianceRow } from "../../src/output/summary.js";
+import { SUMMARY_GROUPS, VARIANCE_COLUMNS, declaredMetric, histMedian, reportMonths, summaryRow, tCritical95, taskMetrics, varianceRow } from "../../src/output/summary.js";
 import { EXIT_HIST_MONTHS, STOCK_CELLS, flowIndex } from "../../src/model/observers.js";
+import type { DeclaredMetric } from "../../src/scenario/schema.js";
 
 describe("summaryRow", () => {
   it("gives n, mean, sample sd, the t-based 95% CI and percentiles", () => {
@@ -168,6 +169,38 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
     // Stocks have no group rows (timeseries.csv has them).
     expect(valueOf(ms, "stock_TI_2015-12")).toBe(144);
     expect(ms.some((m) => m.name.startsWith("stock_") && m.name.includes("["))).toBe(false);
+  });
+
+  it("computes metrics a scenario declares from the breakdown counts: filters, window, count, rate and person-years", () => {
+    const r = result();
+    // Interns at each month end: 60 VN in care at an urban large employer (CARE_GROUP), 30 VN at a
+    // rural SME in care, 24 CN in food (urban SME).
+    for (let t = 0; t < r.months; t++) {
+      const at = (st: number, nat: number, group: number): number => (t * STOCK_CELLS + st * NATIONALITY_COUNT + nat) * GROUP_COUNT + group;
+      r.stocksByGroup[at(Status.TI, VN, CARE_GROUP)] = 60;
+      r.stocksByGroup[at(Status.TI, VN, Sector.care * WORKPLACE_COUNT + 4)] = 30;
+      r.stocksByGroup[at(Status.TI, 1, Sector.food * WORKPLACE_COUNT + 2)] = 24;
+    }
+    const one = (m: DeclaredMetric): number => declaredMetric(r, START, m).value;
+    // Absconding from TI: VN 2 (month 0) + 7 (month 12); nationality 1: 3 (month 5). All in care, urban large.
+    expect(one({ name: "a", event: "abscond" })).toBe(12);
+    expect(one({ name: "a", event: "abscond", nationality: "VN" })).toBe(9);
+    expect(one({ name: "a", event: "abscond", nationality: "VN", window: "2014-06..2015-12" })).toBe(7);
+    expect(one({ name: "a", event: "abscond", region: "rural" })).toBe(0);
+    expect(one({ name: "a", event: "abscond", region: "urban", size: "large", sector: "care" })).toBe(12);
+    expect(one({ name: "a", event: "abscond", to: "ASYLUM" })).toBe(0);
+    // job_change from TI: 4 (month 3) + 1 (month 13); from SSW1: 50.
+    expect(one({ name: "a", event: "job_change", from: "TI" })).toBe(5);
+    expect(one({ name: "a", event: "job_change", from: "SSW1" })).toBe(50);
+    // Rate: VN absconding over 2014-06..2015-12 (7) per 1,000 VN intern-years there (90 x 19 / 12).
+    const rate = declaredMetric(r, START, { name: "a", event: "abscond", from: "TI", nationality: "VN", window: "2014-06..2015-12", as: "rate" });
+    expect(rate.unit).toBe("per 1000 person-years");
+    expect(rate.value).toBeCloseTo((1000 * 7) / ((90 * 19) / 12), 12);
+    // Stocks: at the window's last month, or person-years over it.
+    expect(one({ name: "s", stock: "TI", region: "rural", size: "sme" })).toBe(30);
+    expect(one({ name: "s", stock: "TI", sector: "food", window: "2014-01..2014-03" })).toBe(24);
+    expect(one({ name: "s", stock: "TI", nationality: "VN", window: "2014-01..2014-12", as: "person-years" })).toBeCloseTo(90, 12);
+    expect(one({ name: "s", stock: "SSW1" })).toBe(0);
   });
 
   it("intern-years are the window's month-end TI stocks / 12 (all nationalities, no other status); the rate is 1000 x absconding / intern-years", () => {

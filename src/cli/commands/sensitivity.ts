@@ -16,6 +16,7 @@ import { UserError, ioError } from "../../errors.js";
 import { writeFileAtomic } from "../../output/atomic.js";
 import { type FolderLock, lockFolder } from "../../output/lock.js";
 import { analyseSensitivity } from "../../run/sensitivity-analysis.js";
+import { runMetrics, runWindows } from "../../run/experiment.js";
 import {
   CHART_FILE, DEFAULT_BOOTSTRAP, DEFAULT_N, DEFAULT_SCALE, DESIGN_FILE, MAX_BOOTSTRAP, PLAN_FILE, POSTERIOR_NOTE, RESULT_FILE, RUNS_DIR,
   SENSITIVITY_METHODS, type SensitivityMethod, type SensitivityPlan, checkDesignSize, makePlan, parseMetrics, parseParams, planText, readPlan,
@@ -112,7 +113,9 @@ function planFromArgs(a: SensitivityArgs, out: (names: string[]) => string): { p
   validateScenarios(spec.scenarios, spec);
   const periods = spec.scenarios.map((s) => ({ name: s.name, start: s.start, end: spec.until ?? s.end }));
   const windows = spec.windows ?? [];
-  const metrics = parseMetrics(String(a.metrics), periods, windows);
+  // The run counts its policy windows and the scenarios' declared windows and metrics too (runWindows, runMetrics).
+  const counted = runWindows(spec);
+  const metrics = parseMetrics(String(a.metrics), periods, counted, runMetrics(spec, counted));
   const dir = a.out ?? out(names);
   const { plan, designText, design } = makePlan({
     method, params, n, levels, seed: spec.seed, bootstrap, metrics, scenarios: scenarios.map((file, k) => ({ file, name: names[k]! })),

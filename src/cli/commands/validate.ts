@@ -3,6 +3,7 @@
 
 import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
+import { runMetrics, runWindows } from "../../run/experiment.js";
 import { loadScenario } from "../../scenario/load.js";
 import { validateScenarios } from "../../scenario/validate.js";
 
@@ -14,7 +15,11 @@ export const validateCommand: CommandModule<object, { files: string[] }> = {
     const errors: string[] = [];
     for (const f of argv.files) {
       try {
-        validateScenarios([loadScenario(f)]);
+        const scenario = loadScenario(f);
+        validateScenarios([scenario]);
+        // The windows and metrics it declares, as a run of it alone checks them.
+        const spec = { scenarios: [scenario], until: null };
+        runMetrics(spec, runWindows(spec));
         process.stdout.write(`ok  ${f}\n`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
