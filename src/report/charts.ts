@@ -4,11 +4,13 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { NATIONALITY_CODES } from "../model/codes.js";
-import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, countMeanCi, meanCi } from "./data.js";
+import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, countMeanCi, meanCi, referenceSeries } from "./data.js";
 
 export interface Chart {
   /** File-name-safe id (also the element id in the page and the --export-svg file name). */
   id: string;
+  /** The page section the chart is shown in: "effects" beside the tables of effects, else the charts section. */
+  section?: "effects";
   title: string;
   /** What the chart shows and how to read it (plain text). */
   caption: string;
@@ -362,6 +364,139 @@ export function baselineChart(run: RunData): Chart | undefined {
   };
 }
 
+/** The measures of the difference-over-time charts, in panel order (the first carries the policy start's label). */
+export const DIFFERENCE_MEASURES = ["absconding per month", "interns' legal transfers per month", "technical interns in Japan (end of month)"] as const;
+type DifferenceMeasure = (typeof DIFFERENCE_MEASURES)[number];
+
+/** Each measure's [replicate][month] values in a series, simulated agents. */
+const DIFFERENCE_VALUES: Record<DifferenceMeasure, (s: Series) => number[][]> = {
+  "absconding per month": (s) => s.abscondsByMonth,
+  "interns' legal transfers per month": (s) => s.tiTransfersByMonth,
+  "technical interns in Japan (end of month)": (s) => s.stocks.get("TI")!,
+};
+
+/** One month of a paired difference: mean over the pairs and its 95% CI (Student t). */
+export interface DifferencePoint extends MeanCi {
+  date: string;
+}
+
+/**
+ * The paired difference `s` - `ref` month by month at national scale: for each replicate number
+ * both have (common random numbers: replicate r of every scenario draws the same numbers), the
+ * scenario's value / its scale minus the reference's / its scale, then the mean and the Student t
+ * 95% CI of the mean over the pairs (meanCi: a difference can be negative). Months both have,
+ * in the scenario's order; months without a pair are left out.
+ */
+export function monthlyDifference(s: Series, ref: Series, values: (x: Series) => number[][]): DifferencePoint[] {
+  const pairs = s.replicates.map((rep, k) => [k, ref.replicates.indexOf(rep)] as const).filter(([, kb]) => kb >= 0);
+  const refMonth = new Map(ref.dates.map((d, t) => [d, t]));
+  const a = values(s);
+  const b = values(ref);
+  const out: DifferencePoint[] = [];
+  s.dates.forEach((date, t) => {
+    const tr = refMonth.get(date);
+    if (tr === undefined || pairs.length === 0) return;
+    const ci = meanCi(pairs.map(([k, kb]) => a[k]![t]! / s.scale - b[kb]![tr]! / ref.scale));
+    if (ci.n > 0) out.push({ date, ...ci });
+  });
+  return out;
+}
+
+/** A chart id from a scenario name: lower case letters, digits and dashes. */
+const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "scenario";
+
+/**
+ * 7. One scenario minus the reference, month by month (monthlyDifference): absconding, interns'
+ * legal transfers and the TI stock, one panel each, a line per sweep point paired with the
+ * reference (as effects.csv pairs them, referenceSeries) with the 95% CI band, and a vertical
+ * rule at the policy start (Series.policyStart) when it falls after the first month shown.
+ * Undefined when no series of the scenario is shown or pairs with the reference.
+ */
+export function differenceChart(run: RunData, scenario: string, id = `difference-${slug(scenario)}`): Chart | undefined {
+  const shown = chartSeries(run);
+  const series = shown.filter((s) => s.scenario === scenario && referenceSeries(run, s) !== undefined);
+  if (series.length === 0) return undefined;
+  const refName = run.baseline.scenario;
+  const values: Record<string, string | number>[] = [];
+  const months = new Set<string>();
+  for (const s of series) {
+    const ref = referenceSeries(run, s)!;
+    for (const measure of DIFFERENCE_MEASURES) {
+      for (const p of monthlyDifference(s, ref, DIFFERENCE_VALUES[measure])) {
+        months.add(p.date);
+        values.push({ kind: "diff", scenario: s.label, measure, t: utcMonth(p.date), mean: round(p.mean), lo: round(p.lo), hi: round(p.hi) });
+      }
+    }
+  }
+  const sorted = [...months].sort();
+  const [first, last] = [sorted[0], sorted[sorted.length - 1]];
+  // The rule's and the zero line's rows go in the facet's data (a faceted layer cannot have data of its own), once per panel.
+  for (const measure of DIFFERENCE_MEASURES) values.push({ kind: "zero", measure });
+  const start = series[0]!.policyStart;
+  const marked = start !== undefined && first !== undefined && start > first && start <= last!;
+  if (marked) {
+    for (const measure of DIFFERENCE_MEASURES) values.push({ kind: "start", measure, t: utcMonth(start), label: measure === DIFFERENCE_MEASURES[0] ? `policy from ${start}` : "" });
+  }
+  const reps = replicateCount(series);
+  const one = reps === "1";
+  const swept = series.some((s) => Object.keys(s.sweep).length > 0);
+  const startNote = marked
+    ? `The vertical line marks the policy start, ${start}: the first month ${scenario} differs from ${refName} (a policy step, a parameter or a series value), where its policy window begins; ${swept ? "its swept values differ from the first month, so the difference need not be 0 before it." : "before it the two ran the same rules with the same random numbers, so the difference is 0."}`
+    : `No policy start is marked: ${scenario} does not differ from ${refName} by a dated change within the run's months; it differs from its first month (by its parameters${swept ? " or swept values" : ""}), or not at all.`;
+  const ids = series.map((s) => s.label);
+  const colourScale = { domain: ids, range: series.map((s) => PALETTE[shown.indexOf(s) % PALETTE.length]!) };
+  const color = { field: "scenario", type: "nominal", title: "scenario", scale: colourScale, legend: LINE_LEGEND } as const;
+  // Whole years on the axis when the run spans several; months otherwise (years would repeat).
+  const years = first !== undefined && Number(last!.slice(0, 4)) - Number(first.slice(0, 4)) >= 4;
+  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: "month", axis: { format: years ? "%Y" : "%Y-%m", tickCount: 8 } } as const;
+  // Short: a rotated title longer than the panel is tall would push the panels apart.
+  const yTitle = "difference (people)";
+  const yAxis = { format: ",~r" } as const;
+  const title = `${scenario} minus ${refName}, month by month`;
+  const band = one ? "" : ", band = 95% confidence interval of that mean (Student t)";
+  return {
+    id,
+    section: "effects",
+    title,
+    caption: `The paired difference ${scenario} - ${refName} each month, at national scale: for each replicate r, ${scenario}'s value divided by its scale minus the value of ${refName}'s replicate r (which drew the same random numbers) divided by its scale; line = mean over ${one ? "the run's single pair (no band)" : `the ${reps} pairs`}${band}${swept ? `; a line per sweep point, each paired with ${refName}'s point as effects.csv pairs them` : ""}. Absconding: abscond events (TI -> irregular) per month; legal transfers: job_change events of interns (TI -> TI, another employer) per month; from flows.csv. Technical interns: the TI stock at the end of each month, from timeseries.csv. Panels have their own vertical scales. ${startNote}`,
+    spec: {
+      config: CONFIG,
+      title: { text: title, subtitle: `${scenario} - ${refName}, people per month (stock: people), national scale; ${one ? "1 replicate" : `mean of ${reps} paired replicates with 95% CI`}${marked ? `; policy from ${start}` : ""}` },
+      data: { values },
+      columns: 1,
+      facet: { field: "measure", type: "nominal", sort: [...DIFFERENCE_MEASURES], title: null },
+      spec: {
+        width: 700,
+        height: 150,
+        layer: [
+          { transform: [{ filter: "datum.kind === 'zero'" }], mark: { type: "rule", color: "#888", strokeDash: [4, 3] }, encoding: { y: { datum: 0, type: "quantitative" } } },
+          { transform: [{ filter: "datum.kind === 'diff'" }], mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle, axis: yAxis }, y2: { field: "hi" }, color } },
+          { transform: [{ filter: "datum.kind === 'diff'" }], mark: { type: "line", strokeWidth: 1.4 }, encoding: { x, y: { field: "mean", type: "quantitative", title: yTitle, axis: yAxis }, color } },
+          { transform: [{ filter: "datum.kind === 'start'" }], mark: { type: "rule", color: "#333", strokeDash: [5, 3], strokeWidth: 1.3 }, encoding: { x } },
+          { transform: [{ filter: "datum.kind === 'start' && datum.label !== ''" }], mark: { type: "text", align: "left", baseline: "top", dx: 4, dy: 3, fontSize: 10, color: "#333" }, encoding: { x, y: { value: 0 }, text: { field: "label" } } },
+        ],
+      },
+      resolve: { scale: { y: "independent" } },
+    } satisfies TopLevelSpec,
+  };
+}
+
+/** The difference-over-time charts: one per scenario other than the reference that has a shown, paired series, in the run's order; ids unique. */
+export function differenceCharts(run: RunData): Chart[] {
+  const names = [...new Set(chartSeries(run).map((s) => s.scenario))].filter((n) => n !== run.baseline.scenario);
+  const used = new Set<string>();
+  const out: Chart[] = [];
+  for (const name of names) {
+    let id = `difference-${slug(name)}`;
+    for (let k = 2; used.has(id); k++) id = `difference-${slug(name)}-${k}`;
+    const c = differenceChart(run, name, id);
+    if (!c) continue;
+    used.add(id);
+    out.push(c);
+  }
+  return out;
+}
+
 /** 6. Simulated TI stock against the observed one (data/observed/ti_stock.csv); undefined without observations in the run's span. */
 export function tiObservedChart(run: RunData): Chart | undefined {
   const series = chartSeries(run);
@@ -412,7 +547,7 @@ export function buildCharts(run: RunData): ChartSet {
   if (run.series.length > MAX_CHART_SERIES) {
     notes.push(`The run has ${run.series.length} scenario and sweep-point series; charts show ${MAX_CHART_SERIES} of them (${run.baseline.label} and the first ${MAX_CHART_SERIES - 1} others). The summary table lists all.`);
   }
-  const charts: Chart[] = [stocksChart(run), abscondChart(run), tiExitsChart(run), tiLeavingChart(run)];
+  const charts: Chart[] = [...differenceCharts(run), stocksChart(run), abscondChart(run), tiExitsChart(run), tiLeavingChart(run)];
   const vs = baselineChart(run);
   if (vs) charts.push(vs);
   else notes.push(`No comparison with a baseline: the run has a single scenario (${run.baseline.label}); run it with another scenario to get one.`);

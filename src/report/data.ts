@@ -1,9 +1,9 @@
 // Reading a finished run folder for `migsim report`: manifest.json, timeseries.csv, flows.csv and
 // summary.csv (streamed with csv-parse and aggregated on the fly, so large runs fit in memory),
-// plus the observed TI stock in data/observed/. Counts stay in simulated agents here; each
-// series carries the scale that converts them to national figures. Each CSV is hashed as it is
-// read and refused unless its sha256 is the one manifest.json records: a report never shows a
-// file changed (edited, truncated, damaged) after the run finished.
+// effects.csv when the run has one, plus the observed TI stock in data/observed/. Counts stay in
+// simulated agents here; each series carries the scale that converts them to national figures.
+// Each CSV is hashed as it is read and refused unless its sha256 is the one manifest.json records:
+// a report never shows a file changed (edited, truncated, damaged) after the run finished.
 
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
@@ -14,10 +14,11 @@ import { mean, sampleStandardDeviation } from "simple-statistics";
 import { UserError, ioError } from "../errors.js";
 import { FIRST_EXIT_STATUS, NATIONALITY_CODES, STATUS_CODES } from "../model/codes.js";
 import { type Manifest, readManifest } from "../output/manifest.js";
-import { COLUMNS } from "../output/csv.js";
-import { SUMMARY_COLUMNS, tCritical95, tHalfWidth95 } from "../output/summary.js";
+import { COLUMNS, outputColumns } from "../output/csv.js";
+import { EFFECTS_COLUMNS, REFERENCE_SCENARIO, SUMMARY_COLUMNS, tCritical95, tHalfWidth95 } from "../output/summary.js";
 import { DATA_DIR } from "../scenario/data.js";
 import type { ResolvedScenario } from "../scenario/load.js";
+import { policyWindowStart } from "../scenario/policy-start.js";
 
 /** Statuses of people living in Japan (the exits RETURNED, ONWARD, DEPORTED, SUBSIDIARY are left out). */
 export const IN_JAPAN_STATUSES: readonly string[] = STATUS_CODES.slice(0, FIRST_EXIT_STATUS);
@@ -52,6 +53,36 @@ export interface Series {
   abscondsByMonth: number[][];
   /** YYYY-MM a policy step switches Employment for Skill Development on (esdStartMonth); undefined if none does. */
   esdStart: string | undefined;
+  /**
+   * The start of the scenario's policy window (scenario/policy-start.ts policyWindowStart, the rule
+   * the run's summary.csv follows, on the resolved scenarios of the manifest; a sweep point's swept
+   * values are not compared): the first month it differs from the run's reference, after the run's
+   * first month and by its last. Undefined for the reference itself, for a scenario that differs
+   * from the outset, and for one that does not differ within the run.
+   */
+  policyStart: string | undefined;
+}
+
+/** One row of effects.csv (output/summary.ts, effectRow): a scenario and point against the reference on one metric, in simulated units. */
+export interface EffectRow {
+  scenario: string;
+  point: number;
+  reference: string;
+  /** As in summary.csv; a row of one group ends in the group's code in brackets, e.g. abscond_total[VN]. */
+  metric: string;
+  unit: string;
+  n: number;
+  scenarioMean: number;
+  referenceMean: number;
+  diffMean: number;
+  diffSd: number;
+  diffCi95Low: number;
+  diffCi95High: number;
+  /** scenario_mean / reference_mean (NaN when the reference mean is 0). */
+  ratio: number;
+  /** The scenario's scale. */
+  scale: number;
+  sweep: Record<string, string>;
 }
 
 export interface SummaryRow {
@@ -85,6 +116,8 @@ export interface RunData {
   baseline: Series;
   summary: SummaryRow[];
   sweepColumns: string[];
+  /** effects.csv's rows; null when the run has none (no reference scenario, or a single scenario). */
+  effects: EffectRow[] | null;
   /** data/observed/ti_stock.csv, all nationalities ([] if the file is missing). */
   observedTi: ObservedPoint[];
 }
@@ -194,7 +227,9 @@ export function checkRunFolder(dir: string): Manifest {
 
 /** The files the report reads, each checked against the sha256 manifest.json records. */
 const REPORTED = ["timeseries.csv", "flows.csv", "summary.csv"] as const;
-type Reported = (typeof REPORTED)[number];
+/** Read too when the manifest lists it among the outputs (migsim run writes it when the run has a reference scenario). */
+const EFFECTS_FILE = "effects.csv";
+type Reported = (typeof REPORTED)[number] | typeof EFFECTS_FILE;
 
 /** Refuses a file whose bytes are not the ones the run finished with (`actual`: their sha256). */
 function checkSha256(dir: string, m: Manifest, file: Reported, actual: string): void {
@@ -306,6 +341,7 @@ function newSeries(m: Manifest, scenario: string, point: number, sweep: Record<s
     tiTransfersByMonth: [],
     abscondsByMonth: [],
     esdStart: esdStartMonth(sc),
+    policyStart: undefined,
   };
 }
 
@@ -340,16 +376,21 @@ function lookup(series: Map<string, Series>, path: string, scenario: string, poi
   return [s, r];
 }
 
-/** Position of each column of an output (COLUMNS) by name. */
-function columnIndex<C extends readonly string[]>(columns: C): Record<C[number], number> {
-  return Object.fromEntries(columns.map((c, k) => [c, k])) as Record<C[number], number>;
+/**
+ * An output's columns as the run wrote them (with its --breakdown columns, which the report sums
+ * over, as over nationalities) and the position of each of COLUMNS[name] among them.
+ */
+function runColumns<N extends "timeseries" | "flows">(m: Manifest, name: N): { columns: string[]; at: Record<(typeof COLUMNS)[N][number], number> } {
+  const columns = outputColumns(name, [], m.spec.breakdown ?? []);
+  const at = Object.fromEntries(COLUMNS[name].map((c) => [c, columns.indexOf(c)])) as Record<(typeof COLUMNS)[N][number], number>;
+  return { columns, at };
 }
 
 async function readTimeseries(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "timeseries.csv");
-  const c = COLUMNS.timeseries;
-  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, status: iStatus, count: iCount, point: iPoint } = columnIndex(c);
-  for await (const row of csvRows(dir, m, "timeseries.csv", c)) {
+  const { columns, at } = runColumns(m, "timeseries");
+  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, status: iStatus, count: iCount, point: iPoint } = at;
+  for await (const row of csvRows(dir, m, "timeseries.csv", columns)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
     const t = num(row[iMonth], path, "month");
     const byRep = s.stocks.get(row[iStatus]!);
@@ -368,15 +409,15 @@ async function readTimeseries(dir: string, m: Manifest, series: Map<string, Seri
 
 async function readFlows(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "flows.csv");
-  const c = COLUMNS.flows;
-  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = columnIndex(c);
+  const { columns, at } = runColumns(m, "flows");
+  const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = at;
   // The months are timeseries.csv's (read first): a month without such events counts 0.
   for (const s of series.values()) {
     const zeros = (): number[] => Array.from({ length: s.dates.length }, () => 0);
     s.tiTransfersByMonth = s.replicates.map(zeros);
     s.abscondsByMonth = s.replicates.map(zeros);
   }
-  for await (const row of csvRows(dir, m, "flows.csv", c)) {
+  for await (const row of csvRows(dir, m, "flows.csv", columns)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
     const n = num(row[iCount], path, "count");
     const event = row[iEvent]!;
@@ -440,6 +481,58 @@ function readSummary(dir: string, m: Manifest): { rows: SummaryRow[]; sweepColum
   return { rows, sweepColumns };
 }
 
+/**
+ * effects.csv when the manifest lists it among the outputs (checked against its sha256), else
+ * null. A run without a reference scenario has none; a manifest that lists it while the file is
+ * missing is refused, as for the other files.
+ */
+function readEffects(dir: string, m: Manifest): EffectRow[] | null {
+  if (!m.outputs.some((o) => o.file === EFFECTS_FILE)) return null;
+  const path = join(dir, EFFECTS_FILE);
+  if (!existsSync(path)) throw new UserError(`${path} is missing from the run folder ${dir}, though ${join(dir, "manifest.json")} lists it; re-run it (migsim reproduce ${join(dir, "manifest.json")}) to get every output.`);
+  const bytes = readFileSync(path);
+  checkSha256(dir, m, EFFECTS_FILE, createHash("sha256").update(bytes).digest("hex"));
+  const records = parseSync(bytes.toString("utf8"), { skip_empty_lines: true }) as string[][];
+  const header = records[0] ?? [];
+  if (EFFECTS_COLUMNS.some((c, k) => header[k] !== c)) {
+    throw new UserError(`${path}: expected the columns ${EFFECTS_COLUMNS.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
+  }
+  const sweepColumns = header.slice(EFFECTS_COLUMNS.length);
+  const at = (name: string): number => header.indexOf(name);
+  const value = (s: string | undefined): number => (s === undefined || s === "" ? NaN : Number(s));
+  return records.slice(1).map((r) => ({
+    scenario: r[at("scenario")]!,
+    point: value(r[at("point")]),
+    reference: r[at("reference")]!,
+    metric: r[at("metric")]!,
+    unit: r[at("unit")]!,
+    n: value(r[at("n")]),
+    scenarioMean: value(r[at("scenario_mean")]),
+    referenceMean: value(r[at("reference_mean")]),
+    diffMean: value(r[at("diff_mean")]),
+    diffSd: value(r[at("diff_sd")]),
+    diffCi95Low: value(r[at("diff_ci95_low")]),
+    diffCi95High: value(r[at("diff_ci95_high")]),
+    ratio: value(r[at("ratio")]),
+    scale: value(r[at("scale")]),
+    sweep: Object.fromEntries(sweepColumns.map((c, k) => [c, r[EFFECTS_COLUMNS.length + k] ?? ""])),
+  }));
+}
+
+/**
+ * The reference series a series is paired with, as effects.csv pairs them: the reference's point 0
+ * when it has one point, else its point of the same number when both have as many points;
+ * undefined for the reference's own series and where no point pairs.
+ */
+export function referenceSeries(run: Pick<RunData, "series" | "baseline">, s: Series): Series | undefined {
+  const ref = run.baseline.scenario;
+  if (s.scenario === ref) return undefined;
+  const refPoints = run.series.filter((x) => x.scenario === ref);
+  if (refPoints.length === 1) return refPoints[0];
+  const points = run.series.filter((x) => x.scenario === s.scenario);
+  return refPoints.length === points.length ? refPoints.find((x) => x.point === s.point) : undefined;
+}
+
 /** data/observed/ti_stock.csv, nationality ALL, in date order; [] when the file is absent. */
 export function readObservedTiStock(path = join(DATA_DIR, "observed", "ti_stock.csv")): ObservedPoint[] {
   if (!existsSync(path)) return [];
@@ -461,7 +554,12 @@ export async function loadRun(dir: string): Promise<RunData> {
   const { rows, sweepColumns } = readSummary(dir, manifest);
   // The run's reference (`--reference NAME`, as effects.csv uses it), else the scenario named
   // baseline, else the first.
-  const reference = manifest.spec.reference ?? "baseline";
+  const reference = manifest.spec.reference ?? REFERENCE_SCENARIO;
   const baseline = list.find((s) => s.scenario === reference && s.point === 0) ?? list[0]!;
-  return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, observedTi: readObservedTiStock() };
+  const refSpec = manifest.spec.scenarios.find((s) => s.name === baseline.scenario)!;
+  for (const s of list) {
+    if (s.scenario !== baseline.scenario) s.policyStart = policyWindowStart(manifest.spec.scenarios.find((x) => x.name === s.scenario)!, refSpec, manifest.spec);
+  }
+  const effects = readEffects(dir, manifest);
+  return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, effects, observedTi: readObservedTiStock() };
 }

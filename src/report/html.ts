@@ -10,8 +10,9 @@ import { PARAMS } from "../model/params.js";
 import type { PolicyEntry } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { type ScenarioChanges, scenarioChanges } from "./changes.js";
-import type { Chart } from "./charts.js";
+import { type Chart, NATIONALITY_NAMES } from "./charts.js";
 import { type RunData, type SummaryRow, logScaleCi } from "./data.js";
+import { type EffectLine, type GroupKind, type GroupTable, MAX_EFFECT_SERIES, type SeriesEffects, effectTables, isCountUnit } from "./effects.js";
 
 export interface RenderedChart extends Chart {
   svg: string;
@@ -156,7 +157,93 @@ const UNITS: Record<string, string> = {
   "person-years": "person-years (national)", "per 1000 person-years": "per 1,000 person-years",
 };
 /** Units of counts: scaled to national figures, and never below zero (so a log-scale interval). */
-const isCount = (unit: string): boolean => unit === "agents" || unit === "person-years";
+const isCount = isCountUnit;
+
+/** What the intervals of the effects tables and difference charts mean (INTERVALS says it of the others). */
+export const EFFECT_INTERVALS = "The effects are paired differences: replicate r of each scenario against replicate r of the reference, which drew the same random numbers (common random numbers), with every parameter fixed at the values above. Each 95% confidence interval of a difference is the Student t interval of the mean of those paired differences, so it measures replicate noise only, how far the mean difference would move with other random seeds; it does not include uncertainty about the parameters themselves.";
+/** The same, for a run over a posterior (`migsim run --posterior`). */
+export const POSTERIOR_EFFECT_INTERVALS = "The effects are paired differences: replicate r of each scenario against replicate r of the reference, which ran with the same posterior draw and drew the same random numbers. Each 95% confidence interval of a difference is the Student t interval of the mean of those paired differences, so it spans the effect's spread over the posterior draws (the parameters' uncertainty, as the posterior gives it) as well as replicate noise.";
+
+const SIG3 = new Intl.NumberFormat("en-GB", { maximumSignificantDigits: 3 });
+/** A ratio of means, 3 significant digits ("-" where the reference's mean is 0). */
+const formatRatio = (x: number): string => (Number.isFinite(x) ? SIG3.format(x) : "-");
+
+/** A difference with its 95% CI, e.g. "-120 (-180 to -60)"; without an interval (n < 2) the difference alone. */
+function formatDiff(l: EffectLine): string {
+  if (!l.sameScale) return "- (scales differ)";
+  const ci = Number.isFinite(l.lo) && Number.isFinite(l.hi) ? ` (${formatNumber(l.lo)} to ${formatNumber(l.hi)})` : "";
+  return `${formatNumber(l.diff)}${ci}`;
+}
+
+/** The cells of one effect: scenario, reference, difference (95% CI), ratio. */
+const effectCells = (l: EffectLine | undefined): string => (l === undefined
+  ? '<td class="num">-</td><td class="num">-</td><td class="num">-</td><td class="num">-</td>'
+  : `<td class="num">${h(formatNumber(l.scenario))}</td><td class="num">${h(formatNumber(l.reference))}</td><td class="num">${h(formatDiff(l))}</td><td class="num">${h(formatRatio(l.ratio))}</td>`);
+
+function effectLinesTable(lines: readonly EffectLine[], scenario: string, reference: string): string {
+  return `<table class="effects"><thead><tr><th>metric</th><th>what</th><th>unit</th><th>n</th><th>${h(scenario)}</th><th>${h(reference)}</th><th>difference (95% CI)</th><th>ratio</th></tr></thead>
+<tbody>${lines.map((l) => `<tr><td class="mono">${h(l.metric)}</td><td>${h(l.what)}</td><td>${h(UNITS[l.unit] ?? l.unit)}</td><td class="num">${h(l.n)}</td>${effectCells(l)}</tr>`).join("\n")}</tbody></table>`;
+}
+
+const GROUP_TITLES: Record<GroupKind, string> = { nationality: "By nationality", sector: "By sector", other: "By other group" };
+const GROUP_HEADS: Record<GroupKind, string> = { nationality: "nationality", sector: "sector", other: "group" };
+
+function groupTable(e: SeriesEffects, g: GroupTable): string {
+  const gm = e.groupMetrics!;
+  const when = gm.window ? `${gm.window.from} to ${gm.window.to}` : "whole run";
+  const rateHead = `absconding per 1,000 intern-years, ${when}`;
+  const countHead = `interns who absconded, ${when} (people, national)`;
+  const sub = `<th>${h(e.series.scenario)}</th><th>${h(e.reference)}</th><th>difference (95% CI)</th><th>ratio</th>`;
+  const withRate = gm.rate !== undefined;
+  const name = (code: string): string => (g.kind === "nationality" ? `${code} (${NATIONALITY_NAMES[code] ?? code})` : code);
+  return `<h4>${h(GROUP_TITLES[g.kind])}</h4>
+<table class="effects groups" data-kind="${h(g.kind)}"><thead><tr><th rowspan="2">${h(GROUP_HEADS[g.kind])}</th>${withRate ? `<th colspan="4">${h(rateHead)}</th>` : ""}<th colspan="4">${h(countHead)}</th></tr>
+<tr>${withRate ? sub : ""}${sub}</tr></thead>
+<tbody>${g.rows.map((r) => `<tr><td>${h(name(r.group))}</td>${withRate ? effectCells(r.rate) : ""}${effectCells(r.count)}</tr>`).join("\n")}</tbody></table>`;
+}
+
+/** One series' tables: what its policy window is, the headline rows, the other rows folded, the tables by group. */
+function seriesEffectsHtml(e: SeriesEffects): string {
+  const s = e.series;
+  const first = s.dates[0];
+  const last = s.dates[s.dates.length - 1];
+  const swept = Object.keys(s.sweep).length > 0;
+  const windowText = e.window
+    ? `Policy window: ${e.window.from} to ${e.window.to}, from the first month ${s.scenario} differs from ${e.reference} (a policy step, a parameter or a series value) to ${e.window.to === last ? "the run's last month" : e.window.to}${swept ? "; its swept values differ from the first month too" : ""}. The first rows are the window's, the next ones the whole run's totals.`
+    : e.policyStart !== undefined
+      ? `${s.scenario} differs from ${e.reference} from ${e.policyStart}, but effects.csv has no metrics over ${e.policyStart} to ${last} (a run made with this migsim counts them; an older one with --window ${e.policyStart}..${last}), so the rows below are the whole run's.`
+      : `${s.scenario} does not differ from ${e.reference} by a dated change within the run's months: it differs from its first month (by its parameters${swept ? " or swept values" : ""}), or not at all, so it has no policy window and the rows below are the whole run's totals.`;
+  const main = e.main.length > 0 ? effectLinesTable(e.main, s.scenario, e.reference) : `<p>effects.csv has no rows of these metrics for ${h(s.label)}.</p>`;
+  const other = e.other.length === 0 ? "" : `<details><summary>Other metrics of all groups (${e.other.length})</summary>${effectLinesTable(e.other, s.scenario, e.reference)}</details>`;
+  const groups = e.groups.length > 0
+    ? e.groups.map((g) => groupTable(e, g)).join("\n")
+    : e.groupRowCount > 0
+      ? `<p>effects.csv has ${h(e.groupRowCount)} rows by group for ${h(s.label)}, none of absconding; they are in effects.csv.</p>`
+      : `<p>No rows by nationality or sector in effects.csv for ${h(s.label)}, so no breakdown is shown.</p>`;
+  return `<section class="effect"><h3>${h(s.label)} against ${h(e.reference)}</h3>
+<p>${h(windowText)}</p>
+${main}
+${other}
+${groups}
+</section>`;
+}
+
+/** The effects section's text and tables (its figures are added by renderPage). */
+function effectsHtml(run: RunData): string {
+  const ref = run.baseline.scenario;
+  const others = run.series.filter((s) => s.scenario !== ref);
+  if (others.length === 0) return `<p>The run has a single scenario (${h(run.baseline.label)}): there is nothing to compare it with.</p>`;
+  const sentence = `<p id="effect-intervals">${h(run.manifest.spec.posterior ? POSTERIOR_EFFECT_INTERVALS : EFFECT_INTERVALS)}</p>`;
+  if (run.effects === null) {
+    return `${sentence}
+<p>This run has no <code>effects.csv</code> (a run writes it when it has a scenario named baseline, or the one <code>--reference NAME</code> names, and another scenario), so there are no tables of effects; the charts below compare each scenario with ${h(run.baseline.label)}.</p>`;
+  }
+  const tables = effectTables(run);
+  const cut = others.length > MAX_EFFECT_SERIES ? `<p class="note">The run has ${others.length} scenario and sweep-point series besides ${h(ref)}; tables are shown for the first ${MAX_EFFECT_SERIES}. effects.csv has them all.</p>` : "";
+  return `${sentence}
+<p>From <code>effects.csv</code>: for each scenario, its mean over the replicates, the mean of ${h(ref)} (the run's reference), the mean paired difference (scenario - ${h(ref)}) with its 95% confidence interval, and the ratio of the two means. Counts (people, person-years) are national figures, the simulated count divided by the scale; rates per 1,000 intern-years are not scaled. The policy window of a scenario runs from the first month it differs from ${h(ref)} to the run's last month, so a policy that starts in a later year is not averaged with the years before it.</p>
+${cut}${tables.map(seriesEffectsHtml).join("\n")}`;
+}
 
 function summaryTable(run: RunData): string {
   const sweeping = run.sweepColumns.length > 0 || run.summary.some((r) => r.point !== 0);
@@ -182,10 +269,15 @@ export function renderPage(run: RunData, charts: RenderedChart[], notes: string[
   const names = run.manifest.spec.scenarios.map((s) => s.name);
   const folder = basename(resolve(run.dir));
   const title = `migsim report: ${names.join(", ")}`;
-  const figures = charts.map((c, k) => `<figure class="chart" id="${h(c.id)}" aria-labelledby="${h(c.id)}-caption">
+  // Figures are numbered in page order: those beside the effects first.
+  const effectCharts = charts.filter((c) => c.section === "effects");
+  const otherCharts = charts.filter((c) => c.section !== "effects");
+  const figure = (c: RenderedChart, k: number): string => `<figure class="chart" id="${h(c.id)}" aria-labelledby="${h(c.id)}-caption">
 ${c.svg}
 <figcaption id="${h(c.id)}-caption"><strong>Figure ${k + 1}. ${h(c.title)}.</strong> ${h(c.caption)}</figcaption>
-</figure>`).join("\n");
+</figure>`;
+  const effectFigures = effectCharts.map((c, k) => figure(c, k)).join("\n");
+  const figures = otherCharts.map((c, k) => figure(c, effectCharts.length + k)).join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -207,6 +299,10 @@ ${identity(run)}
 <section id="scenarios"><h2>Scenarios</h2>
 ${scenarios(run)}
 </section>
+<section id="effects"><h2>Effects against ${h(run.baseline.scenario)}</h2>
+${effectsHtml(run)}
+${effectFigures}
+</section>
 <section id="charts"><h2>Charts</h2>
 <p id="intervals">${h(run.manifest.spec.posterior ? POSTERIOR_INTERVALS : INTERVALS)}</p>${run.manifest.spec.posterior ? `
 <p id="posterior">Posterior: <code>${h(run.manifest.spec.posterior.file)}</code> (sha256 ${h(run.manifest.spec.posterior.sha256)}); particle of each replicate: ${h(run.manifest.spec.posterior.draws.join(", "))}.</p>` : ""}
@@ -216,7 +312,7 @@ ${figures}
 <section id="summary"><h2>Summary</h2>
 ${summaryTable(run)}
 </section>
-<footer>Made by <code>migsim report</code> (migsim ${h(VERSION)}, Vega ${h(libraries.vega)}, Vega-Lite ${h(libraries.vegaLite)}) from <code>${h(folder)}/manifest.json</code>, <code>timeseries.csv</code>, <code>flows.csv</code> and <code>summary.csv</code>. The page is self-contained: it loads no scripts, fonts, styles or data. Column definitions: docs/outputs.md in the migsim repository.</footer>
+<footer>Made by <code>migsim report</code> (migsim ${h(VERSION)}, Vega ${h(libraries.vega)}, Vega-Lite ${h(libraries.vegaLite)}) from <code>${h(folder)}/manifest.json</code>, <code>timeseries.csv</code>, <code>flows.csv</code>${run.effects === null ? " and <code>summary.csv</code>" : ", <code>summary.csv</code> and <code>effects.csv</code>"}. The page is self-contained: it loads no scripts, fonts, styles or data. Column definitions: docs/outputs.md in the migsim repository.</footer>
 </main>
 </body>
 </html>

@@ -212,9 +212,9 @@ describe("loadRun errors name the folder or file", () => {
 });
 
 describe("charts", () => {
-  it("builds the six charts, in national figures", () => {
+  it("builds the six charts and one of differences per other scenario, in national figures", () => {
     const { charts, notes } = buildCharts(run);
-    expect(charts.map((c) => c.id)).toEqual(["stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "ti-transfers-vs-abscond", "scenarios-vs-baseline", "ti-stock-observed"]);
+    expect(charts.map((c) => c.id)).toEqual([`difference-${TEST_SCENARIO}`, "stocks-by-status", "abscond-by-nationality", "ti-transfers-returns", "ti-transfers-vs-abscond", "scenarios-vs-baseline", "ti-stock-observed"]);
     expect(notes).toEqual([]);
     for (const c of charts) {
       expect(c.title.length).toBeGreaterThan(10);

@@ -96,8 +96,8 @@ describe("legal transfers against absconding", () => {
     expect(tiLeavingChart(without).caption).toMatch(/no month is marked/);
   });
 
-  it("is the fourth chart and renders to SVG with both panels, the mark's label and every series in the legend", async () => {
-    const charts = buildCharts(run).charts;
+  it("is the fourth chart of the charts section and renders to SVG with both panels, the mark's label and every series in the legend", async () => {
+    const charts = buildCharts(run).charts.filter((c) => c.section !== "effects");
     expect(charts[3]!.id).toBe("ti-transfers-vs-abscond");
     const svg = await renderSvg(charts[3]!.spec);
     expect(svg).toContain(charts[3]!.title);
