@@ -14,7 +14,7 @@
 // from which `migsim merge` (merge.ts) rebuilds the single-machine outputs byte for byte.
 
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { RunResult } from "../engine/simulate.js";
 import { STREAM_PURPOSES } from "../engine/rng.js";
@@ -295,12 +295,12 @@ function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: n
   const checkpoints: Checkpoint[] = [];
   const ends: number[] = [];
   if (!existsSync(path)) return { checkpoints, ends };
-  let end = 0;
-  const lines = readFileSync(path, "utf8").split("\n");
+  // Line by line, not as one string: a line is ~30 KB (a task's metrics), and a file of tens of
+  // thousands of tasks would pass V8's longest string (about 512 M characters).
+  const lines = [...fileLines(path)];
   let last = lines.length - 1;
-  while (last >= 0 && lines[last]!.trim() === "") last--;
-  for (const [k, line] of lines.entries()) {
-    end += Buffer.byteLength(line) + 1;
+  while (last >= 0 && lines[last]!.text.trim() === "") last--;
+  for (const [k, { text: line, end }] of lines.entries()) {
     if (line.trim() === "") continue;
     let c: unknown;
     try {
@@ -316,6 +316,33 @@ function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: n
     ends.push(end);
   }
   return { checkpoints, ends };
+}
+
+/** A file's lines (without "\n") and the byte offset after each one's "\n" (or the end), read in chunks. */
+export function* fileLines(path: string): Generator<{ text: string; end: number }> {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let pending: Buffer[] = [];
+    let offset = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let from = 0;
+      for (let k = buf.indexOf(10, 0); k >= 0 && k < n; k = buf.indexOf(10, k + 1)) {
+        pending.push(Buffer.from(buf.subarray(from, k)));
+        const text = Buffer.concat(pending).toString("utf8");
+        pending = [];
+        yield { text, end: offset + k + 1 };
+        from = k + 1;
+      }
+      if (from < n) pending.push(Buffer.from(buf.subarray(from, n)));
+      offset += n;
+    }
+    if (pending.length > 0) yield { text: Buffer.concat(pending).toString("utf8"), end: offset };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The checkpoint lines of a file (a torn last line is dropped). */
@@ -612,6 +639,25 @@ function referenceGroupOf(plan: Plan, groups: { first: Task; metrics: Metric[][]
 }
 
 /**
+ * The value of metric `name` in each replicate's metrics, looked up through a name -> position map
+ * per list, built once: tasks have hundreds of metrics (rows by nationality and sector), and a
+ * search by name per metric and replicate grew with the square of their number.
+ */
+function metricLookup(): (ms: Metric[] | undefined, name: string) => number {
+  const index = new WeakMap<Metric[], Map<string, number>>();
+  return (ms, name) => {
+    if (!ms) return NaN;
+    let byName = index.get(ms);
+    if (!byName) {
+      byName = new Map(ms.map((m, k) => [m.name, k]));
+      index.set(ms, byName);
+    }
+    const k = byName.get(name);
+    return k === undefined ? NaN : ms[k]!.value;
+  };
+}
+
+/**
  * variance.csv's rows (summary.ts, varianceRow): for every scenario and point, each metric's own
  * spread between and within posterior draws, and, against the reference where effects.csv pairs
  * them, the paired difference's.
@@ -620,8 +666,8 @@ export function varianceRows(plan: Plan, metrics: Metric[][], perDraw: number): 
   const groups = taskGroups(plan, metrics);
   const refIndex = plan.tasks.find((t) => t.scenario === plan.reference)?.scenarioIndex;
   const replicates = Math.max(...groups.map((g) => g.metrics.length)) - 1; // metrics[r], r from 1
-  const valuesOf = (ms: Metric[][], name: string): number[] =>
-    Array.from({ length: replicates }, (_, k) => ms[k + 1]?.find((m) => m.name === name)?.value ?? NaN);
+  const lookup = metricLookup();
+  const valuesOf = (ms: Metric[][], name: string): number[] => Array.from({ length: replicates }, (_, k) => lookup(ms[k + 1], name));
   const rows: unknown[][] = [];
   for (const g of groups) {
     const t = g.first;
@@ -652,6 +698,7 @@ export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null
   if (refIndex === undefined || !tasks.some((t) => t.scenarioIndex !== refIndex)) return null;
   const groups = taskGroups(plan, metrics);
   const rows: unknown[][] = [];
+  const lookup = metricLookup();
   for (const g of groups) {
     const t = g.first;
     if (t.scenarioIndex === refIndex) continue;
@@ -659,9 +706,10 @@ export function effectsRows(plan: Plan, metrics: Metric[][]): unknown[][] | null
     if (!ref) continue;
     const cells = sweepCells(plan, t);
     const replicates = Math.max(g.metrics.length, ref.metrics.length);
-    const valueOf = (ms: Metric[][], r: number, name: string): number => ms[r]?.find((m) => m.name === name)?.value ?? NaN;
+    const valueOf = (ms: Metric[][], r: number, name: string): number => lookup(ms[r], name);
+    const refNames = new Set(ref.metrics.flatMap((ms) => (ms ?? []).map((x) => x.name)));
     for (const m of g.metrics.find((ms) => ms !== undefined) ?? []) {
-      if (!ref.metrics.some((ms) => ms?.some((x) => x.name === m.name))) continue;
+      if (!refNames.has(m.name)) continue;
       const values = Array.from({ length: replicates }, (_, r) => valueOf(g.metrics, r, m.name));
       const referenceValues = Array.from({ length: replicates }, (_, r) => valueOf(ref.metrics, r, m.name));
       rows.push([...effectRow({ scenario: t.scenario, point: t.point, reference: plan.reference, scale: inputs[t.inputsIndex]!.scale, metric: m.name, unit: m.unit, values, referenceValues }), ...cells]);
