@@ -14,7 +14,7 @@ Typical use in a notebook::
     ts = run.timeseries()         # timeseries.csv + columns variant, year, scale
     nat = mio.national(ts)        # counts / scale = national figures
 
-Conventions (see docs/outputs.md for the CSV columns):
+Conventions (see docs/outputs.md for the columns):
 
 * A *variant* is a scenario, or ``scenario#point`` when the scenario sweeps parameters. The
   notebooks compare variants; ``run.variants`` keeps the command-line order.
@@ -22,6 +22,9 @@ Conventions (see docs/outputs.md for the CSV columns):
   (``spec.scale``, or the scenario's own ``scale`` when ``spec.scale`` is null).
 * Replicates of different scenarios share their seeds (common random numbers), so they are
   paired on ``seed``.
+* Events come from ``events.csv``, or from the ``events/`` folder of Parquet files of a run made
+  with ``--events --events-format parquet``, which ``run.events()`` reads with pandas and pyarrow
+  (when pyarrow is installed; Debian 12 does not package it: ``pip install pyarrow``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -144,7 +148,16 @@ class Run:
                                     "scenario": t["scenario"], "point": t["point"],
                                     "replicate": int(t["replicate"]), "seed": int(t["seed"])} for t in tasks])
         self.baseline = "baseline" if "baseline" in self.variants else self.variants[0]
-        self.has_events = (self.path / "events.csv").is_file()
+        # events.csv, or with --events-format parquet the events/ folder (one file per task, in task
+        # order in the manifest's outputs).
+        self.events_files = [self.path / o["file"] for o in self.manifest.get("outputs", [])
+                             if str(o.get("file", "")).startswith("events/") and str(o["file"]).endswith(".parquet")]
+        self.events_format = ("csv" if (self.path / "events.csv").is_file()
+                              else "parquet" if self.events_files else None)
+        self.has_events = self.events_format is not None
+        # Why events() returned None, in words (for the notebooks to print).
+        self.events_note = ("" if self.has_events else
+                            "this run was made without --events, so it has no events.csv or events/ folder")
         self._cache: dict[str, pd.DataFrame] = {}
 
     def variant_name(self, scenario: str, point: int) -> str:
@@ -162,7 +175,10 @@ class Run:
         print(f"Replicates: {self.replicates} per variant, root seed {self.spec.get('seed')}")
         print("Scale:      " + ", ".join(f"{s} {x:g} (1 agent = {1 / x:,.0f} people)"
                                          for s, x in self.scales.items()))
-        print(f"events.csv: {'yes' if self.has_events else 'no (run without --events)'}")
+        print("Events:     " + ("events.csv" if self.events_format == "csv" else
+                                 f"events/ ({len(self.events_files)} Parquet files; reading them needs pyarrow: "
+                                 f"{'installed' if have_pyarrow() else 'not installed'})" if self.events_format == "parquet" else
+                                 "no (run without --events)"))
         print(f"Python:     {sys.executable} {sys.version.split()[0]}, pandas {pd.__version__}")
 
     # ---- loaders
@@ -203,12 +219,18 @@ class Run:
         return self._cache["summary"]
 
     def events(self, max_replicates: int | None = None, chunksize: int = 2_000_000) -> pd.DataFrame | None:
-        """events.csv, or None when the run was made without --events.
+        """The run's events (events.csv, or the events/ Parquet files), or None when it has none
+        (``events_note`` then says why: no --events, or Parquet events without pyarrow).
 
         Read in chunks with compact dtypes; ``max_replicates`` keeps only replicates 1..N of each
-        variant (events.csv grows with the scale: about 11 M rows per task at scale 1)."""
+        variant (events.csv grows with the scale: about 11 M rows per task at scale 1). Parquet
+        events have the same columns (``from`` is "" for an entry from abroad, as in the CSV) and
+        also ``sector``, ``region``, ``size`` ("" without an employer), ``age_years`` and
+        ``months_in_japan``."""
         if not self.has_events:
             return None
+        if self.events_format == "parquet":
+            return self._events_parquet(max_replicates)
         cols = ["scenario", "replicate", "month", "agent", "nationality", "event", "from", "to", "seed", "point"]
         dtypes = {"scenario": "category", "replicate": "int32", "month": "int32", "agent": "int64",
                   "nationality": "category", "event": "category", "from": "category",
@@ -225,6 +247,32 @@ class Run:
         df = self._decorate(df)
         return df
 
+    def _events_parquet(self, max_replicates: int | None) -> pd.DataFrame | None:
+        """The events/ folder, file by file in task order (so rows are in events.csv's order)."""
+        if not have_pyarrow():
+            self.events_note = (
+                f"the events of this run are Parquet files ({self.path / 'events'}), and reading them needs "
+                f"pyarrow, which this Python ({sys.executable}) does not have: install it (pip install pyarrow) "
+                "or re-run with --events-format csv (the default)")
+            return None
+        text = ["scenario", "nationality", "event", "from", "to", "sector", "region", "size"]
+        cols = ["scenario", "replicate", "month", "agent", "nationality", "event", "from", "to", "seed", "point",
+                "sector", "region", "size", "age_years", "months_in_japan"]
+        parts = []
+        for f in self.events_files:
+            rep = re.search(r"-r(\d+)\.parquet$", f.name)
+            if max_replicates is not None and rep and int(rep.group(1)) > max_replicates:
+                continue
+            parts.append(pd.read_parquet(f, engine="pyarrow", columns=cols))
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+        # As the CSV reader gives them: text ("" for null: an entry's `from`, no employer), compact ints.
+        for c in text:
+            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
+        for c, t in {"replicate": "int32", "month": "int32", "agent": "int64", "seed": "int64", "point": "int32",
+                     "age_years": "int32", "months_in_japan": "int32"}.items():
+            df[c] = df[c].astype(t)
+        return self._decorate(df)
+
     # ---- facts about the months covered
     def months(self) -> pd.DataFrame:
         """One row per date of the run: date, month index, year, end-of-month timestamp."""
@@ -240,6 +288,15 @@ class Run:
 
 
 # --------------------------------------------------------------------------- helpers
+
+def have_pyarrow() -> bool:
+    """Whether pyarrow can be imported (pandas reads Parquet with it)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
 
 def to_time(dates: pd.Series) -> pd.Series:
     """'YYYY-MM' -> Timestamp at the end of that month (stocks are end-of-month)."""

@@ -28,6 +28,11 @@ export interface ExperimentSpec {
   scale: number | null;
   until: string | null;
   events: boolean;
+  /**
+   * `--events-format parquet` (with events): each task's events as events/*.parquet
+   * (output/parquet.ts) instead of events.csv. Absent for CSV, so such a spec is as before.
+   */
+  eventsFormat?: "parquet";
   ciTarget: number;
   /**
    * `--window FROM..TO` (repeatable): summary.csv also counts flows over these months

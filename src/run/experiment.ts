@@ -24,15 +24,16 @@ import type { Params } from "../model/params.js";
 import { renameDurable, writeFileAtomic } from "../output/atomic.js";
 import { CsvOutputs, type OutputName, csvHeader, writeCsvAtomic } from "../output/csv.js";
 import { type FolderLock, lockFolder } from "../output/lock.js";
+import { type EventsFileRecord, ParquetEvents, clearEventFiles, eventsFile, hasEventFiles, keepEventFiles } from "../output/parquet.js";
 import { type ExperimentSpec, type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, sha256Ranges, specSha256, writeManifest } from "../output/manifest.js";
 import { EFFECTS_COLUMNS, type Metric, REFERENCE_SCENARIO, SUMMARY_COLUMNS, VARIANCE_COLUMNS, effectRow, metricNamesOf, summaryRow, taskMetrics, varianceRow } from "../output/summary.js";
 import { designValue } from "../scenario/design.js";
 import { policyWindowStart, runLastMonth } from "../scenario/policy-start.js";
+import type { DeclaredMetric } from "../scenario/schema.js";
+import { type MonthWindow, checkWindows, parseWindow } from "../scenario/window.js";
 import { buildInputs } from "../scenario/resolve.js";
 import { type SweepPoints, expandSweep } from "../scenario/sweep.js";
-import type { DeclaredMetric } from "../scenario/schema.js";
 import { validateExperimentSpec, validateScenarios } from "../scenario/validate.js";
-import { type MonthWindow, checkWindows, parseWindow } from "../scenario/window.js";
 import { VERSION } from "../version.js";
 import { runTasks } from "./pool.js";
 import { withDraw } from "./posterior.js";
@@ -87,6 +88,8 @@ export interface Checkpoint {
   seed?: number;
   spec?: string;
   metrics: Metric[];
+  /** With spec.eventsFormat "parquet": the task's events file (output/parquet.ts) and its sha256; --resume checks it, merge copies it. */
+  events?: EventsFileRecord;
 }
 
 /** The tasks of shard `index` (0-based) of `count`: every count-th task from the index-th, so shards get a mix of scenarios and replicates. */
@@ -104,6 +107,7 @@ export function checkOutputDir(dir: string, overwrite: boolean, hint = `choose a
     throw new UserError(`Output folder ${dir} cannot be used: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (expected a folder).`);
   }
   const clash = entries.filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
+  if (hasEventFiles(dir)) clash.push("events/");
   if (clash.length > 0 && !overwrite) {
     throw new UserError(
       `Output folder ${dir} already holds a run (${clash.join(", ")}); ${hint}.`,
@@ -121,6 +125,8 @@ export function clearRunFiles(dir: string): void {
       throw ioError(e, join(dir, f));
     }
   }
+  // events/*.parquet of a run with --events-format parquet (and the folder, once empty).
+  clearEventFiles(dir);
 }
 
 /**
@@ -151,7 +157,8 @@ export function prepareRunDir(dir: string, overwrite: boolean, command: readonly
 
 /** The CSVs a run writes per task (events.csv only with --events). */
 export function outputNames(spec: ExperimentSpec): OutputName[] {
-  return spec.events ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
+  // With --events-format parquet, the events go to events/*.parquet instead (output/parquet.ts).
+  return spec.events && spec.eventsFormat !== "parquet" ? ["timeseries", "flows", "events"] : ["timeseries", "flows"];
 }
 
 export interface Plan {
@@ -284,7 +291,8 @@ function isCheckpoint(c: unknown): c is Checkpoint {
   const x = c as Record<string, unknown>;
   const numbers = (o: unknown): boolean => typeof o === "object" && o !== null && Object.values(o).every((v) => typeof v === "number");
   return Number.isInteger(x.task) && numbers(x.sizes) && Array.isArray(x.metrics) &&
-    (x.digests === undefined || (typeof x.digests === "object" && x.digests !== null && Object.values(x.digests).every((v) => typeof v === "string")));
+    (x.digests === undefined || (typeof x.digests === "object" && x.digests !== null && Object.values(x.digests).every((v) => typeof v === "string"))) &&
+    (x.events === undefined || (typeof x.events === "object" && x.events !== null && typeof (x.events as Record<string, unknown>).file === "string" && typeof (x.events as Record<string, unknown>).sha256 === "string"));
 }
 
 /**
@@ -361,6 +369,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
   // The code as loaded now is what runs, even if the checkout changes during the run.
   const code = codeProvenance();
   const outputs = outputNames(spec);
+  const parquetEvents = spec.events && spec.eventsFormat === "parquet";
 
   // One process at a time in the folder (output/lock.ts), from before anything in it is touched.
   const lock = o.resume ? lockFolder(o.out, o.command) : prepareRunDir(o.out, o.overwrite, o.command);
@@ -405,14 +414,30 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
       const { checkpoints: all, ends } = readCheckpointLines(checkpointsPath);
       // Checkpoints are in task order; keep the prefix whose bytes are all on disk.
       let k = 0;
-      while (k < all.length && all[k]!.task === mine[k]?.index && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!)) k++;
+      // With Parquet events, also the task's events file (written before its checkpoint; a file deleted since runs again).
+      const eventsOnDisk = (c: Checkpoint, task: Task): boolean => !parquetEvents || (c.events?.file === eventsFile(task) && existsSync(join(o.out, c.events.file)));
+      while (k < all.length && all[k]!.task === mine[k]?.index && outputs.every((n) => (all[k]!.sizes[n] ?? Infinity) <= onDisk[n]!) && eventsOnDisk(all[k]!, mine[k]!)) k++;
       checkpoints = all.slice(0, k);
       verifyCheckpoints(o.out, spec, runSpec, checkpoints, outputs, sweepColumns);
+      // The events files of the kept tasks, each with its recorded sha256; those of later tasks go.
+      if (parquetEvents) {
+        const describe = (index: number): string => {
+          const t = plan.tasks[index]!;
+          return `task ${index} (scenario ${t.scenario}, point ${t.point}, replicate ${t.replicate})`;
+        };
+        keepEventFiles(o.out, checkpoints.map((c) => ({ task: c.task, record: c.events! })), describe,
+          `start the run afresh (migsim reproduce ${join(o.out, "manifest.json")} --out ANOTHER_DIR, or migsim run ... --overwrite --out ${o.out})`);
+      }
       // Without any checkpoint the partial files are started afresh (resumeAt undefined).
       resumeAt = k > 0 ? checkpoints[k - 1]!.sizes : undefined;
       keepCheckpointLines(checkpointsPath, k > 0 ? ends[k - 1]! : 0);
     }
     const firstTask = checkpoints.length;
+    // --events-format parquet: one events file per task (output/parquet.ts), recorded by its checkpoint.
+    const parquet = parquetEvents
+      ? new ParquetEvents<Task>({ dir: o.out, sweepColumns, sweepCells: (task) => sweepCells(plan, task), startMonthAbs: (task) => inputs[task.inputsIndex]!.startMonthAbs })
+      : null;
+    const eventFiles: string[] = checkpoints.flatMap((c) => (c.events ? [join(o.out, c.events.file)] : []));
 
     const csv = new CsvOutputs<Task>({
       dir: o.out,
@@ -471,14 +496,16 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
           if (!rows) throw new Error(`task ${task.index}: the worker returned no CSV rows`);
           // The rows first, then their checkpoint: a crash between the two loses only this task.
           const digests = csv.write(task, result, rows);
+          const events = parquet?.write(task, result);
           const m = taskMetrics(result, inputs[task.inputsIndex]!.startMonthAbs, plan.windows, plan.metrics);
-          const line = `${JSON.stringify({ task: task.index, sizes: csv.sizes(), digests, seed: spec.seed, spec: runSpec, metrics: m } satisfies Checkpoint)}\n`;
+          const line = `${JSON.stringify({ task: task.index, sizes: csv.sizes(), digests, seed: spec.seed, spec: runSpec, metrics: m, ...(events && { events }) } satisfies Checkpoint)}\n`;
           try {
             appendFileSync(checkpointsPath, line);
           } catch (e) {
             throw ioError(e, checkpointsPath);
           }
           metrics.push(m);
+          if (events) eventFiles.push(join(o.out, events.file));
           agentMonths += result.agentMonths;
           o.onTaskDone?.(task, result);
         },
@@ -506,6 +533,8 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     // Each step of the finish is short but may wait on the disk: a Ctrl-C is heard between them.
     await betweenSteps();
     const files = csv.close(complete);
+    // The events files of the tasks, in task order (each in place since its task finished).
+    if (complete) files.push(...eventFiles);
     if (complete && shard) {
       // The summary needs every replicate: `migsim merge` writes it from these lines (none for a shard without tasks).
       if (existsSync(checkpointsPath)) renameDurable(checkpointsPath, join(o.out, SHARD_TASKS));

@@ -7,12 +7,13 @@
 // to the device first (output/atomic.ts). The output folder is locked while the merge writes it
 // (output/lock.ts), and a shard folder another migsim process holds is refused.
 
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { UserError, ioError, withIoHint } from "../errors.js";
 import { renameDurable, writeAllSync } from "../output/atomic.js";
 import { csvHeader } from "../output/csv.js";
 import { checkNotInUse } from "../output/lock.js";
+import { EVENTS_DIR, eventsFile } from "../output/parquet.js";
 import { type Manifest, type Shard, codeProvenance, dataFileHashes, readManifest, sha256File, writeManifest } from "../output/manifest.js";
 import { validateExperimentSpec } from "../scenario/validate.js";
 import { windowText } from "../scenario/window.js";
@@ -62,6 +63,8 @@ function experimentDifference(a: Manifest, b: Manifest): string {
   for (const k of keys) {
     if (JSON.stringify(a.spec[k]) !== JSON.stringify(b.spec[k])) return `made with ${k} ${JSON.stringify(b.spec[k])}, not ${JSON.stringify(a.spec[k])}`;
   }
+  const eventsFormat = (m: Manifest): string => `--events-format ${m.spec.eventsFormat ?? "csv"}`;
+  if (eventsFormat(a) !== eventsFormat(b)) return `made with ${eventsFormat(b)}, not ${eventsFormat(a)}`;
   const names = (m: Manifest): string => m.spec.scenarios.map((s) => s.name).join(", ");
   if (names(a) !== names(b)) return `of scenarios ${names(b)}, not ${names(a)}`;
   // Their summary metrics (shard-tasks.jsonl) and effects.csv would not be those of one run.
@@ -147,6 +150,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
   const spec = first.manifest.spec;
   const plan = planExperiment(spec);
   const outputs = outputNames(spec);
+  const parquetEvents = spec.events && spec.eventsFormat === "parquet";
   const shards: ShardFolder[] = [];
   // Where each task's rows are: its shard and its position there (the order shardTasks gives).
   const located: { shard: ShardFolder; position: number }[] = [];
@@ -155,7 +159,11 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     // Another migsim process writing a shard (e.g. run --overwrite into it) would change it under the merge.
     checkNotInUse(s.dir);
     // Every file read below must be one the manifest vouches for.
-    const unlisted = [...outputs.map((n) => `${n}.csv`), SHARD_TASKS].find((f) => !s.manifest.outputs.some((g) => g.file === f));
+    // With --events-format parquet, also the events file of each of its tasks (output/parquet.ts), and no other.
+    const eventFiles = parquetEvents ? shardTasks(plan.tasks, s.shard).map(eventsFile) : [];
+    const stray = s.manifest.outputs.find((g) => g.file.startsWith(`${EVENTS_DIR}/`) && !eventFiles.includes(g.file));
+    if (stray) throw new UserError(`${join(s.dir, "manifest.json")} lists ${stray.file}, which is not the events file of any task of ${describeShard(s.shard)}; the folder is damaged: ${rerun(s)}.`);
+    const unlisted = [...outputs.map((n) => `${n}.csv`), ...eventFiles, SHARD_TASKS].find((f) => !s.manifest.outputs.some((g) => g.file === f));
     if (unlisted) throw new UserError(`${join(s.dir, "manifest.json")} does not list ${unlisted} among its outputs, so ${join(s.dir, unlisted)} cannot be checked against its sha256; the folder is damaged: ${rerun(s)}.`);
     for (const f of s.manifest.outputs) {
       const path = join(s.dir, f.file);
@@ -167,6 +175,8 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     if (JSON.stringify(tasks.map((t) => t.task)) !== JSON.stringify(expected)) {
       throw new UserError(`${join(s.dir, SHARD_TASKS)} does not list the tasks of ${describeShard(s.shard)} (${expected.length} expected, ${tasks.length} found); the folder is damaged: ${rerun(s)}.`);
     }
+    const unrecorded = parquetEvents ? tasks.findIndex((t, p) => t.events?.file !== eventFiles[p] || t.events?.sha256 !== s.manifest.outputs.find((g) => g.file === eventFiles[p])!.sha256) : -1;
+    if (unrecorded >= 0) throw new UserError(`${join(s.dir, SHARD_TASKS)} does not record ${eventFiles[unrecorded]} as ${join(s.dir, "manifest.json")} does (task ${tasks[unrecorded]!.task}); the folder is damaged: ${rerun(s)}.`);
     const folder = { ...s, tasks };
     shards.push(folder);
     expected.forEach((index, position) => (located[index] = { shard: folder, position }));
@@ -216,6 +226,7 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     };
     process.on("exit", dropPartials);
     const buf = Buffer.allocUnsafe(1 << 20);
+    const eventPartials: { file: string; partial: string }[] = [];
     let summaries: string[] = [];
     try {
       let sinceTurn = 0;
@@ -251,6 +262,26 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
           closeSync(fd);
         }
       }
+      // With --events-format parquet: each task's events file, copied from its shard (checked above) in task order.
+      if (parquetEvents) {
+        try {
+          mkdirSync(join(o.out, EVENTS_DIR), { recursive: true });
+        } catch (e) {
+          throw ioError(e, join(o.out, EVENTS_DIR), "create");
+        }
+      }
+      for (const task of parquetEvents ? plan.tasks : []) {
+        const file = eventsFile(task);
+        const partial = join(o.out, `${file}.partial`);
+        partials.push(partial);
+        eventPartials.push({ file, partial });
+        try {
+          copyFileSync(join(located[task.index]!.shard.dir, file), partial, constants.COPYFILE_FICLONE);
+        } catch (e) {
+          throw ioError(e, partial);
+        }
+        await nextTurn();
+      }
       const metrics = plan.tasks.map((t) => located[t.index]!.shard.tasks[located[t.index]!.position]!.metrics);
       summaries = writeSummary(o.out, plan, metrics, spec.ciTarget);
     } catch (e) {
@@ -263,9 +294,12 @@ export async function mergeShards(dirs: readonly string[], o: { out: string; ove
     // Hashed before the renames (same bytes), so only the manifest write is left after them.
     const hashes = partials.map((p) => sha256File(p));
     outputs.forEach((_, k) => renameDurable(partials[k]!, files[k]!));
+    // The events files after the CSVs (their partials follow the CSVs' in `partials`).
+    eventPartials.forEach((e) => renameDurable(e.partial, join(o.out, e.file)));
+    const events = eventPartials.map((e, j) => ({ file: e.file, sha256: hashes[outputs.length + j]! }));
     // summary.csv, and effects.csv when the run has a reference scenario.
-    const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), ...summaries.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) }))];
-    files.push(...summaries);
+    const recorded = [...files.map((f, k) => ({ file: relative(o.out, f), sha256: hashes[k]! })), ...events, ...summaries.map((f) => ({ file: relative(o.out, f), sha256: sha256File(f) }))];
+    files.push(...events.map((e) => join(o.out, e.file)), ...summaries);
     writeManifest(o.out, manifest(true, recorded));
     return { dir: o.out, tasks: plan.tasks.length, shards: count, files: [...files, join(o.out, "manifest.json")] };
   }

@@ -65,6 +65,7 @@ export function runArgsOf(files: readonly string[], spec: ExperimentSpec): strin
     ...(spec.scale !== null ? ["--scale", String(spec.scale)] : []),
     ...(spec.until !== null ? ["--until", spec.until] : []),
     ...(spec.events ? ["--events"] : []),
+    ...(spec.eventsFormat !== undefined ? ["--events-format", spec.eventsFormat] : []),
     "--ci-target", String(spec.ciTarget),
     ...(spec.windows ?? []).flatMap((w) => ["--window", windowText(w)]),
     ...(spec.reference !== undefined ? ["--reference", spec.reference] : []),

@@ -149,6 +149,7 @@ const experimentSpecSchema = z.object({
   scale: scaleSchema.nullable(),
   until: monthSchema.nullable(),
   events: z.boolean({ error: "expected true or false" }),
+  eventsFormat: z.literal("parquet", { error: 'expected "parquet" (absent for events.csv)' }).optional(),
   ciTarget: z.number({ error: "expected a share in (0, 1)" }).gt(0, { error: "expected a share in (0, 1)" }).lt(1, { error: "expected a share in (0, 1)" }),
   windows: z.array(monthWindowSchema, { error: "expected a list of windows, each {from, to} months as YYYY-MM" }).min(1, { error: "expected at least one window (absent without --window)" }).optional(),
   reference: z.string({ error: "expected a scenario's name" }).min(1, { error: "expected a scenario's name" }).optional(),
@@ -175,6 +176,7 @@ export function validateExperimentSpec(spec: unknown, source: string): void {
   // The design's points as recorded (scenario/design.ts): run again from these values, not the file.
   const bad = s.design ? designProblem(s.design as Design) : null;
   if (bad) throw new UserError(`${source} does not hold a valid experiment: ${["spec", "design", ...bad[0]].join(".").replace(/\.(\d+)/g, "[$1]")}: ${bad[1]}.`);
+  if (s.eventsFormat !== undefined && !s.events) throw new UserError(`${source} does not hold a valid experiment: spec.eventsFormat is "${s.eventsFormat}" but spec.events is false (Parquet events need events).`);
   validateScenarios(s.scenarios as ResolvedScenario[], {
     scale: s.scale, until: s.until, replicates: s.replicates, windows: s.windows, reference: s.reference, ...(s.design && { design: s.design as Design }), source,
   });

@@ -9,6 +9,7 @@ import { BREAKDOWN_DIMS, type BreakdownDim } from "../../model/codes.js";
 import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
+import { EVENTS_FORMATS, type EventsFormat } from "../../output/parquet.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
 import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
 import { variedParamWarnings, readDesign } from "../../scenario/design.js";
@@ -29,6 +30,8 @@ export interface ExperimentArgs {
   until?: string;
   events: boolean;
   ciTarget: number;
+  /** `--events-format csv|parquet` (default csv): with parquet, events/*.parquet instead of events.csv (output/parquet.ts). */
+  eventsFormat?: string;
   /** `migsim run --posterior FILE`: replicate r of every scenario takes posterior draw r (run/posterior.ts). */
   posterior?: string;
   /** `--draws K`: K draws, so K replicates (default: --replicates); K x R with --per-draw R. */
@@ -156,6 +159,11 @@ export function experimentOptions(y: Argv) {
     .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
     .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
     .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
+    .option("events-format", {
+      type: "string",
+      defaultDescription: "csv",
+      describe: "With --events: csv (events.csv) or parquet (one zstd Parquet file per task under events/, with the agent's sector, employer region and size, age and months in Japan; pandas, polars, DuckDB and R arrow read the folder)",
+    })
     .option("ci-target", { type: "number", default: 0.05, describe: "summary.csv: CI half-width, as a share of the mean, that counts as enough replicates" })
     // Not `array: true`: that would take the scenario files after it as windows too. Given twice, yargs makes a list.
     .option("window", {
@@ -182,6 +190,19 @@ export function parseBreakdown(value: unknown): BreakdownDim[] {
     throw new UserError(`--breakdown expects one or more of ${BREAKDOWN_DIMS.join(", ")}, comma-separated (e.g. --breakdown sector,region); got ${JSON.stringify(String(value))}.`);
   }
   return BREAKDOWN_DIMS.filter((d) => given.includes(d));
+}
+
+/** `--events-format csv|parquet` (default csv); parquet needs --events. */
+export function parseEventsFormat(value: unknown, events: boolean): EventsFormat {
+  if (value === undefined) return "csv";
+  const format = String(value).trim().toLowerCase();
+  if (!(EVENTS_FORMATS as readonly string[]).includes(format)) {
+    throw new UserError(`--events-format expects csv (events.csv, the default) or parquet (one Parquet file per task under events/), got ${quote(String(value))}.`);
+  }
+  if (format === "parquet" && !events) {
+    throw new UserError("--events-format parquet says how to write the events of each agent, and the run collects none: add --events to write them as Parquet files under events/ (or leave --events-format out).");
+  }
+  return format as EventsFormat;
 }
 
 /** Checks the experiment's options and loads its scenario files (before anything is written). */
@@ -234,6 +255,7 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   // Checked against the scenarios' months (and for FROM after TO, or twice) with them, in validateScenarios.
   const windows = (argv.window === undefined ? [] : Array.isArray(argv.window) ? argv.window : [argv.window]).map((w) => parseWindow(String(w)));
   const breakdown = parseBreakdown(argv.breakdown);
+  const eventsFormat = parseEventsFormat(argv.eventsFormat, argv.events);
   const layers = argv.scenarios.map((f) => loadScenarioLayers(f));
   // Read here, once; the spec keeps its values, so reproduce, --resume and merge need no file.
   const design = argv.design !== undefined ? readDesign(String(argv.design)) : undefined;
@@ -244,6 +266,8 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
     scale: argv.scale ?? null,
     until: argv.until ?? null,
     events: argv.events,
+    // Absent for CSV, so the spec of such a run is as before.
+    ...(eventsFormat === "parquet" && { eventsFormat }),
     ciTarget: argv.ciTarget,
     // Absent when not given, so the spec, its sha256 and the manifest of such a run are as before.
     ...(windows.length > 0 && { windows }),
@@ -275,9 +299,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
       // A resumed run counts what its manifest records, as its completed tasks did; a new value would be ignored.
-      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference", argv.breakdown !== undefined && "--breakdown"].filter((x) => x !== false);
+      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference", argv.breakdown !== undefined && "--breakdown", argv.eventsFormat !== undefined && "--events-format"].filter((x) => x !== false);
       if (given.length > 0) {
-        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows, reference and breakdown its manifest.json records (spec.windows, spec.reference, spec.breakdown), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
+        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows, reference, breakdown and events format its manifest.json records (spec.windows, spec.reference, spec.breakdown, spec.eventsFormat), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
       }
       if (argv.design !== undefined) {
         throw new UserError(`--design cannot be given with --resume: the run in ${argv.resume} runs the design points its manifest.json records (spec.design), without reading a file; to run another design, start a new run with another --out.`);
