@@ -100,7 +100,9 @@ export function fitChartSpec(rows: readonly FitRow[], title: string): TopLevelSp
       width: 320,
       height: 180,
       encoding: {
-        x: { field: "date", type: "temporal", title: null, axis: { format: "%Y" } },
+        // Whole years: the domain from 1 January to 1 January and ticks there only, so each label is a
+        // year, once, however short the span (a single date included); overlapping labels thin out.
+        x: { field: "date", type: "temporal", title: null, scale: { nice: "year" }, axis: { format: "%Y", tickCount: { interval: "year", step: 1 }, labelOverlap: true } },
         color: { field: "series", type: "nominal", title: "Nationality" },
       },
       layer: [

@@ -7,8 +7,9 @@ import { type CalibrationSpec, type SimulateBatch, calibratedParams, runCalibrat
 import { type FitRow } from "../../calibrate/fit.js";
 import { type Target, fittedThrough, loadTargets, onlyMetrics } from "../../calibrate/targets.js";
 import { UserError } from "../../errors.js";
-import { PARAMS, type ParamName } from "../../model/params.js";
-import { loadScenario } from "../../scenario/load.js";
+import { PARAMS, PARAM_NAMES, type ParamName } from "../../model/params.js";
+import { DATA_DIR } from "../../scenario/data.js";
+import { loadScenario, nearestKey } from "../../scenario/load.js";
 import { type ModelInputs, parseMonth } from "../../model/inputs.js";
 import type { Task } from "../../run/tasks.js";
 import { type Progress, createProgress } from "../progress.js";
@@ -16,7 +17,8 @@ import { defaultOutDir, parseShard, quietOption, threadsOption } from "./run.js"
 import { resourcesOf, slurmResourceOptions } from "./slurm.js";
 import { runCandidateShard, slurmSimulator } from "../../calibrate/slurm.js";
 
-const DEFAULT_TARGETS = "data/observed/targets.csv";
+/** The package's targets, wherever migsim is run from (a --targets path given is relative to the current folder). */
+export const DEFAULT_TARGETS = join(DATA_DIR, "observed", "targets.csv");
 
 interface CommonArgs {
   scenario: string;
@@ -70,7 +72,7 @@ function checkCommon(a: CommonArgs): void {
 function commonOptions<T>(y: Argv<T>) {
   return y
     .positional("scenario", { type: "string", demandOption: true, describe: "Scenario file (YAML or JSON)" })
-    .option("targets", { type: "string", default: DEFAULT_TARGETS, describe: "Observed targets (CSV: metric,nationality,date,observed,tolerance,weight,source)" })
+    .option("targets", { type: "string", default: DEFAULT_TARGETS, defaultDescription: "data/observed/targets.csv of the migsim package", describe: "Observed targets (CSV: metric,nationality,date,observed,tolerance,weight,source); a path given is relative to the current folder" })
     .option("seed", { type: "number", default: 1, describe: "Root seed; the same seed gives the same results" })
     .option("threads", threadsOption)
     .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
@@ -107,10 +109,23 @@ function hooks(quiet: boolean) {
   };
 }
 
-function printFit(rows: readonly FitRow[]): void {
-  const fitted = rows.filter((r) => r.target.weight > 0 && r.within !== "not simulated");
+/**
+ * The fit in a line: the fitted targets within tolerance, and the reported-only ones (weight 0:
+ * simulated and in fit.csv, not in the distance), so a miss among those is not hidden by "N of N".
+ */
+export function fitLine(rows: readonly FitRow[]): string {
+  const simulated = rows.filter((r) => r.within !== "not simulated");
+  const fitted = simulated.filter((r) => r.target.weight > 0);
+  const reported = simulated.filter((r) => r.target.weight <= 0);
+  const off = (r: FitRow): string => `${r.target.id} (${((r.mean / r.target.observed - 1) * 100).toFixed(0)}%)`;
   const missed = fitted.filter((r) => r.within === "no");
-  process.stderr.write(`migsim: ${fitted.length - missed.length} of ${fitted.length} fitted targets within tolerance${missed.length ? `; outside: ${missed.map((r) => `${r.target.id} (${((r.mean / r.target.observed - 1) * 100).toFixed(0)}%)`).join(", ")}` : ""}\n`);
+  const reportedMissed = reported.filter((r) => r.within === "no");
+  return `${fitted.length - missed.length} of ${fitted.length} fitted targets within tolerance${missed.length ? `; outside: ${missed.map(off).join(", ")}` : ""}`
+    + (reported.length === 0 ? "" : `; and ${reported.length} reported-only target${reported.length === 1 ? "" : "s"} (weight 0, not fitted), ${reportedMissed.length} of which ${reportedMissed.length === 1 ? "misses" : "miss"}${reportedMissed.length ? `: ${reportedMissed.map(off).join(", ")}` : ""}`);
+}
+
+function printFit(rows: readonly FitRow[]): void {
+  process.stderr.write(`migsim: ${fitLine(rows)}\n`);
 }
 
 export const fitCommand: CommandModule<object, FitArgs> = {
@@ -194,7 +209,10 @@ function fitSelection(a: SelectionArgs): { params: ParamName[]; targets: Target[
   if (a.params !== undefined) {
     params = a.params.split(",").map((p) => p.trim()).filter((p) => p !== "") as ParamName[];
     const unknown = params.filter((p) => !(p in PARAMS));
-    if (unknown.length > 0) throw new UserError(`--params: unknown parameter(s) ${unknown.join(", ")} (see migsim params for the names).`);
+    if (unknown.length > 0) {
+      const near = unknown.map((p) => [p, nearestKey(p, PARAM_NAMES)] as const).filter(([, k]) => k !== undefined);
+      throw new UserError(`--params: unknown parameter(s) ${unknown.join(", ")}${near.length ? ` (did you mean ${near.map(([p, k]) => (unknown.length > 1 ? `"${k}" for ${p}` : `"${k}"`)).join(", ")}?)` : ""} (see migsim params for the names).`);
+    }
     if (params.length === 0) throw new UserError("--params: name at least one parameter.");
     const twice = params.filter((p, k) => params.indexOf(p) !== k);
     if (twice.length > 0) throw new UserError(`--params names ${[...new Set(twice)].join(", ")} more than once; name each parameter once.`);
