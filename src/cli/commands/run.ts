@@ -11,13 +11,16 @@ import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { EVENTS_FORMATS, type EventsFormat } from "../../output/parquet.js";
 import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
+import { REFERENCE_SCENARIO } from "../../output/summary.js";
 import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
 import { variedParamWarnings, readDesign } from "../../scenario/design.js";
-import { loadScenarioLayers } from "../../scenario/load.js";
+import { type PolicyEntry, loadScenario, loadScenarioLayers } from "../../scenario/load.js";
+import { policyWarnings } from "../../scenario/policy-effect.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
 import { parseWindow } from "../../scenario/window.js";
 import { createProgress } from "../progress.js";
+import { PACKAGE_ROOT } from "../../version.js";
 
 /** The options that define an experiment (shared by run and slurm). */
 export interface ExperimentArgs {
@@ -98,6 +101,20 @@ export const threadsOption = { type: "number", default: availableParallelism(), 
 export const quietOption = { type: "boolean", default: false, describe: "No progress output" } as const;
 
 /** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
+/**
+ * The policy steps the run's scenarios share as background (policyWarnings): those of the run's
+ * reference scenario (--reference, else the one named baseline), else of the library's baseline.
+ */
+function referenceSteps(spec: ExperimentSpec): readonly PolicyEntry[] {
+  const reference = spec.scenarios.find((s) => s.name === (spec.reference ?? REFERENCE_SCENARIO));
+  if (reference) return reference.policy;
+  try {
+    return loadScenario(join(PACKAGE_ROOT, "scenarios", "baseline.yaml")).policy;
+  } catch {
+    return [];
+  }
+}
+
 export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
@@ -125,6 +142,8 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
       command: process.argv.slice(2),
       onStart: (tasks, inputs, done) => {
         if (opts.resume && !opts.quiet) process.stderr.write(`migsim: resuming ${opts.out}: ${done} of ${tasks.length} tasks already done\n`);
+        // Once the run is checked and under way (not again on --resume): policy steps that cannot take effect.
+        if (!opts.resume && !opts.quiet) for (const line of policyWarnings(spec.scenarios, spec.until, referenceSteps(spec))) process.stderr.write(`migsim: warning: ${line}\n`);
         progress.start(tasks.slice(done), inputs);
       },
       onProgress: (k, m, am) => progress.update(k, m, am),

@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { runMetrics, runWindows } from "../../run/experiment.js";
 import { loadScenario } from "../../scenario/load.js";
+import { policyWarnings } from "../../scenario/policy-effect.js";
 import { validateScenarios } from "../../scenario/validate.js";
 
 export const validateCommand: CommandModule<object, { files: string[] }> = {
@@ -21,6 +22,8 @@ export const validateCommand: CommandModule<object, { files: string[] }> = {
         const spec = { scenarios: [scenario], until: null };
         runMetrics(spec, runWindows(spec));
         process.stdout.write(`ok  ${f}\n`);
+        // Legal, but worth knowing before a run: policy steps that cannot take effect.
+        for (const line of policyWarnings([scenario])) process.stderr.write(`migsim: warning: ${f}: ${line}\n`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         errors.push(e.message);
