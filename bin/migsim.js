@@ -7,5 +7,7 @@ if (!existsSync(cli)) {
   process.stderr.write("migsim: dist/ is missing: run `npm install` (or `npm run build`) in the migsim folder first.\n");
   process.exit(2);
 }
-const { main } = await import(cli.href);
+const { main, exitQuietlyOnClosedPipes } = await import(cli.href);
+// `migsim schema | head`: exit quietly (0) when the reader closes stdout.
+exitQuietlyOnClosedPipes?.();
 process.exitCode = await main(process.argv.slice(2));

@@ -4,7 +4,9 @@
 
 import yargs from "yargs";
 import { UserError, ioError } from "../errors.js";
+import { recordTyped } from "./given.js";
 import { TaskError } from "../run/pool.js";
+import { nearestKey } from "../scenario/load.js";
 import { quote } from "../scenario/quote.js";
 import { VERSION } from "../version.js";
 import { calibrateCommand, candidatesCommand, fitCommand, refineCommand } from "./commands/calibrate.js";
@@ -37,20 +39,40 @@ export interface FlagTypes {
  * false (`--events=maybe`) is read as false. `raw`: the arguments as typed; `options`: the
  * command's flags by type (yargs' getOptions()).
  */
-export function flagValueProblem(raw: readonly string[], options: FlagTypes): string | null {
+export function flagValueProblem(raw: readonly string[], options: FlagTypes, optionalValue: readonly string[] = OPTIONAL_VALUE_FLAGS): string | null {
   const end = raw.indexOf("--");
   const tokens = end < 0 ? raw : raw.slice(0, end);
   for (const [k, token] of tokens.entries()) {
     const m = /^--(no-)?([^=]+)(?:=(.*))?$/s.exec(token);
     if (!m) continue;
     const [, negated, name, value] = m as unknown as [string, string | undefined, string, string | undefined];
+    const next = k + 1 < tokens.length && isValue(tokens[k + 1]!) ? tokens[k + 1]! : undefined;
     if (options.boolean.includes(name)) {
       if (value !== undefined && value !== "true" && value !== "false") return `--${negated ?? ""}${name} is a switch: give it alone (or --no-${name}), or as --${name}=true or --${name}=false; got ${quote(value)}`;
-    } else if (!negated && value === undefined && (options.number.includes(name) || options.string.includes(name)) && !(k + 1 < tokens.length && isValue(tokens[k + 1]!))) {
+    } else if (!negated && value === undefined && (options.number.includes(name) || options.string.includes(name)) && next === undefined && !optionalValue.includes(name)) {
       return `--${name} needs a value (e.g. --${name} VALUE), but none follows it`;
+    } else if (!negated && options.number.includes(name)) {
+      // yargs would pass NaN on, and the command's own check would say "got NaN".
+      const given = value ?? next;
+      if (given !== undefined && (given.trim() === "" || Number.isNaN(Number(given)))) return `--${name} expects a number, got ${quote(given)}`;
     }
   }
   return null;
+}
+
+/** Text flags whose value may be left out (the command then uses its default): `report --export-svg` alone writes into DIR/svg. */
+export const OPTIONAL_VALUE_FLAGS: readonly string[] = ["export-svg"];
+
+/**
+ * "Unknown argument: sead" with the near miss among the command's flags, as scenario keys get one
+ * (scenario/load.ts nearestKey): " (did you mean --seed?)"; "" when none is near. `known`: the
+ * command's flags.
+ */
+export function unknownFlagHint(msg: string, known: readonly string[]): string {
+  const m = /^Unknown arguments?: (.+)$/s.exec(msg);
+  if (!m) return "";
+  const near = m[1]!.split(", ").map((name) => nearestKey(name, known)).filter((k): k is string => k !== undefined);
+  return near.length === 0 ? "" : ` (did you mean ${[...new Set(near)].map((k) => `--${k}`).join(", ")}?)`;
 }
 
 export function buildCli(argv: string[]) {
@@ -72,6 +94,8 @@ export function buildCli(argv: string[]) {
     .command(refineCommand)
     .command(sensitivityCommand)
     .command(candidatesCommand)
+    // The arguments as typed, for checks that must tell a typed flag from a default (cli/given.ts).
+    .middleware((parsed) => recordTyped(parsed, argv))
     .check((_, options) => {
       // @types/yargs types these as aliases; yargs passes getOptions(), which has the flags by type.
       const problem = flagValueProblem(argv, options as unknown as FlagTypes);
@@ -83,11 +107,29 @@ export function buildCli(argv: string[]) {
     .recommendCommands()
     .help()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .fail((msg, err) => {
+    .fail((msg, err, usage) => {
       if (err) throw err;
-      throw new UserError(`${msg} (see migsim --help)`);
+      // The flags of the command being parsed (yargs' usage object knows them by their descriptions).
+      const known = Object.keys((usage as unknown as { getDescriptions?: () => Record<string, unknown> }).getDescriptions?.() ?? {}).filter((k) => k !== "help" && k !== "version");
+      throw new UserError(`${msg}${unknownFlagHint(msg, known)} (see migsim --help)`);
     })
     .exitProcess(false);
+}
+
+/**
+ * For the `migsim` process (bin/migsim.js), not for main() in-process: when the reader of stdout
+ * goes away (`migsim schema | head`), exit quietly with 0 instead of a Node stack trace, as
+ * Unix tools do; a closed stderr (`2>&1 | head`) drops the messages and the command goes on.
+ */
+export function exitQuietlyOnClosedPipes(): void {
+  const closed = (e: NodeJS.ErrnoException): boolean => e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED";
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+    process.exit(0);
+  });
+  process.stderr.on("error", (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

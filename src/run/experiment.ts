@@ -98,7 +98,7 @@ export function shardTasks<T extends { index: number }>(tasks: readonly T[], sha
 }
 
 /** Refuses to write into a folder that already holds a run, so nothing there is lost. */
-export function checkOutputDir(dir: string, overwrite: boolean, hint = `choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it`): void {
+export function checkOutputDir(dir: string, overwrite: boolean, hint?: string): void {
   if (!existsSync(dir)) return;
   let entries: string[];
   try {
@@ -109,9 +109,23 @@ export function checkOutputDir(dir: string, overwrite: boolean, hint = `choose a
   const clash = entries.filter((f) => RUN_FILES.includes(f) || f.endsWith(".partial") || f === CHECKPOINTS);
   if (hasEventFiles(dir)) clash.push("events/");
   if (clash.length > 0 && !overwrite) {
+    // A complete run has nothing left to resume: its hint does not offer --resume.
+    const complete = completeRunIn(dir);
     throw new UserError(
-      `Output folder ${dir} already holds a run (${clash.join(", ")}); ${hint}.`,
+      `Output folder ${dir} already holds a run (${clash.join(", ")}); ${hint ?? (complete
+        ? `it is complete, so nothing is left to resume: choose another --out, or pass --overwrite to replace it${complete === "run" ? ` (migsim report ${dir} makes its report)` : ""}`
+        : `choose another --out, pass --resume ${dir} to finish it, or --overwrite to replace it`)}.`,
     );
+  }
+}
+
+/** "run" or "shard" when dir's manifest.json says its run is complete, else null (no manifest, unreadable, or not complete). */
+function completeRunIn(dir: string): "run" | "shard" | null {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { complete?: unknown; shard?: unknown };
+    return m.complete === true ? (m.shard ? "shard" : "run") : null;
+  } catch {
+    return null;
   }
 }
 
@@ -393,7 +407,7 @@ export async function runExperiment(spec: ExperimentSpec, o: RunOptions): Promis
     let startedAt = new Date().toISOString();
     if (o.resume) {
       const prev = readManifest(join(o.out, "manifest.json"));
-      if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume.`);
+      if (prev.complete) throw new UserError(`Run in ${o.out} is already complete: nothing to resume${prev.shard ? "" : `; its results are in ${o.out} (migsim report ${o.out} makes its report)`}. To run it again, give another --out (or --overwrite without --resume).`);
       if (JSON.stringify(prev.shard ?? null) !== JSON.stringify(shard)) throw new UserError(`Run in ${o.out} is ${prev.shard ? `shard ${prev.shard.index}/${prev.shard.count}` : "not a shard"}; resume it as it was started.`);
       if (prev.migsim !== VERSION) throw new UserError(`Run in ${o.out} was made by migsim ${prev.migsim}; this is ${VERSION}, which may not give the same bytes. Re-run it instead.`);
       if (JSON.stringify(prev.dataFiles) !== JSON.stringify(dataFiles)) throw new UserError(`Input tables in data/inputs changed since the run in ${o.out} started; re-run it instead.`);

@@ -143,7 +143,9 @@ describe("an --out folder that already holds a run", () => {
     const before = snapshot(out);
     const r = await cli("run", BASELINE, "--seed", "1", "--scale", "0.01", "--until", "2017-03", "--quiet", "--threads", "1", "--out", out);
     expectUserError(r);
-    expect(r.stderr).toMatch(/already holds a run/);
+    // Its manifest says complete: nothing to resume, so the hint does not offer --resume.
+    expect(r.stderr).toMatch(/already holds a run .*; it is complete, so nothing is left to resume/);
+    expect(r.stderr).not.toMatch(/--resume/);
     expect(r.stderr).toContain(out);
     expect(r.stderr).toMatch(/--overwrite/);
     expect(snapshot(out)).toEqual(before);

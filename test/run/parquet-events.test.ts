@@ -229,8 +229,8 @@ describe("--resume of a Parquet run", () => {
     // Options that differ from the run's are refused before anything is touched.
     const clash = await runCli("run", "--resume", cut, "--events-format", "csv", "--quiet");
     expectUserError(clash);
-    expect(clash.stderr).toContain("--events-format");
-    expect(clash.stderr).toContain("spec.eventsFormat");
+    expect(clash.stderr).toContain("--events-format csv");
+    expect(clash.stderr).toContain("Parquet");
 
     await ok("run", "--resume", cut, "--quiet", "--threads", "2");
     expect(manifestOf(cut).complete).toBe(true);

@@ -2,6 +2,7 @@
 // SVG), manifest and summary table. Prints the paths written.
 
 import { statSync } from "node:fs";
+import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { withIoHint } from "../../errors.js";
 import { lockFolder } from "../../output/lock.js";
@@ -20,13 +21,18 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   builder: (y: Argv) =>
     y
       .positional("dir", { type: "string", demandOption: true, describe: "Folder of a complete run (the --out of migsim run)" })
-      .option("export-svg", { type: "string", describe: "Also write each chart as an SVG file into this folder" }) as unknown as Argv<ReportArgs>,
+      .option("export-svg", {
+        type: "string",
+        describe: "Also write each chart as an SVG file: into DIR/svg when given alone, or into the folder named (a relative path is relative to the current folder, as usual); the files written are printed",
+      }) as unknown as Argv<ReportArgs>,
   handler: async (argv) => {
     // report.html goes into the run folder: not while another migsim process writes there (e.g. run --overwrite).
     // A folder that is not there is left to writeReport, whose message says what was expected.
     const lock = isFolder(argv.dir) ? lockFolder(argv.dir, process.argv.slice(2)) : null;
     try {
-      const r = await writeReport(argv.dir, argv.exportSvg !== undefined ? { exportSvg: argv.exportSvg } : {});
+      // --export-svg alone (yargs: "") means the run folder's svg/, beside report.html.
+      const exportSvg = argv.exportSvg === undefined ? undefined : argv.exportSvg === "" ? join(argv.dir, "svg") : argv.exportSvg;
+      const r = await writeReport(argv.dir, exportSvg !== undefined ? { exportSvg } : {});
       for (const p of [r.html, ...r.svgs]) process.stdout.write(`${p}\n`);
     } catch (e) {
       throw withIoHint(e, "The run's files are unchanged: once that is fixed, make the report again.");

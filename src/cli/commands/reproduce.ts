@@ -1,5 +1,7 @@
-// `migsim reproduce <manifest.json>`: re-run a recorded run exactly, to identical bytes.
+// `migsim reproduce <run folder or its manifest.json>`: re-run a recorded run exactly, to identical bytes.
 
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { dataFileHashes, readManifest } from "../../output/manifest.js";
@@ -8,31 +10,33 @@ import { VERSION } from "../../version.js";
 import { defaultOutDir, executeExperiment, quietOption, threadsOption } from "./run.js";
 
 interface ReproduceArgs {
-  manifest: string;
+  run: string;
   out?: string;
   threads: number;
   quiet: boolean;
 }
 
 export const reproduceCommand: CommandModule<object, ReproduceArgs> = {
-  command: "reproduce <manifest>",
-  describe: "Re-run the run a manifest.json records (same scenarios, seed, replicates, scale) to identical bytes",
+  command: "reproduce <run>",
+  describe: "Re-run the run a folder's manifest.json records (same scenarios, seed, replicates, scale) to identical bytes",
   builder: (y: Argv) =>
     y
-      .positional("manifest", { type: "string", demandOption: true, describe: "manifest.json of an earlier run" })
+      .positional("run", { type: "string", demandOption: true, describe: "An earlier run's folder, or its manifest.json" })
       .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
       .option("threads", threadsOption)
       .option("quiet", quietOption) as unknown as Argv<ReproduceArgs>,
   handler: async (argv) => {
-    const m = readManifest(argv.manifest);
-    validateExperimentSpec(m.spec, `Manifest ${argv.manifest}`);
+    // The run folder (what `run` prints and `report` takes) or its manifest.json.
+    const path = statSync(argv.run, { throwIfNoEntry: false })?.isDirectory() ? join(argv.run, "manifest.json") : argv.run;
+    const m = readManifest(path);
+    validateExperimentSpec(m.spec, `Manifest ${path}`);
     if (m.migsim !== VERSION) {
       process.stderr.write(`migsim: warning: the run was made by migsim ${m.migsim}; this is ${VERSION}, so the bytes may differ.\n`);
     }
     const now = dataFileHashes();
     const changed = m.dataFiles.filter((f) => now.find((g) => g.file === f.file)?.sha256 !== f.sha256).map((f) => f.file);
     if (changed.length > 0) {
-      throw new UserError(`Cannot reproduce ${argv.manifest}: input tables changed since the run (${changed.join(", ")}).`);
+      throw new UserError(`Cannot reproduce ${path}: input tables changed since the run (${changed.join(", ")}).`);
     }
     const out = argv.out ?? defaultOutDir(m.spec.scenarios.map((s) => `${s.name}`).concat("reproduced"));
     // A shard's manifest reproduces that shard.

@@ -2,7 +2,7 @@
 
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { BREAKDOWN_DIMS, type BreakdownDim } from "../../model/codes.js";
@@ -10,17 +10,19 @@ import { parseMonth } from "../../model/inputs.js";
 import { runExperiment } from "../../run/experiment.js";
 import { lockFolder } from "../../output/lock.js";
 import { EVENTS_FORMATS, type EventsFormat } from "../../output/parquet.js";
-import { type ExperimentSpec, type Shard, readManifest } from "../../output/manifest.js";
+import { type ExperimentSpec, type Manifest, type Shard, readManifest } from "../../output/manifest.js";
 import { REFERENCE_SCENARIO } from "../../output/summary.js";
 import { drawPosterior, posteriorWarnings } from "../../run/posterior.js";
+import { shellQuote } from "../../run/slurm.js";
 import { variedParamWarnings, readDesign } from "../../scenario/design.js";
 import { type PolicyEntry, loadScenario, loadScenarioLayers } from "../../scenario/load.js";
 import { policyWarnings } from "../../scenario/policy-effect.js";
 import { MAX_REPLICATES } from "../../scenario/validate.js";
 import { quote } from "../../scenario/quote.js";
 import { parseWindow } from "../../scenario/window.js";
-import { createProgress } from "../progress.js";
+import { typedFlags } from "../given.js";
 import { PACKAGE_ROOT } from "../../version.js";
+import { createProgress } from "../progress.js";
 
 /** The options that define an experiment (shared by run and slurm). */
 export interface ExperimentArgs {
@@ -32,9 +34,9 @@ export interface ExperimentArgs {
   scale?: number;
   until?: string;
   events: boolean;
-  ciTarget: number;
   /** `--events-format csv|parquet` (default csv): with parquet, events/*.parquet instead of events.csv (output/parquet.ts). */
   eventsFormat?: string;
+  ciTarget: number;
   /** `migsim run --posterior FILE`: replicate r of every scenario takes posterior draw r (run/posterior.ts). */
   posterior?: string;
   /** `--draws K`: K draws, so K replicates (default: --replicates); K x R with --per-draw R. */
@@ -100,7 +102,6 @@ export function defaultOutDir(names: string[], now = new Date()): string {
 export const threadsOption = { type: "number", default: availableParallelism(), defaultDescription: "available cores", describe: "Worker threads (results do not depend on it)" } as const;
 export const quietOption = { type: "boolean", default: false, describe: "No progress output" } as const;
 
-/** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
 /**
  * The policy steps the run's scenarios share as background (policyWarnings): those of the run's
  * reference scenario (--reference, else the one named baseline), else of the library's baseline.
@@ -115,6 +116,7 @@ function referenceSteps(spec: ExperimentSpec): readonly PolicyEntry[] {
   }
 }
 
+/** Runs an experiment with progress output and Ctrl-C handling; sets the exit code. */
 export async function executeExperiment(spec: ExperimentSpec, opts: { out: string; threads: number; quiet: boolean; overwrite: boolean; resume: boolean; shard?: Shard | null }): Promise<void> {
   positiveInt("threads", opts.threads, 256);
   const mode = opts.quiet ? "quiet" : process.stderr.isTTY ? "bar" : "lines";
@@ -158,7 +160,8 @@ export async function executeExperiment(spec: ExperimentSpec, opts: { out: strin
       const what = opts.shard ? `shard ${opts.shard.index}/${opts.shard.count}: ${r.tasks} tasks` : `${r.tasks} tasks`;
       process.stderr.write(
         r.complete
-          ? `migsim: ${what} written to ${r.dir}\n`
+          // The last line says where the results are and what to do next (a shard: join the shards).
+          ? `migsim: ${what} written to ${r.dir}\n${opts.shard ? `migsim: once every shard is done, join them with: npx migsim merge <shard folders> --out DIR\n` : `migsim: next: npx migsim report ${shellQuote(r.dir)}   (charts, effects and summary in ${join(r.dir, "report.html")})\n`}`
           : `migsim: stopped after ${r.tasksDone} of ${r.tasks} tasks; completed tasks are in ${r.dir} (continue with: migsim run --resume ${r.dir})\n`,
       );
     }
@@ -300,6 +303,77 @@ export function experimentSpec(argv: ExperimentArgs, command = "run"): Experimen
   };
 }
 
+/**
+ * `run --resume DIR` with options that say something else than DIR's manifest: refused in one
+ * paragraph naming each option, the run's value and the given one, rather than one of the two
+ * silently winning (the resumed run would use the manifest's). A typed option that agrees with the
+ * manifest is allowed, so the command that started the run can be repeated with --resume DIR.
+ * `typed`: the flags typed on the command line (cli/given.ts), which tells `--seed 1` from no --seed.
+ */
+export function checkResumeOptions(argv: RunArgs, prev: Manifest, typed: ReadonlySet<string>, dir: string): void {
+  const spec = prev.spec;
+  const clashes: { flag: string; given: string; recorded: string }[] = [];
+  // What a scenario-level value was in the run: the spec's override, else each scenario's own.
+  const perScenario = (of: (s: ExperimentSpec["scenarios"][number]) => string | number): string => {
+    const values = [...new Set(spec.scenarios.map(of))];
+    return values.length === 1 ? String(values[0]) : spec.scenarios.map((s) => `${s.name} ${of(s)}`).join(", ");
+  };
+  if (argv.scenarios !== undefined && argv.scenarios.length > 0) {
+    const identity = (s: { name: string; files: { sha256: string }[] }): string => `${s.name}:${s.files.map((f) => f.sha256).join(",")}`;
+    const given = argv.scenarios.map((f) => loadScenario(f));
+    if (given.map(identity).join(" ") !== spec.scenarios.map(identity).join(" ")) {
+      clashes.push({ flag: "the scenario files", given: argv.scenarios.join(" "), recorded: `scenarios ${spec.scenarios.map((s) => s.name).join(", ")} (spec.scenarios, with their files' sha256)` });
+    }
+  }
+  if (typed.has("seed")) {
+    const seed = typeof argv.seed === "number" ? argv.seed : Number(String(argv.seed).trim());
+    if (seed !== spec.seed) clashes.push({ flag: "--seed", given: /^\d+$/.test(String(argv.seed)) ? String(argv.seed) : quote(argv.seed), recorded: `seed ${spec.seed}` });
+  }
+  if (argv.replicates !== undefined && argv.replicates !== spec.replicates) clashes.push({ flag: "--replicates", given: String(argv.replicates), recorded: `${spec.replicates} replicates` });
+  if (argv.scale !== undefined) {
+    const recorded = spec.scale ?? null;
+    if (recorded !== null ? argv.scale !== recorded : spec.scenarios.some((s) => s.scale !== argv.scale)) {
+      clashes.push({ flag: "--scale", given: String(argv.scale), recorded: recorded !== null ? `scale ${recorded}` : `the scenarios' own scale (${perScenario((s) => s.scale)})` });
+    }
+  }
+  if (argv.until !== undefined) {
+    const recorded = spec.until ?? null;
+    if (recorded !== null ? argv.until !== recorded : spec.scenarios.some((s) => s.end !== argv.until)) {
+      clashes.push({ flag: "--until", given: String(argv.until), recorded: recorded !== null ? `until ${recorded}` : `the scenarios' own end (${perScenario((s) => s.end)})` });
+    }
+  }
+  if (typed.has("events") && argv.events !== spec.events) {
+    clashes.push({ flag: argv.events ? "--events" : "--no-events", given: "", recorded: spec.events ? "events.csv written" : "no events.csv" });
+  }
+  if (argv.eventsFormat !== undefined && String(argv.eventsFormat).trim().toLowerCase() !== (spec.eventsFormat ?? "csv")) {
+    clashes.push({ flag: "--events-format", given: String(argv.eventsFormat), recorded: spec.eventsFormat === "parquet" ? "events as Parquet files (spec.eventsFormat parquet)" : "events as CSV (no spec.eventsFormat)" });
+  }
+  if (argv.breakdown !== undefined) {
+    const given = parseBreakdown(argv.breakdown);
+    const recorded = spec.breakdown ?? [];
+    if (given.join(",") !== recorded.join(",")) clashes.push({ flag: "--breakdown", given: given.join(","), recorded: recorded.length > 0 ? `breakdown ${recorded.join(",")} (spec.breakdown)` : "no breakdown" });
+  }
+    if (typed.has("ci-target") && argv.ciTarget !== spec.ciTarget) clashes.push({ flag: "--ci-target", given: String(argv.ciTarget), recorded: `CI target ${spec.ciTarget}` });
+  if (argv.shard !== undefined) {
+    const shard = parseShard(argv.shard);
+    const recorded = prev.shard ?? null;
+    if (recorded === null || recorded.index !== shard.index || recorded.count !== shard.count) {
+      clashes.push({ flag: "--shard", given: String(argv.shard), recorded: recorded ? `shard ${recorded.index}/${recorded.count}` : "a whole run, not a shard" });
+    }
+  }
+  if (argv.out !== undefined && resolve(argv.out) !== resolve(dir)) clashes.push({ flag: "--out", given: argv.out, recorded: `its own folder, ${dir}` });
+  if (argv.overwrite) {
+    throw new UserError(`--overwrite cannot be given with --resume: --resume ${dir} continues the run there, keeping its completed tasks, and --overwrite would replace it; give one of them.`);
+  }
+  if (clashes.length === 0) return;
+  const named = clashes.map((c) => (c.given === "" ? c.flag : `${c.flag} ${c.given}`));
+  const list = (xs: string[]): string => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`);
+  throw new UserError(
+    `${list(named)} ${clashes.length === 1 && clashes[0]!.flag.startsWith("--") ? "differs" : "differ"} from the run in ${dir}, whose manifest.json records ${list(clashes.map((c) => c.recorded))}: `
+    + `--resume continues a run with the options it was started with, and nothing was run or written. Leave ${clashes.length === 1 ? clashes[0]!.flag : "them"} out to resume it, or start a new run with another --out.`,
+  );
+}
+
 export const runCommand: CommandModule<object, RunArgs> = {
   command: "run [scenarios..]",
   describe: "Run scenario files (scenarios x sweep points x replicates) and write outcome CSVs",
@@ -309,7 +383,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option("out", { type: "string", describe: "Output folder (default: a new folder under output/)" })
       .option("quiet", quietOption)
       .option("overwrite", { type: "boolean", default: false, describe: "Replace the results of an earlier run in --out" })
-      .option("resume", { type: "string", describe: "Finish an interrupted run in this folder (its manifest says what to run)" })
+      .option("resume", { type: "string", describe: "Finish an interrupted run in this folder: its manifest says what to run, and an option that says otherwise (e.g. another --scale) is refused" })
       .option("posterior", { type: "string", describe: "A calibration's posterior.csv (e.g. data/calibration/posterior.csv): replicate r of every scenario runs with particle draw r, drawn by weight from --seed; a scenario's own params keep their values" })
       .option("draws", { type: "number", describe: "With --posterior: the number of draws, and so of replicates (default: --replicates)" })
       .option("per-draw", { type: "number", describe: "With --posterior and --draws K: R replicates per draw (K x R replicates); variance.csv then separates the spread between draws (parameters) from the spread within them (stochastic)" })
@@ -318,9 +392,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     positiveInt("threads", argv.threads, 256);
     if (argv.resume !== undefined) {
       // A resumed run counts what its manifest records, as its completed tasks did; a new value would be ignored.
-      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference", argv.breakdown !== undefined && "--breakdown", argv.eventsFormat !== undefined && "--events-format"].filter((x) => x !== false);
+      const given = [argv.window !== undefined && "--window", argv.reference !== undefined && "--reference"].filter((x) => x !== false);
       if (given.length > 0) {
-        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows, reference, breakdown and events format its manifest.json records (spec.windows, spec.reference, spec.breakdown, spec.eventsFormat), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
+        throw new UserError(`${given.join(" and ")} cannot be given with --resume: the run in ${argv.resume} keeps the windows and reference its manifest.json records (spec.windows, spec.reference), so that all its tasks are counted alike; to change them, start a new run with another --out.`);
       }
       if (argv.design !== undefined) {
         throw new UserError(`--design cannot be given with --resume: the run in ${argv.resume} runs the design points its manifest.json records (spec.design), without reading a file; to run another design, start a new run with another --out.`);
@@ -334,6 +408,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const lock = existsSync(argv.resume) ? lockFolder(argv.resume, process.argv.slice(2)) : null;
       try {
         const prev = readManifest(join(argv.resume, "manifest.json"));
+        // A complete run is refused by runExperiment as such (nothing to resume), whatever the flags.
+        if (prev.complete !== true) checkResumeOptions(argv, prev, typedFlags(argv), argv.resume);
         await executeExperiment(prev.spec, { out: argv.resume, threads: argv.threads, quiet: argv.quiet, overwrite: false, resume: true, shard: prev.shard ?? null });
       } finally {
         lock?.release();
