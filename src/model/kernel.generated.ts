@@ -8,8 +8,7 @@ import { FAMILY_DRAW_DUE, familyAfterEvent } from "./transitions/family.js";
 export function agentMonths(s: SimState, firstEntrant: number): void {
     const { pop, obs } = s;
     const { accrual, bounds, family: familyTable } = s.tables;
-    const { status, nationality, family, rng } = pop;
-    const employerWorkplace = obs.employerWorkplace;
+    const { status, nationality, family, group, rng } = pop;
     startStockCount(obs, s.ctx.month);
     // Read once for the month (scripts/gen-kernel.mjs: hoisted).
     const pop$employerPayCode = pop.employerPayCode;
@@ -41,8 +40,6 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
     const familyTable$mayBring = familyTable.mayBring;
     const familyTable$formProb = familyTable.formProb;
     const familyTable$joinProb = familyTable.joinProb;
-    const pop$employer = pop.employer;
-    const pop$sector = pop.sector;
     const obs$stocksByGroup = obs.stocksByGroup;
     const NATIONALITY_COUNT$ = NATIONALITY_COUNT;
     const GROUP_COUNT$ = GROUP_COUNT;
@@ -107,11 +104,10 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
             const familyU = s2$8 * 2.3283064365386963e-10 /* INV_TWO_32 */;
             family[i] = (familyU < ((f & 1 /* Family.partner */) === 0 ? familyTable$formProb : familyTable$joinProb) ? familyAfterEvent(f) : f);
         }
-        const e$10 = pop$employer[i]!;
-        const group = pop$sector[i]! * 5 /* WORKPLACE_COUNT */ + (e$10 < 0 ? 0 : employerWorkplace[e$10]!);
         {
-            const nat$11 = nationality[i]!;
-            obs$stocksByGroup[(st * NATIONALITY_COUNT$ + nat$11) * GROUP_COUNT$ + group]! += 1;
+            const nat$10 = nationality[i]!;
+            const group$10 = group[i]!;
+            obs$stocksByGroup[(st * NATIONALITY_COUNT$ + nat$10) * GROUP_COUNT$ + group$10]! += 1;
         }
     }
     finishStockCount(obs);

@@ -17,7 +17,7 @@
 
 import { Status } from "./codes.js";
 import { agentDraw } from "./agent-rng.js";
-import { agentGroup, countInJapan, finishStockCount, startStockCount } from "./observers.js";
+import { countInJapan, finishStockCount, startStockCount } from "./observers.js";
 import type { SimState } from "./state.js";
 import { decideAgent, hazardBound } from "./transitions/decide.js";
 import { accrueAgent } from "./transitions/earnings.js";
@@ -31,8 +31,7 @@ import { familyAfterDraw, familyDrawDueThisMonth } from "./transitions/family.js
 export function agentMonths(s: SimState, firstEntrant: number): void {
   const { pop, obs } = s;
   const { accrual, bounds, family: familyTable } = s.tables;
-  const { status, nationality, family, rng } = pop;
-  const employerWorkplace = obs.employerWorkplace;
+  const { status, nationality, family, group, rng } = pop;
   startStockCount(obs, s.ctx.month);
 
   for (let i = 0, n = pop.size; i < n; i++) {
@@ -56,8 +55,7 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
       family[i] = familyAfterDraw(familyTable, f, familyU);
     }
 
-    const group = agentGroup(pop, employerWorkplace, i);
-    countInJapan(obs, st, nationality[i]!, group);
+    countInJapan(obs, st, nationality[i]!, group[i]!);
   }
   finishStockCount(obs);
 }

@@ -25,16 +25,6 @@ export interface EventLog {
   length: number;
 }
 
-/**
- * The outputs' breakdown group of agent i (codes.ts GROUP_COUNT): its sector and its employer's
- * workplace code (0 without one). `workplace` is Employers.workplace.
- * @inline
- */
-export const agentGroup = (pop: Population, workplace: Uint8Array, i: number): number => {
-  const e = pop.employer[i]!;
-  return pop.sector[i]! * WORKPLACE_COUNT + (e < 0 ? 0 : workplace[e]!);
-};
-
 /** Cells of a stock table: status x nationality. */
 export const STOCK_CELLS = STATUS_COUNT * NATIONALITY_COUNT;
 /** @inline */
@@ -73,20 +63,18 @@ export interface Observers {
   /** Events this month, by flowIndex; the engine reads and clears it. */
   flows: Float64Array;
   /**
-   * Events this month by flowIndex * GROUP_COUNT + agentGroup (the breakdowns), and the cells
+   * Events this month by flowIndex * GROUP_COUNT + the agent's group (the breakdowns), and the cells
    * that became non-zero this month (`touchedLength` of them), so that the engine reads and clears
    * only those: the table has GROUP_COUNT times as many cells as `flows`.
    */
   flowsByGroup: Float64Array;
   touched: Int32Array;
   touchedLength: number;
-  /** Employers.workplace: each employer's workplace code, for agentGroup. */
-  employerWorkplace: Uint8Array;
   /** Per-agent event log, or null when events are not collected. */
   log: EventLog | null;
   /** Exits so far, by stockCell(exit status, nationality), counted when they happen. */
   exits: Float64Array;
-  /** The same by stockCell * GROUP_COUNT + agentGroup (no employer after an exit: the sector's group 0). */
+  /** The same by stockCell * GROUP_COUNT + the agent's group (Population.group; no employer after an exit: the sector's group 0). */
   exitsByGroup: Float64Array;
   /** Leavers by months spent in Japan at exit (last bin: EXIT_HIST_MONTHS or more). */
   exitMonthsHist: Float64Array;
@@ -99,18 +87,17 @@ export interface Observers {
   sieCohorts: Float64Array;
   /** Agents in Japan by stockCell at the end of month stocksMonth (NaN: not counted yet). */
   stocks: Float64Array;
-  /** The same by stockCell * GROUP_COUNT + agentGroup: the kernel counts these, finishStockCount sums them into `stocks`. */
+  /** The same by stockCell * GROUP_COUNT + the agent's group: the kernel counts these, finishStockCount sums them into `stocks`. */
   stocksByGroup: Float64Array;
   stocksMonth: number;
 }
 
-export function createObservers(months: number, collectEvents: boolean, employerWorkplace: Uint8Array): Observers {
+export function createObservers(months: number, collectEvents: boolean): Observers {
   return {
     flows: new Float64Array(FLOW_CELLS),
     flowsByGroup: new Float64Array(FLOW_GROUP_CELLS),
     touched: new Int32Array(1024),
     touchedLength: 0,
-    employerWorkplace,
     log: collectEvents ? { data: new Int32Array(EVENT_LOG_WIDTH * 4096), length: 0 } : null,
     exits: new Float64Array(STOCK_CELLS),
     exitsByGroup: new Float64Array(STOCK_CELLS * GROUP_COUNT),
@@ -128,7 +115,7 @@ export function recordEvent(o: Observers, pop: Population, month: number, i: num
   const nat = pop.nationality[i]!;
   const cell = flowIndex(event, from, to, nat);
   o.flows[cell]! += 1;
-  const group = agentGroup(pop, o.employerWorkplace, i);
+  const group = pop.group[i]!;
   const byGroup = cell * GROUP_COUNT + group;
   if (o.flowsByGroup[byGroup] === 0) {
     if (o.touchedLength === o.touched.length) {
@@ -170,7 +157,7 @@ export function recordEvent(o: Observers, pop: Population, month: number, i: num
 export function recordExit(o: Observers, pop: Population, i: number, from: number, to: number, monthsInJapan: number, arrivedMonth: number): void {
   const cell = stockCell(to, pop.nationality[i]!);
   o.exits[cell]! += 1;
-  o.exitsByGroup[cell * GROUP_COUNT + agentGroup(pop, o.employerWorkplace, i)]! += 1;
+  o.exitsByGroup[cell * GROUP_COUNT + pop.group[i]!]! += 1;
   o.exitMonthsHist[monthsInJapan < EXIT_HIST_MONTHS ? monthsInJapan : EXIT_HIST_MONTHS]! += 1;
   if (pop.jobChanges[i]! > 0) o.exitedWithJobChange++;
   // SIEs only leave SIE by exit or PR (TRANSITIONS), so an SIE leaving within five years is an
@@ -190,7 +177,7 @@ export function startStockCount(o: Observers, t: number): void {
 }
 
 /**
- * Adds one agent in Japan of status st, nationality nat and breakdown group `group` (agentGroup)
+ * Adds one agent in Japan of status st, nationality nat and breakdown group `group` (Population.group)
  * to the count started by startStockCount.
  * @inline
  */
@@ -212,7 +199,7 @@ export function finishStockCount(o: Observers): void {
 export function countStocks(o: Observers, pop: Population, t: number): void {
   startStockCount(o, t);
   const { status, nationality } = pop;
-  for (let i = 0; i < pop.size; i++) if (!isExit(status[i]!)) countInJapan(o, status[i]!, nationality[i]!, agentGroup(pop, o.employerWorkplace, i));
+  for (let i = 0; i < pop.size; i++) if (!isExit(status[i]!)) countInJapan(o, status[i]!, nationality[i]!, pop.group[i]!);
   finishStockCount(o);
 }
 

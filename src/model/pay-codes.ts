@@ -2,8 +2,10 @@
 // each agent's copy of its employer's code (Population.employerPayCode), so that accrual reads
 // the traits of an agent's employer in row order. Nothing else writes either; the codes are
 // brought up to date once a month (updatePayCodes) and a copy is set with every employer
-// (setEmployer). docs/performance.md says what the cache buys.
+// (setEmployer). docs/performance.md says what the cache buys. setEmployer also keeps the agent's
+// breakdown group (Population.group: sector x the employer's workplace), which the outputs count.
 
+import { WORKPLACE_COUNT } from "./codes.js";
 import type { Employers } from "./employers.js";
 import type { Population } from "./population.js";
 
@@ -25,13 +27,15 @@ export interface EmployerPayCodes {
   underpay: Float32Array;
   /** Rebuilds so far: agents' copies (Population.employerPayCode) are of build `pop.payCodesBuild`. */
   builds: number;
+  /** Each employer's workplace code (Employers.workplace), for the agents' breakdown group (setEmployer). */
+  workplace: Uint8Array;
   /** The traits the codes were built from (shares as Float32 bits), to rebuild only on a change. */
   builtFrom: { employers: Employers | null; underpayBits: Uint32Array; offersOvertime: Uint8Array; promoter: Uint8Array };
 }
 
-export function createEmployerPayCodes(): EmployerPayCodes {
+export function createEmployerPayCodes(workplace: Uint8Array = new Uint8Array(0)): EmployerPayCodes {
   return {
-    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), builds: 0,
+    code: new Uint8Array(0), underpay: new Float32Array(MAX_UNDERPAY_VALUES), builds: 0, workplace,
     builtFrom: { employers: null, underpayBits: new Uint32Array(0), offersOvertime: new Uint8Array(0), promoter: new Uint8Array(0) },
   };
 }
@@ -108,10 +112,15 @@ export function employerPayCode(codes: EmployerPayCodes, e: number): number {
   return e >= 0 && e < codes.code.length ? codes.code[e]! : 0;
 }
 
-/** Agent i's employer becomes row e (-1: none), with the copy of its pay code. */
+/**
+ * Agent i's employer becomes row e (-1: none), with the copy of its pay code and its breakdown
+ * group (its sector, set before, x the employer's workplace code; an employer without a code in
+ * `codes.workplace`, as in tests that build codes bare, counts as none).
+ */
 export function setEmployer(pop: Population, codes: EmployerPayCodes, i: number, e: number): void {
   pop.employer[i] = e;
   pop.employerPayCode[i] = employerPayCode(codes, e);
+  pop.group[i] = pop.sector[i]! * WORKPLACE_COUNT + (e >= 0 && e < codes.workplace.length ? codes.workplace[e]! : 0);
 }
 
 /** Copies every agent's employer's pay code after the codes were rebuilt (a pass over the rows; policies change traits rarely). */

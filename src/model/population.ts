@@ -21,6 +21,11 @@ export interface Population {
   esd: Uint8Array;
   nationality: Uint8Array;
   sector: Uint8Array;
+  /**
+   * The outputs' breakdown group (codes.ts: sector x the employer's workplace, 0 without one), a
+   * copy kept by setEmployer (pay-codes.ts) so the stock count reads one byte per agent-month.
+   */
+  group: Uint8Array;
   /** Row in Employers, -1 when not employed by a registered employer (IRREGULAR, ASYLUM). */
   employer: Int32Array;
   /**
@@ -112,6 +117,7 @@ export function createPopulation(capacity: number): Population {
     jobChanges: newField(Uint8Array, "jobChanges", n),
     brokerTie: newField(Uint8Array, "brokerTie", n),
     networkTies: newField(Uint8Array, "networkTies", n),
+    group: newField(Uint8Array, "group", n),
     rng: newField(Uint32Array, "rng", RNG_WORDS * n),
     keep: new Int32Array(n),
   };
@@ -144,7 +150,7 @@ export const AGENT_FIELDS: readonly ArrayField[] = [
   "id", "status", "tiStage", "esd", "nationality", "sector", "employer", "employerPayCode", "birthMonth",
   "inJapanSinceMonth", "statusSinceMonth", "employerSinceMonth", "workStatusMonthsBanked", "workStatusSinceMonth",
   "promisedWageYenPerMonth", "debtHomeYen", "savingsYen", "remittedYen",
-  "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies",
+  "family", "skill", "japaneseLevel", "jobChanges", "brokerTie", "networkTies", "group",
   "rng",
 ];
 

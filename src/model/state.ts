@@ -141,9 +141,9 @@ export function createState(
     sswOpenMonths: 0,
     esdOpenMonths: 0,
     entryNationalityShare: inputs.entryNationalityShare,
-    obs: createObservers(inputs.months, collectEvents, employers.workplace),
+    obs: createObservers(inputs.months, collectEvents),
     tables: { accrual: createAccrualRates(), family: createFamilyTable(), bounds: createDecisionBounds(), hazards: new Float64Array(8) },
-    payCodes: createEmployerPayCodes(),
+    payCodes: createEmployerPayCodes(employers.workplace),
   };
   return s;
 }

@@ -7,6 +7,7 @@ import { initSimulation, advanceMonth } from "../../src/engine/simulate.js";
 import {
   ENTRY_STATUSES, EventCode, FIRST_EXIT_STATUS, Family, MANUAL_SECTOR_COUNT, NATIONALITY_COUNT, NO_STATUS, REENTRY_TRANSITIONS,
   SECTOR_COUNT, STATUS_COUNT, Sector, Status, TRANSITIONS, eventForMove, isExit, isWithoutEmployer,
+  GROUP_COUNT, WORKPLACE_COUNT,
 } from "../../src/model/codes.js";
 import { countLive } from "../../src/model/population.js";
 import { type SimState } from "../../src/model/state.js";
@@ -20,7 +21,7 @@ import { FLOW_CELLS, STOCK_CELLS, countStocks, createObservers, flowIndex } from
 
 /** Exits so far plus the agents in Japan now, by status x nationality (counted afresh from the rows). */
 function stocksWithExits(s: SimState, out: Float64Array): void {
-  const obs = createObservers(1, false, s.employers.workplace);
+  const obs = createObservers(1, false);
   countStocks(obs, s.pop, s.ctx.month);
   for (let k = 0; k < STOCK_CELLS; k++) out[k] = s.obs.exits[k]! + obs.stocks[k]!;
 }
@@ -234,6 +235,20 @@ describe("invariants of a small baseline run", () => {
       const exitEvents = events.filter((e) => e.to >= FIRST_EXIT_STATUS).length;
       expect(sum(s.obs.exits) - prevExits).toBe(exitEvents);
       expect(s.obs.exits.every((v) => v >= 0 && Number.isInteger(v))).toBe(true);
+
+      // Every agent's breakdown group is its sector x its employer's workplace (none: 0), as
+      // setEmployer keeps it; the breakdown stocks sum to the stocks.
+      const badGroup: number[] = [];
+      for (let i = 0; i < s.pop.size; i++) {
+        const e = s.pop.employer[i]!;
+        if (s.pop.group[i] !== s.pop.sector[i]! * WORKPLACE_COUNT + (e < 0 ? 0 : s.employers.workplace[e]!)) badGroup.push(i);
+      }
+      expect(badGroup, `month ${t}: rows whose group is not sector x workplace`).toEqual([]);
+      for (let k = 0; k < STOCK_CELLS; k++) {
+        let n = 0;
+        for (let g = 0; g < GROUP_COUNT; g++) n += s.obs.stocksByGroup[k * GROUP_COUNT + g]!;
+        if (n !== s.obs.stocks[k]) throw new Error(`month ${t}: stock cell ${k}: groups sum to ${n}, stocks ${s.obs.stocks[k]}`);
+      }
 
       for (const e of events) if (e.event === EventCode.entry && e.from !== NO_STATUS) cameBack.add(e.id);
       expect(agentViolations(s, t, cameBack)).toEqual([]);

@@ -128,7 +128,7 @@ describe("removeExited", () => {
   it("leaves the stocks unchanged: exits are counted when they happen, not when rows are reclaimed", () => {
     const pop = filled(30);
     for (const r of [2, 9, 11]) pop.status[r] = Status.ONWARD;
-    const obs = createObservers(1, false, new Uint8Array(64));
+    const obs = createObservers(1, false);
     countStocks(obs, pop, 0);
     const before = Array.from(obs.stocks);
     expect(countLive(pop)).toBe(27);
@@ -164,7 +164,7 @@ describe("countStocks", () => {
   it("counts the agents in Japan by status x nationality: leavers' rows not yet reclaimed are not counted", () => {
     const pop = filled(21);
     pop.status[5] = Status.RETURNED; // a leaver whose row is not reclaimed yet: in the observers' exits only
-    const obs = createObservers(1, false, new Uint8Array(64));
+    const obs = createObservers(1, false);
     obs.stocks.fill(123);
     countStocks(obs, pop, 4);
     const expected = new Float64Array(STOCK_CELLS);
