@@ -374,12 +374,12 @@ describe("fitRows and fitDistance", () => {
   const c = target("ti_missing", "ALL", "2011", 10, { weight: 0 });
 
   it("mean, t-based 95% interval, range, and within tolerance", () => {
-    // a: replicates 104, 108, 112 -> mean 108, sd 4, half-width t(2) x 4 / sqrt(3) = 4.303 x 2.3094 = 9.937
+    // a: replicates 104, 108, 112 -> mean 108, sd 4, half-width t(2) x 4 / sqrt(3) = 4.3026527 x 2.3094011 = 9.9365508 (t(0.975, 2) from scipy 1.17.1, t.ppf)
     // b: replicates 13, 13, 13 -> mean 13, zero width; scaled error (13 - 10) / 2 = 1.5 -> outside
     const rows = fitRows([a, b, c], [[104, 13, Number.NaN], [108, 13, Number.NaN], [112, 13, Number.NaN]]);
     expect(rows[0]!.mean).toBeCloseTo(108, 12);
-    expect(rows[0]!.high - rows[0]!.mean).toBeCloseTo((4.303 * 4) / Math.sqrt(3), 9);
-    expect(rows[0]!.mean - rows[0]!.low).toBeCloseTo((4.303 * 4) / Math.sqrt(3), 9);
+    expect(rows[0]!.high - rows[0]!.mean).toBeCloseTo((4.302652729749462 * 4) / Math.sqrt(3), 9);
+    expect(rows[0]!.mean - rows[0]!.low).toBeCloseTo((4.302652729749462 * 4) / Math.sqrt(3), 9);
     expect([rows[0]!.min, rows[0]!.max]).toEqual([104, 112]);
     expect(rows[0]!.within).toBe("yes"); // |108 - 100| / 10 = 0.8
     expect(rows[1]!.within).toBe("no");

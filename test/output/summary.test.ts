@@ -8,21 +8,21 @@ import type { DeclaredMetric } from "../../src/scenario/schema.js";
 
 describe("summaryRow", () => {
   it("gives n, mean, sample sd, the t-based 95% CI and percentiles", () => {
-    // values 1..4: mean 2.5, sample sd sqrt(5/3) = 1.2909944; t(0.975, 3) = 3.182 (t table);
-    // half-width 3.182 * 1.2909944 / 2 = 2.0539721.
+    // values 1..4: mean 2.5, sample sd sqrt(5/3) = 1.2909944; t(0.975, 3) = 3.1824463 (scipy
+    // 1.17.1, t.ppf(0.975, 3)); half-width 3.1824463 * 1.2909944 / 2 = 2.0542603.
     const row = summaryRow({ scenario: "s", point: 0, scale: 0.1, metric: "m", unit: "agents", values: [4, 1, 3, 2] }, 0.05);
     const [scenario, point, metric, unit, n, mean, sd, lo, hi, p05, p50, p95, share, target, enough, scale] = row;
     expect([scenario, point, metric, unit, n]).toEqual(["s", 0, "m", "agents", 4]);
     expect(mean).toBe(2.5);
     expect(sd as number).toBeCloseTo(1.2909944, 6);
-    expect(lo as number).toBeCloseTo(2.5 - 2.0539721, 6);
-    expect(hi as number).toBeCloseTo(2.5 + 2.0539721, 6);
+    expect(lo as number).toBeCloseTo(2.5 - 2.0542603, 6);
+    expect(hi as number).toBeCloseTo(2.5 + 2.0542603, 6);
     // simple-statistics quantileSorted interpolates between order statistics (R type 7):
     // p05 = 1 + 0.05 * 3 = 1.15, p50 = 2.5, p95 = 1 + 0.95 * 3 = 3.85.
     expect(p05 as number).toBeCloseTo(1.15, 12);
     expect(p50).toBe(2.5);
     expect(p95 as number).toBeCloseTo(3.85, 12);
-    expect(share as number).toBeCloseTo(2.0539721 / 2.5, 6);
+    expect(share as number).toBeCloseTo(2.0542603 / 2.5, 6);
     expect([target, enough, scale]).toEqual([0.05, "false", 0.1]);
   });
 
@@ -39,11 +39,17 @@ describe("summaryRow", () => {
 });
 
 describe("tCritical95", () => {
-  it("uses the table and the next lower tabulated df beyond it", () => {
-    expect(tCritical95(1)).toBe(12.706);
-    expect(tCritical95(30)).toBe(2.042);
-    expect(tCritical95(45)).toBe(2.021); // df 40 row: wider than the exact 2.014
-    expect(tCritical95(1000)).toBe(1.98);
+  it("is the exact quantile t(0.975, df), not a rounded table's", () => {
+    // Reference values: scipy 1.17.1, scipy.stats.t.ppf(0.975, df) (an independent implementation,
+    // Boost's); agreement to 1e-12 (double precision, less a few ulps of either).
+    const SCIPY: [number, number][] = [
+      [1, 12.706204736174694], [2, 4.302652729749462], [3, 3.1824463052837078], [4, 2.7764451051977934],
+      [9, 2.262157162798205], [30, 2.0422724563012378], [45, 2.014103388880846], [1000, 1.9623390808264083],
+    ];
+    for (const [df, t] of SCIPY) expect(Math.abs(tCritical95(df) - t) / t, `df ${df}`).toBeLessThan(1e-12);
+    // Between tabulated rows a table is wide: df 45 would take df 40's 2.021 (0.34% wide).
+    expect(tCritical95(45)).toBeLessThan(2.015);
+    expect(Number.isNaN(tCritical95(0))).toBe(true);
   });
 });
 

@@ -141,8 +141,9 @@ describe("effectRow", () => {
     expect(rm).toBe(12);
     expect(dm).toBe(3); // differences 2, 3, 4
     expect(sd).toBe(1);
-    expect(hi! - dm!).toBeCloseTo((4.303 * 1) / Math.sqrt(3), 8);
-    expect(dm! - lo!).toBeCloseTo((4.303 * 1) / Math.sqrt(3), 8);
+    // t(0.975, 2) = 4.302652729749462 (scipy 1.17.1, t.ppf); the CI bounds are written to 10 significant digits.
+    expect(hi! - dm!).toBeCloseTo((4.302652729749462 * 1) / Math.sqrt(3), 8);
+    expect(dm! - lo!).toBeCloseTo((4.302652729749462 * 1) / Math.sqrt(3), 8);
     expect(ratio).toBeCloseTo(1.25, 9);
     const zero = effectRow({ scenario: "s", point: 0, reference: "baseline", scale: 1, metric: "m", unit: "agents", values: [1, 2], referenceValues: [0, 0] });
     expect(zero[12]).toBe("");
