@@ -340,7 +340,11 @@ function readCheckpointLines(path: string): { checkpoints: Checkpoint[]; ends: n
   return { checkpoints, ends };
 }
 
-/** A file's lines (without "\n") and the byte offset after each one's "\n" (or the end), read in chunks. */
+/**
+ * A file's lines (without "\n") and the byte offset after each one's "\n", read in chunks. A last
+ * line without its "\n" (a write cut just before it) ends one byte past the file, as if it had
+ * one: keepCheckpointLines then adds it, so the next line is not glued on.
+ */
 export function* fileLines(path: string): Generator<{ text: string; end: number }> {
   const fd = openSync(path, "r");
   try {
@@ -361,7 +365,7 @@ export function* fileLines(path: string): Generator<{ text: string; end: number 
       if (from < n) pending.push(Buffer.from(buf.subarray(from, n)));
       offset += n;
     }
-    if (pending.length > 0) yield { text: Buffer.concat(pending).toString("utf8"), end: offset };
+    if (pending.length > 0) yield { text: Buffer.concat(pending).toString("utf8"), end: offset + 1 };
   } finally {
     closeSync(fd);
   }

@@ -24,10 +24,10 @@ describe("fileLines", () => {
     expect(got[got.length - 1]!.end).toBe(Buffer.byteLength(text));
   });
 
-  it("gives a last line without a newline, ending at the end of the file, and nothing for an empty file", () => {
+  it("gives a last line without its newline an end one byte past the file (its newline is then added back), and nothing for an empty file", () => {
     const path = join(dir, "b.jsonl");
     writeFileSync(path, "one\ntwo");
-    expect([...fileLines(path)]).toEqual([{ text: "one", end: 4 }, { text: "two", end: 7 }]);
+    expect([...fileLines(path)]).toEqual([{ text: "one", end: 4 }, { text: "two", end: 8 }]);
     writeFileSync(path, "");
     expect([...fileLines(path)]).toEqual([]);
   });
