@@ -188,6 +188,9 @@ export function lockFolder(dir: string, command: readonly string[], warn: (line:
   const text = `${JSON.stringify({
     pid: process.pid, host: hostname(), since: new Date().toISOString(), command: command.join(" "), ...(slurmJobId ? { slurmJobId } : {}),
   } satisfies LockHolder)}\n`;
+  // The dead holder whose stale lock this process removed: said once this process holds the lock
+  // (another process may create its lock between the removal and this one's: then it says nothing).
+  let removed: LockHolder | null = null;
   for (let attempt = 0; attempt < 20; attempt++) {
     let fd: number;
     try {
@@ -205,11 +208,8 @@ export function lockFolder(dir: string, command: readonly string[], warn: (line:
         throw inUse(dir, path, null);
       }
       if (!holderIsGone(holder)) throw inUse(dir, path, holder);
-      if (removeStale(path, found)) {
-        warn(`migsim: took over ${path}: its process (pid ${holder.pid} on ${holder.host}, since ${holder.since}) is gone`);
-      } else {
-        pause(20); // another process is taking it over: see what it leaves
-      }
+      if (removeStale(path, found)) removed = holder;
+      else pause(20); // another process is taking it over: see what it leaves
       continue;
     }
     try {
@@ -220,6 +220,7 @@ export function lockFolder(dir: string, command: readonly string[], warn: (line:
       throw ioError(e, path);
     }
     closeSync(fd);
+    if (removed) warn(`migsim: took over ${path}: its process (pid ${removed.pid} on ${removed.host}, since ${removed.since}) is gone`);
     if (held.size === 0) listen(true);
     const h: Held = { text, holders: 1 };
     held.set(path, h);
