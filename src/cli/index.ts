@@ -118,14 +118,17 @@ export function buildCli(argv: string[]) {
 
 /**
  * For the `migsim` process (bin/migsim.js), not for main() in-process: when the reader of stdout
- * goes away (`migsim schema | head`), exit quietly with 0 instead of a Node stack trace, as
- * Unix tools do; a closed stderr (`2>&1 | head`) drops the messages and the command goes on.
+ * goes away (`migsim schema | head`), the rest of the output is dropped instead of a Node stack
+ * trace, and the command ends with its own exit code (0 when it succeeds; `validate` of a bad file
+ * piped into `head` still exits 2, so a pipeline under `set -o pipefail` still fails). A closed
+ * stderr (`2>&1 | head`) drops the messages and the command goes on.
  */
 export function exitQuietlyOnClosedPipes(): void {
   const closed = (e: NodeJS.ErrnoException): boolean => e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED";
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (!closed(e)) throw e;
-    process.exit(0);
+    // Nothing more can be read: later writes go nowhere, and the command finishes as it would.
+    process.stdout.write = (() => true) as typeof process.stdout.write;
   });
   process.stderr.on("error", (e: NodeJS.ErrnoException) => {
     if (!closed(e)) throw e;

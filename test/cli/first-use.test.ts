@@ -57,6 +57,18 @@ describe("1. a reader that closes the pipe early (migsim schema | head)", () => 
     expect(stderr).toBe("");
   });
 
+  it("a failing command keeps its own exit code when its reader goes away (validate of a bad file: 2)", async () => {
+    const bad = join(tmp, "bad-params.yaml");
+    writeFileSync(bad, `extends: ${BASELINE}\nparameters: { feeShareBorneByWorker: 0.5 }\n`);
+    const child = spawn(process.execPath, [BIN, "validate", BASELINE, bad], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.destroy();
+    expect(await exited(child)).toBe(2);
+    expect(stderr).toContain("parameters");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("the output is whole while the reader reads it all", () => {
     const r = migsim(["schema"]);
     expect(r.status).toBe(0);
