@@ -4,6 +4,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { NATIONALITY_CODES } from "../model/codes.js";
+import { REFERENCE_SCENARIO } from "../output/summary.js";
 import { IN_JAPAN_STATUSES, type MeanCi, type RunData, type Series, type TotalName, countMeanCi, meanCi, referenceSeries } from "./data.js";
 
 export interface Chart {
@@ -442,7 +443,9 @@ export function differenceChart(run: RunData, scenario: string, id = `difference
   const swept = series.some((s) => Object.keys(s.sweep).length > 0);
   const startNote = marked
     ? `The vertical line marks the policy start, ${start}: the first month ${scenario} differs from ${refName} (a policy step, a parameter or a series value), where its policy window begins; ${swept ? "its swept values differ from the first month, so the difference need not be 0 before it." : "before it the two ran the same rules with the same random numbers, so the difference is 0."}`
-    : `No policy start is marked: ${scenario} does not differ from ${refName} by a dated change within the run's months; it differs from its first month (by its parameters${swept ? " or swept values" : ""}), or not at all.`;
+    : refName !== (run.manifest.spec.reference ?? REFERENCE_SCENARIO)
+      ? `No policy start is marked: the run has no reference scenario (one named ${REFERENCE_SCENARIO}, or --reference NAME), so it counts no policy windows; ${refName}, its first scenario, stands in for one here.`
+      : `No policy start is marked: ${scenario} does not differ from ${refName} by a dated change within the run's months; it differs from its first month (by its parameters${swept ? " or swept values" : ""}), or not at all.`;
   const ids = series.map((s) => s.label);
   const colourScale = { domain: ids, range: series.map((s) => PALETTE[shown.indexOf(s) % PALETTE.length]!) };
   const color = { field: "scenario", type: "nominal", title: "scenario", scale: colourScale, legend: LINE_LEGEND } as const;

@@ -557,8 +557,11 @@ export async function loadRun(dir: string): Promise<RunData> {
   const reference = manifest.spec.reference ?? REFERENCE_SCENARIO;
   const baseline = list.find((s) => s.scenario === reference && s.point === 0) ?? list[0]!;
   const refSpec = manifest.spec.scenarios.find((s) => s.name === baseline.scenario)!;
+  // Only against the run's reference, as summary.csv counts the policy windows (runWindows): a run
+  // without one has no policy windows, and the report marks none.
+  const hasReference = baseline.scenario === reference;
   for (const s of list) {
-    if (s.scenario !== baseline.scenario) s.policyStart = policyWindowStart(manifest.spec.scenarios.find((x) => x.name === s.scenario)!, refSpec, manifest.spec);
+    if (hasReference && s.scenario !== baseline.scenario) s.policyStart = policyWindowStart(manifest.spec.scenarios.find((x) => x.name === s.scenario)!, refSpec, manifest.spec);
   }
   const effects = readEffects(dir, manifest);
   return { dir, manifest, series: list, baseline, summary: rows, sweepColumns, effects, observedTi: readObservedTiStock() };

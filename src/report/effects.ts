@@ -137,7 +137,8 @@ export function nationalLine(r: EffectRow, referenceScale: number, what = ""): E
     scenario: r.scenarioMean / s,
     reference: r.referenceMean / (count ? referenceScale : 1),
     diff: r.diffMean / d, lo: r.diffCi95Low / d, hi: r.diffCi95High / d,
-    ratio: r.ratio,
+    // The ratio of the simulated means is that of the national ones only at equal scales.
+    ratio: sameScale ? r.ratio : NaN,
     sameScale,
   };
 }
