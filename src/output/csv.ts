@@ -44,7 +44,6 @@ export const COLUMNS = {
 } as const;
 export type OutputName = keyof typeof COLUMNS;
 
-
 /** An output's columns with the run's breakdown and sweep columns. */
 export function outputColumns(name: OutputName, sweepColumns: readonly string[], breakdown: readonly BreakdownDim[] = []): string[] {
   const cols: string[] = [...COLUMNS[name]];
@@ -156,7 +155,7 @@ export function formatTaskRows(name: OutputName, task: TaskIdentity, r: RunResul
     return out;
   };
   // The rate's denominator: the `from` status's stock (same nationality) at the end of month t - 1.
-  const rateCell = (t: number, from: number, nat: number, count: number, stock: number): string =>
+  const rateCell = (t: number, from: number, count: number, stock: number): string =>
     t === 0 || from === NO_STATUS || isExit(from) || !(stock > 0) ? "" : numberCell((12000 * count) / stock);
   if (name === "timeseries") {
     const byKey = new Float64Array(keys);
@@ -185,7 +184,7 @@ export function formatTaskRows(name: OutputName, task: TaskIdentity, r: RunResul
         const { event, from, to, nationality } = decodeFlowCell(r.flows[k + 1]!, cell);
         const count = r.flows[k + 2]!;
         const stock = t > 0 && from !== NO_STATUS && !isExit(from) ? r.stocks[(t - 1) * STOCK_CELLS + from * NATIONALITY_COUNT + nationality]! : 0;
-        push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nationality]},${count},${national(count)},${rateCell(t, from, nationality, count, stock)},${tail}\n`);
+        push(`${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nationality]},${count},${national(count)},${rateCell(t, from, count, stock)},${tail}\n`);
       }
     } else {
       // Triples are in index order within a month, the group innermost: a cell's groups are consecutive.
@@ -203,7 +202,7 @@ export function formatTaskRows(name: OutputName, task: TaskIdentity, r: RunResul
         const lead = `${head},${t},${dateCell(t)},${EVENT_CELLS[event]},${statusCell(from)},${STATUS_CELLS[to]},${NATIONALITY_CELLS[nationality]},`;
         for (let j = 0; j < keys; j++) {
           const count = byKey[j]!;
-          if (count !== 0) push(`${lead}${keyCells[j]},${count},${national(count)},${rateCell(t, from, nationality, count, withStock ? stocks[j]! : 0)},${tail}\n`);
+          if (count !== 0) push(`${lead}${keyCells[j]},${count},${national(count)},${rateCell(t, from, count, withStock ? stocks[j]! : 0)},${tail}\n`);
         }
       }
     }

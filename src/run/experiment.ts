@@ -602,7 +602,7 @@ function verifyCheckpoints(dir: string, spec: ExperimentSpec, runSpec: string, c
     throw new UserError(`${dir}'s manifest.json was changed since the run started (seed ${seeds.seed} -> ${spec.seed}): its completed tasks ran with seed ${seeds.seed}, and the rest would not match them. Restore seed ${seeds.seed} in ${manifestPath} to resume, or ${afresh}.`);
   }
   if (checkpoints.some((c) => c.spec !== undefined && c.spec !== runSpec)) {
-    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, CI target, windows, reference, posterior draws or design, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
+    throw new UserError(`${dir}'s manifest.json was changed since the run started (its spec, the scenarios, replicates, scale, until, events, events format, CI target, windows, reference, breakdown, posterior draws or design, differs from the one its completed tasks ran with, per ${join(dir, CHECKPOINTS)}). Restore the manifest as the run wrote it to resume, or ${afresh}.`);
   }
   for (const n of outputs) {
     const partial = join(dir, `${n}.csv.partial`);

@@ -61,7 +61,7 @@ export function policyWarnings(scenarios: readonly { name: string; start: string
     }
     for (const [k, months] of setup) {
       const what = SETUP_ONLY_PARAMS[k as ParamName]!;
-      parts.push(`its policy step${months.length > 1 ? "s" : ""} from ${some(months)} ${months.length > 1 ? "set" : "sets"} ${k}, which is read only when the run is set up: it fixes ${what.sets} once, at the start (model/employers.ts createEmployers), so ${what.alsoMonthly ?? `the step${months.length > 1 ? "s change" : " changes"} nothing`}; set it in params: (or in a step at or before the start, ${sc.start}) instead`);
+      parts.push(`its policy step${months.length > 1 ? "s" : ""} from ${some(months)} ${months.length > 1 ? "set" : "sets"} ${k}, which is read only when the run is set up: it fixes ${what.sets} once, at the start (model/employers.ts createEmployers), so ${what.alsoMonthly ?? `the step${months.length > 1 ? "s change" : " changes"} nothing`}; to change ${what.sets}, set it in params: (or in a step at or before the start, ${sc.start})`);
     }
     if (parts.length > 0) out.push(`${sc.name}: ${parts.join("; ")}.`);
   }

@@ -180,7 +180,7 @@ export function experimentOptions(y: Argv) {
     .option("replicates", { type: "number", defaultDescription: "1", describe: "Replicates per scenario and sweep point" })
     .option("scale", { type: "number", describe: "Share of the real population simulated, in (0, 1] (overrides the scenario)" })
     .option("until", { type: "string", describe: "Last simulated month, YYYY-MM (overrides the scenario)" })
-    .option("events", { type: "boolean", default: false, describe: "Also write events.csv, one row per event of each agent" })
+    .option("events", { type: "boolean", default: false, describe: "Also write each agent's events: events.csv, one row per event (or, with --events-format parquet, events/*.parquet)" })
     .option("events-format", {
       type: "string",
       defaultDescription: "csv",
@@ -353,7 +353,7 @@ export function checkResumeOptions(argv: RunArgs, prev: Manifest, typed: Readonl
     const recorded = spec.breakdown ?? [];
     if (given.join(",") !== recorded.join(",")) clashes.push({ flag: "--breakdown", given: given.join(","), recorded: recorded.length > 0 ? `breakdown ${recorded.join(",")} (spec.breakdown)` : "no breakdown" });
   }
-    if (typed.has("ci-target") && argv.ciTarget !== spec.ciTarget) clashes.push({ flag: "--ci-target", given: String(argv.ciTarget), recorded: `CI target ${spec.ciTarget}` });
+  if (typed.has("ci-target") && argv.ciTarget !== spec.ciTarget) clashes.push({ flag: "--ci-target", given: String(argv.ciTarget), recorded: `CI target ${spec.ciTarget}` });
   if (argv.shard !== undefined) {
     const shard = parseShard(argv.shard);
     const recorded = prev.shard ?? null;
