@@ -6,7 +6,7 @@
 // a report never shows a file changed (edited, truncated, damaged) after the run finished.
 
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
@@ -376,19 +376,42 @@ function lookup(series: Map<string, Series>, path: string, scenario: string, poi
   return [s, r];
 }
 
+/** Columns derived from count that older runs' outputs lack. */
+const DERIVED_COLUMNS: readonly string[] = ["national", "rate_per_1000_person_years"];
+
+/** The first line of a file (up to 64 KiB), "" when it cannot be read (csvRows then says why). */
+function headerLine(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString("utf8");
+    const end = text.indexOf("\n");
+    return end >= 0 ? text.slice(0, end) : text;
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * An output's columns as the run wrote them (with its --breakdown columns, which the report sums
  * over, as over nationalities) and the position of each of COLUMNS[name] among them.
  */
-function runColumns<N extends "timeseries" | "flows">(m: Manifest, name: N): { columns: string[]; at: Record<(typeof COLUMNS)[N][number], number> } {
-  const columns = outputColumns(name, [], m.spec.breakdown ?? []);
+function runColumns<N extends "timeseries" | "flows">(dir: string, m: Manifest, name: N): { columns: string[]; at: Record<(typeof COLUMNS)[N][number], number> } {
+  let columns = outputColumns(name, [], m.spec.breakdown ?? []);
+  // Runs made before the national and rate columns (2026-12-07) have neither: the report reads
+  // only count, so it reads them too.
+  if (!headerLine(join(dir, `${name}.csv`)).split(",").includes("national")) columns = columns.filter((c) => !DERIVED_COLUMNS.includes(c));
   const at = Object.fromEntries(COLUMNS[name].map((c) => [c, columns.indexOf(c)])) as Record<(typeof COLUMNS)[N][number], number>;
   return { columns, at };
 }
 
 async function readTimeseries(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "timeseries.csv");
-  const { columns, at } = runColumns(m, "timeseries");
+  const { columns, at } = runColumns(dir, m, "timeseries");
   const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, status: iStatus, count: iCount, point: iPoint } = at;
   for await (const row of csvRows(dir, m, "timeseries.csv", columns)) {
     const [s, r] = lookup(series, path, row[iScen]!, row[iPoint]!, row[iRep]!);
@@ -409,7 +432,7 @@ async function readTimeseries(dir: string, m: Manifest, series: Map<string, Seri
 
 async function readFlows(dir: string, m: Manifest, series: Map<string, Series>): Promise<void> {
   const path = join(dir, "flows.csv");
-  const { columns, at } = runColumns(m, "flows");
+  const { columns, at } = runColumns(dir, m, "flows");
   const { scenario: iScen, replicate: iRep, month: iMonth, date: iDate, event: iEvent, from: iFrom, to: iTo, nationality: iNat, count: iCount, point: iPoint } = at;
   // The months are timeseries.csv's (read first): a month without such events counts 0.
   for (const s of series.values()) {
