@@ -55,3 +55,17 @@ export function snapshot(dir: string): Map<string, Buffer> {
   walk(dir);
   return files;
 }
+
+/** runCli, expecting exit code 0 (the command and its stderr in the failure message). */
+export async function runCliOk(...argv: string[]): Promise<CliResult> {
+  const r = await runCli(...argv);
+  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** A CSV migsim wrote (no quoted commas in these outputs): its header, its lines, and its rows as records. */
+export function readCsvRecords(path: string): { header: string[]; lines: string[]; rows: Record<string, string>[] } {
+  const lines = readFileSync(path, "utf8").trim().split("\n");
+  const header = lines[0]!.split(",");
+  return { header, lines, rows: lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k]!, v]))) };
+}

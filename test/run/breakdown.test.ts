@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/output/manifest.js";
 import { runExperiment } from "../../src/run/experiment.js";
-import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { expectUserError, runCli, snapshot, runCliOk, readCsvRecords } from "../helpers/cli.js";
 
 const BASELINE = resolve("scenarios/baseline.yaml");
 const SCALE = 0.002;
@@ -36,20 +36,14 @@ const cache = new Map<string, { header: string[]; lines: string[]; rows: Row[] }
 function csv(path: string): { header: string[]; lines: string[]; rows: Row[] } {
   let c = cache.get(path);
   if (!c) {
-    const lines = readFileSync(path, "utf8").trim().split("\n");
-    const header = lines[0]!.split(",");
-    c = { header, lines, rows: lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k]!, v]))) };
+    c = readCsvRecords(path);
     cache.set(path, c);
   }
   return c;
 }
 const same = (a: string, b: string, file: string): boolean => readFileSync(join(a, file)).equals(readFileSync(join(b, file)));
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = runCliOk;
 
 /** Sums `count` (and `national`) of rows by the columns in `key`. */
 function sumBy(rows: Row[], key: readonly string[]): Map<string, { count: number; national: number }> {

@@ -22,7 +22,7 @@ import { type Manifest, readManifest, specSha256 } from "../../src/output/manife
 import { planExperiment, runExperiment } from "../../src/run/experiment.js";
 import { variedParamWarnings, readDesign } from "../../src/scenario/design.js";
 import { validateExperimentSpec } from "../../src/scenario/validate.js";
-import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { expectUserError, runCli, snapshot, runCliOk } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -65,11 +65,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = runCliOk;
 const manifestOf = (dir: string): Manifest => readManifest(join(dir, "manifest.json"));
 const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
 const lines = (dir: string, f: string): string[] => readFileSync(join(dir, f), "utf8").trim().split("\n");

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest, sha256File } from "../../src/output/manifest.js";
 import { EFFECTS_COLUMNS, effectRow } from "../../src/output/summary.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliOk, readCsvRecords } from "../helpers/cli.js";
 
 const BASELINE = resolve("scenarios/baseline.yaml");
 const WEAK_YEN = resolve("scenarios/weak-yen.yaml");
@@ -26,17 +26,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function ok(...argv: string[]): Promise<void> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-}
+const ok = runCliOk;
 
 /** A CSV (no quoted commas in migsim's outputs) as header and rows of records. */
-function csv(path: string): { header: string[]; rows: Record<string, string>[] } {
-  const [head, ...lines] = readFileSync(path, "utf8").trim().split("\n");
-  const header = head!.split(",");
-  return { header, rows: lines.map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k]!, v]))) };
-}
+const csv = readCsvRecords;
 
 const meanOf = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 

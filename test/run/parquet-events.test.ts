@@ -17,7 +17,7 @@ import { type Manifest, readManifest, sha256File } from "../../src/output/manife
 import { EVENTS_DIR, PARQUET_EVENT_COLUMNS, eventsFile } from "../../src/output/parquet.js";
 import { runArgsOf } from "../../src/run/slurm-run.js";
 import { loadScenario } from "../../src/scenario/load.js";
-import { expectUserError, runCli } from "../helpers/cli.js";
+import { expectUserError, runCli, runCliOk } from "../helpers/cli.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BASELINE = join(ROOT, "scenarios/baseline.yaml");
@@ -46,10 +46,7 @@ afterAll(() => {
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   return (await duck.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
-async function ok(...argv: string[]): Promise<void> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-}
+const ok = runCliOk;
 const manifestOf = (dir: string): Manifest => readManifest(join(dir, "manifest.json"));
 /** The events files of a run folder, sorted. */
 const eventFiles = (dir: string): string[] => (existsSync(join(dir, EVENTS_DIR)) ? readdirSync(join(dir, EVENTS_DIR)).sort() : []);

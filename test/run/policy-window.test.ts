@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/output/manifest.js";
 import { runMetrics, runWindows } from "../../src/run/experiment.js";
 import { type ResolvedScenario, loadScenario } from "../../src/scenario/load.js";
-import { type CliResult, runCli } from "../helpers/cli.js";
+import { runCli, runCliOk, readCsvRecords } from "../helpers/cli.js";
 
 const BASELINE = resolve("scenarios/baseline.yaml");
 const TINY = ["--scale", "0.002", "--until", "2020-12", "--replicates", "2", "--seed", "11", "--quiet"];
@@ -38,16 +38,8 @@ function variant(body: string): ResolvedScenario {
 const step = (name: string, from: string, extra = ""): ResolvedScenario =>
   variant(`name: ${name}\n${extra}policy:\n  - from: ${from}\n    set: { abscondBaseHazardPerMonth: 0.01 }`);
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
-function csv(path: string): { lines: string[]; rows: Record<string, string>[] } {
-  const lines = readFileSync(path, "utf8").trim().split("\n");
-  const header = lines[0]!.split(",");
-  return { lines, rows: lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k]!, v]))) };
-}
+const ok = runCliOk;
+const csv = readCsvRecords;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "migsim-policy-window-"));

@@ -22,7 +22,7 @@ import { planExperiment, runExperiment } from "../../src/run/experiment.js";
 import { drawIndices, posteriorWarnings } from "../../src/run/posterior.js";
 import { readPosterior } from "../../src/scenario/posterior.js";
 import { validateExperimentSpec } from "../../src/scenario/validate.js";
-import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { expectUserError, runCli, snapshot, runCliOk } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -71,11 +71,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = runCliOk;
 const manifestOf = (dir: string): Manifest => readManifest(join(dir, "manifest.json"));
 const sha = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
 function expectSameBytes(a: string, b: string, files: readonly string[] = CSVS): void {

@@ -15,7 +15,7 @@ import { UserError } from "../../src/errors.js";
 import { type ExperimentSpec, type Manifest, readManifest, sha256File } from "../../src/output/manifest.js";
 import { SHARD_TASKS, runExperiment, shardTasks } from "../../src/run/experiment.js";
 import { loadScenario } from "../../src/scenario/load.js";
-import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { expectUserError, runCli, snapshot, runCliOk } from "../helpers/cli.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -47,11 +47,7 @@ const manifestOf = (dir: string): Manifest => readManifest(join(dir, "manifest.j
 const digest = (dir: string): Record<string, string> =>
   Object.fromEntries([...snapshot(dir)].map(([f, b]) => [f, createHash("sha256").update(b).digest("hex")]));
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = runCliOk;
 
 /** Expects every file to have the same bytes in both folders. */
 function expectSameBytes(a: string, b: string, files: readonly string[]): void {

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/output/manifest.js";
 import { runExperiment } from "../../src/run/experiment.js";
-import { type CliResult, expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { expectUserError, runCli, snapshot, runCliOk, readCsvRecords } from "../helpers/cli.js";
 
 const BASELINE = resolve("scenarios/baseline.yaml");
 // To 2020-12, so that interns move to SSW1 (from 2019-04) in the windows too.
@@ -28,18 +28,10 @@ let HAZARD: string;
 let single: string;
 const RUN = (): string[] => [BASELINE, HAZARD, ...TINY, ...WINDOWS, "--reference", "hazard"];
 
-async function ok(...argv: string[]): Promise<CliResult> {
-  const r = await runCli(...argv);
-  expect(r.code, `migsim ${argv.join(" ")}:\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = runCliOk;
 
 /** A CSV (no quoted commas in migsim's outputs) as its lines and its rows as records. */
-function csv(path: string): { lines: string[]; rows: Record<string, string>[] } {
-  const lines = readFileSync(path, "utf8").trim().split("\n");
-  const header = lines[0]!.split(",");
-  return { lines, rows: lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [header[k]!, v]))) };
-}
+const csv = readCsvRecords;
 const same = (a: string, b: string, file: string): boolean => readFileSync(join(a, file)).equals(readFileSync(join(b, file)));
 
 beforeAll(async () => {
