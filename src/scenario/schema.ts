@@ -50,7 +50,7 @@ export const SERIES_RANGES: Record<SeriesName, { range: readonly [number, number
   yenValueIndex: { range: [0.1, 10], unit: "scenario shift of the yen against every origin currency, 1 = the observed rates" },
   // 1 = 2023; 0.76-1.12 over 2014-2025 (series.csv): a tenfold move either way.
   wageIndex: { range: [0.1, 10], unit: "index, 1 = 2023" },
-  // At most 184,700 a year (2022, series.csv): about five times that.
+  // At most 173,705 a year (2019, series.csv): about five times that.
   tiEntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
   // Above the whole FY2024-2028 cap of 820,000 (data/rules.md) in a single year.
   ssw1EntriesPerYear: { range: [0, 1_000_000], unit: "persons/year, 1:1" },
