@@ -66,7 +66,7 @@ export function writeFitCsv(dir: string, rows: readonly FitRow[]): string {
 }
 
 const PANEL: Record<string, string> = {
-  ti_stock: "Technical interns (stock)", ssw1_stock: "SSW (i) holders (stock)", sie_stock: "Engineer/Specialist (SIE) stock",
+  ti_stock: "Technical interns (stock)", ti3_stock: "Technical interns in TI-3 (stock)", ssw1_stock: "SSW (i) holders (stock)", sie_stock: "Engineer/Specialist (SIE) stock",
   ti_missing: "Interns missing per year", ti_missing_share: "Nationality's share of the missing interns",
   irregular_stock: "Absconded interns without a status (stock)", ti_asylum_applications: "Refugee applications by interns per year",
   ti_removal_procedures: "Removal procedures of former interns per year",

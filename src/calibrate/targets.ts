@@ -10,7 +10,8 @@ import { type ModelInputs, parseMonth } from "../model/inputs.js";
 import { type FlowCell, SIE_RETENTION_MONTHS, STOCK_CELLS, decodeFlowCell } from "../model/observers.js";
 
 /**
- * What a target measures. Stocks are end-of-month counts (irregular_stock: absconded interns
+ * What a target measures. Stocks are end-of-month counts (ti3_stock: TITP interns in TI-3, all
+ * nationalities, against ISA's count of the TI-3 status; irregular_stock: absconded interns
  * living without a status, against ISA's overstayers whose last status was TITP). Yearly counts
  * are events in a calendar year: ti_missing counts abscond events; ti_missing_share is one
  * nationality's share of them (a pattern the mechanisms have to produce:
@@ -20,7 +21,7 @@ import { type FlowCell, SIE_RETENTION_MONTHS, STOCK_CELLS, decodeFlowCell } from
  * (ISA's deportation and departure-order procedures; data/observed/irregular_status.csv).
  */
 export const TARGET_METRICS = [
-  "ti_stock", "ssw1_stock", "sie_stock", "irregular_stock", "ti_missing", "ti_missing_share", "ti_asylum_applications",
+  "ti_stock", "ti3_stock", "ssw1_stock", "sie_stock", "irregular_stock", "ti_missing", "ti_missing_share", "ti_asylum_applications",
   "ti_removal_procedures", "sie_retention_5y",
 ] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
@@ -140,6 +141,9 @@ function parseTarget(r: Record<string, string>, where: string): Target {
   if (nationality !== "ALL" && !NATIONALITY_CODES.includes(nationality as never)) {
     throw new UserError(`${where}: nationality "${nationality}" is not ALL or one of ${NATIONALITY_CODES.join(", ")}.`);
   }
+  if (metric === "ti3_stock" && nationality !== "ALL") {
+    throw new UserError(`${where}: ti3_stock is counted for all nationalities together: nationality ALL, not ${nationality}.`);
+  }
   if (metric === "ti_missing_share" && nationality === "ALL") {
     throw new UserError(`${where}: ti_missing_share needs one nationality (${NATIONALITY_CODES.join(", ")}), not ALL.`);
   }
@@ -207,7 +211,9 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
       return;
     }
     const st = STOCK_STATUS[t.metric];
-    if (st !== undefined) {
+    if (t.metric === "ti3_stock") {
+      out[k] = result.ti3Stock[t.firstMonthAbs - start]! / inputs.scale;
+    } else if (st !== undefined) {
       const m = t.firstMonthAbs - start;
       let n = 0;
       for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (natMatches(t, nat)) n += result.stocks[m * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;

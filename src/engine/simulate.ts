@@ -37,6 +37,8 @@ export interface RunResult {
   exitMonthsHist: Float64Array;
   /** SIE entry cohorts by entry month: [2t] entrants, [2t + 1] of them left within five years (SimState.sieCohorts). */
   sieCohorts: Float64Array;
+  /** TITP interns in TI-3 at the end of each month (Observers.ti3Interns). */
+  ti3Stock: Float64Array;
 }
 
 export interface SimulateOptions {
@@ -129,9 +131,11 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
   const stocksByGroup = new Float64Array(months * STOCK_CELLS * GROUP_COUNT);
   const flowChunks: Float64Array[] = [];
   const groupChunks: Float64Array[] = [];
+  const ti3Stock = new Float64Array(months);
   let agentMonths = 0;
   for (let t = 0; t < months; t++) {
     advanceMonth(s, t);
+    ti3Stock[t] = s.obs.ti3Interns;
     // Agents in Japan as counted by the month's agent-months, plus the exits so far (other cells).
     const obs = s.obs;
     for (let k = 0; k < STOCK_CELLS; k++) stockRow[k] = obs.exits[k]! + obs.stocks[k]!;
@@ -160,6 +164,7 @@ export function simulate(inputs: ModelInputs, seed: number, options: SimulateOpt
     agentsWithJobChange: withJobChange,
     exitMonthsHist: s.obs.exitMonthsHist,
     sieCohorts: s.obs.sieCohorts,
+    ti3Stock,
   };
 }
 

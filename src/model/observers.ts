@@ -90,6 +90,12 @@ export interface Observers {
   /** The same by stockCell * GROUP_COUNT + the agent's group: the kernel counts these, finishStockCount sums them into `stocks`. */
   stocksByGroup: Float64Array;
   stocksMonth: number;
+  /**
+   * TITP interns in TI-3 now (not ESD trainees in their retake year, also stage 3): kept up to
+   * date where an intern enters or leaves TI-3 (intern.ts, moves.ts), so that no month needs a
+   * pass over the population. ISA counts them by status (the `ti3_stock` targets).
+   */
+  ti3Interns: number;
 }
 
 export function createObservers(months: number, collectEvents: boolean): Observers {
@@ -107,6 +113,7 @@ export function createObservers(months: number, collectEvents: boolean): Observe
     stocks: new Float64Array(STOCK_CELLS),
     stocksByGroup: new Float64Array(STOCK_CELLS * GROUP_COUNT),
     stocksMonth: NaN,
+    ti3Interns: 0,
   };
 }
 

@@ -238,6 +238,7 @@ export function metricNamesOf(months: number, startAbs: number, windows: readonl
     months, stocks: new Float64Array(months * STOCK_CELLS), flows: new Float64Array(0), events: new Int32Array(0), agentMonths: 0,
     stocksByGroup: new Float64Array(months * STOCK_CELLS * GROUP_COUNT), flowsByGroup: new Float64Array(0),
     agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts: new Float64Array(0),
+    ti3Stock: new Float64Array(months),
   };
   return taskMetrics(empty, startAbs, windows, declared).map((m) => m.name);
 }

@@ -98,6 +98,7 @@ describe("bad targets files: a UserError naming the file and the line or field",
     { name: "retention: bad month", bad: row({ metric: "sie_retention_5y", date: "2014-00/2016-12", observed: "0.4" }), says: /line 3: date "2014-00\/2016-12" is not entry months/ },
     { name: "retention: share above 1", bad: row({ metric: "sie_retention_5y", date: "2014-01/2016-12", observed: "1.2" }), says: /line 3: observed 1\.2 is not a share in \(0, 1\]/ },
     { name: "missing share: ALL", bad: row({ metric: "ti_missing_share", date: "2014", observed: "0.5" }), says: /line 3: ti_missing_share needs one nationality \(VN, .*\), not ALL/ },
+    { name: "TI-3 stock by nationality", bad: row({ metric: "ti3_stock", nationality: "VN", date: "2018-12", observed: "7178" }), says: /line 3: ti3_stock is counted for all nationalities together: nationality ALL, not VN/ },
     { name: "missing share: a month", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014-12", observed: "0.5" }), says: /line 3: date "2014-12" is not a year \(YYYY\)/ },
     { name: "missing share: above 1", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014", observed: "3065" }), says: /line 3: observed 3065 is not a share in \(0, 1\]/ },
     { name: "observed 0", bad: row({ observed: "0" }), says: /line 3: observed "0" is not a positive number/ },
@@ -286,9 +287,14 @@ describe("observeTargets on a hand-built run", () => {
   sieCohorts[2 * m("2015-01")] = 100;
   sieCohorts[2 * m("2015-01") + 1] = 100;
 
+  // TI-3 interns: 400 at the end of 2018-12 (month 59), with a decoy the month after.
+  const ti3Stock = new Float64Array(MONTHS);
+  ti3Stock[m("2018-12")] = 400;
+  ti3Stock[m("2019-01")] = 9999;
+
   const result: RunResult = {
     months: MONTHS, stocks, flows, events: new Int32Array(0), agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0,
-    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts, stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0),
+    exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1), sieCohorts, stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0), ti3Stock,
   };
 
   it("stocks: the month's cell of the status, one nationality or all, divided by the scale", () => {
@@ -305,6 +311,12 @@ describe("observeTargets on a hand-built run", () => {
     expect(v[2]).toBe(0);
     expect(v[3]).toBeCloseTo(400 / SCALE, 9);
     expect(v[4]).toBeCloseTo(12 / SCALE, 9);
+  });
+
+  it("ti3_stock: the month's count of TITP interns in TI-3, divided by the scale", () => {
+    const v = observeTargets([target("ti3_stock", "ALL", "2018-12", 1), target("ti3_stock", "ALL", "2018-11", 1)], result, inputs);
+    expect(v[0]).toBeCloseTo(400 / SCALE, 9);
+    expect(v[1]).toBe(0);
   });
 
   it("ti_missing: abscond events of the calendar year, by nationality, divided by the scale", () => {

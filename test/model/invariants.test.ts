@@ -147,6 +147,7 @@ describe("invariants of a small baseline run", () => {
     const cameBack = new Set<number>();
     /** ESD was exercised: trainees in the retake year, own-will transferees (esd.ts flags), seen in some month. */
     const esdSeen = { retake: 0, transferees: 0 };
+    let seenTi3 = false;
 
     for (let t = 0; t < inputs.months; t++) {
       const prevTotal = countLive(s.pop) + sum(s.obs.exits);
@@ -218,6 +219,13 @@ describe("invariants of a small baseline run", () => {
       }
       stocksWithExits(s, stocks);
       expect(Array.from(stocks), `month ${t}: stocks vs recorded moves`).toEqual(Array.from(expected));
+
+      // The running count of TITP interns in TI-3 (the ti3_stock targets) is the rows' count; ESD
+      // trainees in their retake year (also stage 3) are not among them.
+      let ti3 = 0;
+      for (let i = 0; i < s.pop.size; i++) if (s.pop.status[i] === Status.TI && s.pop.tiStage[i] === 3 && !isEsd(s.pop, i)) ti3++;
+      expect(s.obs.ti3Interns, `month ${t}: TI-3 count`).toBe(ti3);
+      if (ti3 > 0) seenTi3 = true;
       before.set(stocks);
 
       // Each agent that moved ends the month in the status of its last event.
@@ -284,6 +292,7 @@ describe("invariants of a small baseline run", () => {
     expect(esdPassed).toBeGreaterThan(10);
     expect(esdSeen.retake).toBeGreaterThan(0);
     expect(esdSeen.transferees).toBeGreaterThan(0);
+    expect(seenTi3, "some TITP intern reached TI-3").toBe(true);
     // The run is not trivially quiet: the invariants were exercised by many kinds of event.
     expect(seen.entries).toBeGreaterThan(1000);
     expect(seen.moves).toBeGreaterThan(1000);

@@ -37,7 +37,7 @@ function result(): RunResult {
     2, 17, 4, EventCode.entry, Status.RETURNED, Status.SSW1, 1, 3, 400, 0,
     2, 44, 6, EventCode.return, Status.TI, Status.SUBSIDIARY, 2, 4, 350, 36,
   ]);
-  return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1), stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0) };
+  return { months, stocks, flows, events, agentMonths: 0, agentsCreated: 0, agentsWithJobChange: 0, exitMonthsHist: new Float64Array(1), sieCohorts: new Float64Array(1), stocksByGroup: new Float64Array(0), flowsByGroup: new Float64Array(0), ti3Stock: new Float64Array(months) };
 }
 
 /** The rows' spec: scale 0.25, so national = 4 x count; no breakdown. */

@@ -99,6 +99,7 @@ describe("taskMetrics: flows over the whole run and over --window months", () =>
     agentsWithJobChange: 0,
     exitMonthsHist: new Float64Array(EXIT_HIST_MONTHS + 1),
     sieCohorts: new Float64Array(48),
+    ti3Stock: new Float64Array(24),
     stocksByGroup: new Float64Array(24 * STOCK_CELLS * GROUP_COUNT),
     // Every event in the group of care (sector 3) at an urban large employer (workplace 1).
     flowsByGroup: Float64Array.from(cells.flatMap(([t, idx, c]) => [t, idx * GROUP_COUNT + CARE_GROUP, c])),

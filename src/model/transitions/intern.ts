@@ -56,7 +56,10 @@ function sponsorProb(s: SimState, i: number): number {
  */
 function sponsorIntoSsw1(s: SimState, i: number): void {
   if (s.ctx.ssw1Processing) toSsw1(s, i);
-  else s.pop.tiStage[i] = TI_AWAITING_SSW1;
+  else {
+    if (s.pop.tiStage[i] === 3) s.obs.ti3Interns--; // only TITP interns are sponsored here
+    s.pop.tiStage[i] = TI_AWAITING_SSW1;
+  }
 }
 
 function toSsw1(s: SimState, i: number): void {
@@ -106,8 +109,10 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     const pSponsor = sponsorProb(s, i);
     const pTi3 = ti3Open(s, m) ? (1 - pSponsor) * p.ti3UptakeProb : 0;
     if (u < pSponsor) sponsorIntoSsw1(s, i);
-    else if (u < pSponsor + pTi3) pop.tiStage[i] = 3;
-    else goHomeAtCompletion(s, i, u, pSponsor + pTi3);
+    else if (u < pSponsor + pTi3) {
+      pop.tiStage[i] = 3;
+      s.obs.ti3Interns++;
+    } else goHomeAtCompletion(s, i, u, pSponsor + pTi3);
     return;
   }
   if (!esd && stage === 3 && m >= TI3_END_MONTHS) {

@@ -6,7 +6,7 @@ import { EventCode, Status, eventForMove, isExit, isWithoutEmployer, isWorkStatu
 import { employerPayFactor, pickEmployer } from "../employers.js";
 import { recordEvent, recordExit } from "../observers.js";
 import { setEmployer } from "../pay-codes.js";
-import { ESD_BASIC_PASSED, ESD_TRAINEE, esdAcceptProb, esdCompensationYen, esdHasRoom, fromOutsideArea, joinEsdCounts, leaveEsdCounts } from "../esd.js";
+import { ESD_BASIC_PASSED, ESD_TRAINEE, esdAcceptProb, isEsd, esdCompensationYen, esdHasRoom, fromOutsideArea, joinEsdCounts, leaveEsdCounts } from "../esd.js";
 import { monthsInJapan, monthsWithEmployer } from "../population.js";
 import { keepReturnee, mayComeBack } from "../returnees.js";
 import type { SimState } from "../state.js";
@@ -32,6 +32,7 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   if (isWorkStatus(to)) pop.workStatusSinceMonth[i] = now;
   pop.status[i] = to;
   pop.statusSinceMonth[i] = now;
+  if (pop.tiStage[i] === 3 && !isEsd(pop, i)) s.obs.ti3Interns--;
   pop.tiStage[i] = 0;
   if (isWithoutEmployer(to)) {
     // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
