@@ -120,7 +120,7 @@ export const NO_STATUS = 255;
  * procedures in docs/model.md 7.12; the tests check every simulated move against this table.
  */
 export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
-  [Status.TI]: [Status.SSW1, Status.IRREGULAR, Status.RETURNED, Status.SUBSIDIARY],
+  [Status.TI]: [Status.SSW1, Status.IRREGULAR, Status.RETURNED, Status.SUBSIDIARY, Status.DESIGNATED],
   [Status.SSW1]: [Status.SSW2, Status.RETURNED, Status.ONWARD],
   [Status.SSW2]: [Status.PR, Status.RETURNED, Status.ONWARD],
   [Status.SIE]: [Status.PR, Status.RETURNED, Status.ONWARD],

@@ -65,6 +65,16 @@ export const PARAMS = {
     description: "A TITP intern whose employer underpays may ask for an 'unavoidable' transfer instead of absconding (legalTransferLogOdds); before, only the rare unavoidable transfers of tiUnavoidableTransferHazardPerMonth",
     source: { kind: "data", ref: "rules", note: "guideline of November 2024 easing transfers for interns facing violations; baseline timeline switches it on" },
   },
+  pandemicSpecialStay: {
+    default: false, unit: "flag",
+    description: "COVID-19 special measure: an intern dismissed or unable to go on with the training may change to 'designated activities' with work (up to a year, in an SSW field) instead of absconding (pandemicSpecialStayOpenShare, legalTransferLogOdds)",
+    source: { kind: "data", ref: "rules", note: "ISA measure from 2020-04 (moj.go.jp/isa/nyuukokukanri14_00008.html, as quoted by tech-intern-hikaku.site/miyagi/?p=633 and ma-cosmos.com/2020/06/05/2020060403); from 2020-04-20 for interns dismissed or unable to go on; ISA announced its end on 2022-05-31 (moj.go.jp/isa/nyuukokukanri01_00155.html); baseline timeline switches it on for 2020-04 to 2022-05" },
+  },
+  pandemicTi3HomeLeaveWaived: {
+    default: false, unit: "flag",
+    description: "COVID-19 measure: TI-3 may start without the month at home it requires (interns could not travel), so finishing TI-2 interns go on to TI-3 with pandemicTi3UptakeProb instead of ti3UptakeProb",
+    source: { kind: "data", ref: "rules", note: "ISA, 新型コロナウイルス感染症の感染拡大等を受けた技能実習生の在留諸申請の取扱い (moj.go.jp/isa/nyuukokukanri07_00026.html: items 3 and 6); for TI-3 started by 2022-08-31 (pasia.jp/2022/11/18/001-32/); baseline timeline switches it on for 2020-04 to 2022-08" },
+  },
   asylumWorkPermitted: {
     default: true, unit: "flag",
     description: "Refugee applicants may work 6 months after applying, which makes an application after absconding attractive",
@@ -369,6 +379,11 @@ export const PARAMS = {
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
     source: { kind: "calibrated", ref: "rules", note: "TI-3 only for good organisations; uptake not in the data, fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
+  pandemicTi3UptakeProb: {
+    default: 0.3, unit: "probability", range: [0, 0.9],
+    description: "Chance a finishing TI-2 intern not sponsored into SSW1 goes on to TI-3 while pandemicTi3HomeLeaveWaived holds (instead of ti3UptakeProb)",
+    source: { kind: "calibrated", ref: "data:ti_stage_stock", note: "TI-3 interns rose from 7,178 (2018-12) to 75,561 (2022-12; observed/ti_stage_stock.csv) while the borders were closed; fitted to the ti3_stock targets with the other terms (docs/calibration.md)" },
+  },
   tiEarlyReturnHazardPerMonth: {
     default: 0.002336, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
@@ -438,6 +453,11 @@ export const PARAMS = {
     default: 1, unit: "log odds", range: [-3, 3],
     description: "For an intern who wants to leave the employer and has a legal transfer open (ESD after its wait; TITP with titpGrievanceTransfer at an underpaying employer): log odds of asking for the transfer rather than absconding",
     source: A("the evidence names low pay and debt as reasons to leave (seed 003); how many would take a legal route, with its wait, tests and quota, has not been measured. 1 = about 3 in 4; a sensitivity candidate: ESD's effect on absconding rests on it"),
+  },
+  pandemicSpecialStayOpenShare: {
+    default: 0.5, unit: "probability", range: [0, 1],
+    description: "While pandemicSpecialStay holds: share of the TITP interns who want out for whom the special 'designated activities' stay is open (those dismissed, or whose training could not go on, because of the pandemic); of them legalTransferShare ask for it, and legalTransferRefusalProb of requests fail",
+    source: { kind: "calibrated", ref: "data:ti_missing", note: "who was dismissed is not in the data; fitted with the absconding terms to the fall of the missing in 2020 (docs/calibration.md). Only its product with legalTransferShare is identified" },
   },
   legalTransferRefusalProb: {
     default: 0.3, unit: "probability", range: [0, 1],

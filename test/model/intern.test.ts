@@ -525,7 +525,8 @@ describe("decideIntern: monthly competing options", () => {
 });
 
 describe("internHazards: leaving the employer as one choice", () => {
-  // h = [abscond, go home early, a transfer the intern asks for, an 'unavoidable' transfer].
+  // h = [abscond, go home early, a transfer the intern asks for, an 'unavoidable' transfer, the
+  // pandemic's special stay].
   // W = abscondHazard, the hazard of wanting out; where a legal transfer is open, a share
   // P = legalTransferShare asks for it, of whom (1 - legalTransferRefusalProb) move (TITP's
   // grievance route) or esdTransferMatchProb find a receiver (ESD own-will); the rest abscond.
@@ -535,7 +536,7 @@ describe("internHazards: leaving the employer as one choice", () => {
     const s = intern(agent, params, emp);
     const h = new Float64Array(8);
     const n = internHazards(s, 0, h);
-    expect(n).toBe(4);
+    expect(n).toBe(5);
     return { h, want: abscondHazard(s, 0), p: legalTransferShare(s.params) };
   };
 
@@ -566,6 +567,49 @@ describe("internHazards: leaving the employer as one choice", () => {
     expect(fair.h[0]).toBeCloseTo(fair.want, 15);
     expect(fair.h[2]).toBe(0);
     expect(fair.h[3]).toBe(0);
+  });
+
+  it("TITP under pandemicSpecialStay: the special stay diverts openShare x P of those who want out, at any employer", () => {
+    // ISA's special measure (2020-04 to 2022-05 in the baseline): open to a share of those who
+    // want out (the dismissed or stranded), of whom P ask for it and (1 - refusal) get it.
+    const p = { ...on, pandemicSpecialStay: true, pandemicSpecialStayOpenShare: 0.4 };
+    for (const employer of [0, 1]) {
+      const r = hazards({ monthsInStatus: 5, employer }, p);
+      expect(r.h[0]).toBeCloseTo(r.want * (1 - 0.4 * r.p), 15);
+      expect(r.h[2]).toBe(0);
+      expect(r.h[4]).toBeCloseTo(r.want * 0.4 * r.p * 0.75, 15);
+    }
+    // Closed: nobody is diverted, whatever the open share.
+    const closed = hazards({ monthsInStatus: 5, employer: 1 }, { ...on, pandemicSpecialStayOpenShare: 1 });
+    expect(closed.h[0]).toBeCloseTo(closed.want, 15);
+    expect(closed.h[4]).toBe(0);
+  });
+
+  it("TITP with both routes open: an underpaid intern takes the grievance route, not the special stay", () => {
+    const p = { ...on, titpGrievanceTransfer: true, pandemicSpecialStay: true, pandemicSpecialStayOpenShare: 0.4 };
+    const under = hazards({ monthsInStatus: 5, employer: 0 }, p);
+    expect(under.h[0]).toBeCloseTo(under.want * (1 - under.p), 15);
+    expect(under.h[2]).toBeCloseTo(under.want * under.p * 0.75, 15);
+    expect(under.h[4]).toBe(0);
+    const fair = hazards({ monthsInStatus: 5, employer: 1 }, p);
+    expect(fair.h[2]).toBe(0);
+    expect(fair.h[4]).toBeCloseTo(fair.want * 0.4 * fair.p * 0.75, 15);
+  });
+
+  it("ESD trainees have no special stay (the measure ended before ESD)", () => {
+    const p = { ...on, pandemicSpecialStay: true, pandemicSpecialStayOpenShare: 1 };
+    const r = hazards({ esd: ESD_TRAINEE, tiStage: 1, sector: Sector.manufacturing, employer: 1, monthsInStatus: 5, monthsWithEmployer: 5 }, p);
+    expect(r.h[0]).toBeCloseTo(r.want, 15);
+    expect(r.h[4]).toBe(0);
+  });
+
+  it("the special stay moves the intern to DESIGNATED with a permit event, losing employer and stage", () => {
+    const s = intern({ monthsInStatus: 5, tiStage: 2, employer: 1 }, { ...NO_HAZARDS, abscondBaseHazardPerMonth: CERTAIN, pandemicSpecialStay: true, pandemicSpecialStayOpenShare: 1, legalTransferLogOdds: 30, legalTransferRefusalProb: 0 }, emp);
+    decideIntern(s, 0, 0.5);
+    expect(s.pop.status[0]).toBe(Status.DESIGNATED);
+    expect(s.pop.employer[0]).toBe(-1);
+    expect(s.pop.tiStage[0]).toBe(0);
+    expect(events(s)).toEqual(["permit:TI->DESIGNATED"]);
   });
 
   it("ESD: no legal way out before the wait (at a fair employer), a share diverted after it; unmatched requests stay", () => {

@@ -56,7 +56,7 @@ describe("the baseline scenario", () => {
   it("has its policy sorted by month, notes kept", () => {
     const months = s.policy.map((p) => p.from);
     expect(months).toEqual([...months].sort());
-    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2021-05", "2023-06", "2024-06", "2024-11", "2027-04", "2027-07"]);
+    expect(months).toEqual(["2017-11", "2018-01", "2019-04", "2020-04", "2021-05", "2022-06", "2022-09", "2023-06", "2024-06", "2024-11", "2027-04", "2027-07"]);
     expect(s.policy[0]).toEqual({ from: "2017-11", set: { ti3Available: true }, note: expect.stringMatching(/TI-3/) });
     // ESD from 2027-04, with TITP plans still starting until 2027-06 (esd-rules.md rule 8).
     expect(s.policy.at(-2)!.set).toEqual({ esdActive: true, titpTransitionalEntries: true });
@@ -72,7 +72,7 @@ describe("the baseline scenario", () => {
     const inputs = buildInputs(s);
     expect(inputs.months).toBe(22 * 12); // 2014-01 to 2035-12
     expect(inputs.scale).toBe(1);
-    expect(inputs.policy.map((p) => p.month)).toEqual([46, 48, 63, 88, 113, 125, 130, 159, 162]);
+    expect(inputs.policy.map((p) => p.month)).toEqual([46, 48, 63, 75, 88, 101, 104, 113, 125, 130, 159, 162]);
   });
 
   it("parseScenarioFile does not follow extends and keeps the raw data", () => {

@@ -107,7 +107,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
   }
   if (!esd && stage === 2 && m >= TI2_END_MONTHS) {
     const pSponsor = sponsorProb(s, i);
-    const pTi3 = ti3Open(s, m) ? (1 - pSponsor) * p.ti3UptakeProb : 0;
+    const pTi3 = ti3Open(s, m) ? (1 - pSponsor) * ti3UptakeProb(p) : 0;
     if (u < pSponsor) sponsorIntoSsw1(s, i);
     else if (u < pSponsor + pTi3) {
       pop.tiStage[i] = 3;
@@ -131,8 +131,18 @@ export function decideIntern(s: SimState, i: number, u: number): void {
       else changeEmployer(s, i);
       break;
     case 3: changeEmployer(s, i); break;
+    case 4: moveStatus(s, i, Status.DESIGNATED); break;
     default: break;
   }
+}
+
+/**
+ * The chance a finishing TI-2 intern not sponsored into SSW1 goes on to TI-3: higher while the
+ * pandemic kept interns from going home and TI-3 could start without its month at home
+ * (pandemicTi3HomeLeaveWaived).
+ */
+function ti3UptakeProb(p: Params): number {
+  return p.pandemicTi3HomeLeaveWaived ? p.pandemicTi3UptakeProb : p.ti3UptakeProb;
 }
 
 /**
@@ -178,7 +188,8 @@ export function legalTransferShare(p: Params): number {
 
 /**
  * The hazards of intern i this month (between milestones), in h: [0] abscond, [1] go home early,
- * [2] a transfer the intern asks for, [3] an 'unavoidable' transfer. Returns how many.
+ * [2] a transfer the intern asks for, [3] an 'unavoidable' transfer, [4] the pandemic's special
+ * 'designated activities' stay. Returns how many.
  *
  * Leaving the employer is one choice: abscondHazard is the hazard of wanting out when absconding
  * is the only way out (what the 2014-2023 data measured, under TITP). Where a legal transfer is
@@ -191,6 +202,10 @@ export function legalTransferShare(p: Params): number {
  *   changeEmployerEsd. A request that fails leaves the trainee where it is.
  * - Otherwise (TITP; ESD before the wait or without the tests), at an underpaying employer once
  *   titpGrievanceTransfer holds: the grievance route, of which legalTransferRefusalProb fail.
+ * - TITP while pandemicSpecialStay holds (2020-04 to 2022-05), where no grievance route is open:
+ *   for pandemicSpecialStayOpenShare of those who want out (the dismissed, or those whose training
+ *   could not go on), a change to 'designated activities' with work (ISA's special measure), of
+ *   which legalTransferRefusalProb fail. The rest abscond.
  * Besides, 'unavoidable' transfers stay possible at any time where the employer breaks the
  * contract (rules.md; ESD rule 2).
  */
@@ -207,12 +222,17 @@ export function internHazards(s: SimState, i: number, h: Float64Array): number {
     h[0] = wantOut * (1 - legal);
     const ordinary = jobChangeBaseHazard(s, p.esdJobChangeHazardPerMonth) * Math.exp(esdShortfallLogHr(p, shortfall));
     h[2] = (ordinary + wantOut * legal) * p.esdTransferMatchProb;
+    h[4] = 0;
   } else {
-    const legal = p.titpGrievanceTransfer && shortfall > 0 ? legalTransferShare(p) : 0;
-    h[0] = wantOut * (1 - legal);
-    h[2] = wantOut * legal * (1 - p.legalTransferRefusalProb);
+    // One legal way out at most: the grievance route where it is open, else (TITP interns only:
+    // the measure ended before ESD) the pandemic's special stay.
+    const grievance = p.titpGrievanceTransfer && shortfall > 0 ? legalTransferShare(p) : 0;
+    const special = grievance === 0 && p.pandemicSpecialStay && !isEsd(pop, i) ? p.pandemicSpecialStayOpenShare * legalTransferShare(p) : 0;
+    h[0] = wantOut * (1 - grievance - special);
+    h[2] = wantOut * grievance * (1 - p.legalTransferRefusalProb);
+    h[4] = wantOut * special * (1 - p.legalTransferRefusalProb);
   }
-  return 4;
+  return 5;
 }
 
 /** This month's parts of the interns' bound that hold for every intern (internHazardBound). */
