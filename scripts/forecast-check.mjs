@@ -48,14 +48,18 @@ const settings = argv.quick
   ? ["--particles", "12", "--generations", "1", "--max-simulations", "40", "--scale", "0.01", "--best-of", "2", "--fit-scale", "0.01", "--fit-replicates", "2"]
   : ["--particles", "100", "--generations", "12", "--max-simulations", "9000", "--scale", "0.05"];
 // The refinement's settings: the production refinement's (docs/calibration.md: the absconding
-// terms, which the missing counts and shares hinge on, and the interns' early return), or a tiny one.
+// terms, which the missing counts and shares hinge on; the interns' early return and TI-3 uptakes,
+// which shape the TI stock; the pandemic's special stay; the SIE exit hazard and the SSW1
+// sponsorship and launch terms), or a tiny one.
 const REFINED = [
   "abscondBaseHazardPerMonth", "abscondDebtLogHrPerWageMonth", "abscondTightnessElasticity", "abscondGoalShortfallLogHr",
   "abscondFirstYearLogHr", "abscondSecondYearLogHr", "abscondMyanmarLogHr", "abscondResidualLogHrCN", "abscondResidualLogHrKH",
-  "abscondResidualLogHrMM", "tiEarlyReturnHazardPerMonth",
+  "abscondResidualLogHrMM", "tiEarlyReturnHazardPerMonth", "ti3UptakeProb", "pandemicTi3UptakeProb",
+  "pandemicSpecialStayOpenShare", "sieReturnHazardPerMonth", "sswEarlyProcessingProbPerMonth", "otherSponsorProb",
+  "promoterSponsorProb",
 ];
 const refineSettings = ["--params", REFINED.join(","), "--step", "0.15",
-  ...(argv.quick ? ["--max-evaluations", "3", "--scale", "0.01", "--replicates", "2"] : ["--max-evaluations", "300"])];
+  ...(argv.quick ? ["--max-evaluations", "3", "--scale", "0.01", "--replicates", "2"] : ["--max-evaluations", "400"])];
 const calibrationDir = join(argv.out, "calibration");
 const refineDir = join(argv.out, "refine");
 mkdirSync(argv.out, { recursive: true });
