@@ -4,7 +4,7 @@
 // the production calibration does, docs/calibration.md), then read the later targets (not fitted)
 // off the refined fit's report and write their errors as a table.
 //
-//   npm run forecast-check                      # the full check (about 45 minutes on 2 cores)
+//   npm run forecast-check                      # the full check (about an hour on 2 cores)
 //   node scripts/forecast-check.mjs --quick     # a smoke test of the pipeline (a minute; numbers meaningless)
 //
 // Outputs (--out, default output/forecast-check): calibration/ (migsim calibrate's folder:
