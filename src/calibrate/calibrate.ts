@@ -182,14 +182,14 @@ export function prepareOutDir(out: string, overwrite: boolean): void {
 }
 
 /**
- * What a manifest says of the code and data a fit, calibration or refinement ran with, read when
+ * What a manifest says of the code, data and targets a fit, calibration or refinement ran with, read when
  * it starts: a long calibration may outlive the checkout it started from (a commit, an edit), and
  * the code and tables it loaded are the ones that ran.
  */
-interface Started { startedAt: string; dataFiles: ReturnType<typeof dataFileHashes>; code: ReturnType<typeof codeProvenance> }
+interface Started { startedAt: string; dataFiles: ReturnType<typeof dataFileHashes>; code: ReturnType<typeof codeProvenance>; targetsSha256: string }
 
-function started(): Started {
-  return { startedAt: new Date().toISOString(), dataFiles: dataFileHashes(), code: codeProvenance() };
+function started(targetsFile: string): Started {
+  return { startedAt: new Date().toISOString(), dataFiles: dataFileHashes(), code: codeProvenance(), targetsSha256: sha256File(targetsFile) };
 }
 
 function baseManifest(command: string[], threads: number, start: Started) {
@@ -209,7 +209,7 @@ const outputsOf = (out: string, files: string[]) => files.map((f) => ({ file: f,
 /** `migsim fit`: replicates of a scenario against the targets; writes fit.csv, fit.svg and manifest.json. */
 export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean; command: string[] } & PoolHooks): Promise<FitRow[]> {
   targetInputs(spec.scenario, spec.targets, spec.scale); // checks the targets fall within the run
-  const provenance = started();
+  const provenance = started(spec.targetsFile);
   prepareOutDir(o.out, o.overwrite);
   const rows = await replicateFit(spec.scenario, { scale: spec.scale, names: [], theta: [], label: "fit replicates" }, spec, spec.targets, o);
   writeFitCsv(o.out, rows);
@@ -217,7 +217,7 @@ export async function runFit(spec: FitSpec, o: { out: string; overwrite: boolean
   for (const f of ["posterior.csv", "particles.csv", "generations.csv", "refine.csv", "best-fit.yaml"]) rmSync(join(o.out, f), { force: true });
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, provenance),
-    kind: "fit", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    kind: "fit", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: provenance.targetsSha256,
     seed: spec.seed, scale: spec.scale, replicates: spec.replicates, distance: fitDistance(rows),
     outputs: outputsOf(o.out, ["fit.csv", "fit.svg"]),
   });
@@ -243,7 +243,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   // Both check that the targets fall within the runs, before anything is written.
   targetInputs(spec.scenario, spec.targets, spec.scale);
   targetInputs(spec.scenario, spec.targets, spec.fit.scale);
-  const provenance = started();
+  const provenance = started(spec.targetsFile);
   prepareOutDir(o.out, o.overwrite);
   const name = spec.scenario.name;
 
@@ -291,7 +291,7 @@ export async function runCalibration(spec: CalibrationSpec, o: { out: string; ov
   rmSync(join(o.out, "refine.csv"), { force: true }); // a refinement's, if --overwrite reuses its folder
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, provenance),
-    kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    kind: "calibration", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: provenance.targetsSha256,
     seed: spec.seed, scale: spec.scale, params: spec.params, metrics: spec.metrics ?? "all", fitThrough: spec.fitThrough ?? "all", prior: { lo: prior.lo, hi: prior.hi },
     abc: { particles: spec.particles, generations: spec.generations, quantile: spec.quantile, minAcceptance: spec.minAcceptance, maxSimulations: spec.maxSimulations, simulations: abc.simulations, stop: abc.stop, generationsRun: abc.generations.length - 1 },
     bestOf: spec.bestOf, fit: { ...spec.fit, distance: best!.distance }, best: bestValues,
@@ -356,7 +356,7 @@ export interface RefineResult {
 export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: boolean; command: string[]; onEvaluation?: (k: number, distance: number, best: number) => void } & PoolHooks): Promise<RefineResult> {
   const prior = priorOf(spec.params);
   const base = targetInputs(spec.scenario, spec.targets, spec.fit.scale);
-  const provenance = started();
+  const provenance = started(spec.targetsFile);
   const startTheta = spec.params.map((n) => Number(base.params[n]));
   // The search's unit box: each range mapped linearly, or by its logarithm where the range is
   // positive and spans a factor of 10 or more (a hazard from 0.0002 to 0.01 per month: a step of
@@ -405,7 +405,7 @@ export async function runRefine(spec: RefineSpec, o: { out: string; overwrite: b
   const start = Object.fromEntries(spec.params.map((n, d) => [n, startEvaluated[d]!]));
   writeCalibrationManifest(o.out, {
     ...baseManifest(o.command, o.threads, provenance),
-    kind: "refine", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: sha256File(spec.targetsFile),
+    kind: "refine", scenario: spec.scenario, targetsFile: spec.targetsFile, targetsSha256: provenance.targetsSha256,
     seed: spec.seed, params: spec.params, metrics: spec.metrics ?? "all", fitThrough: spec.fitThrough ?? "all", bounds: { lo: prior.lo, hi: prior.hi },
     refine: { method: "Nelder-Mead, adaptive coefficients (Gao and Han 2012), in the unit box of the ranges (logarithmic for logScale)", logScale: spec.params.filter((_, d) => logScale[d]), maxEvaluations: spec.maxEvaluations, step: spec.step, evaluations: log.length, distinctRuns: seen.size, stop: nm.stop },
     fit: { ...spec.fit, startDistance, distance: found.distance }, start, best: bestValues,

@@ -28,7 +28,7 @@ port.on("message", (msg: ToWorker) => {
     });
     const rows = csv ? formatTaskCsv(csv, task, result) : undefined;
     port.postMessage({ type: "result", taskIndex: task.index, result, ...(rows && { csv: rows }) } satisfies FromWorker, [
-      result.stocks.buffer as ArrayBuffer, result.flows.buffer as ArrayBuffer, result.stocksByGroup.buffer as ArrayBuffer, result.flowsByGroup.buffer as ArrayBuffer, result.events.buffer as ArrayBuffer, result.exitMonthsHist.buffer as ArrayBuffer, result.sieCohorts.buffer as ArrayBuffer,
+      result.stocks.buffer as ArrayBuffer, result.flows.buffer as ArrayBuffer, result.stocksByGroup.buffer as ArrayBuffer, result.flowsByGroup.buffer as ArrayBuffer, result.events.buffer as ArrayBuffer, result.exitMonthsHist.buffer as ArrayBuffer, result.sieCohorts.buffer as ArrayBuffer, result.ti3Stock.buffer as ArrayBuffer,
       ...(rows ?? []).map((b) => b.buffer as ArrayBuffer),
     ]);
   } catch (e) {

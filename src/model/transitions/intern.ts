@@ -57,7 +57,9 @@ function sponsorProb(s: SimState, i: number): number {
 function sponsorIntoSsw1(s: SimState, i: number): void {
   if (s.ctx.ssw1Processing) toSsw1(s, i);
   else {
-    if (s.pop.tiStage[i] === 3) s.obs.ti3Interns--; // only TITP interns are sponsored here
+    // Only TITP interns are sponsored here. One waiting after TI-3 leaves the TI-3 count, though
+    // ISA would still count it in TI-3 until the change: only the 2019 launch backlog waits.
+    if (s.pop.tiStage[i] === 3) s.obs.ti3Interns--;
     s.pop.tiStage[i] = TI_AWAITING_SSW1;
   }
 }
