@@ -10,6 +10,8 @@
 
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Status } from "../dist/model/codes.js";
 import { taskSeed } from "../dist/engine/rng.js";
@@ -17,6 +19,8 @@ import { advanceMonth, initSimulation } from "../dist/engine/simulate.js";
 import { loadScenario } from "../dist/scenario/load.js";
 import { buildInputs } from "../dist/scenario/resolve.js";
 
+// A reader that goes away (`| head`) ends the output, not the script with a stack trace.
+process.stdout.on("error", (e) => process.exit(e.code === "EPIPE" ? 0 : 1));
 const fail = (message) => {
   process.stderr.write(`ti-stages: ${message}\n`);
   process.exit(2);
@@ -37,8 +41,8 @@ const replicates = Number(values.replicates);
 if (!(scale > 0 && scale <= 1)) fail(`--scale ${values.scale}: expected a share in (0, 1], e.g. 0.1.`);
 if (!Number.isInteger(replicates) || replicates < 1) fail(`--replicates ${values.replicates}: expected a whole number of 1 or more.`);
 if (!/^\d+$/.test(values.seed)) fail(`--seed ${values.seed}: expected a whole number, as migsim run --seed.`);
-const observed = parse(readFileSync("data/observed/ti_stage_stock.csv", "utf8"), { columns: true });
-const dates = [...new Set(observed.map((r) => r.date))].sort();
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const observed = parse(readFileSync(join(ROOT, "data/observed/ti_stage_stock.csv"), "utf8"), { columns: true });
 
 let inputs;
 try {
@@ -48,6 +52,14 @@ try {
 }
 const [y0, m0] = [inputs.startMonthAbs / 12 | 0, inputs.startMonthAbs % 12];
 const monthOf = (date) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 - (y0 * 12 + m0);
+// Dates before the scenario's start (or after 2023-12) are not in the run: said, not shown as 0.
+const allDates = [...new Set(observed.map((r) => r.date))].sort();
+const dates = allDates.filter((d) => monthOf(d) >= 0 && monthOf(d) < inputs.months);
+const outside = allDates.filter((d) => !dates.includes(d));
+if (outside.length > 0) process.stderr.write(`ti-stages: ${outside.join(", ")} outside the run (from ${formatStart()}), left out\n`);
+function formatStart() {
+  return `${y0}-${String(m0 + 1).padStart(2, "0")}`;
+}
 const last = Math.max(...dates.map(monthOf));
 // sums[date][stage 1..3]
 const sums = Object.fromEntries(dates.map((d) => [d, [0, 0, 0, 0]]));
