@@ -475,19 +475,31 @@ async function readFlows(dir: string, m: Manifest, series: Map<string, Series>):
   }
 }
 
-function readSummary(dir: string, m: Manifest): { rows: SummaryRow[]; sweepColumns: string[] } {
-  const path = join(dir, "summary.csv");
+/**
+ * A table of the run folder read whole (summary.csv, effects.csv): checked against the manifest's
+ * sha256, its leading columns against `columns` (the rest are sweep columns); `at` finds a column,
+ * `value` reads a number (empty: NaN).
+ */
+function readCheckedTable(dir: string, m: Manifest, file: Reported, columns: readonly string[]) {
+  const path = join(dir, file);
   const bytes = readFileSync(path);
-  checkSha256(dir, m, "summary.csv", createHash("sha256").update(bytes).digest("hex"));
+  checkSha256(dir, m, file, createHash("sha256").update(bytes).digest("hex"));
   const records = parseSync(bytes.toString("utf8"), { skip_empty_lines: true }) as string[][];
   const header = records[0] ?? [];
-  if (SUMMARY_COLUMNS.some((c, k) => header[k] !== c)) {
-    throw new UserError(`${path}: expected the columns ${SUMMARY_COLUMNS.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
+  if (columns.some((c, k) => header[k] !== c)) {
+    throw new UserError(`${path}: expected the columns ${columns.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
   }
-  const sweepColumns = header.slice(SUMMARY_COLUMNS.length);
-  const at = (name: string): number => header.indexOf(name);
-  const value = (s: string | undefined): number => (s === undefined || s === "" ? NaN : Number(s));
-  const rows = records.slice(1).map((r) => ({
+  return {
+    records: records.slice(1),
+    sweepColumns: header.slice(columns.length),
+    at: (name: string): number => header.indexOf(name),
+    value: (s: string | undefined): number => (s === undefined || s === "" ? NaN : Number(s)),
+  };
+}
+
+function readSummary(dir: string, m: Manifest): { rows: SummaryRow[]; sweepColumns: string[] } {
+  const { records, sweepColumns, at, value } = readCheckedTable(dir, m, "summary.csv", SUMMARY_COLUMNS);
+  const rows = records.map((r) => ({
     scenario: r[at("scenario")]!,
     point: value(r[at("point")]),
     metric: r[at("metric")]!,
@@ -513,17 +525,8 @@ function readEffects(dir: string, m: Manifest): EffectRow[] | null {
   if (!m.outputs.some((o) => o.file === EFFECTS_FILE)) return null;
   const path = join(dir, EFFECTS_FILE);
   if (!existsSync(path)) throw new UserError(`${path} is missing from the run folder ${dir}, though ${join(dir, "manifest.json")} lists it; re-run it (migsim reproduce ${join(dir, "manifest.json")}) to get every output.`);
-  const bytes = readFileSync(path);
-  checkSha256(dir, m, EFFECTS_FILE, createHash("sha256").update(bytes).digest("hex"));
-  const records = parseSync(bytes.toString("utf8"), { skip_empty_lines: true }) as string[][];
-  const header = records[0] ?? [];
-  if (EFFECTS_COLUMNS.some((c, k) => header[k] !== c)) {
-    throw new UserError(`${path}: expected the columns ${EFFECTS_COLUMNS.join(",")} (see docs/outputs.md), found ${header.join(",")}.`);
-  }
-  const sweepColumns = header.slice(EFFECTS_COLUMNS.length);
-  const at = (name: string): number => header.indexOf(name);
-  const value = (s: string | undefined): number => (s === undefined || s === "" ? NaN : Number(s));
-  return records.slice(1).map((r) => ({
+  const { records, sweepColumns, at, value } = readCheckedTable(dir, m, EFFECTS_FILE, EFFECTS_COLUMNS);
+  return records.map((r) => ({
     scenario: r[at("scenario")]!,
     point: value(r[at("point")]),
     reference: r[at("reference")]!,
