@@ -17,7 +17,7 @@
 
 import { Status } from "./codes.js";
 import { agentDraw } from "./agent-rng.js";
-import { countInJapan, finishStockCount, startStockCount } from "./observers.js";
+import { countInJapan, startStockCount } from "./observers.js";
 import type { SimState } from "./state.js";
 import { decideAgent, hazardBound } from "./transitions/decide.js";
 import { accrueAgent } from "./transitions/earnings.js";
@@ -26,6 +26,7 @@ import { familyAfterDraw, familyDrawDueThisMonth } from "./transitions/family.js
 /**
  * Month s.ctx.month of every agent in Japan, with the month's tables filled. Rows from
  * `firstEntrant` on arrived this month, after accrual: they decide and live but do not accrue.
+ * It counts the agents in Japan into `obs.stocksByGroup`; the caller ends the count (stepMonth).
  * @kernel hoist pop accrual familyTable obs
  */
 export function agentMonths(s: SimState, firstEntrant: number): void {
@@ -57,5 +58,5 @@ export function agentMonths(s: SimState, firstEntrant: number): void {
 
     countInJapan(obs, st, nationality[i]!, group[i]!);
   }
-  finishStockCount(obs);
+  // Nothing follows the loop: stepMonth ends the count (finishStockCount). docs/performance.md, 'Warm-up'.
 }

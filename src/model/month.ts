@@ -5,6 +5,7 @@
 import { updateMonthContext } from "./context.js";
 import { countEsd } from "./esd.js";
 import { agentMonths } from "./kernel.generated.js";
+import { finishStockCount } from "./observers.js";
 import { updatePayCodes } from "./pay-codes.js";
 import { removeExited } from "./population.js";
 import type { SimState } from "./state.js";
@@ -41,5 +42,6 @@ export function stepMonth(s: SimState, t: number, kernel: AgentMonths = agentMon
   const firstEntrant = s.pop.size;
   addEntries(s);
   kernel(s, firstEntrant);
+  finishStockCount(s.obs);
   if (s.pop.exitedRows > s.pop.size * COMPACT_WHEN_EXITED_SHARE) removeExited(s.pop);
 }
