@@ -16,9 +16,9 @@ import { loadTargets } from "../../src/calibrate/targets.js";
 import { fitLine } from "../../src/cli/commands/calibrate.js";
 import { flagValueProblem, unknownFlagHint } from "../../src/cli/index.js";
 import type { ExperimentSpec } from "../../src/output/manifest.js";
-import { runExperiment } from "../../src/run/experiment.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { expectUserError, runCli, snapshot } from "../helpers/cli.js";
+import { interruptedRun } from "../helpers/interrupted.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(ROOT, "bin/migsim.js");
@@ -77,19 +77,17 @@ describe("1. a reader that closes the pipe early (migsim schema | head)", () => 
 });
 
 /** The tiny scenario (the baseline, named tiny) at scale 0.002 to 2015-12, 4 replicates, seed 7, stopped after the first task. */
-async function interruptedRun(name: string): Promise<string> {
+async function interruptedTinyRun(name: string): Promise<string> {
   const out = join(tmp, name);
   const spec: ExperimentSpec = { scenarios: [loadScenario(TINY)], seed: 7, replicates: 4, scale: 0.002, until: "2015-12", events: false, ciTarget: 0.05 };
-  let done = 0;
-  const r = await runExperiment(spec, { out, threads: 1, overwrite: false, resume: false, command: ["test"], onTaskDone: () => done++, shouldStop: () => done >= 1 });
-  expect(r.complete).toBe(false);
+  await interruptedRun(spec, out);
   return out;
 }
 
 describe("2. --resume with options that disagree with the run's manifest", () => {
   let cut: string;
   beforeAll(async () => {
-    cut = await interruptedRun("cut");
+    cut = await interruptedTinyRun("cut");
   });
 
   const CASES: { name: string; extra: string[]; says: RegExp }[] = [

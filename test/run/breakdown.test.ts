@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "../../src/output/manifest.js";
-import { runExperiment } from "../../src/run/experiment.js";
 import { expectUserError, runCli, snapshot, runCliOk, readCsvRecords } from "../helpers/cli.js";
+import { interruptedRun } from "../helpers/interrupted.js";
 
 const BASELINE = resolve("scenarios/baseline.yaml");
 const SCALE = 0.002;
@@ -218,9 +218,7 @@ describe("--breakdown is kept", () => {
   it("by --resume of an interrupted run: the same bytes as the uninterrupted one", async () => {
     const cut = join(tmp, "cut");
     const spec = readManifest(join(full, "manifest.json")).spec;
-    let done = 0;
-    const first = await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: ["test"], onTaskDone: () => done++, shouldStop: () => done >= 1 });
-    expect(first.complete).toBe(false);
+    await interruptedRun(spec, cut);
     await ok("run", "--resume", cut, "--threads", "2", "--quiet");
     for (const f of [...CSVS, "summary.csv", "effects.csv"]) expect(same(cut, full, f), f).toBe(true);
     expect(readManifest(join(cut, "manifest.json")).spec.breakdown).toEqual(["sector", "region", "size"]);
@@ -229,8 +227,7 @@ describe("--breakdown is kept", () => {
   it("--resume with another --breakdown is refused rather than ignored, and changes nothing", async () => {
     const cut = join(tmp, "cut-other");
     const spec = readManifest(join(full, "manifest.json")).spec;
-    let done = 0;
-    await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: ["test"], onTaskDone: () => done++, shouldStop: () => done >= 1 });
+    await interruptedRun(spec, cut);
     const before = snapshot(cut);
     const r = await runCli("run", "--resume", cut, "--breakdown", "region", "--quiet");
     expectUserError(r);

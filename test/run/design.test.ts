@@ -19,10 +19,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { experimentSpec } from "../../src/cli/commands/run.js";
 import { UserError } from "../../src/errors.js";
 import { type Manifest, readManifest, specSha256 } from "../../src/output/manifest.js";
-import { planExperiment, runExperiment } from "../../src/run/experiment.js";
+import { planExperiment } from "../../src/run/experiment.js";
 import { variedParamWarnings, readDesign } from "../../src/scenario/design.js";
 import { validateExperimentSpec } from "../../src/scenario/validate.js";
 import { expectUserError, runCli, snapshot, runCliOk } from "../helpers/cli.js";
+import { interruptedRun } from "../helpers/interrupted.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -320,9 +321,7 @@ describe("a tiny run with a design (2 scenarios x 3 points x 2 replicates, scale
   it("interrupted and resumed, gives the single run's bytes", async () => {
     const spec = manifestOf(single).spec;
     const cut = join(tmp, "cut");
-    let done = 0;
-    const r1 = await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: [], onTaskDone: () => done++, shouldStop: () => done >= 5 });
-    expect(r1.complete).toBe(false);
+    await interruptedRun(spec, cut, 5);
     await ok("run", "--resume", cut, "--threads", "2", "--quiet");
     expectSameBytes(single, cut, [...CSVS, "effects.csv"]);
   });

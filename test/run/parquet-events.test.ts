@@ -18,6 +18,7 @@ import { EVENTS_DIR, PARQUET_EVENT_COLUMNS, eventsFile } from "../../src/output/
 import { runArgsOf } from "../../src/run/slurm-run.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { expectUserError, runCli, runCliOk } from "../helpers/cli.js";
+import { interruptedRun } from "../helpers/interrupted.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BASELINE = join(ROOT, "scenarios/baseline.yaml");
@@ -240,12 +241,9 @@ describe("--resume of a Parquet run", () => {
   }, 240_000);
 
   it("refuses to build on a completed task's file changed since, and re-runs a deleted one", async () => {
-    const { runExperiment } = await import("../../src/run/experiment.js");
     const spec = { ...manifestOf(join(tmp, "whole")).spec };
     const cut = join(tmp, "stopped");
-    let done = 0;
-    const first = await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: ["test"], onTaskDone: () => done++, shouldStop: () => done >= 2 });
-    expect(first.complete).toBe(false);
+    await interruptedRun(spec, cut, 2);
     const changed = join(cut, EVENTS_DIR, "baseline-p0-r1.parquet");
     const original = readFileSync(changed);
     writeFileSync(changed, Buffer.concat([original, Buffer.from("x")]));

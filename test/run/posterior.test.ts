@@ -18,11 +18,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { experimentSpec } from "../../src/cli/commands/run.js";
 import { UserError } from "../../src/errors.js";
 import { type Manifest, readManifest, specSha256 } from "../../src/output/manifest.js";
-import { planExperiment, runExperiment } from "../../src/run/experiment.js";
+import { planExperiment } from "../../src/run/experiment.js";
 import { drawIndices, posteriorWarnings } from "../../src/run/posterior.js";
 import { readPosterior } from "../../src/scenario/posterior.js";
 import { validateExperimentSpec } from "../../src/scenario/validate.js";
 import { expectUserError, runCli, snapshot, runCliOk } from "../helpers/cli.js";
+import { interruptedRun } from "../helpers/interrupted.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -357,9 +358,7 @@ describe("a tiny run over a posterior (2 scenarios x 3 draws, scale 0.002, 2014-
   it("interrupted and resumed, gives the single run's bytes", async () => {
     const spec = manifestOf(single).spec;
     const cut = join(tmp, "cut");
-    let done = 0;
-    const r1 = await runExperiment(spec, { out: cut, threads: 1, overwrite: false, resume: false, command: [], onTaskDone: () => done++, shouldStop: () => done >= 2 });
-    expect(r1.complete).toBe(false);
+    await interruptedRun(spec, cut, 2);
     // --resume runs the recorded draws: new posterior flags are refused, not ignored.
     for (const flags of [["--posterior", tiny], ["--draws", "5"], ["--per-draw", "2"]]) {
       const refused = await runCli("run", "--resume", cut, ...flags, "--quiet");
