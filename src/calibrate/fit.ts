@@ -71,12 +71,13 @@ const PANEL: Record<string, string> = {
   irregular_stock: "Absconded interns without a status (stock)", ti_asylum_applications: "Refugee applications by interns per year",
   ti_removal_procedures: "Removal procedures of former interns per year",
   sie_retention_5y: "SIE entrants still in Japan after 5 years (share)",
+  ti_special_stay_permits: "Interns moved to the pandemic's special stay (cumulative)",
 };
 
 /** When a target is plotted: the month's first day, mid-year for yearly counts, the cohort window's end for retention. */
 function plotDate(t: Target): string {
   if (isYearlyMetric(t.metric)) return `${t.date}-07-01`;
-  if (t.metric === "sie_retention_5y") return `${t.date.split("/")[1]}-01`;
+  if (t.metric === "sie_retention_5y" || t.metric === "ti_special_stay_permits") return `${t.date.split("/")[1]}-01`;
   return `${t.date}-01`;
 }
 

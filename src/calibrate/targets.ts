@@ -19,16 +19,25 @@ import { type FlowCell, SIE_RETENTION_MONTHS, STOCK_CELLS, decodeFlowCell } from
  * applications (asylum events); ti_removal_procedures counts the people whose irregular stay ends
  * through the immigration authorities: detentions and departures home from IRREGULAR or ASYLUM
  * (ISA's deportation and departure-order procedures; data/observed/irregular_status.csv).
+ * ti_special_stay_permits counts the interns who moved to the pandemic's special stay (permit
+ * events from TI to DESIGNATED) over a window of months (date YYYY-MM/YYYY-MM): ISA's count of
+ * people re-employed under the measure (data/observed/special_stay.csv).
  */
 export const TARGET_METRICS = [
   "ti_stock", "ti3_stock", "ssw1_stock", "sie_stock", "irregular_stock", "ti_missing", "ti_missing_share", "ti_asylum_applications",
-  "ti_removal_procedures", "sie_retention_5y",
+  "ti_removal_procedures", "sie_retention_5y", "ti_special_stay_permits",
 ] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
 
 /** Metrics counted over a calendar year (date YYYY). */
 export const YEARLY_METRICS: readonly TargetMetric[] = ["ti_missing", "ti_missing_share", "ti_asylum_applications", "ti_removal_procedures"];
 export const isYearlyMetric = (m: TargetMetric): boolean => YEARLY_METRICS.includes(m);
+
+/** Metrics over a window of months (date YYYY-MM/YYYY-MM). */
+const WINDOW_METRICS: readonly TargetMetric[] = ["sie_retention_5y", "ti_special_stay_permits"];
+
+/** Metrics that count events (flow cells) over their months: the yearly ones and the special stay's permits. */
+const isEventCountMetric = (m: TargetMetric): boolean => isYearlyMetric(m) || m === "ti_special_stay_permits";
 
 /**
  * Statuses whose departure home is a removal procedure of its own. PROVISIONAL is not among them:
@@ -46,6 +55,8 @@ function eventCounts(metric: TargetMetric, event: number, from: number, to: numb
       return event === EventCode.asylum;
     case "ti_removal_procedures":
       return event === EventCode.detain || (event === EventCode.return && to === Status.RETURNED && IRREGULAR_STATUSES.includes(from));
+    case "ti_special_stay_permits":
+      return event === EventCode.permit && from === Status.TI && to === Status.DESIGNATED;
     default:
       return false;
   }
@@ -141,8 +152,8 @@ function parseTarget(r: Record<string, string>, where: string): Target {
   if (nationality !== "ALL" && !NATIONALITY_CODES.includes(nationality as never)) {
     throw new UserError(`${where}: nationality "${nationality}" is not ALL or one of ${NATIONALITY_CODES.join(", ")}.`);
   }
-  if (metric === "ti3_stock" && nationality !== "ALL") {
-    throw new UserError(`${where}: ti3_stock is counted for all nationalities together: nationality ALL, not ${nationality}.`);
+  if ((metric === "ti3_stock" || metric === "ti_special_stay_permits") && nationality !== "ALL") {
+    throw new UserError(`${where}: ${metric} is counted for all nationalities together: nationality ALL, not ${nationality}.`);
   }
   if (metric === "ti_missing_share" && nationality === "ALL") {
     throw new UserError(`${where}: ti_missing_share needs one nationality (${NATIONALITY_CODES.join(", ")}), not ALL.`);
@@ -166,20 +177,20 @@ function parseTarget(r: Record<string, string>, where: string): Target {
       first = Number(date) * 12;
       last = first + 11;
       if (metric === "ti_missing_share" && observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
-    } else if (metric === "sie_retention_5y") {
+    } else if (WINDOW_METRICS.includes(metric)) {
       const parts = date.split("/");
       if (parts.length !== 2) throw new Error();
       const [a, b] = parts;
       first = parseMonth(a ?? "");
       last = parseMonth(b ?? "");
       if (last < first) throw new Error();
-      if (observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
+      if (metric === "sie_retention_5y" && observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
     } else {
       first = last = parseMonth(date);
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const expected = isYearlyMetric(metric) ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
+    const expected = isYearlyMetric(metric) ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : WINDOW_METRICS.includes(metric) ? "months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
     throw new UserError(`${where}: date "${date}" is not ${expected}.`);
   }
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance, weight, source: r.source ?? "", firstMonthAbs: first, lastMonthAbs: last };
@@ -218,7 +229,7 @@ export function observeTargets(targets: readonly Target[], result: RunResult, in
       let n = 0;
       for (let nat = 0; nat < NATIONALITY_COUNT; nat++) if (natMatches(t, nat)) n += result.stocks[m * STOCK_CELLS + st * NATIONALITY_COUNT + nat]!;
       out[k] = n / inputs.scale;
-    } else if (isYearlyMetric(t.metric)) {
+    } else if (isEventCountMetric(t.metric)) {
       let n = 0;
       let all = 0;
       for (let j = 0; j < result.flows.length; j += 3) {

@@ -129,7 +129,7 @@ export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   [Status.PR]: [Status.RETURNED, Status.ONWARD],
   [Status.DETAINED]: [Status.DEPORTED, Status.PROVISIONAL, Status.DESIGNATED],
   [Status.PROVISIONAL]: [Status.DEPORTED, Status.RETURNED, Status.DESIGNATED],
-  [Status.DESIGNATED]: [Status.RETURNED],
+  [Status.DESIGNATED]: [Status.SSW1, Status.RETURNED],
   [Status.RETURNED]: [],
   [Status.ONWARD]: [],
   [Status.DEPORTED]: [],

@@ -457,7 +457,7 @@ export const PARAMS = {
   pandemicSpecialStayOpenShare: {
     default: 0.146, unit: "probability", range: [0, 1],
     description: "While pandemicSpecialStay holds: share of the TITP interns who want out for whom the special 'designated activities' stay is open (those dismissed, or whose training could not go on, because of the pandemic); of them legalTransferShare ask for it, and legalTransferRefusalProb of requests fail",
-    source: { kind: "calibrated", ref: "data:ti_missing", note: "who was dismissed is not in the data; fitted with the absconding terms to every target through 2023, chiefly the missing of 2020-2022 (docs/calibration.md). Only its product with legalTransferShare is identified" },
+    source: { kind: "calibrated", ref: "data:special_stay", note: "who was dismissed is not in the data; fitted with the absconding terms to every target through 2023, chiefly ISA's counts of people re-employed under the measure (625 by 2020-08-03, 1,716 by 2021-01-12; observed/special_stay.csv) and the missing of 2020-2022 (docs/calibration.md). Held from 2021-02 to the measure's end, where no count is published. Only its product with legalTransferShare is identified" },
   },
   legalTransferRefusalProb: {
     default: 0.3, unit: "probability", range: [0, 1],
@@ -814,8 +814,18 @@ export const PARAMS = {
   },
   designatedReturnHazardPerMonth: {
     default: 0.005, unit: "1/month", range: [0, 0.05],
-    description: "Monthly hazard someone on designated activities goes home",
+    description: "Monthly hazard someone on designated activities goes home (besides the scheduled end of the pandemic's special stay, pandemicSpecialStayMonths)",
     source: A("a stay granted for protection or family is rarely given up; not measured"),
+  },
+  pandemicSpecialStayMonths: {
+    default: 12, unit: "months", range: [4, 24], integer: true,
+    description: "How long the pandemic's special 'designated activities' stay (pandemicSpecialStay) lasts; at its end the holder changes to SSW1 (pandemicSpecialStaySsw1Prob) or goes home",
+    source: { kind: "data", ref: "rules", note: "granted for up to a year (MOJ leaflet of 2020-04, rules.md row 20). Simplification: from 2021-03 holders who had spent a year could renew (isa.go.jp/en/nyuukokukanri14_00008.html), and after the end of 2022-05-31 the last stays ran 4 more months; how many renewed is not published" },
+  },
+  pandemicSpecialStaySsw1Prob: {
+    default: 0.5, unit: "probability", range: [0, 1],
+    description: "Chance a holder of the pandemic's special stay changes to SSW1 at its end (while SSW1 is open), with an employer of its sector; otherwise it goes home",
+    source: A("the stay was given in an SSW field so that holders could gain the skills for SSW (MOJ leaflet of 2020-04), and Jiji (medical.jiji.com/news/51178, 2022) reports that many interns unable to go home changed to SSW; no count of holders who did has been published. 0.5: neither outcome known to dominate; a sensitivity candidate"),
   },
 
   // ---- Careers across borders (docs/model.md 7.15) ----

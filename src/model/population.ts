@@ -15,7 +15,10 @@ export interface Population {
   exitedRows: number;
   id: Int32Array;
   status: Uint8Array;
-  /** Technical-intern stage 1-3 while status is TI, else 0. */
+  /**
+   * Technical-intern stage 1-3 while status is TI (4: awaiting SSW1); on DESIGNATED,
+   * DESIGNATED_SPECIAL_STAY for the pandemic's special stay (irregular.ts); else 0.
+   */
   tiStage: Uint8Array;
   /** Employment for Skill Development flags (esd.ts: ESD_TRAINEE, ESD_BASIC_PASSED, ESD_TRANSFEREE, ESD_FROM_OUTSIDE); 0 for TITP interns and everyone else. */
   esd: Uint8Array;

@@ -98,6 +98,8 @@ describe("bad targets files: a UserError naming the file and the line or field",
     { name: "retention: bad month", bad: row({ metric: "sie_retention_5y", date: "2014-00/2016-12", observed: "0.4" }), says: /line 3: date "2014-00\/2016-12" is not entry months/ },
     { name: "retention: share above 1", bad: row({ metric: "sie_retention_5y", date: "2014-01/2016-12", observed: "1.2" }), says: /line 3: observed 1\.2 is not a share in \(0, 1\]/ },
     { name: "missing share: ALL", bad: row({ metric: "ti_missing_share", date: "2014", observed: "0.5" }), says: /line 3: ti_missing_share needs one nationality \(VN, .*\), not ALL/ },
+    { name: "special stay: one month", bad: row({ metric: "ti_special_stay_permits", date: "2020-04", observed: "625" }), says: /line 3: date "2020-04" is not months as YYYY-MM\/YYYY-MM/ },
+    { name: "special stay by nationality", bad: row({ metric: "ti_special_stay_permits", nationality: "VN", date: "2020-04/2020-07", observed: "625" }), says: /line 3: ti_special_stay_permits is counted for all nationalities together/ },
     { name: "TI-3 stock by nationality", bad: row({ metric: "ti3_stock", nationality: "VN", date: "2018-12", observed: "7178" }), says: /line 3: ti3_stock is counted for all nationalities together: nationality ALL, not VN/ },
     { name: "missing share: a month", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014-12", observed: "0.5" }), says: /line 3: date "2014-12" is not a year \(YYYY\)/ },
     { name: "missing share: above 1", bad: row({ metric: "ti_missing_share", nationality: "CN", date: "2014", observed: "3065" }), says: /line 3: observed 3065 is not a share in \(0, 1\]/ },
@@ -181,7 +183,7 @@ function target(metric: Target["metric"], nationality: string, date: string, obs
   let first: number;
   let last: number;
   if (metric === "ti_missing" || metric === "ti_missing_share") [first, last] = [Number(date) * 12, Number(date) * 12 + 11];
-  else if (metric === "sie_retention_5y") [first, last] = date.split("/").map(parseMonth) as [number, number];
+  else if (metric === "sie_retention_5y" || metric === "ti_special_stay_permits") [first, last] = date.split("/").map(parseMonth) as [number, number];
   else first = last = parseMonth(date);
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance: 0.1, weight: 1, source: "", firstMonthAbs: first, lastMonthAbs: last, ...o };
 }
@@ -275,6 +277,14 @@ describe("observeTargets on a hand-built run", () => {
     m("2016-12"), abscond(Nationality.VN), 2,
     m("2016-12"), flowIndex(EventCode.transfer, Status.TI, Status.SSW1, Nationality.ID), 30,
     m("2017-01"), abscond(Nationality.ID), 200,
+    // The special stay's permits (TI -> DESIGNATED): 6 in 2020-04, 5 in 2020-07; decoys: one in
+    // 2020-03 and 2020-08, and permits from DETAINED (special permission) and IRREGULAR (Myanmar).
+    m("2020-03"), flowIndex(EventCode.permit, Status.TI, Status.DESIGNATED, Nationality.VN), 1000,
+    m("2020-04"), flowIndex(EventCode.permit, Status.TI, Status.DESIGNATED, Nationality.VN), 6,
+    m("2020-05"), flowIndex(EventCode.permit, Status.DETAINED, Status.DESIGNATED, Nationality.VN), 300,
+    m("2020-06"), flowIndex(EventCode.permit, Status.IRREGULAR, Status.DESIGNATED, Nationality.MM), 300,
+    m("2020-07"), flowIndex(EventCode.permit, Status.TI, Status.DESIGNATED, Nationality.CN), 5,
+    m("2020-08"), flowIndex(EventCode.permit, Status.TI, Status.DESIGNATED, Nationality.VN), 2000,
   ]);
 
   // SIE cohorts: entrants and leavers within five years, by entry month. 2014-01..2014-12:
@@ -334,6 +344,12 @@ describe("observeTargets on a hand-built run", () => {
     // No abscond event in the year: the share is undefined, not 0.
     const empty = { ...result, flows: new Float64Array(0) };
     expect(observeTargets([target("ti_missing_share", "VN", "2016", 0.5)], empty, inputs)[0]).toBeNaN();
+  });
+
+  it("ti_special_stay_permits: permits from TI to DESIGNATED over the window's months, all nationalities, divided by the scale", () => {
+    const v = observeTargets([target("ti_special_stay_permits", "ALL", "2020-04/2020-07", 1), target("ti_special_stay_permits", "ALL", "2020-05/2020-06", 1)], result, inputs);
+    expect(v[0]).toBeCloseTo(11 / SCALE, 9);
+    expect(v[1]).toBe(0);
   });
 
   it("sie_retention_5y: 1 - leavers / entrants of the window (a share, not scaled)", () => {

@@ -94,7 +94,10 @@ describe("hazardBound", () => {
           }
         }
       }
-      expect(screened).toBeGreaterThan((SETTINGS * AGENTS) / 4);
+      // DESIGNATED is never screened: the special stay ends on a schedule (irregular.ts), so every
+      // holder takes the full decision. Every other status screens most agents.
+      if (st === Status.DESIGNATED) expect(screened).toBe(0);
+      else expect(screened).toBeGreaterThan((SETTINGS * AGENTS) / 4);
     });
   }
 });

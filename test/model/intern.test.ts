@@ -4,6 +4,7 @@ import { type Params, defaultParams } from "../../src/model/params.js";
 import { abscondHazard } from "../../src/model/transitions/hazards.js";
 import { updateMonthContext } from "../../src/model/context.js";
 import { TI_AWAITING_SSW1, decideIntern, internAtMilestone, internHazards, legalTransferShare } from "../../src/model/transitions/intern.js";
+import { DESIGNATED_SPECIAL_STAY } from "../../src/model/transitions/irregular.js";
 import { ESD_BASIC_PASSED, ESD_TRAINEE, esdWaitMonths } from "../../src/model/esd.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import { type AgentInit, type EmployerInit, makeEmployers, makeState, scripted, timeCounts } from "../helpers/state.js";
@@ -603,12 +604,12 @@ describe("internHazards: leaving the employer as one choice", () => {
     expect(r.h[4]).toBe(0);
   });
 
-  it("the special stay moves the intern to DESIGNATED with a permit event, losing employer and stage", () => {
+  it("the special stay moves the intern to DESIGNATED with a permit event, losing its employer, marked as on the special stay", () => {
     const s = intern({ monthsInStatus: 5, tiStage: 2, employer: 1 }, { ...NO_HAZARDS, abscondBaseHazardPerMonth: CERTAIN, pandemicSpecialStay: true, pandemicSpecialStayOpenShare: 1, legalTransferLogOdds: 30, legalTransferRefusalProb: 0 }, emp);
     decideIntern(s, 0, 0.5);
     expect(s.pop.status[0]).toBe(Status.DESIGNATED);
     expect(s.pop.employer[0]).toBe(-1);
-    expect(s.pop.tiStage[0]).toBe(0);
+    expect(s.pop.tiStage[0]).toBe(DESIGNATED_SPECIAL_STAY); // its end is scheduled (irregular.test.ts)
     expect(events(s)).toEqual(["permit:TI->DESIGNATED"]);
   });
 

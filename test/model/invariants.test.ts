@@ -18,6 +18,7 @@ import { loadScenario } from "../../src/scenario/load.js";
 import { buildInputs } from "../../src/scenario/resolve.js";
 import { describeEvent, loggedEvents, wageThisMonth } from "./support.js";
 import { FLOW_CELLS, STOCK_CELLS, countStocks, createObservers, flowIndex } from "../../src/model/observers.js";
+import { DESIGNATED_SPECIAL_STAY } from "../../src/model/transitions/irregular.js";
 
 /** Exits so far plus the agents in Japan now, by status x nationality (counted afresh from the rows). */
 function stocksWithExits(s: SimState, out: Float64Array): void {
@@ -81,7 +82,9 @@ function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> =
       continue;
     }
     const stage = pop.tiStage[i]!;
-    if (st === Status.TI ? stage < 1 || stage > TI_AWAITING_SSW1 : stage !== 0) bad(i, `tiStage ${stage}`);
+    // TI: a stage; DESIGNATED: 0, or DESIGNATED_SPECIAL_STAY for the pandemic's special stay; else 0.
+    const stageOk = st === Status.TI ? stage >= 1 && stage <= TI_AWAITING_SSW1 : stage === 0 || (st === Status.DESIGNATED && stage === DESIGNATED_SPECIAL_STAY);
+    if (!stageOk) bad(i, `tiStage ${stage}`);
     // Sponsored interns wait only while changes of status to SSW1 are not processed in number.
     // ESD trainees are never sponsored, so never wait.
     if (stage === TI_AWAITING_SSW1 && (isEsd(pop, i) || s.ctx.ssw1Processing || !s.ctx.ssw1Open)) bad(i, "waiting for SSW1 while it is processed or closed");
@@ -104,6 +107,8 @@ function agentViolations(s: SimState, t: number, cameBack: ReadonlySet<number> =
     if (pop.japaneseLevel[i]! > 5) bad(i, `japaneseLevel ${pop.japaneseLevel[i]}`);
     if (pop.networkTies[i]! > 20) bad(i, `networkTies ${pop.networkTies[i]}`);
     const t = timeCounts(s, i);
+    // The special stay ends on schedule: no holder is left once its months are over.
+    if (st === Status.DESIGNATED && stage === DESIGNATED_SPECIAL_STAY && t.monthsInStatus >= s.params.pandemicSpecialStayMonths) bad(i, "special stay past its end");
     // A former SSW1 holder who came back carries the months of its earlier SSW1 stay (the 5-year cap
     // counts them all, returnees.ts), never reaching the cap on arrival.
     const carried = cameBack.has(pop.id[i]!) && pop.status[i] === Status.SSW1 ? s.params.ssw1CapMonths - 1 : 0;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { EventCode, NATIONALITY_COUNT, Nationality, STATUS_CODES, Status } from "../../src/model/codes.js";
+import { EventCode, NATIONALITY_COUNT, Nationality, STATUS_CODES, Sector, Status } from "../../src/model/codes.js";
 import { type Params, defaultParams } from "../../src/model/params.js";
 import { probFromHazard } from "../../src/model/transitions/competing.js";
 import {
-  asylumHazards, decideAsylum, decideDesignated, decideDetained, decideIrregular, decideProvisional, designatedHazards, detainedHazards,
-  irregularHazards, provisionalHazards,
+  DESIGNATED_SPECIAL_STAY, asylumHazards, decideAsylum, decideDesignated, decideDetained, decideIrregular, decideProvisional, designatedHazards,
+  detainedHazards, irregularHazards, provisionalHazards,
 } from "../../src/model/transitions/irregular.js";
 import { makeState, scripted, timeCounts } from "../helpers/state.js";
 import { CERTAIN, NO_HAZARDS, counting, describeEvent, flow, loggedEvents } from "./support.js";
@@ -278,6 +278,61 @@ describe("decideDesignated", () => {
 
   it("moves no one when every hazard is 0, whatever the other irregular hazards", () => {
     const s = without(Status.DESIGNATED, { apprehensionHazardPerMonth: CERTAIN, irregularReturnHazardPerMonth: CERTAIN, detainedDeportHazardPerMonth: CERTAIN });
+    decideDesignated(s, 0, 0);
+    expect(s.pop.status[0]).toBe(Status.DESIGNATED);
+    expect(s.obs.log!.length).toBe(0);
+  });
+});
+
+describe("the end of the pandemic's special stay (decideDesignated)", () => {
+  // A former intern in agriculture on the special stay (stage DESIGNATED_SPECIAL_STAY), without an
+  // employer, at monthsInStatus months; SSW1 open unless `params` closes it.
+  function holder(monthsInStatus: number, params: Partial<Params> = {}, tiStage: number = DESIGNATED_SPECIAL_STAY) {
+    return makeState({
+      params: { ...NO_HAZARDS, sswAvailable: true, pandemicSpecialStaySsw1Prob: 0.4, ...params },
+      agents: [{ status: Status.DESIGNATED, tiStage, employer: -1, sector: Sector.agriculture, monthsInStatus }],
+    });
+  }
+
+  it("stays until pandemicSpecialStayMonths are over, whatever the draw", () => {
+    for (const [months, limit] of [[11, 12], [5, 6]] as const) {
+      const s = holder(months, { pandemicSpecialStayMonths: limit });
+      expect(s.ctx.ssw1Open).toBe(true);
+      decideDesignated(s, 0, 0);
+      expect(s.pop.status[0]).toBe(Status.DESIGNATED);
+      expect(s.obs.log!.length).toBe(0);
+    }
+  });
+
+  it("then changes to SSW1 with pandemicSpecialStaySsw1Prob, hired in its sector on SSW pay, else goes home", () => {
+    const ssw1 = holder(12);
+    decideDesignated(ssw1, 0, 0.4 - 1e-9);
+    expect(events(ssw1)).toEqual(["transfer:DESIGNATED->SSW1"]);
+    const e = ssw1.pop.employer[0]!;
+    expect(e).toBeGreaterThanOrEqual(0);
+    expect(ssw1.employers.sector[e]).toBe(Sector.agriculture);
+    expect(ssw1.pop.employerSinceMonth[0]).toBe(ssw1.ctx.month);
+    expect(ssw1.pop.promisedWageYenPerMonth[0]).toBe(D.ssw1WageYenPerMonth * ssw1.employers.wageLevel[e]!);
+    expect(ssw1.pop.tiStage[0]).toBe(0);
+    const home = holder(12);
+    decideDesignated(home, 0, 0.4 + 1e-9);
+    expect(events(home)).toEqual(["return:DESIGNATED->RETURNED"]);
+    expect(home.pop.employer[0]).toBe(-1);
+    // A longer stay ends the same way, at its own end.
+    const later = holder(20, { pandemicSpecialStayMonths: 18 });
+    decideDesignated(later, 0, 0);
+    expect(later.pop.status[0]).toBe(Status.SSW1);
+  });
+
+  it("goes home at its end while SSW1 is closed", () => {
+    const s = holder(12, { sswAvailable: false });
+    expect(s.ctx.ssw1Open).toBe(false);
+    decideDesignated(s, 0, 0);
+    expect(events(s)).toEqual(["return:DESIGNATED->RETURNED"]);
+  });
+
+  it("does not apply to other holders of designated activities (stage 0)", () => {
+    const s = holder(40, {}, 0);
     decideDesignated(s, 0, 0);
     expect(s.pop.status[0]).toBe(Status.DESIGNATED);
     expect(s.obs.log!.length).toBe(0);

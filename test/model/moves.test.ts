@@ -114,12 +114,14 @@ describe("moveStatus", () => {
     expect(loggedEvents(s).map(describeEvent)).toEqual(["transfer:TI->SSW1"]);
   });
 
-  it("records detain, release and permit for the moves of irregular life, return for SUBSIDIARY, deport for DEPORTED", () => {
+  it("records detain, release and permit for the moves of irregular life, transfer for DESIGNATED -> SSW1, return for SUBSIDIARY, deport for DEPORTED", () => {
     const want: [Status, Status, string][] = [
       [Status.IRREGULAR, Status.DETAINED, "detain"], [Status.ASYLUM, Status.DETAINED, "detain"],
       [Status.DETAINED, Status.PROVISIONAL, "release"], [Status.DETAINED, Status.DEPORTED, "deport"], [Status.DETAINED, Status.DESIGNATED, "permit"],
       [Status.PROVISIONAL, Status.DEPORTED, "deport"], [Status.PROVISIONAL, Status.RETURNED, "return"], [Status.PROVISIONAL, Status.DESIGNATED, "permit"],
       [Status.IRREGULAR, Status.DESIGNATED, "permit"], [Status.ASYLUM, Status.DESIGNATED, "permit"], [Status.DESIGNATED, Status.RETURNED, "return"],
+      // The end of the pandemic's special stay, for those who go on to SSW1 (irregular.ts).
+      [Status.DESIGNATED, Status.SSW1, "transfer"],
       [Status.TI, Status.SUBSIDIARY, "return"],
     ];
     for (const [from, to, event] of want) {

@@ -45,7 +45,8 @@ export interface DecisionBounds {
   maxUnderpayShare: number;
   /**
    * Bound of the total hazard by status, for statuses whose every term is bounded by a constant
-   * this month (SSW2, SIE, PR and the irregular statuses); NaN (never passes) for TI and SSW1.
+   * this month (SSW2, SIE, PR and the irregular statuses); NaN (never passes) for TI and SSW1
+   * (bounded per agent) and DESIGNATED (a scheduled end: irregular.ts).
    */
   totalByStatus: Float64Array;
   /** TI: bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]. */

@@ -11,6 +11,7 @@ import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
 import { abscondAgentLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
+import { DESIGNATED_SPECIAL_STAY } from "./irregular.js";
 import { changeEmployer, changeEmployerEsd, moveStatus } from "./moves.js";
 
 const TI1_MONTHS = 12; // rules.md: TI-1 up to 1 year
@@ -133,7 +134,10 @@ export function decideIntern(s: SimState, i: number, u: number): void {
       else changeEmployer(s, i);
       break;
     case 3: changeEmployer(s, i); break;
-    case 4: moveStatus(s, i, Status.DESIGNATED); break;
+    case 4:
+      moveStatus(s, i, Status.DESIGNATED);
+      pop.tiStage[i] = DESIGNATED_SPECIAL_STAY; // its end is scheduled (decideDesignated)
+      break;
     default: break;
   }
 }

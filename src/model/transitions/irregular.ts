@@ -5,14 +5,22 @@
 // special permission to stay (DESIGNATED). PROVISIONAL: deported in the end, go home, or be
 // granted a stay. While Japan's emergency measure for Myanmar nationals holds
 // (myanmarDesignatedActivities), Myanmar nationals without a status may move to 'designated
-// activities' with work (DESIGNATED).
+// activities' with work (DESIGNATED). DESIGNATED also holds the interns on the pandemic's special
+// stay (intern.ts, pandemicSpecialStay), who change to SSW1 or go home when it ends.
 // @see seed 003 (Chhour: refugee applications after absconding; refugee policy paper)
 import { Nationality, Status } from "../codes.js";
 import type { Params } from "../params.js";
+import { monthsInStatus } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { moveStatus } from "./moves.js";
+import { hireInSector, moveStatus } from "./moves.js";
+
+/**
+ * The stage (Population.tiStage) of a DESIGNATED agent on the pandemic's special stay; 0 for the
+ * other holders of designated activities (Myanmar, special permission to stay).
+ */
+export const DESIGNATED_SPECIAL_STAY = 1;
 
 /** The hazard of applying for refugee status: higher while applicants may work (asylumWorkPermitted). */
 function irregularAsylumHazard(p: Params): number {
@@ -165,10 +173,32 @@ export function designatedHazards(s: SimState, h: Float64Array): number {
   return 1;
 }
 
-export function designatedHazardBound(s: SimState): number {
-  return pos(s.params.designatedReturnHazardPerMonth) * BOUND_SLACK;
+/**
+ * NaN: every holder of designated activities takes the full decision every month, since the
+ * special stay ends on a schedule (decideDesignated). They are few (about 0.1% of agent-months).
+ */
+export function designatedHazardBound(_s: SimState): number {
+  return NaN;
 }
 
+/**
+ * A month on designated activities, with the decision draw u. A holder of the pandemic's special
+ * stay whose pandemicSpecialStayMonths are over changes to SSW1 with pandemicSpecialStaySsw1Prob
+ * (while SSW1 is open: an employer of its sector, SSW pay), else goes home. Otherwise: go home at
+ * designatedReturnHazardPerMonth.
+ */
 export function decideDesignated(s: SimState, i: number, u: number): void {
+  const pop = s.pop;
+  const p = s.params;
+  if (pop.tiStage[i] === DESIGNATED_SPECIAL_STAY && monthsInStatus(pop, i, s.ctx.month) >= p.pandemicSpecialStayMonths) {
+    if (s.ctx.ssw1Open && u < p.pandemicSpecialStaySsw1Prob) {
+      moveStatus(s, i, Status.SSW1);
+      const e = hireInSector(s, i);
+      pop.promisedWageYenPerMonth[i] = p.ssw1WageYenPerMonth * s.employers.wageLevel[e]!;
+    } else {
+      moveStatus(s, i, Status.RETURNED);
+    }
+    return;
+  }
   if (chooseCompeting(s.tables.hazards, designatedHazards(s, s.tables.hazards), u) === 0) moveStatus(s, i, Status.RETURNED);
 }

@@ -46,6 +46,17 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   }
 }
 
+/**
+ * Agent i, without an employer, is hired by an employer of its sector drawn with the jobs stream
+ * (the status move that brings it there records the event). Returns the employer.
+ */
+export function hireInSector(s: SimState, i: number): number {
+  const e = pickEmployer(s.employers, s.pop.sector[i]!, s.rng.jobs(i));
+  setEmployer(s.pop, s.payCodes, i, e);
+  s.pop.employerSinceMonth[i] = s.ctx.month;
+  return e;
+}
+
 /** An employer of agent i's sector other than its own where the sector has another, drawn with the jobs stream. */
 function drawOtherEmployer(s: SimState, i: number, old: number): number {
   const sector = s.pop.sector[i]!;
