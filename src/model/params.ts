@@ -452,7 +452,7 @@ export const PARAMS = {
   legalTransferLogOdds: {
     default: 1, unit: "log odds", range: [-3, 3],
     description: "For an intern who wants to leave the employer and has a legal transfer open (ESD after its wait; TITP with titpGrievanceTransfer at an underpaying employer): log odds of asking for the transfer rather than absconding",
-    source: A("the evidence names low pay and debt as reasons to leave (seed 003); how many would take a legal route, with its wait, tests and quota, has not been measured. 1 = about 3 in 4; a sensitivity candidate: ESD's effect on absconding rests on it"),
+    source: A("the evidence names low pay and debt as reasons to leave (seed 003); how many would take a legal route, with its wait, tests and quota, has not been measured directly. ISA's counts of the pandemic's special stay (observed/special_stay.csv) bound it from below in the model: with the open share at most 1, they need legalTransferShare x (1 - legalTransferRefusalProb) of at least about 0.2 (0.16 at the low end of the counts' tolerance; docs/calibration.md), so log odds above about -1.2 at the default refusal. 1 = about 3 in 4; a sensitivity candidate: ESD's effect on absconding rests on it"),
   },
   pandemicSpecialStayOpenShare: {
     default: 0.4086, unit: "probability", range: [0, 1],
