@@ -74,7 +74,7 @@ const PANEL: Record<string, string> = {
   ti_special_stay_permits: "Interns moved to the pandemic's special stay (cumulative)",
 };
 
-/** When a target is plotted: the month's first day, mid-year for yearly counts, the cohort window's end for retention. */
+/** When a target is plotted: the month's first day, mid-year for yearly counts, the window's last month for retention and the special stay's permits. */
 function plotDate(t: Target): string {
   if (isYearlyMetric(t.metric)) return `${t.date}-07-01`;
   if (t.metric === "sie_retention_5y" || t.metric === "ti_special_stay_permits") return `${t.date.split("/")[1]}-01`;

@@ -68,7 +68,7 @@ export interface Target {
   metric: TargetMetric;
   /** A nationality code, or ALL. */
   nationality: string;
-  /** YYYY-MM for stocks, YYYY for yearly counts, YYYY-MM/YYYY-MM (entry months) for retention. */
+  /** YYYY-MM for stocks, YYYY for yearly counts, YYYY-MM/YYYY-MM for retention (entry months) and the special stay's permits (months counted). */
   date: string;
   observed: number;
   /**

@@ -176,6 +176,14 @@ describe("bad targets files: a UserError naming the file and the line or field",
     expect([t[2]!.firstMonthAbs, t[2]!.lastMonthAbs]).toEqual([2014 * 12, 2016 * 12 + 11]);
     expect(t[2]!.source).toBe("quoted, with a comma");
   });
+
+  it("the special stay's permits: a window of months, a count (not a share), needing no month after the window", () => {
+    const [t] = loadTargets(targetsFile([HEADER, row({ metric: "ti_special_stay_permits", date: "2020-04/2021-01", observed: "1716", tolerance: "0.3" })]));
+    expect(t!.id).toBe("ti_special_stay_permits ALL 2020-04/2021-01");
+    expect([t!.firstMonthAbs, t!.lastMonthAbs]).toEqual([2020 * 12 + 3, 2021 * 12]);
+    expect(t!.observed).toBe(1716);
+    expect(lastMonthNeeded(t!)).toBe(2021 * 12);
+  });
 });
 
 /** A target built by hand (the fields loadTargets would fill). */

@@ -80,7 +80,8 @@ export function updateDecisionBounds(s: SimState, b: DecisionBounds): void {
 
 /**
  * An upper bound of agent i's total hazard this month (status st, after this month's accrual),
- * or NaN when the agent must take the full decision anyway (a TI milestone, the SSW1 cap).
+ * or NaN when the agent must take the full decision anyway (a TI milestone, the SSW1 cap, every
+ * DESIGNATED agent: the special stay's scheduled end, irregular.ts).
  */
 export function hazardBound(s: SimState, b: DecisionBounds, i: number, st: number): number {
   if (st === Status.TI) return internHazardBound(s, b, i);

@@ -32,7 +32,8 @@ export function moveStatus(s: SimState, i: number, to: Status): void {
   if (isWorkStatus(to)) pop.workStatusSinceMonth[i] = now;
   pop.status[i] = to;
   pop.statusSinceMonth[i] = now;
-  if (pop.tiStage[i] === 3 && !isEsd(pop, i)) s.obs.ti3Interns--;
+  // Only an intern's stage counts: DESIGNATED holders carry a mark in the same field (irregular.ts).
+  if (from === Status.TI && pop.tiStage[i] === 3 && !isEsd(pop, i)) s.obs.ti3Interns--;
   pop.tiStage[i] = 0;
   if (isWithoutEmployer(to)) {
     // Leaving the registered labour market: no employer. Family in Japan stays with the agent.
