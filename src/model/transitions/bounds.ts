@@ -49,7 +49,7 @@ export interface DecisionBounds {
    * (bounded per agent) and DESIGNATED (a scheduled end: irregular.ts).
    */
   totalByStatus: Float64Array;
-  /** TI: bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]. */
+  /** TI: bound of abscondHazard / exp(abscondAgentLogHr + the tenure term), by [brokerTie * TIES_VALUES + networkTies]. */
   tiAbscondSharedTerms: Float64Array;
   /** TI: bound of early return + employer change for a TITP intern and for an ESD intern. */
   tiOtherTitp: number;

@@ -97,15 +97,15 @@ export function abscondHazard(s: SimState, i: number): number {
 }
 
 /**
- * Bound of abscondHazard / exp(abscondAgentLogHr), by [brokerTie * TIES_VALUES + networkTies]: the
- * employer terms at their largest (or 0 without an employer), the goal shortfall at its largest
- * (a share of at most 1), the tenure term at its largest, broker and ties exactly.
+ * Bound of abscondHazard / exp(abscondAgentLogHr + the tenure term), by [brokerTie * TIES_VALUES +
+ * networkTies]: the employer terms at their largest (or 0 without an employer), the goal shortfall
+ * at its largest (a share of at most 1), broker and ties exactly. The interns' bound adds the
+ * agent's own terms and its tenure term exactly (internHazardBound).
  */
 export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
   const p = s.params;
   const shortfall = Math.max(abscondShortfallLogHr(p, b.minUnderpayShare), abscondShortfallLogHr(p, b.maxUnderpayShare));
-  const tenure = Math.max(abscondTenureLogHr(p, 0), abscondTenureLogHr(p, 12), abscondTenureLogHr(p, 24));
-  const sharedTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr) + tenure;
+  const sharedTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr);
   const base = s.ctx.abscondBaseHazard;
   for (let broker = 0; broker < 2; broker++) {
     for (let ties = 0; ties < TIES_VALUES; ties++) {

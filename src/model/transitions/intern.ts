@@ -10,7 +10,7 @@ import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
-import { abscondAgentLogHr, abscondHazard, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
+import { abscondAgentLogHr, abscondHazard, abscondTenureLogHr, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
 import { DESIGNATED_SPECIAL_STAY } from "./irregular.js";
 import { changeEmployer, changeEmployerEsd, moveStatus } from "./moves.js";
 
@@ -255,13 +255,17 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
 
 /**
  * An upper bound of intern i's total hazard (internHazards) this month, or NaN at a milestone
- * (decideIntern then takes a scheduled step, not the hazards). The agent's own terms (abscondAgentLogHr) exactly, the rest
- * from the month's table.
+ * (decideIntern then takes a scheduled step, not the hazards). The agent's own terms
+ * (abscondAgentLogHr) and its tenure term exactly, the rest from the month's table. The tenure
+ * term taken exactly rather than at its largest (the second year's, against the first year's
+ * -1.4) costs one read and sends fewer interns to the full decision (docs/performance.md).
  */
 export function internHazardBound(s: SimState, b: DecisionBounds, i: number): number {
   const pop = s.pop;
+  const month = s.ctx.month;
   const esd = isEsd(pop, i);
-  if (internAtMilestone(s.params, esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
-  const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(abscondAgentLogHr(s, i));
+  if (internAtMilestone(s.params, esd, pop.tiStage[i]!, monthsInStatus(pop, i, month))) return NaN;
+  const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(s.params, monthsWithEmployer(pop, i, month));
+  const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }
