@@ -4,6 +4,7 @@
 // on needs no accrual: it is kept as month stamps (population.ts), and the counts follow the month.
 
 import { Status, isWithoutEmployer } from "../codes.js";
+import type { Employers } from "../employers.js";
 import type { Params } from "../params.js";
 import { type EmployerPayCodes, PAY_OVERTIME, PAY_PROMOTER, PAY_UNDERPAY_SHIFT } from "../pay-codes.js";
 import { type Population, monthsInJapan } from "../population.js";
@@ -130,6 +131,15 @@ export function updateAccrualRates(
  */
 export function contractWageYen(pop: Population, i: number, wageIndex: number): number {
   return pop.promisedWageYenPerMonth[i]! * wageIndex;
+}
+
+/**
+ * The contract wage (at 2023 prices, yen per month) of an SSW1 holder at employer e: the SSW1
+ * wage x the employer's wage level (x 1 without an employer). For every move onto SSW1 with an
+ * employer: a sponsored intern, a returnee coming back, the end of the special stay.
+ */
+export function ssw1ContractWageYen(p: Params, emp: Employers, e: number): number {
+  return p.ssw1WageYenPerMonth * (e >= 0 ? emp.wageLevel[e]! : 1);
 }
 
 /**

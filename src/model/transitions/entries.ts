@@ -11,6 +11,7 @@ import { ESD_TRAINEE, esdFeeFactor, isEsd } from "../esd.js";
 import { addAgent, ageMonths, dropLastAgent, ensureCapacity } from "../population.js";
 import { dropExpiredReturnees, removeReturnee, restoreReturnee } from "../returnees.js";
 import type { SimState } from "../state.js";
+import { ssw1ContractWageYen } from "./earnings.js";
 import { recordAgentEvent } from "./moves.js";
 
 /**
@@ -155,7 +156,7 @@ function addSsw1Entrant(s: SimState, nat: number): void {
     // Back in the field of the finished training (the skills-test exemption is by field).
     const e = pickEmployer(s.employers, s.pop.sector[i]!, uEmployer);
     setEmployer(s.pop, s.payCodes, i, e);
-    s.pop.promisedWageYenPerMonth[i] = s.params.ssw1WageYenPerMonth * s.employers.wageLevel[e]!;
+    s.pop.promisedWageYenPerMonth[i] = ssw1ContractWageYen(s.params, s.employers, e);
     recordAgentEvent(s, i, EventCode.entry, Status.RETURNED, Status.SSW1);
     return;
   }

@@ -10,6 +10,7 @@ import { monthsInStatus, monthsWithEmployer } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
+import { ssw1ContractWageYen } from "./earnings.js";
 import { abscondAgentLogHr, abscondHazard, abscondTenureLogHr, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
 import { DESIGNATED_SPECIAL_STAY } from "./irregular.js";
 import { changeEmployer, changeEmployerEsd, moveStatus } from "./moves.js";
@@ -69,7 +70,7 @@ function toSsw1(s: SimState, i: number): void {
   const e = s.pop.employer[i]!;
   moveStatus(s, i, Status.SSW1);
   // Same employer, now on SSW pay.
-  s.pop.promisedWageYenPerMonth[i] = s.params.ssw1WageYenPerMonth * (e >= 0 ? s.employers.wageLevel[e]! : 1);
+  s.pop.promisedWageYenPerMonth[i] = ssw1ContractWageYen(s.params, s.employers, e);
 }
 
 /**

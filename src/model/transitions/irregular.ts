@@ -14,6 +14,7 @@ import { monthsInStatus } from "../population.js";
 import type { SimState } from "../state.js";
 import { BOUND_SLACK, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
+import { ssw1ContractWageYen } from "./earnings.js";
 import { hireInSector, moveStatus } from "./moves.js";
 
 /**
@@ -194,7 +195,7 @@ export function decideDesignated(s: SimState, i: number, u: number): void {
     if (s.ctx.ssw1Open && u < p.pandemicSpecialStaySsw1Prob) {
       moveStatus(s, i, Status.SSW1);
       const e = hireInSector(s, i);
-      pop.promisedWageYenPerMonth[i] = p.ssw1WageYenPerMonth * s.employers.wageLevel[e]!;
+      pop.promisedWageYenPerMonth[i] = ssw1ContractWageYen(p, s.employers, e);
     } else {
       moveStatus(s, i, Status.RETURNED);
     }
