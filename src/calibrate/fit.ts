@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../output/atomic.js";
 import { writeCsvAtomic } from "../output/csv.js";
 import { tHalfWidth95 } from "../output/summary.js";
 import { renderSvg } from "../output/svg.js";
-import { type Target, isYearlyMetric, scaledError, targetDistance } from "./targets.js";
+import { type Target, isWindowMetric, isYearlyMetric, scaledError, targetDistance } from "./targets.js";
 
 export const FIT_COLUMNS = [
   "metric", "nationality", "date", "observed", "simulated_mean", "ci95_low", "ci95_high", "replicate_min", "replicate_max",
@@ -77,7 +77,7 @@ const PANEL: Record<string, string> = {
 /** When a target is plotted: the month's first day, mid-year for yearly counts, the window's last month for retention and the special stay's permits. */
 function plotDate(t: Target): string {
   if (isYearlyMetric(t.metric)) return `${t.date}-07-01`;
-  if (t.metric === "sie_retention_5y" || t.metric === "ti_special_stay_permits") return `${t.date.split("/")[1]}-01`;
+  if (isWindowMetric(t.metric)) return `${t.date.split("/")[1]}-01`;
   return `${t.date}-01`;
 }
 

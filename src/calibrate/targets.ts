@@ -35,6 +35,7 @@ export const isYearlyMetric = (m: TargetMetric): boolean => YEARLY_METRICS.inclu
 
 /** Metrics over a window of months (date YYYY-MM/YYYY-MM). */
 const WINDOW_METRICS: readonly TargetMetric[] = ["sie_retention_5y", "ti_special_stay_permits"];
+export const isWindowMetric = (m: TargetMetric): boolean => WINDOW_METRICS.includes(m);
 
 /** Metrics that count events (flow cells) over their months: the yearly ones and the special stay's permits. */
 const isEventCountMetric = (m: TargetMetric): boolean => isYearlyMetric(m) || m === "ti_special_stay_permits";
@@ -177,7 +178,7 @@ function parseTarget(r: Record<string, string>, where: string): Target {
       first = Number(date) * 12;
       last = first + 11;
       if (metric === "ti_missing_share" && observed > 1) throw new UserError(`${where}: observed ${observed} is not a share in (0, 1].`);
-    } else if (WINDOW_METRICS.includes(metric)) {
+    } else if (isWindowMetric(metric)) {
       const parts = date.split("/");
       if (parts.length !== 2) throw new Error();
       const [a, b] = parts;
@@ -190,7 +191,7 @@ function parseTarget(r: Record<string, string>, where: string): Target {
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const expected = isYearlyMetric(metric) ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : WINDOW_METRICS.includes(metric) ? "months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
+    const expected = isYearlyMetric(metric) ? "a year (YYYY)" : metric === "sie_retention_5y" ? "entry months as YYYY-MM/YYYY-MM" : isWindowMetric(metric) ? "months as YYYY-MM/YYYY-MM" : "a month (YYYY-MM)";
     throw new UserError(`${where}: date "${date}" is not ${expected}.`);
   }
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance, weight, source: r.source ?? "", firstMonthAbs: first, lastMonthAbs: last };

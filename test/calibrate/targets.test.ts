@@ -10,7 +10,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fitDistance, fitRows } from "../../src/calibrate/fit.js";
 import {
-  TARGET_METRICS, type Target, fittedThrough, lastMonthNeeded, loadTargets, observeTargets, onlyMetrics, scaledError, targetDistance, targetInRun,
+  TARGET_METRICS, type Target, fittedThrough, isWindowMetric, lastMonthNeeded, loadTargets, observeTargets, onlyMetrics, scaledError, targetDistance, targetInRun,
 } from "../../src/calibrate/targets.js";
 import type { RunResult } from "../../src/engine/simulate.js";
 import { UserError } from "../../src/errors.js";
@@ -191,7 +191,7 @@ function target(metric: Target["metric"], nationality: string, date: string, obs
   let first: number;
   let last: number;
   if (metric === "ti_missing" || metric === "ti_missing_share") [first, last] = [Number(date) * 12, Number(date) * 12 + 11];
-  else if (metric === "sie_retention_5y" || metric === "ti_special_stay_permits") [first, last] = date.split("/").map(parseMonth) as [number, number];
+  else if (isWindowMetric(metric)) [first, last] = date.split("/").map(parseMonth) as [number, number];
   else first = last = parseMonth(date);
   return { id: `${metric} ${nationality} ${date}`, metric, nationality, date, observed, tolerance: 0.1, weight: 1, source: "", firstMonthAbs: first, lastMonthAbs: last, ...o };
 }
