@@ -56,7 +56,10 @@ function applyPolicy(s: SimState, t: number): void {
       changed = true;
     }
   }
-  if (changed) refreshEmployerTraits(s.employers, s.params);
+  // The prevalence of underpayment moves with labour inspections' findings (a yearly series).
+  const underpaying = s.inputs.series.underpayingEmployerIndex;
+  if (t > 0 && underpaying[t] !== underpaying[t - 1]) changed = true;
+  if (changed) refreshEmployerTraits(s.employers, s.params, underpaying[t]);
   for (const mix of s.inputs.entryNationalityShareFrom) if (mix.month === t && t > 0) s.entryNationalityShare = mix.shares;
 }
 
@@ -105,7 +108,7 @@ export function initSimulation(inputs: ModelInputs, seed: number, collectEvents:
   const rng = createStreams(seed);
   const firstParams = { ...inputs.params };
   for (const step of inputs.policy) if (step.month <= 0) Object.assign(firstParams, step.set);
-  const employers = createEmployers(firstParams, expectedWorkersBySector(inputs), rng.matching);
+  const employers = createEmployers(firstParams, expectedWorkersBySector(inputs), rng.matching, inputs.series.underpayingEmployerIndex[0]);
   let initial = 0;
   for (const v of inputs.initialStock) initial += v;
   const s = createState(inputs, employers, rng, initial * inputs.scale * 1.5 + 1024, collectEvents);

@@ -47,7 +47,7 @@ export interface Employers {
  * Draws employers for the expected number of workers per sector.
  * @param workersBySector expected simulated workers per sector (already scaled)
  */
-export function createEmployers(p: Params, workersBySector: Float64Array, u: Uniform): Employers {
+export function createEmployers(p: Params, workersBySector: Float64Array, u: Uniform, underpayingIndex = 1): Employers {
   const sectorStart = new Int32Array(SECTOR_COUNT + 1);
   for (let s = 0; s < SECTOR_COUNT; s++) {
     const n = Math.max(1, Math.ceil((workersBySector[s] ?? 0) / p.workersPerEmployer));
@@ -104,14 +104,17 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
       e.promoterDraw[k] = u();
     }
   }
-  refreshEmployerTraits(e, p);
+  refreshEmployerTraits(e, p, underpayingIndex);
   return e;
 }
 
-/** Re-derives the policy-sensitive traits from each employer's fixed draws and the parameters. */
-export function refreshEmployerTraits(e: Employers, p: Params): void {
+/**
+ * Re-derives the policy-sensitive traits from each employer's fixed draws, the parameters and the
+ * month's prevalence of underpayment relative to 2014 (series underpayingEmployerIndex).
+ */
+export function refreshEmployerTraits(e: Employers, p: Params, underpayingIndex = 1): void {
   // ESD's supervising and support organisations check employers more closely (esd.ts, rule 7a).
-  const underpaying = p.underpayingEmployerShare * (p.esdActive ? 1 - p.esdOversightUnderpayReduction : 1);
+  const underpaying = p.underpayingEmployerShare * underpayingIndex * (p.esdActive ? 1 - p.esdOversightUnderpayReduction : 1);
   for (let k = 0; k < e.count; k++) {
     e.underpayShare[k] = e.underpayDraw[k]! < underpaying ? p.underpayShare : 0;
     e.offersOvertime[k] = e.overtimeDraw[k]! < p.overtimeOfferedShare ? 1 : 0;

@@ -31,11 +31,17 @@ export interface MonthlySeries {
   studentToSieSharePerYear: Float64Array;
   /** Government cap on SSW (i) holders at 1:1 scale (enforced when ssw1StockCapOn). @see rules */
   ssw1StockCap: Float64Array;
+  /**
+   * The prevalence of employers who underpay, relative to 2014 (multiplies
+   * underpayingEmployerShare): labour inspections' share of intern employers found not paying
+   * overtime premiums. @see data/observed/labour_inspections.csv
+   */
+  underpayingEmployerIndex: Float64Array;
 }
 export type SeriesName = keyof MonthlySeries;
 export const SERIES_NAMES: readonly SeriesName[] = [
   "jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "studentStock",
-  "studentToSieSharePerYear", "ssw1StockCap",
+  "studentToSieSharePerYear", "ssw1StockCap", "underpayingEmployerIndex",
 ];
 
 /** A policy change: from month `month` (index from the start) on, these parameters hold. */

@@ -18,6 +18,7 @@ export const SERIES_INTERPOLATION: Record<SeriesName, "step" | "linear"> = {
   studentStock: "step",
   studentToSieSharePerYear: "step",
   ssw1StockCap: "step",
+  underpayingEmployerIndex: "step",
 };
 
 export interface RunOptions {

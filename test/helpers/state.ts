@@ -79,6 +79,7 @@ export function flatInputs(params: Params, months = 12): ModelInputs {
       studentStock: flat(0),
       studentToSieSharePerYear: flat(0),
       ssw1StockCap: flat(Infinity),
+      underpayingEmployerIndex: flat(1),
     },
     initialStock: new Float64Array(STATUS_COUNT * NATIONALITY_COUNT),
     entryNationalityShare: uniformShares(ENTRY_KINDS, NATIONALITY_COUNT),

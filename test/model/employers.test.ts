@@ -133,6 +133,39 @@ describe("refreshEmployerTraits", () => {
   });
 });
 
+describe("the prevalence of underpayment (series underpayingEmployerIndex)", () => {
+  it("scales the share of underpaying employers, keeping the same employers as it falls", () => {
+    const { e, p } = bigPool({ underpayingEmployerShare: 0.2 });
+    const before = Float32Array.from(e.underpayShare);
+    refreshEmployerTraits(e, p, 0.5);
+    let kept = 0;
+    let gained = 0;
+    for (let k = 0; k < e.count; k++) {
+      if (e.underpayShare[k]! > 0) (before[k]! > 0 ? kept++ : gained++);
+    }
+    expect(gained).toBe(0);
+    // 21,000 employers: the share is 0.1 within Z binomial standard deviations.
+    expect(Math.abs(kept - 0.1 * e.count)).toBeLessThan(Z * binomialSd(e.count, 0.1));
+    refreshEmployerTraits(e, p, 1);
+    expect(e.underpayShare).toEqual(before);
+  });
+
+  it("is read by the engine from the month it changes, and at the start", () => {
+    const params = { ...D, underpayingEmployerShare: 0.5 };
+    const inputs = flatInputs(params, 6);
+    inputs.series.underpayingEmployerIndex = Float64Array.from([0, 0, 0, 2, 2, 2]);
+    const s = initSimulation(inputs, 7, false);
+    expect(s.employers.underpayShare.every((v) => v === 0)).toBe(true);
+    for (let t = 0; t < 3; t++) {
+      advanceMonth(s, t);
+      expect(s.employers.underpayShare.every((v) => v === 0)).toBe(true);
+    }
+    advanceMonth(s, 3);
+    // 0.5 x 2: every employer underpays.
+    expect(s.employers.underpayShare.every((v) => v === Math.fround(params.underpayShare))).toBe(true);
+  });
+});
+
 describe("pickEmployer and pickRuralSme", () => {
   it("pick uniformly within the sector's block", () => {
     const { e } = bigPool();
