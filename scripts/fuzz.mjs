@@ -33,7 +33,7 @@ const HORIZON_MONTHS = 12;
 const MAX_STDERR = 1000;
 const IN_JAPAN = new Set(["TI", "SSW1", "SSW2", "SIE", "IRREGULAR", "ASYLUM", "PR", "DETAINED", "PROVISIONAL", "DESIGNATED"]);
 const EXITS = new Set(["RETURNED", "ONWARD", "DEPORTED", "SUBSIDIARY"]);
-const SERIES = ["jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "ssw1StockCap"];
+const SERIES = ["jobOpeningsRatio", "yenValueIndex", "wageIndex", "tiEntriesPerYear", "ssw1EntriesPerYear", "sieEntriesPerYear", "ssw1StockCap", "underpayingEmployerIndex"];
 
 // ---------------------------------------------------------------------------------------------
 // Options

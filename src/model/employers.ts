@@ -114,7 +114,9 @@ export function createEmployers(p: Params, workersBySector: Float64Array, u: Uni
  */
 export function refreshEmployerTraits(e: Employers, p: Params, underpayingIndex = 1): void {
   // ESD's supervising and support organisations check employers more closely (esd.ts, rule 7a).
-  const underpaying = p.underpayingEmployerShare * underpayingIndex * (p.esdActive ? 1 - p.esdOversightUnderpayReduction : 1);
+  // A share: a scenario's index may take share x index above 1 (every employer underpays).
+  const prevalence = Math.min(1, p.underpayingEmployerShare * underpayingIndex);
+  const underpaying = prevalence * (p.esdActive ? 1 - p.esdOversightUnderpayReduction : 1);
   for (let k = 0; k < e.count; k++) {
     e.underpayShare[k] = e.underpayDraw[k]! < underpaying ? p.underpayShare : 0;
     e.offersOvertime[k] = e.overtimeDraw[k]! < p.overtimeOfferedShare ? 1 : 0;

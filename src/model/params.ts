@@ -205,7 +205,7 @@ export const PARAMS = {
   underpayingEmployerShare: {
     default: 0.2, unit: "share", range: [0, 0.6],
     description: "Share of employers who pay less than the contract promised, in 2014; the series underpayingEmployerIndex scales it year by year",
-    source: A("seed 003 (Chhour, Saito): failure to honour contracts and low pay drive absconding; prevalence not measured (MHLW's inspections found 12.4% of the intern employers they inspected in 2014 not paying wages in full and 17.8% not paying overtime premiums, but inspections target suspected firms; observed/labour_inspections.csv)"),
+    source: A("seed 003 (Chhour, Saito): failure to honour contracts and low pay drive absconding; prevalence not measured (MHLW's inspections found wage-payment violations, LSA art. 24, at 12.4% of the intern employers they inspected in 2014, and unpaid overtime premiums, art. 37, at 17.8%, but inspections target suspected firms; observed/labour_inspections.csv)"),
   },
   underpayShare: {
     default: 0.15, unit: "share", range: [0.05, 0.4],

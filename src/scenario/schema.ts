@@ -60,7 +60,7 @@ export const SERIES_RANGES: Record<SeriesName, { range: readonly [number, number
   studentToSieSharePerYear: { range: [0, 1], unit: "share of students per year" },
   // 820,000 for FY2024-2028 (data/rules.md): about twelve times that.
   ssw1StockCap: { range: [0, 10_000_000], unit: "persons, 1:1" },
-  // 0.76-1 over 2014-2023 (series.csv); at most 1 / underpayingEmployerShare keeps the share a share.
+  // 0.76-1 over 2014-2023 (series.csv); share x index is capped at 1 (refreshEmployerTraits).
   underpayingEmployerIndex: { range: [0, 5], unit: "index, 1 = 2014" },
 };
 

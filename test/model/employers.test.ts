@@ -150,6 +150,14 @@ describe("the prevalence of underpayment (series underpayingEmployerIndex)", () 
     expect(e.underpayShare).toEqual(before);
   });
 
+  it("caps the share at 1, so that ESD's oversight still cuts it", () => {
+    const { e, p } = bigPool({ underpayingEmployerShare: 0.6, esdActive: true, esdOversightUnderpayReduction: 0.5 });
+    refreshEmployerTraits(e, p, 5); // 0.6 x 5 = 3: every employer, then half of them under ESD
+    let underpaying = 0;
+    for (let k = 0; k < e.count; k++) if (e.underpayShare[k]! > 0) underpaying++;
+    expect(Math.abs(underpaying - 0.5 * e.count)).toBeLessThan(Z * binomialSd(e.count, 0.5));
+  });
+
   it("is read by the engine from the month it changes, and at the start", () => {
     const params = { ...D, underpayingEmployerShare: 0.5 };
     const inputs = flatInputs(params, 6);
