@@ -5,7 +5,7 @@
 // targets (SSW1 by nationality, removal procedures) are reported in the fit, not fitted, and not checked here.
 //
 // Since the joint calibration of issue 16 (docs/calibration.md, 'The joint calibration'), the
-// baseline meets 76 of the 99 targets, not all of them: the targets it misses are listed in
+// baseline meets 79 of the 99 targets, not all of them: the targets it misses are listed in
 // MISSED, each checked to be outside its tolerance (it.fails), so that the list stays true: a
 // change that brings one inside must take it off the list, and a change that loses another
 // target fails here. The list is the model's open problem, not an accepted state (issue 16).
@@ -29,15 +29,14 @@ const inputs = targetInputs(loadScenario("scenarios/baseline.yaml"), targets, SC
 const values = Array.from({ length: REPLICATES }, (_, r) => observeTargets(targets, simulate(inputs, taskSeed(1, r + 1), { collectEvents: false }), inputs));
 const rows = fitRows(targets, values);
 
-/** Targets the calibrated baseline misses (npx migsim fit scenarios/baseline.yaml, 2026-12-07, after the fourth refinement of 18 terms, with underpaying employers following labour inspections, docs/calibration.md). */
+/** Targets the calibrated baseline misses (npx migsim fit scenarios/baseline.yaml, 2026-12-07, after the fourth refinement of 18 terms, with underpaying employers following labour inspections, docs/calibration.md; then ISA's SIE entries from abroad, which brought the SIE stocks of 2023 inside, and moved the refugee applications of 2021 inside by the streams' noise). */
 const MISSED = new Set([
   "ti_stock CN 2016-12", "ti_missing ALL 2016", "ti_missing ALL 2017", "ti_missing ALL 2019",
   "ti_missing_share CN 2014", "ti_missing_share MM 2015", "ti_missing_share KH 2017", "ti_missing_share VN 2019",
-  "ti_missing_share MM 2022", "ti_missing_share MM 2023", "sie_stock ALL 2023-06", "sie_stock ALL 2023-12",
+  "ti_missing_share MM 2022", "ti_missing_share MM 2023",
   "sie_retention_5y ALL 2014-01/2016-12", "irregular_stock ALL 2014-12", "irregular_stock ALL 2015-12",
   "irregular_stock VN 2019-06", "irregular_stock VN 2020-06", "irregular_stock VN 2020-12", "irregular_stock ALL 2023-06",
   "ti_asylum_applications ALL 2015", "ti_asylum_applications ALL 2017", "ti_asylum_applications ALL 2018",
-  "ti_asylum_applications ALL 2021",
 ]);
 
 describe("baseline (scale 0.1, 5 replicates) against every fitted target through 2023", () => {
