@@ -9,46 +9,23 @@
 // for interns who entered on or after the run's start (the initial population's entry months are
 // drawn, not observed) and for those before it, reported apart.
 //
-//   npm run build && node scripts/abscond-tenure.mjs [scenario.yaml] [--scale 0.1] [--replicates 5] [--from 2015] [--to 2017]
+//   npm run build && node scripts/abscond-tenure.mjs [scenario.yaml] [--scale 0.1] [--replicates 5] [--seed 1] [--from 2015] [--to 2017]
 
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { EventCode } from "../dist/model/codes.js";
 import { EVENT_FIELD, EVENT_LOG_WIDTH } from "../dist/model/observers.js";
 import { taskSeed } from "../dist/engine/rng.js";
 import { simulate } from "../dist/engine/simulate.js";
 import { loadScenario } from "../dist/scenario/load.js";
 import { buildInputs } from "../dist/scenario/resolve.js";
+import { parseFitRunArgs } from "./fit-run-args.mjs";
 
-// A reader that goes away (`| head`) ends the output, not the script with a stack trace.
-process.stdout.on("error", (e) => process.exit(e.code === "EPIPE" ? 0 : 1));
-const fail = (message) => {
-  process.stderr.write(`abscond-tenure: ${message}\n`);
-  process.exit(2);
-};
-const USAGE = "usage: node scripts/abscond-tenure.mjs [scenario.yaml] [--scale 0.1] [--replicates 5] [--seed 1] [--from 2015] [--to 2017]";
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: {
-      scale: { type: "string", default: "0.1" }, replicates: { type: "string", default: "5" }, seed: { type: "string", default: "1" },
-      from: { type: "string", default: "2015" }, to: { type: "string", default: "2017" },
-    },
-  });
-} catch (e) {
-  fail(`${e.message} (${USAGE})`);
-}
-const { values, positionals } = args;
-const scenarioFile = positionals[0] ?? join(dirname(fileURLToPath(import.meta.url)), "../scenarios/baseline.yaml");
-const scale = Number(values.scale);
-const replicates = Number(values.replicates);
+const { values, scenarioFile, scale, replicates, seed, fail } = parseFitRunArgs(
+  "abscond-tenure",
+  { from: { type: "string", default: "2015" }, to: { type: "string", default: "2017" } },
+  "[--from 2015] [--to 2017]",
+);
 const fromYear = Number(values.from);
 const toYear = Number(values.to);
-if (!(scale > 0 && scale <= 1)) fail(`--scale ${values.scale}: expected a share in (0, 1], e.g. 0.1.`);
-if (!Number.isInteger(replicates) || replicates < 1) fail(`--replicates ${values.replicates}: expected a whole number of 1 or more.`);
-if (!/^\d+$/.test(values.seed)) fail(`--seed ${values.seed}: expected a whole number, as migsim run --seed.`);
 if (!/^\d{4}$/.test(values.from) || !/^\d{4}$/.test(values.to) || toYear < fromYear) fail(`--from ${values.from} --to ${values.to}: expected two years, the first not after the second (e.g. --from 2015 --to 2017).`);
 
 let inputs;
@@ -75,7 +52,7 @@ const BINS = [
 const OBSERVED = { "within 1 month": "34 (1.2%)", "over 1 year, up to 2 years": "900+ (about 31-32%, the mode)" };
 const counts = { run: BINS.map(() => 0), initial: BINS.map(() => 0) };
 for (let r = 1; r <= replicates; r++) {
-  const result = simulate(inputs, taskSeed(Number(values.seed), r), { collectEvents: true });
+  const result = simulate(inputs, taskSeed(seed, r), { collectEvents: true });
   const log = result.events;
   for (let k = 0; k < log.length; k += EVENT_LOG_WIDTH) {
     if (log[k + EVENT_FIELD.event] !== EventCode.abscond || log[k + EVENT_FIELD.month] < firstMonth) continue;
@@ -88,7 +65,7 @@ for (let r = 1; r <= replicates; r++) {
 }
 const total = (c) => c.reduce((a, b) => a + b, 0);
 const share = (c, j) => (total(c) > 0 ? `${((100 * c[j]) / total(c)).toFixed(1)}%` : "-");
-process.stdout.write(`Absconders of ${fromYear}-${toYear} by months in Japan (${replicates} replicates at scale ${scale}, seed ${values.seed}; national counts per year in brackets)\n\n`);
+process.stdout.write(`Absconders of ${fromYear}-${toYear} by months in Japan (${replicates} replicates at scale ${scale}, seed ${seed}; national counts per year in brackets)\n\n`);
 process.stdout.write("| months in Japan at absconding | observed (caught in 2017) | model: all | model: entered in the run | model: initial population |\n|---|---|---|---|---|\n");
 const years = toYear - fromYear + 1;
 const all = counts.run.map((v, j) => v + counts.initial[j]);

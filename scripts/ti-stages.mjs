@@ -12,35 +12,14 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { Status } from "../dist/model/codes.js";
 import { taskSeed } from "../dist/engine/rng.js";
 import { advanceMonth, initSimulation } from "../dist/engine/simulate.js";
 import { loadScenario } from "../dist/scenario/load.js";
 import { buildInputs } from "../dist/scenario/resolve.js";
+import { parseFitRunArgs } from "./fit-run-args.mjs";
 
-// A reader that goes away (`| head`) ends the output, not the script with a stack trace.
-process.stdout.on("error", (e) => process.exit(e.code === "EPIPE" ? 0 : 1));
-const fail = (message) => {
-  process.stderr.write(`ti-stages: ${message}\n`);
-  process.exit(2);
-};
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: { scale: { type: "string", default: "0.1" }, replicates: { type: "string", default: "5" }, seed: { type: "string", default: "1" } },
-  });
-} catch (e) {
-  fail(`${e.message} (usage: node scripts/ti-stages.mjs [scenario.yaml] [--scale 0.1] [--replicates 5] [--seed 1])`);
-}
-const { values, positionals } = args;
-const scenarioFile = positionals[0] ?? "scenarios/baseline.yaml";
-const scale = Number(values.scale);
-const replicates = Number(values.replicates);
-if (!(scale > 0 && scale <= 1)) fail(`--scale ${values.scale}: expected a share in (0, 1], e.g. 0.1.`);
-if (!Number.isInteger(replicates) || replicates < 1) fail(`--replicates ${values.replicates}: expected a whole number of 1 or more.`);
-if (!/^\d+$/.test(values.seed)) fail(`--seed ${values.seed}: expected a whole number, as migsim run --seed.`);
+const { scenarioFile, scale, replicates, seed, fail } = parseFitRunArgs("ti-stages");
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const observed = parse(readFileSync(join(ROOT, "data/observed/ti_stage_stock.csv"), "utf8"), { columns: true });
 
@@ -64,7 +43,7 @@ const last = Math.max(...dates.map(monthOf));
 // sums[date][stage 1..3]
 const sums = Object.fromEntries(dates.map((d) => [d, [0, 0, 0, 0]]));
 for (let r = 1; r <= replicates; r++) {
-  const s = initSimulation(inputs, taskSeed(Number(values.seed), r), false);
+  const s = initSimulation(inputs, taskSeed(seed, r), false);
   for (let t = 0; t <= last; t++) {
     advanceMonth(s, t);
     for (const d of dates) {
