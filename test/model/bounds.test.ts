@@ -14,6 +14,7 @@ import { STATUS_CODES } from "../../src/model/codes.js";
 import { expUpperBound } from "../../src/model/transitions/bounds.js";
 import { ESD_BASIC_PASSED, ESD_FROM_OUTSIDE, ESD_TRAINEE, ESD_TRANSFEREE } from "../../src/model/esd.js";
 import { hazardBound, hazardsOf, updateDecisionBounds } from "../../src/model/transitions/decide.js";
+import { internSecondBound } from "../../src/model/transitions/intern.js";
 import { makeEmployers, makeState, setTimeCounts } from "../helpers/state.js";
 
 /** Every status held in Japan (the codes below the first exit): TI to PR, DETAINED, PROVISIONAL, DESIGNATED. */
@@ -37,6 +38,7 @@ describe("hazardBound", () => {
       const s = makeState({ employers, agents: Array.from({ length: AGENTS }, () => ({ status: st, tiStage: st === Status.TI ? 1 : 0 })) });
       const h = new Float64Array(8);
       let screened = 0; // agents with a finite bound, so the check is not vacuous
+      let tighter = 0; // TI: agents whose second bound is below the first
       for (let k = 0; k < SETTINGS; k++) {
         // Each parameter at one end of its range, or (one time in four) anywhere in it; flags at random.
         const p = s.params as unknown as Record<string, number | boolean>;
@@ -92,12 +94,24 @@ describe("hazardBound", () => {
           if (!(bound >= total)) {
             expect.fail(`setting ${k}, agent ${i}: bound ${bound} < total hazard ${total} (${Array.from(h.subarray(0, n)).join(", ")})`);
           }
+          if (st === Status.TI) {
+            // The interns' second screen: still above the total, and never looser than the first by
+            // more than expUpperBound's step (1/32 in the exponent, where the two round differently),
+            // or infinite where the exponent leaves the table (above 32: the first bound is then
+            // far above 1 too, and both send the intern to the full decision).
+            const second = internSecondBound(s, s.tables.bounds, i);
+            if (!(second >= total)) expect.fail(`setting ${k}, agent ${i}: second bound ${second} < total hazard ${total}`);
+            if (Number.isFinite(second) && !(second <= bound * Math.exp(1 / 32))) expect.fail(`setting ${k}, agent ${i}: second bound ${second} > first ${bound}`);
+            if (second < bound * 0.99) tighter++;
+          }
         }
       }
       // DESIGNATED is never screened: the special stay ends on a schedule (irregular.ts), so every
       // holder takes the full decision. Every other status screens most agents.
       if (st === Status.DESIGNATED) expect(screened).toBe(0);
       else expect(screened).toBeGreaterThan((SETTINGS * AGENTS) / 4);
+      // The second screen gains where the goal shortfall term is positive and the share below 1.
+      if (st === Status.TI) expect(tighter).toBeGreaterThan(0);
     });
   }
 });

@@ -51,6 +51,11 @@ export interface DecisionBounds {
   totalByStatus: Float64Array;
   /** TI: bound of abscondHazard / exp(abscondAgentLogHr + the tenure term), by [brokerTie * TIES_VALUES + networkTies]. */
   tiAbscondSharedTerms: Float64Array;
+  /**
+   * TI: the same without the goal shortfall term, for the interns' second screen, which takes that
+   * term exactly (internSecondBound).
+   */
+  tiAbscondSharedTermsBeforeGoal: Float64Array;
   /** TI: bound of early return + employer change for a TITP intern and for an ESD intern. */
   tiOtherTitp: number;
   tiOtherEsd: number;
@@ -64,6 +69,7 @@ export function createDecisionBounds(): DecisionBounds {
     maxUnderpayShare: 0,
     totalByStatus: new Float64Array(Status.RETURNED).fill(NaN),
     tiAbscondSharedTerms: new Float64Array(2 * TIES_VALUES),
+    tiAbscondSharedTermsBeforeGoal: new Float64Array(2 * TIES_VALUES),
     tiOtherTitp: NaN,
     tiOtherEsd: NaN,
     ssw1NonSsw2: NaN,

@@ -100,17 +100,20 @@ export function abscondHazard(s: SimState, i: number): number {
  * Bound of abscondHazard / exp(abscondAgentLogHr + the tenure term), by [brokerTie * TIES_VALUES +
  * networkTies]: the employer terms at their largest (or 0 without an employer), the goal shortfall
  * at its largest (a share of at most 1), broker and ties exactly. The interns' bound adds the
- * agent's own terms and its tenure term exactly (internHazardBound).
+ * agent's own terms and its tenure term exactly (internHazardBound). tiAbscondSharedTermsBeforeGoal
+ * leaves the goal shortfall out, for the second screen, which adds it exactly (internSecondBound).
  */
 export function updateAbscondBounds(s: SimState, b: DecisionBounds): void {
   const p = s.params;
   const shortfall = Math.max(abscondShortfallLogHr(p, b.minUnderpayShare), abscondShortfallLogHr(p, b.maxUnderpayShare));
-  const sharedTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr)) + pos(p.abscondGoalShortfallLogHr);
+  const employerTerms = Math.max(0, shortfall + pos(p.abscondNoOvertimeLogHr));
+  const goalAtMost = pos(p.abscondGoalShortfallLogHr);
   const base = s.ctx.abscondBaseHazard;
   for (let broker = 0; broker < 2; broker++) {
     for (let ties = 0; ties < TIES_VALUES; ties++) {
-      const x = sharedTerms + (broker === 1 ? p.abscondBrokerLogHr : 0) + abscondNetworkLogHr(p, ties);
-      b.tiAbscondSharedTerms[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x) * BOUND_SLACK : 0;
+      const x = employerTerms + (broker === 1 ? p.abscondBrokerLogHr : 0) + abscondNetworkLogHr(p, ties);
+      b.tiAbscondSharedTermsBeforeGoal[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x) * BOUND_SLACK : 0;
+      b.tiAbscondSharedTerms[broker * TIES_VALUES + ties] = base > 0 ? base * Math.exp(x + goalAtMost) * BOUND_SLACK : 0;
     }
   }
 }

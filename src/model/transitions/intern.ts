@@ -11,7 +11,7 @@ import type { SimState } from "../state.js";
 import { BOUND_SLACK, type DecisionBounds, TIES_VALUES, expUpperBound, pos } from "./bounds.js";
 import { chooseCompeting } from "./competing.js";
 import { ssw1ContractWageYen } from "./earnings.js";
-import { abscondAgentLogHr, abscondHazard, abscondTenureLogHr, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
+import { abscondAgentLogHr, abscondHazard, abscondTenureLogHr, goalShortfallShare, jobChangeBaseHazard, updateAbscondBounds } from "./hazards.js";
 import { DESIGNATED_SPECIAL_STAY } from "./irregular.js";
 import { changeEmployer, changeEmployerEsd, moveStatus } from "./moves.js";
 
@@ -126,6 +126,8 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     return;
   }
 
+  // The second screen: a draw at or above it would leave the intern where it is (bounds.ts).
+  if (u >= internSecondBound(s, s.tables.bounds, i)) return;
   const h = s.tables.hazards;
   switch (chooseCompeting(h, internHazards(s, i, h), u)) {
     case 0: moveStatus(s, i, Status.IRREGULAR); break;
@@ -269,4 +271,19 @@ export function internHazardBound(s: SimState, b: DecisionBounds, i: number): nu
   const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(s.params, monthsWithEmployer(pop, i, month));
   const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
   return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
+}
+
+/**
+ * The interns' second screen: internHazardBound with the goal shortfall term taken exactly, for an
+ * intern not at a milestone whose draw fell below the first. The first takes that term at its
+ * largest (exp(abscondGoalShortfallLogHr), about 10 at the defaults), so about 3.7% of intern-months
+ * failed it where 0.8% fail this one; computing the share for every intern in the first screen
+ * costs more than the decisions it saves (docs/performance.md, 'The interns' second screen').
+ */
+export function internSecondBound(s: SimState, b: DecisionBounds, i: number): number {
+  const pop = s.pop;
+  const p = s.params;
+  const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(p, monthsWithEmployer(pop, i, s.ctx.month)) + p.abscondGoalShortfallLogHr * goalShortfallShare(s, i);
+  const abscond = b.tiAbscondSharedTermsBeforeGoal[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
+  return (abscond + (isEsd(pop, i) ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }
