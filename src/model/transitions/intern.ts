@@ -84,7 +84,12 @@ function goHomeAtCompletion(s: SimState, i: number, u: number, lo: number): void
   moveStatus(s, i, u - lo < (1 - lo) * hire ? Status.SUBSIDIARY : Status.RETURNED);
 }
 
-/** One month's decision of intern i, with its decision draw u. */
+/**
+ * One month's decision of intern i, with its decision draw u. Reads this month's bounds
+ * (s.tables.bounds, filled by updateDecisionBounds in stepMonth) for its second screen: a caller
+ * that changes the parameters, the month's context or the employers' traits after the bounds were
+ * filled must fill them again first (unfilled bounds are NaN and screen nothing).
+ */
 export function decideIntern(s: SimState, i: number, u: number): void {
   const pop = s.pop;
   const p = s.params;
