@@ -174,10 +174,11 @@ describe("buildInputs", () => {
     expect(arr(inputs.series.yenValueIndex)).toEqual([0.5, 0.5, 0.5]);
   });
 
-  it("switches the TI nationality mix each January of 2015-2019 and 2022-2023, each later mix summing to 1 per entry kind", () => {
+  it("switches the nationality mixes each January of 2015-2019 (TI, SIE from 2017), 2020 (SIE) and 2022-2023 (TI, SIE in 2022), each later mix summing to 1 per entry kind", () => {
     const inputs = buildInputs(base, { until: "2017-12" });
-    // Every dated mix of entry_nationality.csv, also those after `until` (docs/model.md 6.1).
-    const januaries = ["2015-01", "2016-01", "2017-01", "2018-01", "2019-01", "2022-01", "2023-01"];
+    // Every dated mix of entry_nationality.csv, also those after `until` (docs/model.md 6.1); a
+    // month where both kinds switch is one mix.
+    const januaries = ["2015-01", "2016-01", "2017-01", "2018-01", "2019-01", "2020-01", "2022-01", "2023-01"];
     expect(inputs.entryNationalityShareFrom.map((m) => m.month)).toEqual(januaries.map((d) => m(d) - m("2014-01")));
     for (const mix of inputs.entryNationalityShareFrom) {
       for (let k = 0; k < ENTRY_KINDS; k++) {
