@@ -270,12 +270,9 @@ export function updateInternBounds(s: SimState, b: DecisionBounds): void {
  */
 export function internHazardBound(s: SimState, b: DecisionBounds, i: number): number {
   const pop = s.pop;
-  const month = s.ctx.month;
   const esd = isEsd(pop, i);
-  if (internAtMilestone(s.params, esd, pop.tiStage[i]!, monthsInStatus(pop, i, month))) return NaN;
-  const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(s.params, monthsWithEmployer(pop, i, month));
-  const abscond = b.tiAbscondSharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
-  return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
+  if (internAtMilestone(s.params, esd, pop.tiStage[i]!, monthsInStatus(pop, i, s.ctx.month))) return NaN;
+  return internBoundOf(s, b, i, esd, b.tiAbscondSharedTerms, 0);
 }
 
 /**
@@ -286,9 +283,17 @@ export function internHazardBound(s: SimState, b: DecisionBounds, i: number): nu
  * costs more than the decisions it saves (docs/performance.md, 'The interns' second screen').
  */
 export function internSecondBound(s: SimState, b: DecisionBounds, i: number): number {
+  const goalLogHr = s.params.abscondGoalShortfallLogHr * goalShortfallShare(s, i);
+  return internBoundOf(s, b, i, isEsd(s.pop, i), b.tiAbscondSharedTermsBeforeGoal, goalLogHr);
+}
+
+/**
+ * The interns' bound from a table of shared absconding terms (by broker tie and ties) and the
+ * terms taken exactly: the agent's own, its tenure term and `extraLogHr` (what the table leaves out).
+ */
+function internBoundOf(s: SimState, b: DecisionBounds, i: number, esd: boolean, sharedTerms: Float64Array, extraLogHr: number): number {
   const pop = s.pop;
-  const p = s.params;
-  const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(p, monthsWithEmployer(pop, i, s.ctx.month)) + p.abscondGoalShortfallLogHr * goalShortfallShare(s, i);
-  const abscond = b.tiAbscondSharedTermsBeforeGoal[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
-  return (abscond + (isEsd(pop, i) ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
+  const own = abscondAgentLogHr(s, i) + abscondTenureLogHr(s.params, monthsWithEmployer(pop, i, s.ctx.month)) + extraLogHr;
+  const abscond = sharedTerms[pop.brokerTie[i]! * TIES_VALUES + pop.networkTies[i]!]! * expUpperBound(own);
+  return (abscond + (esd ? b.tiOtherEsd : b.tiOtherTitp)) * BOUND_SLACK;
 }
