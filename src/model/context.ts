@@ -31,6 +31,7 @@ export function updateMonthContext(s: SimState, t: number): void {
     (p.asylumWorkPermitted ? Math.exp(p.abscondAsylumPermitLogHr) : 1);
   ctx.jobChangeTightness = tightness ** p.jobChangeTightnessElasticity;
   abscondOriginTerms(ctx.abscondOriginLogHr, p);
+  ti2Continuation(ctx.ti2ContinuationProbByNationality, p);
   ctx.ssw2AllSectors = p.ssw2AllSectors;
   // SSW uptake starts at sswUptakeInitialShare and rises over sswUptakeRampMonths after the
   // status opens (calibrated to the SSW1 stock 2019-2021); while the SSW (i) cap is reached,
@@ -56,6 +57,22 @@ function abscondOriginTerms(out: Float64Array, p: Params): void {
   out[Nationality.CN] = p.abscondResidualLogHrCN;
   out[Nationality.KH] = p.abscondResidualLogHrKH;
   out[Nationality.MM] = p.abscondResidualLogHrMM + (p.myanmarDesignatedActivities ? p.abscondMyanmarLogHr : 0);
+}
+
+/**
+ * The chance a TITP intern goes on from TI-1 to TI-2, by nationality: ti2ContinuationProb with the
+ * nationality's shift of its log odds. e-Stat's stocks by stage show Chinese interns (and the
+ * smaller nationalities) leaving between TI-1 and TI-2 far more often than Vietnamese or
+ * Indonesian ones (docs/model.md 6.2); the shifts are calibrated to those stocks.
+ */
+function ti2Continuation(out: Float64Array, p: Params): void {
+  const base = Math.log(p.ti2ContinuationProb / (1 - p.ti2ContinuationProb));
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) out[nat] = base;
+  out[Nationality.VN] = base + p.ti2ContinuationLogOddsVN;
+  out[Nationality.CN] = base + p.ti2ContinuationLogOddsCN;
+  out[Nationality.ID] = base + p.ti2ContinuationLogOddsID;
+  out[Nationality.OTHER] = base + p.ti2ContinuationLogOddsOTHER;
+  for (let nat = 0; nat < NATIONALITY_COUNT; nat++) out[nat] = 1 / (1 + Math.exp(-out[nat]!));
 }
 
 /**

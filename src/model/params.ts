@@ -371,8 +371,28 @@ export const PARAMS = {
   // ---- Technical interns ----
   ti2ContinuationProb: {
     default: 0.85, unit: "probability", range: [0.5, 1],
-    description: "Chance an intern goes on from TI-1 to TI-2 (some job types are TI-1 only)",
-    source: A("OTIT stage transition counts are not in the data"),
+    description: "Chance an intern goes on from TI-1 to TI-2 (some job types are TI-1 only), before its nationality's shift (ti2ContinuationLogOdds*; Filipino, Myanmar and Cambodian interns have none)",
+    source: A("OTIT stage transition counts are not in the data; at 0.85 the model gives Filipino interns the TI-2 survival e-Stat's stocks show (0.78-0.79 against 0.789 and 0.792: scripts/ti-survival.mjs), which was not fitted"),
+  },
+  ti2ContinuationLogOddsVN: {
+    default: 1.3, unit: "log odds", range: [-3, 3],
+    description: "Shift of the log odds of ti2ContinuationProb for Vietnamese interns",
+    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+  },
+  ti2ContinuationLogOddsCN: {
+    default: -0.8, unit: "log odds", range: [-3, 3],
+    description: "Shift of the log odds of ti2ContinuationProb for Chinese interns",
+    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+  },
+  ti2ContinuationLogOddsID: {
+    default: 1.0, unit: "log odds", range: [-3, 3],
+    description: "Shift of the log odds of ti2ContinuationProb for Indonesian interns",
+    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+  },
+  ti2ContinuationLogOddsOTHER: {
+    default: -0.95, unit: "log odds", range: [-3, 3],
+    description: "Shift of the log odds of ti2ContinuationProb for other (not VN, CN, ID, PH, MM, KH) interns",
+    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
   },
   ti3UptakeProb: {
     default: 0.09878, unit: "probability", range: [0, 0.6],

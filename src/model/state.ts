@@ -56,6 +56,8 @@ export interface MonthContext {
   abscondBaseHazard: number;
   /** Log hazard ratio of absconding by nationality: the residual origin terms and origin shocks (context.ts). */
   abscondOriginLogHr: Float64Array;
+  /** Chance a TITP intern goes on from TI-1 to TI-2, by nationality (context.ts). */
+  ti2ContinuationProbByNationality: Float64Array;
   /** (ratio / reference)^elasticity for job changes. */
   jobChangeTightness: number;
   /** (yen value)^returnYenElasticity for return hazards, by nationality. */
@@ -132,7 +134,7 @@ export function createState(
     ctx: {
       month: 0, absMonth: inputs.startMonthAbs, wageIndex: 1, jobOpeningsRatio: 1, yenValueIndex: 1,
       yenValueByNationality: new Float64Array(NATIONALITY_COUNT).fill(1),
-      abscondBaseHazard: 0, abscondOriginLogHr: new Float64Array(NATIONALITY_COUNT), jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
+      abscondBaseHazard: 0, abscondOriginLogHr: new Float64Array(NATIONALITY_COUNT), ti2ContinuationProbByNationality: new Float64Array(NATIONALITY_COUNT).fill(NaN), jobChangeTightness: 1, returnYenFactorByNationality: new Float64Array(NATIONALITY_COUNT).fill(1), ssw2AllSectors: false,
       // NaN, not 0, until the month's context is set: docs/performance.md, 'Fields that hold fractions'.
       ssw1Open: false, sswSponsorFactor: NaN, ssw1Processing: false,
       // No cap until the first count (a state built by hand in a test admits every entrant).

@@ -29,13 +29,13 @@ const inputs = targetInputs(loadScenario("scenarios/baseline.yaml"), targets, SC
 const values = Array.from({ length: REPLICATES }, (_, r) => observeTargets(targets, simulate(inputs, taskSeed(1, r + 1), { collectEvents: false }), inputs));
 const rows = fitRows(targets, values);
 
-/** Targets the calibrated baseline misses (npx migsim fit scenarios/baseline.yaml, 2026-12-07, after the fourth refinement of 18 terms, with underpaying employers following labour inspections, docs/calibration.md; then ISA's SIE entries from abroad, which brought the SIE stocks of 2023 inside, the TI entry mix by year, and the SIE entry mix by year. Four targets sit at the edge of their tolerance and moved in or out with the streams at seed 1: the missing of 2019 (+25.6% to +24.7% against 25%), the refugee applications of 2021 (-22% to -28%; -46% at seed 3), Myanmar's share of 2023 (-4.4 to -5.1 points) and China's of 2017 (+4.1 to +5.1); Cambodia's of 2017 is just outside (-5.1)). */
+/** Targets the calibrated baseline misses (npx migsim fit scenarios/baseline.yaml, 2026-12-07, after the fourth refinement of 18 terms, with underpaying employers following labour inspections, docs/calibration.md; then ISA's SIE entries from abroad, which brought the SIE stocks of 2023 inside, the TI entry mix by year, and the SIE entry mix by year. Four targets sit at the edge of their tolerance and moved in or out with the streams at seed 1: the missing of 2019 (+25.6% to +24.7% against 25%), the refugee applications of 2021 (-22% to -28%; -46% at seed 3), Myanmar's share of 2023 (-4.4 to -5.1 points) and China's of 2017 (+4.1 to +5.1); Cambodia's of 2017 is just outside (-5.1). Then the TI-2 continuation by nationality (e-Stat's stocks by stage), which brought the Chinese stock of 2016-12 (+16% to +4%) and China's share of 2017 (+1.0 points) inside, and the Vietnamese overstayers of 2019-06; the missing of 2019 (+31%) and the Vietnamese and Chinese shares of 2015 (+5.8, -7.3 points) went out). */
 const MISSED = new Set([
-  "ti_stock CN 2016-12", "ti_missing ALL 2016", "ti_missing ALL 2017",
-  "ti_missing_share CN 2014", "ti_missing_share MM 2015", "ti_missing_share CN 2017", "ti_missing_share KH 2017",
+  "ti_missing ALL 2016", "ti_missing ALL 2017", "ti_missing ALL 2019",
+  "ti_missing_share CN 2014", "ti_missing_share VN 2015", "ti_missing_share CN 2015", "ti_missing_share MM 2015", "ti_missing_share KH 2017",
   "ti_missing_share VN 2019", "ti_missing_share MM 2022", "ti_missing_share MM 2023",
   "sie_retention_5y ALL 2014-01/2016-12", "irregular_stock ALL 2014-12", "irregular_stock ALL 2015-12",
-  "irregular_stock VN 2019-06", "irregular_stock VN 2020-06", "irregular_stock VN 2020-12", "irregular_stock ALL 2023-06",
+  "irregular_stock VN 2020-06", "irregular_stock VN 2020-12", "irregular_stock ALL 2023-06",
   "ti_asylum_applications ALL 2015", "ti_asylum_applications ALL 2017", "ti_asylum_applications ALL 2018",
 ]);
 

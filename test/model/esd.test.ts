@@ -710,7 +710,7 @@ describe("TITP interns already in Japan keep TITP's rules after ESD starts (rule
 
   it("keep TITP's end of TI-1: home when u >= ti2ContinuationProb, and no basic test flag", () => {
     const home = titp({ monthsInStatus: 12 });
-    decideIntern(home, 0, D.ti2ContinuationProb);
+    decideIntern(home, 0, home.ctx.ti2ContinuationProbByNationality[home.pop.nationality[0]!]!);
     expect(home.pop.status[0]).toBe(Status.RETURNED);
     const on = titp({ monthsInStatus: 12 });
     decideIntern(on, 0, 0);

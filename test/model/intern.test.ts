@@ -26,8 +26,9 @@ function intern(agent: AgentInit, params: Partial<Params> = {}, employers = PROM
 const events = (s: ReturnType<typeof makeState>): string[] => loggedEvents(s).map(describeEvent);
 
 describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
+  // A Filipino intern: its nationality has no shift of the chance (ti2ContinuationLogOdds*).
   it("continues to stage 2 when u < ti2ContinuationProb, without recording an event", () => {
-    const s = intern({ monthsInStatus: 12 });
+    const s = intern({ monthsInStatus: 12, nationality: Nationality.PH });
     decideIntern(s, 0, D.ti2ContinuationProb - 1e-9);
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(2);
@@ -36,13 +37,28 @@ describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
   });
 
   it("returns home when u >= ti2ContinuationProb, recording a return event", () => {
-    const s = intern({ monthsInStatus: 12 });
+    const s = intern({ monthsInStatus: 12, nationality: Nationality.PH });
     decideIntern(s, 0, D.ti2ContinuationProb);
     expect(s.pop.status[0]).toBe(Status.RETURNED);
     expect(s.pop.tiStage[0]).toBe(0);
     expect(s.pop.employer[0]).toBe(-1);
     expect(events(s)).toEqual(["return:TI->RETURNED"]);
-    expect(flow(s, EventCode.return, Status.TI, Status.RETURNED, 0)).toBe(1);
+    expect(flow(s, EventCode.return, Status.TI, Status.RETURNED, Nationality.PH)).toBe(1);
+  });
+
+  it("shifts the chance by nationality on the log odds: c = logistic(logit(ti2ContinuationProb) + shift)", () => {
+    const params = { ti2ContinuationProb: 0.8, ti2ContinuationLogOddsVN: 1, ti2ContinuationLogOddsCN: -1 };
+    const logit = Math.log(0.8 / 0.2);
+    const chance = (shift: number): number => 1 / (1 + Math.exp(-(logit + shift)));
+    for (const [nat, shift] of [[Nationality.VN, 1], [Nationality.CN, -1], [Nationality.PH, 0]] as const) {
+      const c = chance(shift);
+      const stays = intern({ monthsInStatus: 12, nationality: nat }, params);
+      decideIntern(stays, 0, c - 1e-9);
+      expect(stays.pop.tiStage[0], `nationality ${nat}`).toBe(2);
+      const leaves = intern({ monthsInStatus: 12, nationality: nat }, params);
+      decideIntern(leaves, 0, c + 1e-9);
+      expect(leaves.pop.status[0], `nationality ${nat}`).toBe(Status.RETURNED);
+    }
   });
 
   it("takes no milestone before 12 months", () => {

@@ -110,7 +110,7 @@ export function decideIntern(s: SimState, i: number, u: number): void {
     return;
   }
   if (!esd && stage === 1 && m >= TI1_MONTHS) {
-    if (u < p.ti2ContinuationProb) pop.tiStage[i] = 2;
+    if (u < s.ctx.ti2ContinuationProbByNationality[pop.nationality[i]!]!) pop.tiStage[i] = 2;
     else moveStatus(s, i, Status.RETURNED);
     return;
   }
