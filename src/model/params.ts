@@ -228,12 +228,12 @@ export const PARAMS = {
     source: A("larger firms have HR routes to SSW; not measured"),
   },
   promoterSponsorProb: {
-    default: 0.4069, unit: "probability", range: [0, 1],
+    default: 0.4938, unit: "probability", range: [0, 1],
     description: "Chance a promoting employer sponsors a finishing intern into SSW1",
     source: { kind: "calibrated", ref: "seed001", note: "promoting SMEs offer SSW visas to graduated interns (seed 001); fitted jointly: the ABC calibration of commit cab9219 (22 parameters), then migsim refine with the pandemic mechanisms to every target through 2023 (docs/calibration.md, 18 terms refined)" },
   },
   otherSponsorProb: {
-    default: 0.4315, unit: "probability", range: [0, 0.6],
+    default: 0.4111, unit: "probability", range: [0, 0.6],
     description: "Chance another employer sponsors a finishing intern into SSW1",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "fitted jointly: the ABC calibration of commit cab9219 (22 parameters), then migsim refine with the pandemic mechanisms to every target through 2023 (docs/calibration.md, 18 terms refined); chiefly the SSW1 stock (ssw_stock.csv)" },
   },
@@ -258,7 +258,7 @@ export const PARAMS = {
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "219 SSW1 holders at 2019-09, 1,621 at 2019-12 (ssw_stock.csv): about 20 transfers a month to September 2019, about 450 a month after, a step no smooth uptake makes; the procedures were still being set up (the Memorandum of Cooperation with Vietnam was signed only in July 2019, seed 002); fitted by the joint ABC calibration of commit cab9219 (22 parameters, without the residual origin terms), kept when the absconding terms were refined to every target through 2023 (docs/calibration.md)" },
   },
   sswEarlyProcessingProbPerMonth: {
-    default: 0.1397, unit: "probability per month", range: [0, 0.5],
+    default: 0.1522, unit: "probability per month", range: [0, 0.5],
     description: "Monthly chance that a waiting sponsored intern's change of status to SSW1 is granted before sswProcessingStartMonths",
     source: { kind: "calibrated", ref: "data:ssw_stock", note: "the few transfers before the step (219 SSW1 holders at 2019-09, under 10% of them from the test route: ssw_stock.csv); fitted jointly: the ABC calibration of commit cab9219 (22 parameters), then migsim refine with the pandemic mechanisms to every target through 2023 (docs/calibration.md, 18 terms refined)" },
   },
@@ -395,17 +395,17 @@ export const PARAMS = {
     source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
   },
   ti3UptakeProb: {
-    default: 0.09878, unit: "probability", range: [0, 0.6],
+    default: 0.09777, unit: "probability", range: [0, 0.6],
     description: "Chance a finishing TI-2 intern goes on to TI-3 when it exists",
     source: { kind: "calibrated", ref: "data:ti_stage_stock", note: "TI-3 only for good organisations (rules); fitted with the other terms to every target through 2023, chiefly the TI-3 interns at the end of 2018 (7,178, observed/ti_stage_stock.csv; docs/calibration.md)" },
   },
   pandemicTi3UptakeProb: {
-    default: 0.7445, unit: "probability", range: [0, 0.9],
+    default: 0.7173, unit: "probability", range: [0, 0.9],
     description: "Chance a finishing TI-2 intern not sponsored into SSW1 goes on to TI-3 while pandemicTi3HomeLeaveWaived holds (instead of ti3UptakeProb)",
     source: { kind: "calibrated", ref: "data:ti_stage_stock", note: "TI-3 interns rose from 7,178 (2018-12) to 75,561 (2022-12; observed/ti_stage_stock.csv) while the borders were closed; fitted to the ti3_stock targets with the other terms (docs/calibration.md)" },
   },
   tiEarlyReturnHazardPerMonth: {
-    default: 0.002618, unit: "1/month", range: [0, 0.01],
+    default: 0.003132, unit: "1/month", range: [0, 0.01],
     description: "Monthly hazard that an intern goes home before completion (illness, dismissal, forced return)",
     source: { kind: "calibrated", ref: "data:ti_stock", note: "not measured directly; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
@@ -415,12 +415,12 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "rules", note: "rarely granted until the Nov 2024 guideline (baseline timeline raises it)" },
   },
   abscondBaseHazardPerMonth: {
-    default: 0.000737, unit: "1/month", range: [0.0002, 0.01],
+    default: 0.0007532, unit: "1/month", range: [0.0002, 0.01],
     description: "Absconding hazard of an intern with no debt, full pay, overtime and no broker, at reference tightness and yen",
     source: { kind: "calibrated", ref: "data:ti_missing", note: "fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv)" },
   },
   abscondDebtLogHrPerWageMonth: {
-    default: 0.1481, unit: "log HR per month of pay owed", range: [0, 0.3],
+    default: 0.121, unit: "log HR per month of pay owed", range: [0, 0.3],
     description: "Increase in the log absconding hazard per month of contract pay still owed",
     source: { kind: "calibrated", ref: "seed003", note: "indebtedness and repayment pressure (Chhour; Saito 2018); MMN (seed 002) on high fees; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
@@ -445,7 +445,7 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "brokers and co-nationals place absconders; size not measured" },
   },
   abscondTightnessElasticity: {
-    default: 1.13, unit: "elasticity", range: [0, 4],
+    default: 1.33, unit: "elasticity", range: [0, 4],
     description: "Absconding hazard scales with (job-openings ratio / reference ratio) to this power",
     source: { kind: "calibrated", ref: "seed003", note: "Sano (2012): more escapes as the labour market finds fewer people; size fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md); chiefly the interns missing each year (ti_missing.csv), which fell with the openings ratio in 2020" },
   },
@@ -455,17 +455,17 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed003", note: "Sano (2012) hypothesised that a strong yen raises escapes; seed 003 presents it as untested, and the yen reaches absconding through abscondGoalShortfallLogHr, so no direct effect is imposed" },
   },
   abscondGoalShortfallLogHr: {
-    default: 2.361, unit: "log HR per unit share of the goal", range: [0, 3],
+    default: 2.449, unit: "log HR per unit share of the goal", range: [0, 3],
     description: "Log hazard ratio of absconding per share of the savings goal (plus the debt) that the intern's savings, remittances and legal net pay to the end of the stay will not cover at this month's exchange rate",
     source: { kind: "calibrated", ref: "seed003", note: "target earners' shortfall: low pay and repayment pressure (Chhour; Saito 2018), the yen's value (Sano 2012); fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023 (docs/calibration.md)" },
   },
   abscondFirstYearLogHr: {
-    default: -1.476, unit: "log HR", range: [-1.5, 1.5],
+    default: -1.455, unit: "log HR", range: [-1.5, 1.5],
     description: "Log hazard ratio of absconding in the first 12 months with the employer (against 24 months and more)",
     source: { kind: "calibrated", ref: "survey:absconding", note: "MOJ survey of 2,870 absconders caught in 2017: the most common time from entry was 1-2 years (about 31%), 34 in the first month; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023" },
   },
   abscondSecondYearLogHr: {
-    default: 0.3413, unit: "log HR", range: [-1.5, 1.5],
+    default: 0.3024, unit: "log HR", range: [-1.5, 1.5],
     description: "Log hazard ratio of absconding in months 12-23 with the employer (against 24 months and more)",
     source: { kind: "calibrated", ref: "survey:absconding", note: "as abscondFirstYearLogHr (refined with it)" },
   },
@@ -475,7 +475,7 @@ export const PARAMS = {
     source: A("the evidence names low pay and debt as reasons to leave (seed 003); how many would take a legal route, with its wait, tests and quota, has not been measured directly. ISA's counts of the pandemic's special stay (observed/special_stay.csv) bound it from below in the model: with the open share at most 1, they need legalTransferShare x (1 - legalTransferRefusalProb) of at least about 0.2 (0.16 at the low end of the counts' tolerance; docs/calibration.md), so log odds above about -1.2 at the default refusal. 1 = about 3 in 4; a sensitivity candidate: ESD's effect on absconding rests on it"),
   },
   pandemicSpecialStayOpenShare: {
-    default: 0.4204, unit: "probability", range: [0, 1],
+    default: 0.4094, unit: "probability", range: [0, 1],
     description: "While pandemicSpecialStay holds: share of the TITP interns who want out for whom the special 'designated activities' stay is open (those dismissed, or whose training could not go on, because of the pandemic); of them legalTransferShare ask for it, and legalTransferRefusalProb of requests fail",
     source: { kind: "calibrated", ref: "data:special_stay", note: "who was dismissed is not in the data; fitted with the absconding terms to every target through 2023, chiefly ISA's counts of people re-employed under the measure (625 by 2020-08-03, 1,716 by 2021-01-12; observed/special_stay.csv) and the missing of 2020-2022 (docs/calibration.md). Held from 2021-02 to the measure's end, where no count is published. Only its product with legalTransferShare is identified" },
   },
@@ -500,22 +500,22 @@ export const PARAMS = {
     source: { kind: "derived", ref: "survey:absconding", note: "as abscondConstructionLogHr: 3.5% a year in agriculture against 1.5%; ln(3.5 / 1.5)" },
   },
   abscondMyanmarLogHr: {
-    default: 2.515, unit: "log HR", range: [0, 3],
+    default: 2.533, unit: "log HR", range: [0, 3],
     description: "Log hazard ratio of absconding of Myanmar interns while myanmarDesignatedActivities holds (an origin shock)",
     source: { kind: "calibrated", ref: "survey:absconding", note: "after the 2021 coup Japan let Myanmar nationals stay on 'designated activities' (from 2021-05-28); 1,739 of the 1,765 Myanmar interns missing in 2023 changed to it; fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023" },
   },
   abscondResidualLogHrCN: {
-    default: -0.3558, unit: "log HR", range: [-2, 2],
+    default: -0.2759, unit: "log HR", range: [-2, 2],
     description: "Residual log hazard ratio of absconding of Chinese interns: what the shares of the missing by nationality ask beyond debt, fees, pay and tenure (not a mechanism)",
     source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv (2014, 2015, 2017, 2019, 2023); fitted jointly: ABC, then migsim refine from the previous best fit to every target through 2023; a statistical residual standing for what the model leaves out (sending agencies' deposits, home wages), not a sourced mechanism" },
   },
   abscondResidualLogHrKH: {
-    default: 0.5222, unit: "log HR", range: [-1, 3],
+    default: 0.4765, unit: "log HR", range: [-1, 3],
     description: "Residual log hazard ratio of absconding of Cambodian interns beyond debt, fees, pay and tenure (not a mechanism)",
     source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Cambodians 9.3% of the missing in 2017, 5.3% in 2019, 7.1% in 2023, several times their share of interns, although their fees (573,607 yen) are below the Vietnamese (ISA survey 2022); fitted jointly: ABC, then migsim refine from the previous best fit; a residual, not a sourced mechanism" },
   },
   abscondResidualLogHrMM: {
-    default: -0.5485, unit: "log HR", range: [-1, 3],
+    default: -0.5836, unit: "log HR", range: [-1, 3],
     description: "Residual log hazard ratio of absconding of Myanmar interns beyond debt, fees, pay and tenure, before any origin shock (not a mechanism)",
     source: { kind: "calibrated", ref: "data:ti_missing", note: "ti_missing_by_nationality.csv: Myanmar nationals 5.8% of the missing in 2015 and 3.9% in 2019 although their fees are low (287,405 yen, ISA survey 2022); fitted jointly: ABC, then migsim refine from the previous best fit; a residual, not a sourced mechanism; the 2021 coup's shock is abscondMyanmarLogHr" },
   },
@@ -708,7 +708,7 @@ export const PARAMS = {
     source: { kind: "assumption", ref: "seed000", note: "IT professionals 'opt for job mobilities driven by the strong labour demand'" },
   },
   sieReturnHazardPerMonth: {
-    default: 0.009031, unit: "1/month", range: [0, 0.04],
+    default: 0.009008, unit: "1/month", range: [0, 0.04],
     description: "Base monthly return hazard of SIEs",
     source: { kind: "calibrated", ref: "data:other_figures", note: "40% of skilled entrants still in Japan after 5 years (OECD 2024): total exit hazard -ln(0.4)/60 = 0.0153/month less onward moves, family and network effects; fitted jointly: the ABC calibration of commit cab9219 (22 parameters), then migsim refine with the pandemic mechanisms to every target through 2023 (docs/calibration.md, 18 terms refined)" },
   },
