@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// What the TI-2 continuation shifts are calibrated to (docs/calibration.md, 'TI-2 survival by
+// What the TI-2 continuation shifts are derived from (docs/calibration.md, 'TI-2 survival by
 // nationality'): the interns in TI-2 at a year end over those in TI-1 at the two year ends before,
 // by nationality, in e-Stat's stocks (data/observed/ti_by_nationality_2013_2016.csv) and in the
 // model. Interns who entered in year y-1 or y-2 are in TI-1 at the end of their entry year and, if
@@ -34,10 +34,15 @@ for (const r of parse(readFileSync(join(ROOT, FILE), "utf8"), { columns: true })
   const m = /TI-1 \(1号イ\+1号ロ\) = (\d+)/.exec(r.note);
   if (!m) fail(`${FILE}: the note of ${r.date} ${r.nationality} does not give the TI-1 holders ('TI-1 (1号イ+1号ロ) = N').`);
   const ti1 = Number(m[1]);
-  observed[`${r.date.slice(0, 4)},${r.nationality}`] = { ti1, ti2: Number(r.count) - ti1 };
+  const key = `${r.date.slice(0, 4)},${r.nationality}`;
+  if (observed[key]) fail(`${FILE}: two stock rows for ${r.date} ${r.nationality}.`);
+  observed[key] = { ti1, ti2: Number(r.count) - ti1 };
 }
 const OWN = ["VN", "CN", "ID", "PH", "MM", "KH"];
-for (const year of [2013, 2014, 2015, 2016]) {
+for (const year of [2012, 2013, 2014, 2015, 2016]) {
+  for (const nat of [...OWN, "ALL"]) if (!observed[`${year},${nat}`]) fail(`${FILE}: no stock row for ${year}-12 ${nat}.`);
+}
+for (const year of [2012, 2013, 2014, 2015, 2016]) {
   const all = observed[`${year},ALL`];
   const rest = { ti1: all.ti1, ti2: all.ti2 };
   for (const nat of OWN) {
@@ -46,7 +51,12 @@ for (const year of [2013, 2014, 2015, 2016]) {
   }
   observed[`${year},OTHER`] = rest;
 }
-const ratio = (get, year, nat) => get(year, nat).ti2 / (get(year - 1, nat).ti1 + get(year - 2, nat).ti1);
+// NaN where no TI-1 holders (a small nationality at a small --scale): printed as n/a.
+const ratio = (get, year, nat) => {
+  const entered = get(year - 1, nat).ti1 + get(year - 2, nat).ti1;
+  return entered > 0 ? get(year, nat).ti2 / entered : NaN;
+};
+const fmt = (x, signed = false) => (Number.isFinite(x) ? `${signed && x >= 0 ? "+" : ""}${x.toFixed(3)}` : "n/a");
 
 let inputs;
 try {
@@ -85,5 +95,5 @@ for (const nat of [...OWN, "OTHER", "ALL"]) {
   const o = YEARS.map((y) => ratio(obs, y, nat));
   const x = YEARS.map((y) => ratio(simOf, y, nat));
   const diff = (x[0] + x[1]) / 2 - (o[0] + o[1]) / 2;
-  process.stdout.write(`| ${nat} | ${o[0].toFixed(3)} | ${o[1].toFixed(3)} | ${x[0].toFixed(3)} | ${x[1].toFixed(3)} | ${diff >= 0 ? "+" : ""}${diff.toFixed(3)} |\n`);
+  process.stdout.write(`| ${nat} | ${fmt(o[0])} | ${fmt(o[1])} | ${fmt(x[0])} | ${fmt(x[1])} | ${fmt(diff, true)} |\n`);
 }

@@ -63,7 +63,8 @@ function abscondOriginTerms(out: Float64Array, p: Params): void {
  * The chance a TITP intern goes on from TI-1 to TI-2, by nationality: ti2ContinuationProb with the
  * nationality's shift of its log odds. e-Stat's stocks by stage show Chinese interns (and the
  * smaller nationalities) leaving between TI-1 and TI-2 far more often than Vietnamese or
- * Indonesian ones (docs/model.md 6.2); the shifts are calibrated to those stocks.
+ * Indonesian ones (docs/model.md 7.6); the shifts are derived from those stocks
+ * (scripts/ti-survival.mjs).
  */
 function ti2Continuation(out: Float64Array, p: Params): void {
   const base = Math.log(p.ti2ContinuationProb / (1 - p.ti2ContinuationProb));

@@ -33,6 +33,10 @@ export type ParamSpec = NumberParamSpec | BooleanParamSpec;
 
 const A = (note: string, ref = "assumption"): ParamSource => ({ kind: "assumption", ref, note });
 
+/** The source of the four TI-2 continuation shifts (ti2ContinuationLogOdds*). */
+const TI2_CONTINUATION_NOTE =
+  "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744), against the model's with 0.85 for all (CN 0.774, VN 0.765, ID 0.788, OTHER 0.764, mean of the two years). The step: the nationality's chance 0.85 scaled by e-Stat's ratio over the model's, as a shift of the log odds, rounded (VN 1.28, CN -0.80, OTHER -0.95; ID's 1.0 came from the 2014-2016 mean, 0.869, where the rule with 2015-2016 gives 0.93: 0.004 in the chance). scripts/ti-survival.mjs shows the model's ratio at the defaults (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality";
+
 export const PARAMS = {
   // ---- Policy switches (set over time by a scenario's `policy` timeline) ----
   ti3Available: {
@@ -371,28 +375,28 @@ export const PARAMS = {
   // ---- Technical interns ----
   ti2ContinuationProb: {
     default: 0.85, unit: "probability", range: [0.5, 1],
-    description: "Chance an intern goes on from TI-1 to TI-2 (some job types are TI-1 only), before its nationality's shift (ti2ContinuationLogOdds*; Filipino, Myanmar and Cambodian interns have none)",
+    description: "Chance an intern goes on from TI-1 to TI-2 (some job types are TI-1 only), before its nationality's shift of the log odds (ti2ContinuationLogOdds*; Filipino, Myanmar and Cambodian interns have none; at 1 the shifts have no effect)",
     source: A("OTIT stage transition counts are not in the data; at 0.85 the model gives Filipino interns the TI-2 survival e-Stat's stocks show (0.78-0.79 against 0.789 and 0.792: scripts/ti-survival.mjs), which was not fitted"),
   },
   ti2ContinuationLogOddsVN: {
     default: 1.3, unit: "log odds", range: [-3, 3],
     description: "Shift of the log odds of ti2ContinuationProb for Vietnamese interns",
-    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+    source: { kind: "derived", ref: "data:ti_stock", note: TI2_CONTINUATION_NOTE },
   },
   ti2ContinuationLogOddsCN: {
     default: -0.8, unit: "log odds", range: [-3, 3],
     description: "Shift of the log odds of ti2ContinuationProb for Chinese interns",
-    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+    source: { kind: "derived", ref: "data:ti_stock", note: TI2_CONTINUATION_NOTE },
   },
   ti2ContinuationLogOddsID: {
     default: 1.0, unit: "log odds", range: [-3, 3],
     description: "Shift of the log odds of ti2ContinuationProb for Indonesian interns",
-    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+    source: { kind: "derived", ref: "data:ti_stock", note: TI2_CONTINUATION_NOTE },
   },
   ti2ContinuationLogOddsOTHER: {
     default: -0.95, unit: "log odds", range: [-3, 3],
     description: "Shift of the log odds of ti2ContinuationProb for other (not VN, CN, ID, PH, MM, KH) interns",
-    source: { kind: "derived", ref: "data:ti_stock", note: "e-Stat 在留外国人統計 table 01, TI-1 and TI-2 holders by nationality at the ends of 2012-2016 (observed/ti_by_nationality_2013_2016.csv): the TI-2 holders at a year end over the TI-1 holders at the two year ends before (2015 and 2016: CN 0.657 and 0.652, VN 0.860 and 0.855, ID 0.874 and 0.858, PH 0.789 and 0.792, the rest with Thailand 0.619 and 0.615, all 0.724 and 0.744); the conversion: the nationality's chance at 0.85 scaled by e-Stat's ratio over the model's, once, as a shift of the log odds, rounded; scripts/ti-survival.mjs shows the model's ratio then matches (docs/calibration.md). Not in the joint calibration, whose targets have no stocks by stage and nationality" },
+    source: { kind: "derived", ref: "data:ti_stock", note: TI2_CONTINUATION_NOTE },
   },
   ti3UptakeProb: {
     default: 0.09777, unit: "probability", range: [0, 0.6],

@@ -708,7 +708,7 @@ describe("TITP interns already in Japan keep TITP's rules after ESD starts (rule
     expect(Array.from(on.pop.debtHomeYen.subarray(0, 30))).toEqual(Array.from(off.pop.debtHomeYen.subarray(0, 30)));
   });
 
-  it("keep TITP's end of TI-1: home when u >= ti2ContinuationProb, and no basic test flag", () => {
+  it("keep TITP's end of TI-1: home when u >= the nationality's chance of going on, and no basic test flag", () => {
     const home = titp({ monthsInStatus: 12 });
     decideIntern(home, 0, home.ctx.ti2ContinuationProbByNationality[home.pop.nationality[0]!]!);
     expect(home.pop.status[0]).toBe(Status.RETURNED);

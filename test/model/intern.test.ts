@@ -29,7 +29,8 @@ describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
   // A Filipino intern: its nationality has no shift of the chance (ti2ContinuationLogOdds*).
   it("continues to stage 2 when u < ti2ContinuationProb, without recording an event", () => {
     const s = intern({ monthsInStatus: 12, nationality: Nationality.PH });
-    decideIntern(s, 0, D.ti2ContinuationProb - 1e-9);
+    expect(s.ctx.ti2ContinuationProbByNationality[Nationality.PH]).toBeCloseTo(D.ti2ContinuationProb, 12);
+    decideIntern(s, 0, s.ctx.ti2ContinuationProbByNationality[Nationality.PH]! - 1e-9);
     expect(s.pop.status[0]).toBe(Status.TI);
     expect(s.pop.tiStage[0]).toBe(2);
     expect(s.obs.log!.length).toBe(0);
@@ -38,7 +39,7 @@ describe("decideIntern: TI-1 -> TI-2 at 12 months", () => {
 
   it("returns home when u >= ti2ContinuationProb, recording a return event", () => {
     const s = intern({ monthsInStatus: 12, nationality: Nationality.PH });
-    decideIntern(s, 0, D.ti2ContinuationProb);
+    decideIntern(s, 0, s.ctx.ti2ContinuationProbByNationality[Nationality.PH]!);
     expect(s.pop.status[0]).toBe(Status.RETURNED);
     expect(s.pop.tiStage[0]).toBe(0);
     expect(s.pop.employer[0]).toBe(-1);
